@@ -1,0 +1,248 @@
+//! The command line: subcommands, their arguments, and the parsers that turn text into domain values.
+
+use std::borrow::Cow;
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use koodesk_domain::calendar::WorkingCalendar;
+use koodesk_domain::catalog::{AccessType, BillingMode};
+use koodesk_domain::invoice::Medium;
+use koodesk_domain::money::Cny;
+use koodesk_domain::settlement::YearMonth;
+use koodesk_domain::tax::Taxpayer;
+use koodesk_domain::time::{self, Instant};
+
+use crate::output::Failure;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "koodesk",
+    version,
+    about = "KooDesk: the KooGallery (华为云云商店) seller's console, from the terminal",
+    long_about = "KooDesk: the KooGallery (华为云云商店) seller's console, from the terminal.\n\n\
+        Tax rates, invoice rules, supervision clocks, refund rules, working days and settlement dates, computed\n\
+        from KooGallery's published rules. Every command prints for people, or one JSON object with --json.\n\
+        Dates are Beijing time; a date-time without an offset is Beijing time.",
+    after_help = "Examples:\n  koodesk tax --access-type saas --billing-mode period --json\n  \
+        koodesk amount-words 1004.50\n  koodesk settlement-schedule --period 2026-11"
+)]
+pub struct Cli {
+    /// Extra holiday data (the shape of crates/domain/data/cn-holidays.json), merged over the built-in years.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub calendar: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// The tax product and VAT rate of an access type and billing mode.
+    Tax(TaxArgs),
+    /// An amount in Chinese capitals (大写), as invoices print it.
+    AmountWords(AmountWordsArgs),
+    /// Who invoices an order, when the invoice is due, and who pays the courier.
+    InvoiceRules(InvoiceRulesArgs),
+    /// Whether the merchant or the user may appeal a supervision step, and from when.
+    AppealCheck(AppealCheckArgs),
+    /// The refund rule of a product and where the buyer unsubscribes.
+    RefundRule(RefundRuleArgs),
+    /// Mainland-China working days (holidays and 调休 from the State Council's notices).
+    WorkingDays(WorkingDaysArgs),
+    /// The dates of a month's settlement: bill, sending, sign-off, payment.
+    SettlementSchedule(SettlementArgs),
+    /// Checks a unified social credit code (统一社会信用代码); exit status 1 when invalid.
+    CreditCode(CreditCodeArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct TaxArgs {
+    /// saas, license, image, hardware, api, ai-asset, data-asset, manual-service, app-orchestration
+    #[arg(long, value_name = "T", value_parser = parse_access_type)]
+    pub access_type: AccessType,
+    /// period, one-time, on-demand, on-demand-package, per-call, per-call-package, per-quantity
+    #[arg(long, value_name = "M", value_parser = parse_billing_mode)]
+    pub billing_mode: BillingMode,
+    /// general or small-scale
+    #[arg(long, value_name = "KIND", default_value = "general", value_parser = parse_taxpayer)]
+    pub taxpayer: Taxpayer,
+    /// The taxable date (YYYY-MM-DD); today in Beijing if left out.
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+    pub date: Option<NaiveDate>,
+    /// Also split this tax-inclusive amount into net and tax.
+    #[arg(long, value_name = "AMOUNT", value_parser = parse_amount, allow_negative_numbers = true)]
+    pub amount: Option<Cny>,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct AmountWordsArgs {
+    /// An amount of yuan with at most 2 decimals, e.g. 1004.50
+    #[arg(value_name = "AMOUNT", value_parser = parse_amount, allow_negative_numbers = true)]
+    pub amount: Cny,
+}
+
+#[derive(Debug, Args)]
+pub struct InvoiceRulesArgs {
+    /// When the order was created: YYYY-MM-DD (00:00 Beijing) or a date-time.
+    #[arg(long, value_name = "D", value_parser = parse_date_or_datetime)]
+    pub order_date: Instant,
+    /// When the customer requested the invoice (RFC 3339; without an offset, Beijing time).
+    #[arg(long, value_name = "DATETIME", value_parser = parse_datetime)]
+    pub requested_at: Instant,
+    /// The invoice's face value in yuan.
+    #[arg(long, value_name = "A", value_parser = parse_amount)]
+    pub amount: Cny,
+    /// paper, electronic or fully-digital
+    #[arg(long, value_name = "MEDIUM", value_parser = parse_medium)]
+    pub medium: Medium,
+    /// The product is sold under joint operation (联营): Huawei Cloud invoices.
+    #[arg(long)]
+    pub joint_operation: bool,
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// A supervision side, as the CLI names it.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum SideArg {
+    User,
+    Merchant,
+}
+
+#[derive(Debug, Args)]
+pub struct AppealCheckArgs {
+    /// Whose side the current step is on.
+    #[arg(long, value_enum)]
+    pub side: SideArg,
+    /// When the current step began.
+    #[arg(long, value_name = "DATETIME", value_parser = parse_datetime)]
+    pub since: Instant,
+    /// The moment to judge at; the current time if left out.
+    #[arg(long, value_name = "DATETIME", value_parser = parse_datetime)]
+    pub now: Option<Instant>,
+    /// Rejections so far in the flow.
+    #[arg(long, value_name = "N", default_value_t = 0, allow_negative_numbers = true)]
+    pub rejections: u32,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum YesNo {
+    Yes,
+    No,
+}
+
+#[derive(Debug, Args)]
+pub struct RefundRuleArgs {
+    #[arg(long, value_name = "T", value_parser = parse_access_type)]
+    pub access_type: AccessType,
+    #[arg(long, value_name = "M", value_parser = parse_billing_mode)]
+    pub billing_mode: BillingMode,
+    /// Whether the order goes through service supervision (服务监管).
+    #[arg(long, value_enum)]
+    pub supervised: YesNo,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct WorkingDaysArgs {
+    #[command(subcommand)]
+    pub command: WorkingDaysCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum WorkingDaysCommand {
+    /// The N-th working day after a date (N < 0 counts back).
+    Add {
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+        from: NaiveDate,
+        #[arg(long, value_name = "N", allow_negative_numbers = true)]
+        days: i64,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Whether a date is a working day; exit status 1 when it is not.
+    Check {
+        #[arg(value_name = "YYYY-MM-DD", value_parser = parse_date)]
+        date: NaiveDate,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct SettlementArgs {
+    /// The billing period (账期): the month whose transactions the bill covers.
+    #[arg(long, value_name = "YYYY-MM", value_parser = parse_period)]
+    pub period: YearMonth,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CreditCodeArgs {
+    /// The 18-character code.
+    #[arg(value_name = "CODE")]
+    pub code: String,
+    #[arg(long)]
+    pub json: bool,
+}
+
+fn parse_access_type(s: &str) -> Result<AccessType, String> {
+    s.parse().map_err(|e: koodesk_domain::catalog::UnknownName| e.to_string())
+}
+
+fn parse_billing_mode(s: &str) -> Result<BillingMode, String> {
+    s.parse().map_err(|e: koodesk_domain::catalog::UnknownName| e.to_string())
+}
+
+fn parse_taxpayer(s: &str) -> Result<Taxpayer, String> {
+    s.parse().map_err(|e: koodesk_domain::catalog::UnknownName| e.to_string())
+}
+
+fn parse_medium(s: &str) -> Result<Medium, String> {
+    s.parse().map_err(|e: koodesk_domain::catalog::UnknownName| e.to_string())
+}
+
+fn parse_amount(s: &str) -> Result<Cny, String> {
+    s.parse().map_err(|e: koodesk_domain::money::MoneyError| e.to_string())
+}
+
+fn parse_date(s: &str) -> Result<NaiveDate, String> {
+    time::parse_date(s).map_err(|e| e.to_string())
+}
+
+fn parse_datetime(s: &str) -> Result<Instant, String> {
+    time::parse_datetime(s).map_err(|e| e.to_string())
+}
+
+fn parse_date_or_datetime(s: &str) -> Result<Instant, String> {
+    time::parse_date(s).map(time::start_of_day).or_else(|_| parse_datetime(s))
+}
+
+fn parse_period(s: &str) -> Result<YearMonth, String> {
+    s.parse().map_err(|e: koodesk_domain::settlement::BadPeriod| e.to_string())
+}
+
+/// The built-in calendar, with `--calendar FILE` merged over it.
+pub fn load_calendar(extra: Option<&Path>) -> Result<Cow<'static, WorkingCalendar>, Failure> {
+    let builtin = WorkingCalendar::embedded();
+    let Some(path) = extra else {
+        return Ok(Cow::Borrowed(builtin));
+    };
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| Failure::usage(format!("--calendar {}: cannot read the file: {e}", path.display())))?;
+    let extra =
+        WorkingCalendar::from_json(&text).map_err(|e| Failure::usage(format!("--calendar {}: {e}", path.display())))?;
+    Ok(Cow::Owned(builtin.merged_with(&extra)))
+}
+
+/// The current moment, for commands whose "now" was left out.
+pub fn now() -> Instant {
+    time::to_beijing(chrono::Utc::now())
+}

@@ -1,0 +1,10 @@
+//! One module a subcommand: each adapts its arguments to the domain rules and prints the answer.
+
+pub mod amount_words;
+pub mod appeal_check;
+pub mod credit_code;
+pub mod invoice_rules;
+pub mod refund_rule;
+pub mod settlement_schedule;
+pub mod tax;
+pub mod working_days;

@@ -1,0 +1,47 @@
+//! `koodesk`: KooGallery seller rules and tools from the terminal.
+//!
+//! Each subcommand prints for people by default and, with `--json`, one JSON object for scripts; the
+//! subcommand names and JSON keys are a public interface. Exit status: 0 success, 1 a negative answer (an invalid
+//! credit code), 2 bad arguments.
+
+mod args;
+mod commands;
+mod output;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use crate::args::{Cli, Command};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let calendar = match args::load_calendar(cli.calendar.as_deref()) {
+        Ok(c) => c,
+        Err(f) => return f.report(),
+    };
+    let result = match cli.command {
+        Command::Tax(a) => commands::tax::run(a),
+        Command::AmountWords(a) => commands::amount_words::run(a),
+        Command::InvoiceRules(a) => commands::invoice_rules::run(a),
+        Command::AppealCheck(a) => commands::appeal_check::run(a),
+        Command::RefundRule(a) => commands::refund_rule::run(a),
+        Command::WorkingDays(a) => commands::working_days::run(a, &calendar),
+        Command::SettlementSchedule(a) => commands::settlement_schedule::run(a, &calendar),
+        Command::CreditCode(a) => commands::credit_code::run(a),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(f) => f.report(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        super::Cli::command().debug_assert();
+    }
+}

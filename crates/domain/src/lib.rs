@@ -1,0 +1,32 @@
+//! KooGallery's seller rules, as pure functions and types.
+//!
+//! Everything here is deterministic: no I/O, no clock reads ("now" is always a parameter), no floats for money.
+//! Each rule cites the section of `shared/reference/KOOGALLERY.md` it implements, written `[KG §n]`.
+//!
+//! | module | holds |
+//! |---|---|
+//! | [`time`] | Beijing business time, parsing of dates and date-times |
+//! | [`money`] | CNY amounts (`Decimal`, 2 decimals, half away from zero) |
+//! | [`capital`] | Chinese capital amounts (大写) |
+//! | [`catalog`] | access types, billing modes, tax products |
+//! | [`tax`] | effective-dated VAT rates and tax-inclusive splits |
+//! | [`credit_code`] | the unified social credit code (GB 32100-2015) |
+//! | [`invoice`] | who invoices, deadlines, courier, invoice kinds, grouping by rate |
+//! | [`supervision`] | the service-supervision state machines and their clocks |
+//! | [`refund`] | unsubscription and refund rules |
+//! | [`calendar`] | the mainland-China working-day calendar |
+//! | [`settlement`] | the monthly settlement schedule and the platform fee |
+//! | [`merchant_info`] | merchant-information change reviews |
+
+pub mod calendar;
+pub mod capital;
+pub mod catalog;
+pub mod credit_code;
+pub mod invoice;
+pub mod merchant_info;
+pub mod money;
+pub mod refund;
+pub mod settlement;
+pub mod supervision;
+pub mod tax;
+pub mod time;
