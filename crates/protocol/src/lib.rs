@@ -1,0 +1,27 @@
+//! KooGallery's wire formats, exactly as documented (KOOGALLERY.md §7 and §8, `[KG §n]`).
+//!
+//! | module | holds |
+//! |---|---|
+//! | [`result_code`] | the production interface's result codes |
+//! | [`production`] | production-interface request and reply bodies (newInstance … orderNotify), with their limits |
+//! | [`signature`] | V2.0 URL signatures, the x-sign header, the Body-Sign reply header, the V1.0 authToken |
+//! | [`replay`] | verifying a signed request: timestamp window and the bounded nonce cache |
+//! | [`field_crypto`] | AES-CBC-PKCS5 field encryption with Java's SHA1PRNG key derivation |
+//! | [`apig`] | the APIG AK/SK request signer (SDK-HMAC-SHA256) for the open API |
+//! | [`open_api`] | open-API bodies: order query, usage data, License activation |
+//! | [`oauth`] | OAuth 2.0 requests, replies and errors |
+//! | [`secret`] | a string that never prints itself |
+//!
+//! Nothing here does I/O or reads a clock: times are parameters.
+
+pub mod apig;
+pub mod field_crypto;
+pub mod oauth;
+pub mod open_api;
+pub mod production;
+pub mod replay;
+pub mod result_code;
+pub mod secret;
+pub mod signature;
+
+mod crypto;
