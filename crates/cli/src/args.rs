@@ -15,6 +15,11 @@ use koodesk_domain::time::{self, Instant};
 
 use crate::output::Failure;
 
+mod bench;
+mod sign;
+pub use bench::*;
+pub use sign::*;
+
 #[derive(Debug, Parser)]
 #[command(
     name = "koodesk",
@@ -54,6 +59,12 @@ pub enum Command {
     SettlementSchedule(SettlementArgs),
     /// Checks a unified social credit code (统一社会信用代码); exit status 1 when invalid.
     CreditCode(CreditCodeArgs),
+    /// Computes or checks KooGallery signatures (V2.0, x-sign, Body-Sign, V1.0 authToken).
+    Sign(SignArgs),
+    /// Encrypts or decrypts a sensitive field (AES-CBC with the access key, as KooGallery's Java sample).
+    Field(FieldArgs),
+    /// Measures performance figures (medians of repeated batches).
+    Bench(BenchArgs),
 }
 
 #[derive(Debug, Args)]

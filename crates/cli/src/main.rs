@@ -29,6 +29,9 @@ fn main() -> ExitCode {
         Command::WorkingDays(a) => commands::working_days::run(a, &calendar),
         Command::SettlementSchedule(a) => commands::settlement_schedule::run(a, &calendar),
         Command::CreditCode(a) => commands::credit_code::run(a),
+        Command::Sign(a) => commands::sign::run(a),
+        Command::Field(a) => commands::field::run(a),
+        Command::Bench(a) => commands::bench::run(a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

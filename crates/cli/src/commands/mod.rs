@@ -2,9 +2,12 @@
 
 pub mod amount_words;
 pub mod appeal_check;
+pub mod bench;
 pub mod credit_code;
+pub mod field;
 pub mod invoice_rules;
 pub mod refund_rule;
 pub mod settlement_schedule;
+pub mod sign;
 pub mod tax;
 pub mod working_days;

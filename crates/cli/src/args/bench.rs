@@ -1,0 +1,22 @@
+//! Arguments of `koodesk bench`.
+
+use clap::{Args, Subcommand};
+
+#[derive(Debug, Args)]
+pub struct BenchArgs {
+    #[command(subcommand)]
+    pub command: BenchCommand,
+    /// Print the figures as JSON.
+    #[arg(long, global = true)]
+    pub json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BenchCommand {
+    /// V2.0 signature verifications per second on one core (target ≥ 200,000).
+    Signatures {
+        /// Batches of 20,000 verifications; the median batch is reported.
+        #[arg(long, default_value_t = 15)]
+        batches: usize,
+    },
+}

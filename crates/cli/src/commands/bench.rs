@@ -1,0 +1,95 @@
+//! `koodesk bench`: performance figures, as medians of repeated batches, printed for people or as JSON.
+
+use std::time::{Duration, Instant};
+
+use koodesk_protocol::replay::{Scheme, SignedCall, Verifier};
+use koodesk_protocol::secret::Secret;
+use koodesk_protocol::signature;
+use serde::Serialize;
+
+use crate::args::{BenchArgs, BenchCommand};
+use crate::output::{print_json, Failure};
+
+/// One measured figure.
+#[derive(Debug, Serialize)]
+pub struct Figure {
+    pub name: String,
+    pub unit: String,
+    /// The median over the batches.
+    pub median: f64,
+    pub min: f64,
+    pub max: f64,
+    pub batches: usize,
+    pub per_batch: usize,
+}
+
+/// Runs `op` in `batches` batches of `per_batch` calls and reports operations per second.
+pub fn throughput(name: &str, batches: usize, per_batch: usize, mut op: impl FnMut(usize)) -> Figure {
+    let mut rates: Vec<f64> = (0..batches)
+        .map(|b| {
+            let start = Instant::now();
+            for i in 0..per_batch {
+                op(b * per_batch + i);
+            }
+            per_batch as f64 / start.elapsed().max(Duration::from_nanos(1)).as_secs_f64()
+        })
+        .collect();
+    rates.sort_by(f64::total_cmp);
+    Figure {
+        name: name.to_string(),
+        unit: "ops/s".into(),
+        median: rates[rates.len() / 2],
+        min: rates[0],
+        max: rates[rates.len() - 1],
+        batches,
+        per_batch,
+    }
+}
+
+pub fn print_figures(figures: &[Figure], json: bool) -> Result<(), Failure> {
+    if json {
+        return print_json(&figures);
+    }
+    for f in figures {
+        println!(
+            "{:<44} median {:>12.0} {}  (min {:.0}, max {:.0}; {} batches of {})",
+            f.name, f.median, f.unit, f.min, f.max, f.batches, f.per_batch
+        );
+    }
+    Ok(())
+}
+
+fn signatures(batches: usize) -> Vec<Figure> {
+    const AK: &str = "shmjYL6uQ1Tpk8Q0I1zdMudng3kuFOiugV8a7PWIgLszLwS";
+    let body = br#"{"activity":"newInstance","businessId":"87b94795-0603-4e24-8ae5-69420d60e3c8","orderId":"CS2211181819B4LVS","orderLineId":"CS2211181819B4LVS-000001","testFlag":"1"}"#;
+    let ts = "1680508066618";
+    let sig = signature::v2_sign(AK, "nonce", ts, body);
+    let per_batch = 20_000;
+    let verify = throughput("v2 signature verification (1 core)", batches, per_batch, |_| {
+        let ok = signature::v2_verify(AK, "nonce", ts, body, &sig).is_ok();
+        std::hint::black_box(ok);
+    });
+    // The whole check a server makes: window, signature, nonce cache; every call with a fresh nonce.
+    let now: i64 = 1_680_508_066_618;
+    let calls: Vec<(String, String)> = (0..batches * per_batch)
+        .map(|i| {
+            let nonce = format!("n{i:08}");
+            let sig = signature::v2_sign(AK, &nonce, ts, body);
+            (nonce, sig)
+        })
+        .collect();
+    let verifier = Verifier::with_capacity(Secret::new(AK), calls.len() + 1);
+    let full = throughput("v2 verification with replay cache (1 core)", batches, per_batch, |i| {
+        let (nonce, sig) = &calls[i];
+        let call = SignedCall { signature: Some(sig), timestamp: Some(ts), nonce: Some(nonce), body };
+        std::hint::black_box(verifier.verify(Scheme::V2, call, now).is_ok());
+    });
+    vec![verify, full]
+}
+
+pub fn run(a: BenchArgs) -> Result<(), Failure> {
+    let figures = match a.command {
+        BenchCommand::Signatures { batches } => signatures(batches.max(3)),
+    };
+    print_figures(&figures, a.json)
+}
