@@ -1,14 +1,14 @@
 //! Unsubscription (退订) and refunds [KG §4].
 
 use chrono::{Datelike, Duration};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::catalog::{self, AccessType, BillingMode, NoTaxMapping};
 use crate::money::Cny;
 use crate::time::{self, Instant};
 
 /// Which refund rule applies to a product [KG §4].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum RefundRule {
     /// 协商退订: while supervision runs, a negotiated amount, 0 < refund ≤ paid, approved by the merchant.

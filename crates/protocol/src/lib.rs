@@ -6,6 +6,7 @@
 //! | [`production`] | production-interface request and reply bodies (newInstance … orderNotify), with their limits |
 //! | [`signature`] | V2.0 URL signatures, the x-sign header, the Body-Sign reply header, the V1.0 authToken |
 //! | [`replay`] | verifying a signed request: timestamp window and the bounded nonce cache |
+//! | [`feed`] | the seller feed KooDesk syncs from (served by the sandbox) |
 //! | [`field_crypto`] | AES-CBC-PKCS5 field encryption with Java's SHA1PRNG key derivation |
 //! | [`apig`] | the APIG AK/SK request signer (SDK-HMAC-SHA256) for the open API |
 //! | [`open_api`] | open-API bodies: order query, usage data, License activation |
@@ -15,6 +16,7 @@
 //! Nothing here does I/O or reads a clock: times are parameters.
 
 pub mod apig;
+pub mod feed;
 pub mod field_crypto;
 pub mod oauth;
 pub mod open_api;

@@ -1,0 +1,329 @@
+//! The seller feed: KooDesk's sync API, served by the sandbox marketplace (`openapi/feed.yaml` documents it).
+//!
+//! KooGallery has no public seller API for bulk orders, supervision, unsubscriptions, invoices or bills (they are
+//! console-only); the feed gives them one shape. Pages are ordered by a change sequence and resumed with an opaque
+//! cursor: an entity that changes appears again, later, with its new state (clients upsert by ID). Every reply is
+//! signed with the seller's feed token in a `Body-Sign` header, like a production-interface reply.
+//! Seller actions carry a client-chosen `action_id`; repeating one returns the first outcome (idempotent).
+
+use koodesk_domain::catalog::{AccessType, BillingMode};
+use koodesk_domain::invoice::{Channel, InvoiceKind, Medium};
+use koodesk_domain::money::Cny;
+use koodesk_domain::refund::RefundRule;
+use koodesk_domain::supervision::{ProductType, Scenario, Side, Step, Transition};
+use serde::{Deserialize, Serialize};
+
+use crate::open_api::OrderType;
+
+pub const PREFIX: &str = "/feed/v1";
+/// Largest page a client may ask for.
+pub const MAX_PAGE: usize = 5000;
+pub const DEFAULT_PAGE: usize = 500;
+
+/// The kinds of entity the feed serves, each with its own cursor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Kind {
+    Orders,
+    Supervision,
+    Unsubscriptions,
+    InvoiceRequests,
+    Bills,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 5] =
+        [Kind::Orders, Kind::Supervision, Kind::Unsubscriptions, Kind::InvoiceRequests, Kind::Bills];
+
+    /// The path segment: `/feed/v1/{kind}`.
+    pub fn path(self) -> &'static str {
+        match self {
+            Kind::Orders => "orders",
+            Kind::Supervision => "supervision",
+            Kind::Unsubscriptions => "unsubscriptions",
+            Kind::InvoiceRequests => "invoice-requests",
+            Kind::Bills => "bills",
+        }
+    }
+
+    pub fn from_path(s: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|k| k.path() == s)
+    }
+
+    pub fn index(self) -> usize {
+        self as usize
+    }
+}
+
+/// One page of a feed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    /// Pass back to get what comes after this page; stable even when nothing new has arrived.
+    pub next_cursor: String,
+    pub has_more: bool,
+}
+
+/// Encodes a change sequence as an opaque cursor.
+pub fn encode_cursor(kind: Kind, seq: u64) -> String {
+    format!("{}.{:x}", kind.path(), seq)
+}
+
+/// Decodes a cursor for `kind`; the empty cursor is the start.
+pub fn decode_cursor(kind: Kind, cursor: &str) -> Option<u64> {
+    if cursor.is_empty() {
+        return Some(0);
+    }
+    let (k, seq) = cursor.split_once('.')?;
+    if k != kind.path() {
+        return None;
+    }
+    u64::from_str_radix(seq, 16).ok()
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProductRef {
+    pub product_id: String,
+    pub name: String,
+    pub access_type: AccessType,
+    pub billing_mode: BillingMode,
+    pub supervised: bool,
+    /// The supervision flow it follows, when supervised.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub product_type: Option<ProductType>,
+    pub channel: Channel,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum BuyerKind {
+    Person,
+    Enterprise,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BuyerRef {
+    pub buyer_id: String,
+    pub name: String,
+    pub kind: BuyerKind,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub taxpayer_id: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum OrderStatus {
+    /// Paid; in service supervision or being provisioned.
+    InProgress,
+    /// Provisioned, or supervision completed.
+    Completed,
+    /// Unsubscribed and refunded.
+    Refunded,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FeedOrder {
+    pub order_id: String,
+    pub order_line_id: String,
+    pub order_type: OrderType,
+    /// RFC 3339, Beijing time.
+    pub created_at: String,
+    pub product: ProductRef,
+    pub buyer: BuyerRef,
+    pub amount: Cny,
+    pub status: OrderStatus,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scenario: Option<Scenario>,
+    /// When the order entered settlement (supervision completed or provisioned), RFC 3339.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub settled_at: Option<String>,
+    pub seq: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FeedFlow {
+    pub order_id: String,
+    pub product_type: ProductType,
+    pub step: Step,
+    /// `None` once completed.
+    #[serde(default)]
+    pub side: Option<Side>,
+    pub step_started_at: String,
+    pub rejections: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub frozen_by: Option<Side>,
+    pub rereview: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parcel_signed_at: Option<String>,
+    pub history: Vec<Transition>,
+    pub seq: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum UnsubscriptionStatus {
+    /// Negotiated: awaiting the merchant's review.
+    Pending,
+    Approved,
+    Rejected,
+    /// 5-day no-reason: refunded without review.
+    Refunded,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FeedUnsubscription {
+    pub id: String,
+    pub order_id: String,
+    pub rule: RefundRule,
+    pub requested_at: String,
+    pub refund_amount: Cny,
+    pub paid_amount: Cny,
+    pub reason: String,
+    pub status: UnsubscriptionStatus,
+    /// The date (YYYY-MM-DD) by which the merchant is expected to review: 7 working days.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub review_due: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decision_reason: Option<String>,
+    pub seq: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvoiceTitle {
+    pub kind: BuyerKind,
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub taxpayer_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bank_account: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum InvoiceRequestStatus {
+    Requested,
+    Issued,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FeedInvoiceRequest {
+    pub id: String,
+    pub order_ids: Vec<String>,
+    pub requested_at: String,
+    pub kind: InvoiceKind,
+    pub medium: Medium,
+    pub title: InvoiceTitle,
+    pub amount: Cny,
+    pub status: InvoiceRequestStatus,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invoice_number: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub issued_at: Option<String>,
+    pub seq: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum BillStatus {
+    Generated,
+    Sent,
+    SignedOff,
+    Paid,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FeedBill {
+    pub bill_id: String,
+    pub period: String,
+    pub bill_date: String,
+    pub send_by: String,
+    pub sign_off_by: String,
+    pub payment_by: String,
+    pub order_count: u32,
+    pub amount: Cny,
+    pub platform_fee: Cny,
+    pub merchant_share: Cny,
+    pub status: BillStatus,
+    pub seq: u64,
+}
+
+/// A seller action on a supervision flow.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "action", rename_all = "kebab-case")]
+pub enum SupervisionAction {
+    /// Confirm the user's requirements.
+    Confirm,
+    /// Send the requirements back to the user.
+    Reject { reason: String },
+    /// License 2.0: the activation call passed.
+    Activate,
+    /// Appeal a user-side step that stalled for more than 5 days.
+    Appeal { reason: String },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SupervisionActionRequest {
+    pub action_id: String,
+    #[serde(flatten)]
+    pub action: SupervisionAction,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnsubscriptionDecision {
+    pub action_id: String,
+    pub approve: bool,
+    #[serde(default)]
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvoiceIssued {
+    pub action_id: String,
+    pub invoice_number: String,
+    /// RFC 3339; the sandbox clock's now if left out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub issued_at: Option<String>,
+}
+
+/// What an accepted action returns.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActionOutcome {
+    pub action_id: String,
+    /// The entity's new change sequence.
+    pub seq: u64,
+    /// Whether this reply repeats an earlier one for the same action_id.
+    pub repeated: bool,
+}
+
+/// A refusal: the marketplace will not do it (HTTP 409), or the request is malformed (400), or not found (404).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FeedError {
+    pub code: String,
+    pub message: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cursors_are_opaque_per_kind() {
+        let c = encode_cursor(Kind::Orders, 0x1f);
+        assert_eq!(decode_cursor(Kind::Orders, &c), Some(0x1f));
+        assert_eq!(decode_cursor(Kind::Bills, &c), None, "a cursor belongs to its feed");
+        assert_eq!(decode_cursor(Kind::Bills, ""), Some(0));
+        assert_eq!(decode_cursor(Kind::Bills, "bills.zz"), None);
+        for k in Kind::ALL {
+            assert_eq!(Kind::from_path(k.path()), Some(k));
+        }
+    }
+
+    #[test]
+    fn actions_are_tagged() {
+        let a: SupervisionActionRequest =
+            serde_json::from_str(r#"{"action_id":"a1","action":"reject","reason":"unclear"}"#).expect("json");
+        assert_eq!(a.action, SupervisionAction::Reject { reason: "unclear".into() });
+    }
+}

@@ -1,0 +1,3 @@
+//! The KooGallery sandbox: a faithful local emulator of the marketplace, for development, tests and the demo.
+
+pub mod world;
