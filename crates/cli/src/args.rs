@@ -16,8 +16,10 @@ use koodesk_domain::time::{self, Instant};
 use crate::output::Failure;
 
 mod bench;
+mod sandbox;
 mod sign;
 pub use bench::*;
+pub use sandbox::*;
 pub use sign::*;
 
 #[derive(Debug, Parser)]
@@ -65,6 +67,8 @@ pub enum Command {
     Field(FieldArgs),
     /// Measures performance figures (medians of repeated batches).
     Bench(BenchArgs),
+    /// Runs the KooGallery sandbox: a local emulator with a simulated marketplace.
+    Sandbox(SandboxArgs),
 }
 
 #[derive(Debug, Args)]

@@ -32,6 +32,7 @@ fn main() -> ExitCode {
         Command::Sign(a) => commands::sign::run(a),
         Command::Field(a) => commands::field::run(a),
         Command::Bench(a) => commands::bench::run(a),
+        Command::Sandbox(a) => commands::sandbox::run(a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

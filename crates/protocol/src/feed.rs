@@ -137,6 +137,9 @@ pub struct FeedOrder {
     /// When the order entered settlement (supervision completed or provisioned), RFC 3339.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub settled_at: Option<String>,
+    /// License 2.0: the authorization code the buyer receives (activated through the open API).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub license_code: Option<String>,
     pub seq: u64,
 }
 

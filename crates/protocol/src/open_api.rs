@@ -124,7 +124,7 @@ pub struct OrderInfo {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct OrderQueryReply {
-    /// `MKT.0000` on success; open-API error codes otherwise.
+    /// `CBC.0000` on success; open-API error codes otherwise.
     pub result_code: String,
     pub result_msg: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -133,11 +133,13 @@ pub struct OrderQueryReply {
 
 /// The open API's error codes [research §4].
 pub mod error_code {
-    pub const SUCCESS: &str = "MKT.0000";
+    pub const SUCCESS: &str = "CBC.0000";
     pub const INVALID_PARAMETER: &str = "CBC.0101";
+    /// Also what an order that is not the caller's (or does not exist) answers: the API cannot tell them apart.
     pub const ILLEGAL_OPERATION: &str = "MKT.0150";
     pub const NO_AUTHORITY: &str = "MKT.0151";
-    pub const NOT_FOUND: &str = "MKT.0100";
+    /// APIG's answer to a bad AK/SK signature (HTTP 401).
+    pub const APIG_AUTH: &str = "APIGW.0301";
     /// License 2.0 success.
     pub const LICENSE_SUCCESS: &str = "92020000";
     pub const LICENSE_FAILED: &str = "94060999";

@@ -1,3 +1,12 @@
 //! The KooGallery sandbox: a faithful local emulator of the marketplace, for development, tests and the demo.
+//!
+//! Start one in-process with [`serve`]; `koodesk sandbox` runs it from the command line.
 
+pub mod clock;
+pub mod config;
+pub mod faults;
+pub mod http;
 pub mod world;
+
+pub use config::SandboxConfig;
+pub use http::{serve, RunningSandbox};

@@ -7,6 +7,7 @@ pub mod credit_code;
 pub mod field;
 pub mod invoice_rules;
 pub mod refund_rule;
+pub mod sandbox;
 pub mod settlement_schedule;
 pub mod sign;
 pub mod tax;

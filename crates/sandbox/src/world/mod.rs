@@ -7,6 +7,7 @@
 //! wait for the seller, who acts through the feed.
 
 mod catalog;
+mod open_api;
 mod simulate;
 
 use std::collections::{BTreeMap, BinaryHeap, HashMap};
@@ -28,6 +29,7 @@ use rand_chacha::ChaCha8Rng;
 use serde::Serialize;
 
 pub use catalog::{Buyer, Product};
+pub use open_api::{utc_compact, LicenseCodeInfo};
 
 /// What the world is made from.
 #[derive(Debug, Clone)]
@@ -292,6 +294,7 @@ impl World {
             status: o.status,
             scenario: (product.channel == koodesk_domain::invoice::Channel::JointOperation).then_some(buyer.scenario),
             settled_at: o.settled_at.map(|t| time::format_rfc3339(&t)),
+            license_code: self.license_code(i),
             seq: o.seq,
         }
     }

@@ -17,6 +17,9 @@ use rand_chacha::ChaCha8Rng;
 
 use super::{rng_for, Event, FlowRec, InvoiceRec, OrderRec, UnsubRec, World};
 
+/// The history's merchant stops this long before `start`, so a seller opening the sandbox finds a backlog.
+const MERCHANT_BACKLOG_HOURS: i64 = 36;
+
 const UNSUB_REASONS: &[&str] = &["需求变更", "功能不满足预期", "重复购买", "项目取消", "商家未按时交付"];
 const REJECT_REASONS: &[&str] = &["需求描述不完整", "交付内容与约定不符", "缺少验收文档"];
 
@@ -32,13 +35,18 @@ fn order_id(rng: &mut ChaCha8Rng, at: Instant) -> String {
 }
 
 impl World {
+    /// Until when the sandbox plays the merchant.
+    fn merchant_until(&self) -> Instant {
+        self.cfg.start - Duration::hours(MERCHANT_BACKLOG_HOURS)
+    }
+
     pub(super) fn simulate_hour(&mut self, h: i64) {
         let t0 = self.cfg.epoch() + Duration::hours(h);
         let t1 = t0 + Duration::hours(1);
         self.new_orders(h, t0);
         self.run_events(t1);
         self.advance_flows(h, t0, t1);
-        if t0 < self.cfg.start {
+        if t0 < self.merchant_until() {
             self.history_merchant(h, t0);
         }
         self.bills(t0);
@@ -256,7 +264,7 @@ impl World {
     fn next_move(&self, rng: &mut ChaCha8Rng, fi: usize, at: Instant) -> Option<(Side, Action)> {
         let rec = &self.flows[fi];
         let flow = &rec.flow;
-        let history = at < self.cfg.start;
+        let history = at < self.merchant_until();
         if let Some(appeal) = flow.appeal() {
             let decided = at >= appeal.at + Duration::hours(24) && rng.gen_bool(0.03);
             return decided.then_some((Side::Platform, Action::ResolveAppeal { complete: false }));

@@ -1,0 +1,77 @@
+use koodesk_domain::time;
+use koodesk_protocol::secret::Secret;
+use koodesk_sandbox::SandboxConfig;
+use serde_json::json;
+
+use crate::args::{self, SandboxArgs};
+use crate::output::Failure;
+
+pub fn run(a: SandboxArgs) -> Result<(), Failure> {
+    let start = match a.start.as_deref().map(time::parse_datetime) {
+        None => args::now(),
+        Some(Ok(t)) => t,
+        Some(Err(e)) => return Err(Failure::usage(format!("--start: {e}"))),
+    };
+    if !(0.0..=1_000_000.0).contains(&a.speed) {
+        return Err(Failure::usage("--speed: between 0 and 1000000"));
+    }
+    if !(0..=3650).contains(&a.history_days) {
+        return Err(Failure::usage("--history-days: 0 to 3650"));
+    }
+    if a.buyers == 0 || a.products == 0 {
+        return Err(Failure::usage("--buyers and --products: at least 1"));
+    }
+    let mut cfg = SandboxConfig::new(a.port, a.seed, start);
+    cfg.speed = a.speed;
+    cfg.world.history_days = a.history_days;
+    cfg.world.buyers = a.buyers;
+    cfg.world.products = a.products;
+    cfg.world.orders_per_day = a.orders_per_day.max(0.0);
+    if let Some(v) = a.access_key {
+        cfg.access_key = v;
+    }
+    let secret = |v: Option<String>, default: Secret| v.map(Secret::new).unwrap_or(default);
+    cfg.secret_key = secret(a.secret_key, cfg.secret_key);
+    cfg.feed_token = secret(a.feed_token, cfg.feed_token);
+    cfg.interface_key = secret(a.interface_key, cfg.interface_key);
+    cfg.oauth_client_secret = secret(a.client_secret, cfg.oauth_client_secret);
+    if let Some(id) = a.client_id {
+        cfg.oauth_client_id = id;
+    }
+    cfg.faults = a.faults;
+    let runtime =
+        tokio::runtime::Runtime::new().map_err(|e| Failure::usage(format!("cannot start the runtime: {e}")))?;
+    runtime.block_on(async move {
+        let sandbox = koodesk_sandbox::serve(cfg)
+            .await
+            .map_err(|e| Failure { status: 1, message: format!("--port {}: cannot serve: {e}", a.port) })?;
+        let c = &sandbox.state.cfg;
+        let stats = sandbox.state.world().stats();
+        // The sandbox's own credentials are printed on purpose: they exist to be used against it.
+        if a.json {
+            let banner = json!({
+                "url": sandbox.base_url(),
+                "access_key": c.access_key,
+                "secret_key": c.secret_key.expose(),
+                "interface_key": c.interface_key.expose(),
+                "feed_token": c.feed_token.expose(),
+                "client_id": c.oauth_client_id,
+                "client_secret": c.oauth_client_secret.expose(),
+                "seed": c.world.seed,
+                "now": stats.now,
+                "orders": stats.orders,
+            });
+            println!("{banner}");
+        } else {
+            println!("KooDesk sandbox (KooGallery emulator) on {}", sandbox.base_url());
+            println!("  sandbox time   {} (speed ×{}), seed {}", stats.now, c.speed, c.world.seed);
+            println!("  world          {} orders, {} buyers, {} products", stats.orders, stats.buyers, stats.products);
+            println!("  open API       access key {}  secret key {}", c.access_key, c.secret_key.expose());
+            println!("  interface key  {}", c.interface_key.expose());
+            println!("  feed token     {}", c.feed_token.expose());
+            println!("  OAuth client   {}  secret {}", c.oauth_client_id, c.oauth_client_secret.expose());
+            println!("Ctrl-C stops it.");
+        }
+        sandbox.wait().await.map_err(|e| Failure { status: 1, message: format!("sandbox: {e}") })
+    })
+}

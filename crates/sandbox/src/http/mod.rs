@@ -1,0 +1,176 @@
+//! The sandbox's HTTP server: KooGallery's real paths on loopback.
+//!
+//! | prefix | what |
+//! |---|---|
+//! | `/api/mkp-openapi-public/global/v1/` | the open API (APIG AK/SK signed) |
+//! | `/api/v1/oauth2/`, `/api/v1/logout` | OAuth for SaaS web login |
+//! | `/feed/v1/` | the seller feed KooDesk syncs from (Bearer feed token; replies signed) |
+//! | `/admin/` | the sandbox's own controls: clock, faults, stats (Bearer feed token) |
+
+mod admin;
+mod faults_layer;
+mod feed;
+mod oauth;
+mod open_api;
+mod pages;
+
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use koodesk_protocol::open_api as api;
+use koodesk_protocol::secret::Secret;
+use serde::Serialize;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+use crate::clock::SandboxClock;
+use crate::config::SandboxConfig;
+use crate::faults::Faults;
+use crate::world::World;
+
+/// Shared by every handler.
+pub struct AppState {
+    pub cfg: SandboxConfig,
+    pub clock: SandboxClock,
+    world: Mutex<World>,
+    pub faults: Faults,
+    pub oauth: Mutex<oauth::OAuthState>,
+    pub usage: Mutex<Vec<api::UsageRecord>>,
+}
+
+impl AppState {
+    pub fn new(cfg: SandboxConfig) -> AppState {
+        let clock = SandboxClock::new(cfg.world.start, cfg.speed);
+        let world = World::new(cfg.world.clone());
+        let faults = Faults::new(cfg.faults.clone());
+        AppState {
+            clock,
+            world: Mutex::new(world),
+            faults,
+            oauth: Mutex::new(oauth::OAuthState::default()),
+            usage: Mutex::new(Vec::new()),
+            cfg,
+        }
+    }
+
+    /// The world, brought up to the sandbox clock's now.
+    pub fn world(&self) -> MutexGuard<'_, World> {
+        let mut w = self.world.lock().unwrap_or_else(|p| p.into_inner());
+        w.advance_to(self.clock.now());
+        w
+    }
+}
+
+/// A JSON reply with a status.
+pub(crate) fn json<T: Serialize>(status: StatusCode, body: &T) -> Response {
+    (status, Json(body)).into_response()
+}
+
+/// Compares a presented token with the expected one in constant time (the length is not secret).
+pub(crate) fn token_matches(presented: Option<&str>, expected: &Secret) -> bool {
+    use subtle::ConstantTimeEq;
+    presented.is_some_and(|p| {
+        let (a, b) = (p.as_bytes(), expected.expose().as_bytes());
+        a.len() == b.len() && bool::from(a.ct_eq(b))
+    })
+}
+
+/// The refusal for a request without the seller's feed token (the feed and the admin API), if it lacks one.
+pub(crate) fn without_feed_token(state: &AppState, headers: &axum::http::HeaderMap) -> Option<Response> {
+    (!token_matches(bearer(headers), &state.cfg.feed_token)).then(|| {
+        let e = koodesk_protocol::feed::FeedError {
+            code: "unauthorized".into(),
+            message: "this API needs `Authorization: Bearer <feed token>`".into(),
+        };
+        json(StatusCode::UNAUTHORIZED, &e)
+    })
+}
+
+/// The bearer token of a request, if any.
+pub(crate) fn bearer(headers: &axum::http::HeaderMap) -> Option<&str> {
+    headers.get(axum::http::header::AUTHORIZATION)?.to_str().ok()?.strip_prefix("Bearer ").map(str::trim)
+}
+
+pub fn router(state: Arc<AppState>) -> Router {
+    let open = |p: &str| format!("/api/mkp-openapi-public/global/v1/{p}");
+    Router::new()
+        .route("/", get(pages::index))
+        .route("/openapi/feed.yaml", get(pages::feed_openapi))
+        .route(&open(api::ORDER_QUERY), get(open_api::order_query))
+        .route(&open(api::USAGE_DATA), post(open_api::usage_data))
+        .route(&open(api::LICENSE_ACTIVATE), post(open_api::license_activate))
+        .route(&open(api::LICENSE_HEARTBEAT), post(open_api::license_heartbeat))
+        .route("/api/v1/oauth2/authorize", get(oauth::authorize_page).post(oauth::authorize_consent))
+        .route("/api/v1/oauth2/token", post(oauth::token))
+        .route("/api/v1/oauth2/userinfo", get(oauth::userinfo))
+        .route("/api/v1/logout", get(oauth::logout))
+        .route("/feed/v1/{kind}", get(feed::page))
+        .route("/feed/v1/supervision/{order_id}/actions", post(feed::supervision_action))
+        .route("/feed/v1/supervision/{order_id}/delivery", post(feed::delivery))
+        .route("/feed/v1/unsubscriptions/{id}/decision", post(feed::unsubscription_decision))
+        .route("/feed/v1/invoice-requests/{id}/issued", post(feed::invoice_issued))
+        .route("/admin/clock", get(admin::clock).post(admin::set_clock))
+        .route("/admin/faults", get(admin::faults).post(admin::add_fault).delete(admin::clear_faults))
+        .route("/admin/stats", get(admin::stats))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), faults_layer::apply))
+        .with_state(state)
+}
+
+/// A sandbox serving on loopback until shut down.
+pub struct RunningSandbox {
+    pub addr: SocketAddr,
+    pub state: Arc<AppState>,
+    shutdown: Option<oneshot::Sender<()>>,
+    task: JoinHandle<std::io::Result<()>>,
+}
+
+impl RunningSandbox {
+    pub fn base_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Stops serving and waits for the server to finish.
+    pub async fn stop(mut self) -> std::io::Result<()> {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        self.task.await.map_err(std::io::Error::other)?
+    }
+
+    /// Serves until the process is interrupted (Ctrl-C).
+    pub async fn wait(self) -> std::io::Result<()> {
+        tokio::select! {
+            r = self.task => r.map_err(std::io::Error::other)?,
+            r = tokio::signal::ctrl_c() => r,
+        }
+    }
+}
+
+/// Binds and starts serving. Only loopback addresses are accepted.
+pub async fn serve(cfg: SandboxConfig) -> std::io::Result<RunningSandbox> {
+    if !cfg.bind.ip().is_loopback() {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            format!("the sandbox serves on loopback only; {} is not a loopback address", cfg.bind.ip()),
+        ));
+    }
+    let listener = tokio::net::TcpListener::bind(cfg.bind).await?;
+    let addr = listener.local_addr()?;
+    let state = Arc::new(AppState::new(cfg));
+    // Build the history before the first request.
+    drop(state.world());
+    let app = router(state.clone());
+    let (tx, rx) = oneshot::channel::<()>();
+    let task = tokio::spawn(async move {
+        axum::serve(listener, app)
+            .with_graceful_shutdown(async {
+                let _ = rx.await;
+            })
+            .await
+    });
+    Ok(RunningSandbox { addr, state, shutdown: Some(tx), task })
+}
