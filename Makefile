@@ -1,24 +1,33 @@
 # KooDesk's two entry points on a fresh Debian machine:
-#   make run    sets up and starts the product
+#   make run    sets up and starts the product (today: the KooGallery sandbox with demo data)
 #   make test   sets up and runs every test
 # Both are idempotent: a warm machine skips what it already has.
 
 SHELL := /bin/bash
 CARGO ?= cargo
+PYTHON ?= python3
+VENV := .venv-tests
+PORT ?= 8787
 
-.PHONY: run test setup check-toolchain lint unit
+.PHONY: run test setup check-toolchain lint unit interop bench
 
 run: setup
 	$(CARGO) build --release --locked -p koodesk-cli
-	@bash scripts/tour.sh target/release/koodesk
+	target/release/koodesk sandbox --port $(PORT)
 
-test: setup lint unit
+test: setup lint unit interop
 
-setup: check-toolchain
+setup: check-toolchain $(VENV)/.installed
 
 check-toolchain:
 	@command -v $(CARGO) >/dev/null || { echo "cargo is required (rustup: https://rustup.rs)"; exit 1; }
 	@$(CARGO) nextest --version >/dev/null 2>&1 || $(CARGO) install cargo-nextest --locked
+
+# Python clients the sandbox must interoperate with: Huawei Cloud's SDK signer, Authlib.
+$(VENV)/.installed: tests/interop/requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r tests/interop/requirements.txt
+	touch $@
 
 lint:
 	$(CARGO) fmt --all --check
@@ -26,3 +35,11 @@ lint:
 
 unit:
 	$(CARGO) nextest run --workspace --locked --no-fail-fast
+
+interop:
+	$(CARGO) build --locked -p koodesk-cli
+	KOODESK_BIN=target/debug/koodesk $(VENV)/bin/python -m pytest -q tests/interop
+
+bench:
+	$(CARGO) build --release --locked -p koodesk-cli
+	target/release/koodesk bench signatures

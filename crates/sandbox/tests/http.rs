@@ -510,3 +510,32 @@ async fn only_loopback() {
     cfg.bind = std::net::SocketAddr::from(([0, 0, 0, 0], 0));
     assert!(serve(cfg).await.is_err());
 }
+
+#[tokio::test]
+async fn the_openapi_document_covers_every_feed_route() {
+    let sb = sandbox(8).await;
+    let yaml = client()
+        .get(format!("{}/openapi/feed.yaml", sb.base_url()))
+        .send()
+        .await
+        .expect("sent")
+        .text()
+        .await
+        .expect("text");
+    for path in [
+        "/feed/v1/{kind}:",
+        "/feed/v1/supervision/{order_id}/actions:",
+        "/feed/v1/supervision/{order_id}/delivery:",
+        "/feed/v1/unsubscriptions/{id}/decision:",
+        "/feed/v1/invoice-requests/{id}/issued:",
+        "/admin/clock:",
+        "/admin/faults:",
+        "/admin/stats:",
+    ] {
+        assert!(yaml.contains(path), "{path} is documented");
+    }
+    for kind in koodesk_protocol::feed::Kind::ALL {
+        assert!(yaml.contains(kind.path()), "{kind:?} is documented");
+    }
+    sb.stop().await.expect("stops");
+}
