@@ -2,6 +2,7 @@
 //!
 //! Start one in-process with [`serve`]; `koodesk sandbox` runs it from the command line.
 
+pub mod caller;
 pub mod clock;
 pub mod config;
 pub mod faults;

@@ -12,7 +12,10 @@ use koodesk_domain::time;
 use serde::{Deserialize, Serialize};
 
 use super::{json, without_feed_token, AppState};
+use crate::caller::{self, CallRecord, Caller};
 use crate::faults::FaultRule;
+use koodesk_protocol::production::ProductionRequest;
+use koodesk_protocol::secret::Secret;
 
 fn bad(message: String) -> Response {
     json(StatusCode::BAD_REQUEST, &serde_json::json!({"code": "invalid", "message": message}))
@@ -117,4 +120,85 @@ pub async fn stats(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Re
     let stats = state.world().stats();
     let usage = state.usage.lock().map(|u| u.len()).unwrap_or(0);
     json(StatusCode::OK, &serde_json::json!({"world": stats, "usage_records": usage}))
+}
+
+/// One production-interface delivery: the request, every attempt so far, and how it ended.
+#[derive(Debug, Clone, Serialize)]
+pub struct Delivery {
+    pub id: u64,
+    pub activity: &'static str,
+    pub url: String,
+    pub attempts: Vec<CallRecord>,
+    pub done: bool,
+    /// `succeeded`, `processing` (000004: KooGallery polls queryInstance), `failed`, or `running`.
+    pub outcome: &'static str,
+}
+
+#[derive(Deserialize)]
+pub struct DeliveryRequest {
+    url: String,
+    /// The production-interface key; the sandbox's interface key if absent.
+    key: Option<String>,
+    request: ProductionRequest,
+}
+
+pub async fn start_delivery(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    body: Result<Json<DeliveryRequest>, JsonRejection>,
+) -> Response {
+    if let Some(refusal) = without_feed_token(&state, &headers) {
+        return refusal;
+    }
+    let Json(d) = match body {
+        Ok(b) => b,
+        Err(e) => return bad(format!("the body is {{url, key?, request}}: {}", e.body_text())),
+    };
+    if let Err(e) = d.request.validate() {
+        return bad(format!("request: {e}"));
+    }
+    let key = d.key.map(Secret::new).unwrap_or_else(|| state.cfg.interface_key.clone());
+    let caller = match Caller::new(&d.url, key) {
+        Ok(c) => c,
+        Err(e) => return bad(format!("url: {e}")),
+    };
+    let Ok(mut list) = state.deliveries.lock() else {
+        return bad("try again".into());
+    };
+    let id = list.len() as u64 + 1;
+    list.push(Delivery {
+        id,
+        activity: d.request.activity(),
+        url: d.url.clone(),
+        attempts: Vec::new(),
+        done: false,
+        outcome: "running",
+    });
+    drop(list);
+    let task_state = state.clone();
+    tokio::spawn(async move {
+        let record_into = |r: &CallRecord| {
+            if let Ok(mut list) = task_state.deliveries.lock() {
+                if let Some(d) = list.iter_mut().find(|d| d.id == id) {
+                    d.attempts.push(r.clone());
+                }
+            }
+        };
+        let records = caller.deliver(&d.request, &task_state.clock, record_into).await;
+        if let Ok(mut list) = task_state.deliveries.lock() {
+            if let Some(d) = list.iter_mut().find(|d| d.id == id) {
+                d.done = true;
+                d.outcome = caller::outcome(&records);
+            }
+        }
+    });
+    json(StatusCode::ACCEPTED, &serde_json::json!({"id": id}))
+}
+
+pub async fn deliveries(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Response {
+    if let Some(refusal) = without_feed_token(&state, &headers) {
+        return refusal;
+    }
+    let list = state.deliveries.lock().map(|l| l.clone()).unwrap_or_default();
+    json(StatusCode::OK, &list)
 }

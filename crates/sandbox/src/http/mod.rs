@@ -40,6 +40,8 @@ pub struct AppState {
     pub faults: Faults,
     pub oauth: Mutex<oauth::OAuthState>,
     pub usage: Mutex<Vec<api::UsageRecord>>,
+    /// Production-interface deliveries started through the admin API.
+    pub deliveries: Mutex<Vec<admin::Delivery>>,
 }
 
 impl AppState {
@@ -53,6 +55,7 @@ impl AppState {
             faults,
             oauth: Mutex::new(oauth::OAuthState::default()),
             usage: Mutex::new(Vec::new()),
+            deliveries: Mutex::new(Vec::new()),
             cfg,
         }
     }
@@ -116,6 +119,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/admin/clock", get(admin::clock).post(admin::set_clock))
         .route("/admin/faults", get(admin::faults).post(admin::add_fault).delete(admin::clear_faults))
         .route("/admin/stats", get(admin::stats))
+        .route("/admin/production-calls", get(admin::deliveries).post(admin::start_delivery))
         .layer(axum::middleware::from_fn_with_state(state.clone(), faults_layer::apply))
         .with_state(state)
 }
