@@ -117,11 +117,12 @@ async fn new_instance_is_retried_hourly_until_accepted() {
     // The retries came an hour apart on the sandbox clock.
     let at = |i: usize| time::parse_datetime(attempts[i]["at"].as_str().expect("at")).expect("time");
     assert!(at(1) - at(0) >= chrono::Duration::hours(1) && at(2) - at(0) >= chrono::Duration::hours(2));
-    let m = shared.1.lock().expect("lock");
-    assert_eq!(m.refused, 0, "every call was signed correctly");
-    let ids: std::collections::HashSet<&str> = m.calls.iter().filter_map(|c| c["businessId"].as_str()).collect();
-    assert_eq!(ids.len(), 3, "businessId is new on every call");
-    drop(m);
+    {
+        let m = shared.1.lock().expect("lock");
+        assert_eq!(m.refused, 0, "every call was signed correctly");
+        let ids: std::collections::HashSet<&str> = m.calls.iter().filter_map(|c| c["businessId"].as_str()).collect();
+        assert_eq!(ids.len(), 3, "businessId is new on every call");
+    }
     sb.stop().await.expect("stops");
 }
 
