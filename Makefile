@@ -43,3 +43,4 @@ interop:
 bench:
 	$(CARGO) build --release --locked -p koodesk-cli
 	target/release/koodesk bench signatures
+	target/release/koodesk bench sandbox

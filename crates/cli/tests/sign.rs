@@ -151,3 +151,41 @@ fn field_encrypt_and_decrypt_match_java() {
         .clone();
     assert!(!String::from_utf8_lossy(&e).contains("wrong-key"), "errors never repeat the key");
 }
+
+#[test]
+fn apig_headers_verify_with_the_open_api_verifier() {
+    use koodesk_protocol::apig;
+    let url = "http://127.0.0.1:8787/api/mkp-openapi-public/global/v1/order/query?orderId=MOCKONETIMENEW";
+    let out = koodesk()
+        .env("KOODESK_TEST_SK", "SK-EXAMPLE")
+        .args(["sign", "apig", "--access-key", "AK-EXAMPLE", "--secret-key-env", "KOODESK_TEST_SK", "--url", url])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let headers: Vec<(String, String)> = String::from_utf8(out)
+        .expect("utf-8")
+        .lines()
+        .filter_map(|l| l.split_once(": ").map(|(k, v)| (k.to_string(), v.to_string())))
+        .collect();
+    assert!(headers.iter().any(|(k, _)| k == "Authorization"));
+    let req = apig::Request {
+        method: "GET".into(),
+        path: "/api/mkp-openapi-public/global/v1/order/query".into(),
+        query: vec![("orderId".into(), "MOCKONETIMENEW".into())],
+        headers,
+        body: Vec::new(),
+    };
+    let ak = apig::verify(&req, chrono::Utc::now(), |_| Some("SK-EXAMPLE".into())).expect("verifies");
+    assert_eq!(ak, "AK-EXAMPLE");
+    let curl = koodesk()
+        .args(["sign", "apig", "--access-key", "AK", "--secret-key", "SK", "--url", url, "--curl"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    assert!(String::from_utf8_lossy(&curl).starts_with("curl -sS -X GET 'http://127.0.0.1:8787/api/"));
+    koodesk().args(["sign", "apig", "--access-key", "AK", "--secret-key", "SK", "--url", "ftp://x"]).assert().code(2);
+}

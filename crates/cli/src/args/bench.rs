@@ -19,4 +19,16 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 15)]
         batches: usize,
     },
+    /// Sandbox order/query requests per second and p99 latency on loopback (target ≥ 5,000/s, p99 < 20 ms).
+    Sandbox {
+        /// Concurrent keep-alive connections.
+        #[arg(long, default_value_t = 16)]
+        connections: usize,
+        /// Measured runs (after one warm-up run); the median is reported.
+        #[arg(long, default_value_t = 5)]
+        runs: usize,
+        /// Seconds per run.
+        #[arg(long, default_value_t = 2.0)]
+        seconds: f64,
+    },
 }

@@ -16,6 +16,18 @@ pub struct KeyArgs {
     pub key_env: Option<String>,
 }
 
+/// The APIG secret key: on the command line or from an environment variable.
+#[derive(Debug, Args)]
+#[group(required = true, multiple = false)]
+pub struct SecretKeyArgs {
+    /// The secret key (SK) itself.
+    #[arg(long, value_name = "SK")]
+    pub secret_key: Option<String>,
+    /// The name of an environment variable holding the secret key.
+    #[arg(long, value_name = "VAR")]
+    pub secret_key_env: Option<String>,
+}
+
 #[derive(Debug, Args)]
 pub struct SignArgs {
     #[command(subcommand)]
@@ -55,6 +67,25 @@ pub enum SignCommand {
         /// Check this Body-Sign header value (or bare base64 signature) instead of printing one.
         #[arg(long, value_name = "HEADER")]
         verify: Option<String>,
+    },
+    /// APIG (SDK-HMAC-SHA256) headers for an open-API request, or a whole curl command with --curl.
+    Apig {
+        /// The access key (AK).
+        #[arg(long, value_name = "AK")]
+        access_key: String,
+        #[command(flatten)]
+        secret: SecretKeyArgs,
+        #[arg(long, default_value = "GET")]
+        method: String,
+        /// The full URL, with its query.
+        #[arg(long)]
+        url: String,
+        /// The request body; `-` reads standard input.
+        #[arg(long, value_name = "F")]
+        body_file: Option<PathBuf>,
+        /// Print a curl command instead of the headers.
+        #[arg(long)]
+        curl: bool,
     },
     /// The V1.0 `authToken` of a GET request's parameters (they must include timeStamp).
     V1 {

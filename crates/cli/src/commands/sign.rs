@@ -1,11 +1,12 @@
 use std::io::Read;
 use std::path::Path;
 
+use koodesk_protocol::apig;
 use koodesk_protocol::replay::Scheme;
 use koodesk_protocol::secret::Secret;
 use koodesk_protocol::signature::{self, SignatureError};
 
-use crate::args::{KeyArgs, NonceArgs, SignArgs, SignCommand};
+use crate::args::{KeyArgs, NonceArgs, SecretKeyArgs, SignArgs, SignCommand};
 use crate::output::Failure;
 
 /// The access key from `--key` or `--key-env`. Errors never repeat the key.
@@ -18,6 +19,64 @@ pub fn access_key(k: &KeyArgs) -> Result<Secret, Failure> {
         },
         _ => Err(Failure::usage("--key: the access key is empty")),
     }
+}
+
+fn secret_key(k: &SecretKeyArgs) -> Result<Secret, Failure> {
+    access_key(&KeyArgs { key: k.secret_key.clone(), key_env: k.secret_key_env.clone() })
+        .map_err(|f| Failure::usage(f.message.replace("--key", "--secret-key")))
+}
+
+/// APIG headers for a request, printed one per line, or a curl command.
+fn apig_headers(
+    access_key: &str,
+    secret: &SecretKeyArgs,
+    method: &str,
+    url: &str,
+    body_file: Option<&Path>,
+    curl: bool,
+) -> Result<(), Failure> {
+    let sk = secret_key(secret)?;
+    let rest = url
+        .strip_prefix("http://")
+        .or_else(|| url.strip_prefix("https://"))
+        .ok_or_else(|| Failure::usage(format!("--url `{url}`: an http:// or https:// URL")))?;
+    let (host, path_query) = rest.split_once('/').map(|(h, p)| (h, format!("/{p}"))).unwrap_or((rest, "/".into()));
+    let (path, query) = path_query.split_once('?').unwrap_or((&path_query, ""));
+    let body = match body_file {
+        Some(f) => read_body(f)?,
+        None => Vec::new(),
+    };
+    let mut req = apig::Request {
+        method: method.to_uppercase(),
+        path: path.to_string(),
+        query: apig::Request::parse_query(query),
+        headers: vec![("Content-Type".into(), "application/json".into())],
+        body: body.clone(),
+    };
+    apig::sign(&mut req, access_key, sk.expose(), host, chrono::Utc::now())
+        .map_err(|e| Failure::usage(format!("--url: {e}")))?;
+    if !curl {
+        for (k, v) in &req.headers {
+            println!("{k}: {v}");
+        }
+        return Ok(());
+    }
+    let scheme = if url.starts_with("https://") { "https" } else { "http" };
+    let mut cmd = format!("curl -sS -X {} '{scheme}://{host}{path}", req.method);
+    let q = req.canonical_query();
+    if !q.is_empty() {
+        cmd.push('?');
+        cmd.push_str(&q);
+    }
+    cmd.push('\'');
+    for (k, v) in &req.headers {
+        cmd.push_str(&format!(" -H '{k}: {v}'"));
+    }
+    if !body.is_empty() {
+        cmd.push_str(&format!(" --data-binary '{}'", String::from_utf8_lossy(&body).replace('\'', "'\\''")));
+    }
+    println!("{cmd}");
+    Ok(())
 }
 
 /// The raw bytes of `--body-file` (`-` = standard input), unchanged: signatures cover every byte.
@@ -84,6 +143,9 @@ pub fn run(a: SignArgs) -> Result<(), Failure> {
                     Ok(())
                 }
             }
+        }
+        SignCommand::Apig { access_key, secret, method, url, body_file, curl } => {
+            apig_headers(&access_key, &secret, &method, &url, body_file.as_deref(), curl)
         }
         SignCommand::V1 { key, params, verify } => {
             let key = access_key(&key)?;
