@@ -1,0 +1,27 @@
+//! What can go wrong with the store. Messages name the file and what to do; nothing stored is lost by an error.
+
+use std::path::PathBuf;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("{path}: not a SQLite database (the file is damaged or is something else); KooDesk leaves it untouched")]
+    NotSqlite { path: PathBuf },
+    #[error("{path}: a SQLite database, but not KooDesk's (application_id {found:#x})")]
+    Foreign { path: PathBuf, found: i32 },
+    #[error(
+        "{path}: made by a newer KooDesk (schema {found}; this build knows up to {known}); upgrade KooDesk to open it"
+    )]
+    Newer { path: PathBuf, found: i64, known: i64 },
+    #[error("{path}: the database is damaged: {detail}")]
+    Corrupt { path: PathBuf, detail: String },
+    #[error("{path}: cannot back up the database before migrating it: {detail}")]
+    Backup { path: PathBuf, detail: String },
+    #[error("{path}: {source}")]
+    Io { path: PathBuf, source: std::io::Error },
+    #[error("the feed refers to order {0}, which this store does not have yet: sync orders first")]
+    UnknownOrder(String),
+    #[error("the feed sent {what}: {detail}")]
+    BadFeedData { what: &'static str, detail: String },
+    #[error("database: {0}")]
+    Sql(#[from] rusqlite::Error),
+}

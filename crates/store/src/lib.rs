@@ -1,0 +1,22 @@
+//! KooDesk's local store: everything the seller sees lives in one SQLite file, so the console opens at once and
+//! works offline; sync brings the marketplace's changes in.
+//!
+//! | module | holds |
+//! |---|---|
+//! | [`schema`] | the numbered migrations |
+//! | [`db`] | opening, refusing foreign or newer files, backing up and migrating |
+//! | [`apply`] | feed pages written atomically with their cursor |
+//! | [`outbox`] | the seller's actions waiting to reach the marketplace |
+//! | [`inbox`] | what needs the seller now, with the domain rules |
+//! | [`dashboard`] | aggregates for the overview |
+
+pub mod apply;
+pub mod dashboard;
+pub mod db;
+pub mod error;
+pub mod inbox;
+pub mod outbox;
+pub mod schema;
+
+pub use db::Store;
+pub use error::StoreError;

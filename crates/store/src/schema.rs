@@ -1,0 +1,247 @@
+//! The schema, as numbered migrations. `PRAGMA user_version` is the number of migrations applied; a KooDesk
+//! database also carries `PRAGMA application_id` = "KOOD". Migrations are append-only: a released one never
+//! changes, a new one is added at the end.
+//!
+//! Money is stored in fen (INTEGER), instants as Unix seconds (INTEGER, UTC) and dates as `YYYY-MM-DD`.
+
+/// "KOOD".
+pub const APPLICATION_ID: i32 = 0x4B4F_4F44;
+
+/// Migration `i` brings the schema from version `i` to `i + 1`.
+pub const MIGRATIONS: &[&str] = &[
+    // 1: what sync brings in, the outbox and the cursors.
+    r#"
+    CREATE TABLE products (
+        product_id   TEXT PRIMARY KEY,
+        name         TEXT NOT NULL,
+        access_type  TEXT NOT NULL,
+        billing_mode TEXT NOT NULL,
+        supervised   INTEGER NOT NULL,
+        product_type TEXT,
+        channel      TEXT NOT NULL
+    );
+    CREATE TABLE buyers (
+        buyer_id    TEXT PRIMARY KEY,
+        name        TEXT NOT NULL,
+        kind        TEXT NOT NULL,
+        taxpayer_id TEXT
+    );
+    CREATE TABLE orders (
+        order_id     TEXT PRIMARY KEY,
+        order_type   TEXT NOT NULL,
+        created_ts   INTEGER NOT NULL,
+        product_id   TEXT NOT NULL REFERENCES products(product_id),
+        buyer_id     TEXT NOT NULL REFERENCES buyers(buyer_id),
+        amount_fen   INTEGER NOT NULL,
+        status       TEXT NOT NULL,
+        scenario     TEXT,
+        settled_ts   INTEGER,
+        license_code TEXT,
+        seq          INTEGER NOT NULL
+    );
+    CREATE INDEX orders_created ON orders(created_ts);
+    CREATE INDEX orders_buyer ON orders(buyer_id);
+    CREATE TABLE order_lines (
+        order_line_id TEXT PRIMARY KEY,
+        order_id      TEXT NOT NULL REFERENCES orders(order_id),
+        product_id    TEXT NOT NULL REFERENCES products(product_id),
+        amount_fen    INTEGER NOT NULL
+    );
+    CREATE INDEX order_lines_order ON order_lines(order_id);
+    CREATE TABLE supervision_flows (
+        order_id        TEXT PRIMARY KEY REFERENCES orders(order_id),
+        product_type    TEXT NOT NULL,
+        step            TEXT NOT NULL,
+        side            TEXT,
+        step_started_ts INTEGER NOT NULL,
+        rejections      INTEGER NOT NULL,
+        frozen_by       TEXT,
+        rereview        INTEGER NOT NULL,
+        parcel_signed_ts INTEGER,
+        seq             INTEGER NOT NULL
+    );
+    CREATE INDEX flows_open ON supervision_flows(side, step_started_ts) WHERE step <> 'completed';
+    -- The audit trail of every step: appended, never rewritten.
+    CREATE TABLE supervision_events (
+        order_id  TEXT NOT NULL REFERENCES supervision_flows(order_id),
+        idx       INTEGER NOT NULL,
+        from_step TEXT NOT NULL,
+        to_step   TEXT NOT NULL,
+        action    TEXT NOT NULL,
+        actor     TEXT NOT NULL,
+        at_ts     INTEGER NOT NULL,
+        detail    TEXT NOT NULL,
+        PRIMARY KEY (order_id, idx)
+    );
+    CREATE TRIGGER supervision_events_no_update BEFORE UPDATE ON supervision_events
+        BEGIN SELECT RAISE(ABORT, 'supervision_events is an audit trail: rows are never changed'); END;
+    CREATE TRIGGER supervision_events_no_delete BEFORE DELETE ON supervision_events
+        BEGIN SELECT RAISE(ABORT, 'supervision_events is an audit trail: rows are never deleted'); END;
+    CREATE TABLE unsubscriptions (
+        id              TEXT PRIMARY KEY,
+        order_id        TEXT NOT NULL REFERENCES orders(order_id),
+        rule            TEXT NOT NULL,
+        requested_ts    INTEGER NOT NULL,
+        refund_fen      INTEGER NOT NULL,
+        paid_fen        INTEGER NOT NULL,
+        reason          TEXT NOT NULL,
+        status          TEXT NOT NULL,
+        review_due      TEXT,
+        decision_reason TEXT,
+        seq             INTEGER NOT NULL
+    );
+    CREATE INDEX unsubscriptions_pending ON unsubscriptions(requested_ts) WHERE status = 'pending';
+    CREATE INDEX unsubscriptions_order ON unsubscriptions(order_id);
+    CREATE TABLE invoice_requests (
+        id             TEXT PRIMARY KEY,
+        requested_ts   INTEGER NOT NULL,
+        kind           TEXT NOT NULL,
+        medium         TEXT NOT NULL,
+        title          TEXT NOT NULL,
+        amount_fen     INTEGER NOT NULL,
+        status         TEXT NOT NULL,
+        invoice_number TEXT,
+        issued_ts      INTEGER,
+        seq            INTEGER NOT NULL
+    );
+    CREATE INDEX invoice_requests_open ON invoice_requests(requested_ts) WHERE status = 'requested';
+    CREATE TABLE invoice_request_orders (
+        request_id TEXT NOT NULL REFERENCES invoice_requests(id),
+        order_id   TEXT NOT NULL REFERENCES orders(order_id),
+        PRIMARY KEY (request_id, order_id)
+    );
+    CREATE TABLE bills (
+        bill_id            TEXT PRIMARY KEY,
+        period             TEXT NOT NULL,
+        bill_date          TEXT NOT NULL,
+        send_by            TEXT NOT NULL,
+        sign_off_by        TEXT NOT NULL,
+        payment_by         TEXT NOT NULL,
+        order_count        INTEGER NOT NULL,
+        amount_fen         INTEGER NOT NULL,
+        platform_fee_fen   INTEGER NOT NULL,
+        merchant_share_fen INTEGER NOT NULL,
+        status             TEXT NOT NULL,
+        seq                INTEGER NOT NULL
+    );
+    CREATE TABLE sync_cursors (
+        feed       TEXT PRIMARY KEY,
+        cursor     TEXT NOT NULL,
+        updated_ts INTEGER NOT NULL
+    );
+    -- Actions the seller took, waiting to reach the marketplace.
+    CREATE TABLE outbox (
+        id              INTEGER PRIMARY KEY AUTOINCREMENT,
+        action_id       TEXT NOT NULL UNIQUE,
+        kind            TEXT NOT NULL,
+        target          TEXT NOT NULL,
+        payload         TEXT NOT NULL,
+        created_ts      INTEGER NOT NULL,
+        attempts        INTEGER NOT NULL DEFAULT 0,
+        next_attempt_ts INTEGER NOT NULL,
+        status          TEXT NOT NULL DEFAULT 'pending',
+        last_error      TEXT,
+        done_ts         INTEGER
+    );
+    CREATE INDEX outbox_pending ON outbox(next_attempt_ts) WHERE status = 'pending';
+    "#,
+    // 2: invoices and drafts, notification state, and aggregates kept up to date as data is written.
+    r#"
+    CREATE TABLE invoices (
+        id          TEXT PRIMARY KEY,
+        request_id  TEXT REFERENCES invoice_requests(id),
+        kind        TEXT NOT NULL,
+        rate        TEXT NOT NULL,
+        state       TEXT NOT NULL,
+        number      TEXT UNIQUE,
+        issued_ts   INTEGER,
+        issued_by   TEXT,
+        red_of      TEXT REFERENCES invoices(id),
+        document    TEXT NOT NULL,
+        created_ts  INTEGER NOT NULL
+    );
+    CREATE TRIGGER invoices_issued_are_frozen BEFORE UPDATE ON invoices WHEN OLD.state = 'issued'
+        BEGIN SELECT RAISE(ABORT, 'an issued invoice cannot be changed'); END;
+    CREATE INDEX orders_settled ON orders(settled_ts);
+    CREATE TABLE notifications (
+        key      TEXT PRIMARY KEY,
+        fired_ts INTEGER NOT NULL,
+        item     TEXT NOT NULL
+    );
+    CREATE TABLE agg_orders_month (
+        month        TEXT NOT NULL,
+        access_type  TEXT NOT NULL,
+        billing_mode TEXT NOT NULL,
+        orders       INTEGER NOT NULL,
+        revenue_fen  INTEGER NOT NULL,
+        PRIMARY KEY (month, access_type, billing_mode)
+    ) WITHOUT ROWID;
+    CREATE TABLE agg_counts (
+        name  TEXT PRIMARY KEY,
+        value INTEGER NOT NULL
+    ) WITHOUT ROWID;
+    INSERT INTO agg_orders_month
+        SELECT strftime('%Y-%m', o.created_ts + 8 * 3600, 'unixepoch'), p.access_type, p.billing_mode,
+               count(*), sum(CASE WHEN o.status = 'refunded' THEN 0 ELSE o.amount_fen END)
+        FROM orders o JOIN products p USING (product_id) GROUP BY 1, 2, 3;
+    INSERT INTO agg_counts SELECT 'orders', count(*) FROM orders;
+    INSERT INTO agg_counts SELECT 'flows:' || step || ':' || coalesce(side, ''), count(*) FROM supervision_flows GROUP BY 1;
+    INSERT INTO agg_counts SELECT 'unsubs:' || status, count(*) FROM unsubscriptions GROUP BY 1;
+    INSERT INTO agg_counts SELECT 'unsubs_fen:' || status, sum(refund_fen) FROM unsubscriptions GROUP BY 1;
+    INSERT INTO agg_counts SELECT 'invoices:' || status, count(*) FROM invoice_requests GROUP BY 1;
+    CREATE TRIGGER agg_flow_insert AFTER INSERT ON supervision_flows BEGIN
+        INSERT INTO agg_counts VALUES ('flows:' || NEW.step || ':' || coalesce(NEW.side, ''), 1)
+            ON CONFLICT (name) DO UPDATE SET value = value + 1;
+    END;
+    CREATE TRIGGER agg_flow_update AFTER UPDATE OF step, side ON supervision_flows BEGIN
+        UPDATE agg_counts SET value = value - 1 WHERE name = 'flows:' || OLD.step || ':' || coalesce(OLD.side, '');
+        INSERT INTO agg_counts VALUES ('flows:' || NEW.step || ':' || coalesce(NEW.side, ''), 1)
+            ON CONFLICT (name) DO UPDATE SET value = value + 1;
+    END;
+    CREATE TRIGGER agg_unsub_insert AFTER INSERT ON unsubscriptions BEGIN
+        INSERT INTO agg_counts VALUES ('unsubs:' || NEW.status, 1) ON CONFLICT (name) DO UPDATE SET value = value + 1;
+        INSERT INTO agg_counts VALUES ('unsubs_fen:' || NEW.status, NEW.refund_fen)
+            ON CONFLICT (name) DO UPDATE SET value = value + NEW.refund_fen;
+    END;
+    CREATE TRIGGER agg_unsub_update AFTER UPDATE OF status, refund_fen ON unsubscriptions BEGIN
+        UPDATE agg_counts SET value = value - 1 WHERE name = 'unsubs:' || OLD.status;
+        UPDATE agg_counts SET value = value - OLD.refund_fen WHERE name = 'unsubs_fen:' || OLD.status;
+        INSERT INTO agg_counts VALUES ('unsubs:' || NEW.status, 1) ON CONFLICT (name) DO UPDATE SET value = value + 1;
+        INSERT INTO agg_counts VALUES ('unsubs_fen:' || NEW.status, NEW.refund_fen)
+            ON CONFLICT (name) DO UPDATE SET value = value + NEW.refund_fen;
+    END;
+    CREATE TRIGGER agg_invoice_insert AFTER INSERT ON invoice_requests BEGIN
+        INSERT INTO agg_counts VALUES ('invoices:' || NEW.status, 1) ON CONFLICT (name) DO UPDATE SET value = value + 1;
+    END;
+    CREATE TRIGGER agg_invoice_update AFTER UPDATE OF status ON invoice_requests BEGIN
+        UPDATE agg_counts SET value = value - 1 WHERE name = 'invoices:' || OLD.status;
+        INSERT INTO agg_counts VALUES ('invoices:' || NEW.status, 1) ON CONFLICT (name) DO UPDATE SET value = value + 1;
+    END;
+    CREATE TRIGGER agg_order_insert AFTER INSERT ON orders BEGIN
+        INSERT INTO agg_orders_month
+            SELECT strftime('%Y-%m', NEW.created_ts + 8 * 3600, 'unixepoch'), p.access_type, p.billing_mode, 1,
+                   CASE WHEN NEW.status = 'refunded' THEN 0 ELSE NEW.amount_fen END
+            FROM products p WHERE p.product_id = NEW.product_id
+            ON CONFLICT (month, access_type, billing_mode) DO UPDATE
+            SET orders = orders + 1, revenue_fen = revenue_fen + excluded.revenue_fen;
+        INSERT INTO agg_counts VALUES ('orders', 1) ON CONFLICT (name) DO UPDATE SET value = value + 1;
+    END;
+    CREATE TRIGGER agg_order_update AFTER UPDATE OF amount_fen, status, created_ts, product_id ON orders BEGIN
+        UPDATE agg_orders_month SET orders = orders - 1,
+               revenue_fen = revenue_fen - CASE WHEN OLD.status = 'refunded' THEN 0 ELSE OLD.amount_fen END
+         WHERE month = strftime('%Y-%m', OLD.created_ts + 8 * 3600, 'unixepoch')
+           AND (access_type, billing_mode) = (SELECT access_type, billing_mode FROM products WHERE product_id = OLD.product_id);
+        INSERT INTO agg_orders_month
+            SELECT strftime('%Y-%m', NEW.created_ts + 8 * 3600, 'unixepoch'), p.access_type, p.billing_mode, 1,
+                   CASE WHEN NEW.status = 'refunded' THEN 0 ELSE NEW.amount_fen END
+            FROM products p WHERE p.product_id = NEW.product_id
+            ON CONFLICT (month, access_type, billing_mode) DO UPDATE
+            SET orders = orders + 1, revenue_fen = revenue_fen + excluded.revenue_fen;
+    END;
+    "#,
+];
+
+/// The schema version this build writes.
+pub fn latest() -> i64 {
+    MIGRATIONS.len() as i64
+}

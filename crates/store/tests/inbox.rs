@@ -1,0 +1,156 @@
+//! Inbox items for every rule, with clocks just before and just after each threshold.
+
+mod support;
+
+use koodesk_domain::calendar::WorkingCalendar;
+use koodesk_domain::catalog::{AccessType, BillingMode};
+use koodesk_domain::invoice::Medium;
+use koodesk_domain::supervision::{ProductType, Step};
+use koodesk_domain::time;
+use koodesk_protocol::feed::{BillStatus, FeedBill, Kind};
+use koodesk_store::inbox::{Group, InboxItem};
+use koodesk_store::outbox::ActionKind;
+use koodesk_store::Store;
+use support::*;
+
+fn store() -> Store {
+    let mut s = Store::open_in_memory().expect("store");
+    let orders = vec![
+        order("CS-M", "2026-11-01T09:00:00+08:00", AccessType::ManualService, BillingMode::OneTime, 500000),
+        order("CS-R", "2026-11-01T09:00:00+08:00", AccessType::ManualService, BillingMode::OneTime, 500000),
+        order("CS-U", "2026-11-01T09:00:00+08:00", AccessType::ManualService, BillingMode::OneTime, 500000),
+        order("CS-H", "2026-11-01T09:00:00+08:00", AccessType::Hardware, BillingMode::OneTime, 880000),
+        order("CS-S", "2026-11-01T09:00:00+08:00", AccessType::Saas, BillingMode::Period, 9950),
+        order("CS-X", "2026-11-01T09:00:00+08:00", AccessType::ManualService, BillingMode::OneTime, 20000),
+    ];
+    s.apply_page(Kind::Orders, &page(orders, "orders.6"), 0).expect("orders");
+    let mut hw = flow("CS-H", ProductType::Hardware, Step::Accept, "2026-11-18T10:00:00+08:00", 0);
+    hw.parcel_signed_at = Some("2026-11-20T15:00:00+08:00".into());
+    let flows = vec![
+        // Merchant side since 11-20 09:00: the user may appeal after 11-25 09:00.
+        flow("CS-M", ProductType::ManualService, Step::ConfirmRequirements, "2026-11-20T09:00:00+08:00", 0),
+        // Four rejections: the user may appeal at once.
+        flow("CS-R", ProductType::ManualService, Step::Implement, "2026-11-24T09:00:00+08:00", 4),
+        // User side since 11-20 09:00: the merchant may appeal after 11-25 09:00.
+        flow("CS-U", ProductType::ManualService, Step::Accept, "2026-11-20T09:00:00+08:00", 0),
+        hw,
+    ];
+    s.apply_page(Kind::Supervision, &page(flows, "supervision.4"), 0).expect("flows");
+    s.apply_page(
+        Kind::Unsubscriptions,
+        &page(vec![unsub("UN1", "CS-X", "2026-11-16T10:00:00+08:00", "2026-11-25")], "u.1"),
+        0,
+    )
+    .expect("unsubs");
+    let requests = vec![
+        invoice_request("IR-PAPER", "CS-S", "2026-11-18T10:00:00+08:00", Medium::Paper, 9950),
+        invoice_request("IR-BLOCKED", "CS-X", "2026-11-19T10:00:00+08:00", Medium::FullyDigital, 20000),
+    ];
+    s.apply_page(Kind::InvoiceRequests, &page(requests, "i.2"), 0).expect("invoices");
+    let bill = FeedBill {
+        bill_id: "202610".into(),
+        period: "2026-10".into(),
+        bill_date: "2026-11-03".into(),
+        send_by: "2026-11-05".into(),
+        sign_off_by: "2026-11-17".into(),
+        payment_by: "2026-11-25".into(),
+        order_count: 3,
+        amount: koodesk_domain::money::Cny::from_fen(100000),
+        platform_fee: koodesk_domain::money::Cny::from_fen(5000),
+        merchant_share: koodesk_domain::money::Cny::from_fen(95000),
+        status: BillStatus::SignedOff,
+        seq: 1,
+    };
+    s.apply_page(Kind::Bills, &page(vec![bill], "b.1"), 0).expect("bills");
+    s
+}
+
+fn items_at(s: &Store, now: &str) -> Vec<InboxItem> {
+    s.inbox(time::parse_datetime(now).expect("now"), WorkingCalendar::embedded()).expect("inbox").items
+}
+
+fn find<'a>(items: &'a [InboxItem], action: &str, ref_id: &str) -> Option<&'a InboxItem> {
+    items.iter().find(|i| i.action == action && i.ref_id == ref_id)
+}
+
+#[test]
+fn merchant_side_steps_by_the_users_appeal_clock() {
+    let s = store();
+    let before = items_at(&s, "2026-11-25T08:59:59");
+    let m = find(&before, "confirm-requirements", "CS-M").expect("listed");
+    assert_eq!(m.due_at.as_deref(), Some("2026-11-25T09:00:00+08:00"));
+    assert!(!m.overdue);
+    assert_eq!(m.console_path, "交付管理 > 服务监管");
+    let after = items_at(&s, "2026-11-25T09:00:01");
+    assert!(find(&after, "confirm-requirements", "CS-M").expect("listed").overdue);
+    // Past 3 rejections the user may appeal already.
+    let r = find(&before, "deliver", "CS-R").expect("listed");
+    assert!(r.overdue);
+    assert_eq!(r.due_at.as_deref(), Some("2026-11-24T09:00:00+08:00"));
+}
+
+#[test]
+fn stalled_user_steps_open_the_merchants_appeal() {
+    let s = store();
+    assert!(find(&items_at(&s, "2026-11-25T08:59:59"), "appeal", "CS-U").is_none());
+    let a = items_at(&s, "2026-11-25T09:00:01");
+    assert_eq!(find(&a, "appeal", "CS-U").expect("listed").group, Group::Supervision);
+}
+
+#[test]
+fn hardware_auto_acceptance_ten_days_after_signature() {
+    let s = store();
+    let items = items_at(&s, "2026-11-29T10:00:00");
+    let h = find(&items, "auto-accept", "CS-H").expect("listed");
+    assert_eq!(h.due_at.as_deref(), Some("2026-11-30T15:00:00+08:00"));
+    assert_eq!(h.group, Group::Upcoming);
+}
+
+#[test]
+fn unsubscriptions_by_their_review_date() {
+    let s = store();
+    let on_time = items_at(&s, "2026-11-25T23:59:59");
+    let u = find(&on_time, "review-unsubscription", "UN1").expect("listed");
+    assert!(!u.overdue);
+    assert_eq!(u.console_path, "订单管理 > 退订管理");
+    assert!(find(&items_at(&s, "2026-11-26T00:00:01"), "review-unsubscription", "UN1").expect("listed").overdue);
+}
+
+#[test]
+fn invoices_seven_days_courier_and_blocks() {
+    let s = store();
+    let before = items_at(&s, "2026-11-25T10:00:00");
+    let paper = find(&before, "issue-invoice", "IR-PAPER").expect("listed");
+    assert_eq!(paper.due_at.as_deref(), Some("2026-11-25T10:00:00+08:00"));
+    assert!(!paper.overdue);
+    assert_eq!(paper.detail["courier_payer"], "customer", "paper under 100 yuan");
+    let blocked = find(&before, "issue-invoice", "IR-BLOCKED").expect("listed");
+    assert!(blocked.detail["blocked"].as_str().expect("blocked").contains("退订"), "an unsubscription awaits review");
+    let after = items_at(&s, "2026-11-25T10:00:01");
+    assert!(find(&after, "issue-invoice", "IR-PAPER").expect("listed").overdue);
+    // Overdue first within the group.
+    let invoices: Vec<&InboxItem> = after.iter().filter(|i| i.group == Group::Invoices).collect();
+    assert!(invoices[0].overdue);
+}
+
+#[test]
+fn bills_and_settlement() {
+    let s = store();
+    let items = items_at(&s, "2026-11-24T10:00:00");
+    let b = find(&items, "expect-payment", "202610").expect("listed");
+    assert!(b.summary.contains("2026-11-25"));
+    assert!(!b.overdue);
+    assert!(find(&items_at(&s, "2026-11-26T10:00:00"), "expect-payment", "202610").expect("listed").overdue);
+}
+
+#[test]
+fn actions_taken_offline_show_as_waiting_to_sync() {
+    let mut s = store();
+    s.enqueue(ActionKind::Supervision, "CS-M", serde_json::json!({"action": "confirm"}), 0).expect("queued");
+    let items = items_at(&s, "2026-11-24T10:00:00");
+    assert!(find(&items, "confirm-requirements", "CS-M").expect("listed").pending_sync);
+    let inbox =
+        s.inbox(time::parse_datetime("2026-11-25T09:00:01").expect("t"), WorkingCalendar::embedded()).expect("inbox");
+    assert!(inbox.overdue >= 2);
+    assert!(inbox.actionable >= inbox.overdue);
+}

@@ -1,0 +1,252 @@
+//! The store: opening and refusing files, migrations, atomic pages, the audit trail, aggregates, the outbox.
+
+mod support;
+
+use koodesk_domain::catalog::{AccessType, BillingMode};
+use koodesk_domain::supervision::{ProductType, Step};
+use koodesk_domain::time;
+use koodesk_protocol::feed::Kind;
+use koodesk_sandbox::world::{World, WorldConfig};
+use koodesk_store::outbox::{backoff_seconds, ActionKind, ActionStatus};
+use koodesk_store::{schema, Store, StoreError};
+use support::*;
+
+fn temp(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("koodesk-store-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    dir.join("koodesk.db")
+}
+
+#[test]
+fn a_new_store_has_the_latest_schema_in_wal_mode() {
+    let path = temp("new");
+    let s = Store::open(&path).expect("opens");
+    assert_eq!(s.schema_version().expect("version"), schema::latest());
+    let mode: String = s.connection().query_row("PRAGMA journal_mode", [], |r| r.get(0)).expect("mode");
+    assert_eq!(mode, "wal");
+    let fk: i64 = s.connection().query_row("PRAGMA foreign_keys", [], |r| r.get(0)).expect("fk");
+    assert_eq!(fk, 1);
+    drop(s);
+    Store::open(&path).expect("reopens");
+}
+
+#[test]
+fn foreign_damaged_and_newer_files_are_refused_and_left_untouched() {
+    let garbage = temp("garbage");
+    std::fs::write(&garbage, b"this is not a database at all, just some text").expect("write");
+    assert!(matches!(Store::open(&garbage), Err(StoreError::NotSqlite { .. })));
+    assert_eq!(std::fs::read(&garbage).expect("read"), b"this is not a database at all, just some text");
+
+    let foreign = temp("foreign");
+    rusqlite::Connection::open(&foreign)
+        .expect("db")
+        .execute_batch("CREATE TABLE t(x); INSERT INTO t VALUES (1);")
+        .expect("sql");
+    let e = Store::open(&foreign).err().expect("refused");
+    assert!(matches!(e, StoreError::Foreign { .. }), "{e}");
+
+    let newer = temp("newer");
+    drop(Store::open(&newer).expect("opens"));
+    rusqlite::Connection::open(&newer).expect("db").execute_batch("PRAGMA user_version = 99").expect("sql");
+    let e = Store::open(&newer).err().expect("refused");
+    assert!(e.to_string().contains("newer KooDesk"), "{e}");
+    let v: i64 =
+        rusqlite::Connection::open(&newer).expect("db").query_row("PRAGMA user_version", [], |r| r.get(0)).expect("v");
+    assert_eq!(v, 99, "left as it was");
+
+    let truncated = temp("truncated");
+    {
+        let s = Store::open(&truncated).expect("opens");
+        s.connection().execute_batch("PRAGMA wal_checkpoint(TRUNCATE);").expect("checkpoint");
+    }
+    let bytes = std::fs::read(&truncated).expect("read");
+    let mut damaged = bytes.clone();
+    for b in damaged.iter_mut().skip(100).take(3000) {
+        *b = 0xA5;
+    }
+    std::fs::write(&truncated, &damaged).expect("write");
+    assert!(Store::open(&truncated).is_err(), "a damaged file is refused, not silently used");
+}
+
+fn sample_orders() -> Vec<u8> {
+    page(
+        vec![
+            order("CS1", "2026-10-05T10:00:00+08:00", AccessType::ManualService, BillingMode::OneTime, 100000),
+            order("CS2", "2026-11-02T10:00:00+08:00", AccessType::Saas, BillingMode::Period, 19800),
+        ],
+        "orders.2",
+    )
+}
+
+#[test]
+fn migrations_from_every_earlier_schema() {
+    for from in 1..schema::latest() {
+        let path = temp(&format!("migrate-{from}"));
+        {
+            let mut old = Store::create_at_version(&path, from).expect("old schema");
+            // Data written under the old schema (v1 tables only).
+            let tx = old.connection().execute_batch(
+                "INSERT INTO products VALUES ('P1','n','saas','period',0,NULL,'general');
+                 INSERT INTO buyers VALUES ('B1','n','person',NULL);
+                 INSERT INTO orders VALUES ('CS1','NEW',1790000000,'P1','B1',19800,'completed',NULL,1790000000,NULL,1);
+                 INSERT INTO unsubscriptions VALUES ('U1','CS1','five-day-full',1790000100,19800,19800,'r','refunded',NULL,NULL,2);",
+            );
+            tx.expect("old data");
+            let _ = &mut old;
+        }
+        let s = Store::open(&path).expect("migrates");
+        assert_eq!(s.schema_version().expect("v"), schema::latest());
+        let mut backup = path.clone().into_os_string();
+        backup.push(format!(".v{from}.bak"));
+        assert!(std::path::Path::new(&backup).exists(), "backed up before migrating from v{from}");
+        let d = s.dashboard(time::parse_datetime("2026-11-29T10:00:00").expect("t")).expect("dashboard");
+        assert_eq!(d.orders, 1, "aggregates backfilled from the old rows");
+        assert_eq!(d.revenue.to_fen(), Some(19800));
+        assert_eq!(d.unsubscriptions.iter().find(|u| u.status == "refunded").map(|u| u.count), Some(1));
+        assert_eq!(s.integrity_check().expect("check"), "ok");
+    }
+}
+
+#[test]
+fn a_page_is_applied_with_its_cursor_or_not_at_all() {
+    let mut s = Store::open_in_memory().expect("store");
+    let applied = s.apply_page(Kind::Orders, &sample_orders(), 0).expect("applies");
+    assert_eq!((applied.items, s.cursor(Kind::Orders).expect("cursor").as_str()), (2, "orders.2"));
+
+    // A flow for an order the store does not have: refused, and nothing of the page is kept.
+    let flows = page(
+        vec![
+            flow("CS1", ProductType::ManualService, Step::ConfirmRequirements, "2026-10-05T11:00:00+08:00", 0),
+            flow("CS404", ProductType::ManualService, Step::ConfirmRequirements, "2026-10-05T11:00:00+08:00", 0),
+        ],
+        "supervision.9",
+    );
+    assert!(matches!(s.apply_page(Kind::Supervision, &flows, 0), Err(StoreError::UnknownOrder(id)) if id == "CS404"));
+    assert_eq!(s.cursor(Kind::Supervision).expect("cursor"), "");
+    let n: i64 = s.connection().query_row("SELECT count(*) FROM supervision_flows", [], |r| r.get(0)).expect("count");
+    assert_eq!(n, 0);
+    assert!(matches!(s.apply_page(Kind::Orders, b"{\"items\":[", 0), Err(StoreError::BadFeedData { .. })));
+    assert_eq!(s.cursor(Kind::Orders).expect("cursor"), "orders.2", "a bad page leaves the cursor");
+}
+
+#[test]
+fn the_supervision_audit_trail_is_never_rewritten() {
+    let mut s = Store::open_in_memory().expect("store");
+    s.apply_page(Kind::Orders, &sample_orders(), 0).expect("orders");
+    let w = small_world();
+    let mut with_history = None;
+    let body = w.page_json(Kind::Supervision, 0, 5000);
+    let p: koodesk_protocol::feed::Page<koodesk_protocol::feed::FeedFlow> =
+        serde_json::from_slice(&body).expect("page");
+    for f in p.items {
+        if f.history.len() >= 2 {
+            with_history = Some(f);
+            break;
+        }
+    }
+    let mut f = with_history.expect("a flow with history");
+    f.order_id = "CS1".into();
+    s.apply_page(Kind::Supervision, &page(vec![f.clone()], "supervision.1"), 0).expect("applies");
+    let e = s.connection().execute("UPDATE supervision_events SET actor = 'platform'", []);
+    assert!(e.is_err_and(|e| e.to_string().contains("audit trail")));
+    assert!(s.connection().execute("DELETE FROM supervision_events", []).is_err());
+    // The same history again adds nothing; a longer one appends.
+    s.apply_page(Kind::Supervision, &page(vec![f.clone()], "supervision.2"), 0).expect("applies");
+    let n: i64 = s.connection().query_row("SELECT count(*) FROM supervision_events", [], |r| r.get(0)).expect("count");
+    assert_eq!(n as usize, f.history.len());
+}
+
+fn small_world() -> World {
+    let start = time::parse_datetime("2026-11-29T10:00:00").expect("t");
+    let mut w =
+        World::new(WorldConfig { seed: 5, buyers: 40, products: 40, orders_per_day: 40.0, history_days: 60, start });
+    w.advance_to(start);
+    w
+}
+
+/// Syncs a whole world into a store, page by page.
+fn sync_world(s: &mut Store, w: &World, page_size: usize) {
+    for kind in Kind::ALL {
+        loop {
+            let cursor = s.cursor(kind).expect("cursor");
+            let after = koodesk_protocol::feed::decode_cursor(kind, &cursor).expect("cursor");
+            let applied = s.apply_page(kind, &w.page_json(kind, after, page_size), 0).expect("applies");
+            if !applied.has_more {
+                break;
+            }
+        }
+    }
+}
+
+#[test]
+fn aggregates_match_a_full_recount() {
+    let w = small_world();
+    let mut s = Store::open_in_memory().expect("store");
+    sync_world(&mut s, &w, 97);
+    let now = time::parse_datetime("2026-11-29T10:00:00").expect("t");
+    let d = s.dashboard(now).expect("dashboard");
+    let c = s.connection();
+    let (orders, revenue): (i64, i64) = c
+        .query_row(
+            "SELECT count(*), sum(CASE WHEN status = 'refunded' THEN 0 ELSE amount_fen END) FROM orders",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .expect("recount");
+    assert_eq!(d.orders, orders);
+    assert_eq!(d.orders as usize, w.stats().orders);
+    assert_eq!(d.revenue.to_fen(), Some(revenue));
+    let flows: i64 = c.query_row("SELECT count(*) FROM supervision_flows", [], |r| r.get(0)).expect("flows");
+    assert_eq!(d.supervision.iter().map(|x| x.flows).sum::<i64>(), flows);
+    let pending: i64 =
+        c.query_row("SELECT count(*) FROM unsubscriptions WHERE status = 'pending'", [], |r| r.get(0)).expect("p");
+    assert_eq!(d.unsubscriptions.iter().find(|u| u.status == "pending").map(|u| u.count), Some(pending));
+    let requested: i64 =
+        c.query_row("SELECT count(*) FROM invoice_requests WHERE status = 'requested'", [], |r| r.get(0)).expect("r");
+    assert_eq!(d.invoices.requested, requested);
+    assert!(d.tax_by_rate.iter().any(|t| t.rate.to_string() == "0.06"));
+    // Statuses change (refunds): the aggregates follow.
+    let refunded_before: i64 =
+        c.query_row("SELECT count(*) FROM orders WHERE status = 'refunded'", [], |r| r.get(0)).expect("n");
+    assert!(refunded_before > 0);
+    assert_eq!(s.integrity_check().expect("check"), "ok");
+}
+
+#[test]
+fn resyncing_the_same_pages_changes_nothing() {
+    let w = small_world();
+    let mut a = Store::open_in_memory().expect("store");
+    sync_world(&mut a, &w, 50);
+    let before = a.dashboard(time::parse_datetime("2026-11-29T10:00:00").expect("t")).expect("d");
+    // Re-apply everything from the start (as after a lost cursor): upserts, no duplicates.
+    for kind in Kind::ALL {
+        a.apply_page(kind, &w.page_json(kind, 0, 5000), 0).expect("again");
+    }
+    let after = a.dashboard(time::parse_datetime("2026-11-29T10:00:00").expect("t")).expect("d");
+    assert_eq!(before, after);
+}
+
+#[test]
+fn the_outbox_keeps_actions_until_delivered_or_refused() {
+    let mut s = Store::open_in_memory().expect("store");
+    let id1 =
+        s.enqueue(ActionKind::Supervision, "CS1", serde_json::json!({"action": "confirm"}), 1000).expect("queued");
+    let id2 =
+        s.enqueue(ActionKind::InvoiceIssued, "IR1", serde_json::json!({"invoice_number": "1"}), 1001).expect("queued");
+    assert_ne!(id1, id2);
+    let due = s.due_actions(1001, 10).expect("due");
+    assert_eq!(due.len(), 2);
+    assert!(s.pending_for("CS1").expect("pending").is_some());
+    s.mark_retry(due[0].id, "connection refused", 1001).expect("retry");
+    assert_eq!(s.due_actions(1002, 10).expect("due").len(), 1, "backing off");
+    assert_eq!(s.due_actions(1001 + backoff_seconds(1), 10).expect("due").len(), 2);
+    s.mark_refused(due[1].id, "invoice_number: 8 to 20 digits", 1005).expect("refused");
+    let refused = s.actions(ActionStatus::Refused).expect("refused");
+    assert_eq!(refused.len(), 1);
+    assert_eq!(refused[0].last_error.as_deref(), Some("invoice_number: 8 to 20 digits"));
+    s.mark_sent(due[0].id, 1010).expect("sent");
+    assert!(s.pending_for("CS1").expect("pending").is_none());
+    assert_eq!(backoff_seconds(1), 2);
+    assert_eq!(backoff_seconds(30), 300);
+}
