@@ -1,0 +1,107 @@
+//! HTTP calls to the seller feed. Every reply's `Body-Sign` is checked before anything is used.
+
+use std::time::Duration;
+
+use koodesk_protocol::feed::{FeedError, Kind};
+use koodesk_protocol::secret::Secret;
+use koodesk_protocol::signature;
+
+/// Why a call did not produce a usable reply. Messages never include the token.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FetchError {
+    /// Worth retrying: the network, a 5xx, a broken or unsigned reply.
+    #[error("{0}")]
+    Transient(String),
+    /// The marketplace said no (400, 404, 409): not worth retrying.
+    #[error("refused ({status} {code}): {message}")]
+    Refused { status: u16, code: String, message: String },
+    /// The token was not accepted.
+    #[error("the feed token was not accepted (HTTP 401): check it with `koodesk credentials`")]
+    Unauthorized,
+}
+
+impl FetchError {
+    pub fn is_transient(&self) -> bool {
+        matches!(self, FetchError::Transient(_))
+    }
+}
+
+pub struct FeedClient {
+    http: reqwest::Client,
+    base: String,
+    token: Secret,
+}
+
+impl FeedClient {
+    pub fn new(base_url: &str, token: Secret) -> Result<FeedClient, FetchError> {
+        let http = reqwest::Client::builder()
+            .timeout(Duration::from_secs(30))
+            .connect_timeout(Duration::from_secs(5))
+            .build()
+            .map_err(|e| FetchError::Transient(format!("HTTP client: {e}")))?;
+        Ok(FeedClient { http, base: base_url.trim_end_matches('/').to_string(), token })
+    }
+
+    pub fn base_url(&self) -> &str {
+        &self.base
+    }
+
+    /// Checks the status and the Body-Sign, and returns the body.
+    async fn read(&self, resp: Result<reqwest::Response, reqwest::Error>) -> Result<Vec<u8>, FetchError> {
+        let resp = resp.map_err(|e| FetchError::Transient(format!("network: {e}")))?;
+        let status = resp.status().as_u16();
+        let sign = resp.headers().get("Body-Sign").and_then(|v| v.to_str().ok()).map(str::to_string);
+        let body = resp.bytes().await.map_err(|e| FetchError::Transient(format!("the reply broke off: {e}")))?.to_vec();
+        match status {
+            200 => {}
+            401 => return Err(FetchError::Unauthorized),
+            400 | 404 | 409 => {
+                let e: FeedError = serde_json::from_slice(&body).unwrap_or(FeedError {
+                    code: "unknown".into(),
+                    message: String::from_utf8_lossy(&body).chars().take(200).collect(),
+                });
+                return Err(FetchError::Refused { status, code: e.code, message: e.message });
+            }
+            s => return Err(FetchError::Transient(format!("HTTP {s} from the feed"))),
+        }
+        let sign = sign.ok_or_else(|| FetchError::Transient("the reply has no Body-Sign".into()))?;
+        signature::body_sign_verify(self.token.expose(), &body, &sign)
+            .map_err(|e| FetchError::Transient(format!("the reply's Body-Sign does not verify ({e}); ignored")))?;
+        Ok(body)
+    }
+
+    /// One page of a feed: the signed JSON body.
+    pub async fn page(&self, kind: Kind, cursor: &str, limit: usize) -> Result<Vec<u8>, FetchError> {
+        let url = format!("{}/feed/v1/{}", self.base, kind.path());
+        let limit = limit.to_string();
+        let resp = self
+            .http
+            .get(url)
+            .query(&[("cursor", cursor), ("limit", limit.as_str())])
+            .bearer_auth(self.token.expose())
+            .send()
+            .await;
+        self.read(resp).await
+    }
+
+    /// POSTs JSON to a feed action route.
+    pub async fn post_json(&self, path: &str, body: &serde_json::Value) -> Result<Vec<u8>, FetchError> {
+        let resp =
+            self.http.post(format!("{}{path}", self.base)).bearer_auth(self.token.expose()).json(body).send().await;
+        self.read(resp).await
+    }
+
+    /// POSTs a file to a feed action route.
+    pub async fn post_file(&self, path: &str, query: &[(&str, &str)], file: Vec<u8>) -> Result<Vec<u8>, FetchError> {
+        let resp = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .query(query)
+            .bearer_auth(self.token.expose())
+            .header("Content-Type", "application/octet-stream")
+            .body(file)
+            .send()
+            .await;
+        self.read(resp).await
+    }
+}
