@@ -9,7 +9,7 @@ PYTHON ?= python3
 VENV := .venv-tests
 PORT ?= 8787
 
-.PHONY: run test setup check-toolchain lint unit interop bench
+.PHONY: run test setup check-toolchain system-packages lint unit interop bench
 
 run: setup
 	$(CARGO) build --release --locked -p koodesk-cli
@@ -17,7 +17,16 @@ run: setup
 
 test: setup lint unit interop
 
-setup: check-toolchain $(VENV)/.installed
+setup: check-toolchain system-packages $(VENV)/.installed
+
+# Debian packages the tests need: a real Secret Service for the keyring tests.
+SYSTEM_PACKAGES := gnome-keyring dbus
+system-packages:
+	@missing=""; for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
+	fi
 
 check-toolchain:
 	@command -v $(CARGO) >/dev/null || { echo "cargo is required (rustup: https://rustup.rs)"; exit 1; }
@@ -33,8 +42,9 @@ lint:
 	$(CARGO) fmt --all --check
 	$(CARGO) clippy --workspace --all-targets --locked -- -D warnings
 
+# Inside a D-Bus session with gnome-keyring, so the keyring tests run against a real Secret Service.
 unit:
-	$(CARGO) nextest run --workspace --locked --no-fail-fast
+	dbus-run-session -- scripts/with-keyring.sh $(CARGO) nextest run --workspace --locked --no-fail-fast
 
 interop:
 	$(CARGO) build --locked -p koodesk-cli

@@ -18,9 +18,11 @@ use crate::output::Failure;
 mod bench;
 mod sandbox;
 mod sign;
+mod store;
 pub use bench::*;
 pub use sandbox::*;
 pub use sign::*;
+pub use store::*;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -69,6 +71,14 @@ pub enum Command {
     Bench(BenchArgs),
     /// Runs the KooGallery sandbox: a local emulator with a simulated marketplace.
     Sandbox(SandboxArgs),
+    /// Syncs the seller feed into the local store and pushes actions taken offline.
+    Sync(SyncArgs),
+    /// What needs the seller now: supervision clocks, unsubscriptions, invoices, bills.
+    Inbox(InboxArgs),
+    /// Aggregates for the overview: orders and revenue, supervision, refunds, invoices, tax.
+    Dashboard(InboxArgs),
+    /// Stores credentials in the OS keyring (values from standard input).
+    Credentials(CredentialsArgs),
 }
 
 #[derive(Debug, Args)]

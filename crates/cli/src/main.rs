@@ -14,7 +14,22 @@ use clap::Parser;
 
 use crate::args::{Cli, Command};
 
+/// Rust ignores SIGPIPE, so writing to a closed pipe (`koodesk inbox | head`) would panic in `println!`. Restore
+/// the default, as Unix command-line tools expect: the process ends quietly when its reader goes away.
+#[cfg(unix)]
+fn restore_sigpipe() {
+    #[allow(unsafe_code)]
+    // SAFETY: signal(2) with SIG_DFL is async-signal-safe and done once, before any other thread starts.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+}
+
+#[cfg(not(unix))]
+fn restore_sigpipe() {}
+
 fn main() -> ExitCode {
+    restore_sigpipe();
     let cli = Cli::parse();
     let calendar = match args::load_calendar(cli.calendar.as_deref()) {
         Ok(c) => c,
@@ -33,6 +48,10 @@ fn main() -> ExitCode {
         Command::Field(a) => commands::field::run(a),
         Command::Bench(a) => commands::bench::run(a),
         Command::Sandbox(a) => commands::sandbox::run(a),
+        Command::Sync(a) => commands::store::sync(a),
+        Command::Inbox(a) => commands::store::inbox(a),
+        Command::Dashboard(a) => commands::store::dashboard(a),
+        Command::Credentials(a) => commands::store::credentials(a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -9,9 +9,12 @@ use koodesk_protocol::signature;
 /// Why a call did not produce a usable reply. Messages never include the token.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum FetchError {
-    /// Worth retrying: the network, a 5xx, a broken or unsigned reply.
+    /// Worth retrying: a 5xx, a broken or unsigned reply.
     #[error("{0}")]
     Transient(String),
+    /// The feed's host cannot be reached at all: offline, or the server is down.
+    #[error("cannot reach the feed: {0}")]
+    Unreachable(String),
     /// The marketplace said no (400, 404, 409): not worth retrying.
     #[error("refused ({status} {code}): {message}")]
     Refused { status: u16, code: String, message: String },
@@ -22,7 +25,7 @@ pub enum FetchError {
 
 impl FetchError {
     pub fn is_transient(&self) -> bool {
-        matches!(self, FetchError::Transient(_))
+        matches!(self, FetchError::Transient(_) | FetchError::Unreachable(_))
     }
 }
 
@@ -48,7 +51,13 @@ impl FeedClient {
 
     /// Checks the status and the Body-Sign, and returns the body.
     async fn read(&self, resp: Result<reqwest::Response, reqwest::Error>) -> Result<Vec<u8>, FetchError> {
-        let resp = resp.map_err(|e| FetchError::Transient(format!("network: {e}")))?;
+        let resp = resp.map_err(|e| {
+            if e.is_connect() {
+                FetchError::Unreachable(e.to_string())
+            } else {
+                FetchError::Transient(format!("network: {e}"))
+            }
+        })?;
         let status = resp.status().as_u16();
         let sign = resp.headers().get("Body-Sign").and_then(|v| v.to_str().ok()).map(str::to_string);
         let body = resp.bytes().await.map_err(|e| FetchError::Transient(format!("the reply broke off: {e}")))?.to_vec();

@@ -50,6 +50,8 @@ pub struct SyncReport {
     pub retries: usize,
     /// Feeds that stopped early, and why.
     pub incomplete: Vec<String>,
+    /// The feed could not be reached at all: working offline.
+    pub offline: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -147,6 +149,16 @@ async fn push(
     Ok(())
 }
 
+/// How a pull ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Pulled {
+    ToTheEnd,
+    /// Stopped early (recorded in the report); the other feeds may still be tried.
+    Stopped,
+    /// The host cannot be reached: the other feeds would fail the same way.
+    Offline,
+}
+
 /// Pulls one feed to its end. Returns false when it stopped early (recorded in the report).
 async fn pull(
     store: &mut Store,
@@ -154,7 +166,7 @@ async fn pull(
     kind: Kind,
     opts: &SyncOptions,
     report: &mut SyncReport,
-) -> Result<bool, SyncError> {
+) -> Result<Pulled, SyncError> {
     loop {
         let cursor = store.cursor(kind)?;
         let body = match with_retries(opts, report, || client.page(kind, &cursor, opts.page_size)).await {
@@ -162,28 +174,29 @@ async fn pull(
             Err(FetchError::Unauthorized) => return Err(SyncError::Auth(FetchError::Unauthorized)),
             Err(e) => {
                 report.incomplete.push(format!("{}: {e}", kind.path()));
-                return Ok(false);
+                return Ok(if matches!(e, FetchError::Unreachable(_)) { Pulled::Offline } else { Pulled::Stopped });
             }
         };
         let applied = match store.apply_page(kind, &body, opts.now_ts) {
             Ok(a) => a,
             Err(StoreError::UnknownOrder(_)) if kind != Kind::Orders => {
                 // The order arrived after the orders feed was read: read it again, then this page.
-                if !Box::pin(pull(store, client, Kind::Orders, opts, report)).await? {
-                    return Ok(false);
+                let orders = Box::pin(pull(store, client, Kind::Orders, opts, report)).await?;
+                if orders != Pulled::ToTheEnd {
+                    return Ok(orders);
                 }
                 store.apply_page(kind, &body, opts.now_ts)?
             }
             Err(StoreError::BadFeedData { what, detail }) => {
                 report.incomplete.push(format!("{}: {what}: {detail}", kind.path()));
-                return Ok(false);
+                return Ok(Pulled::Stopped);
             }
             Err(e) => return Err(e.into()),
         };
         report.pages += 1;
         *report.items.entry(kind.path().to_string()).or_default() += applied.items;
         if !applied.has_more {
-            return Ok(true);
+            return Ok(Pulled::ToTheEnd);
         }
     }
 }
@@ -193,7 +206,10 @@ pub async fn sync(store: &mut Store, client: &FeedClient, opts: &SyncOptions) ->
     let mut report = SyncReport::default();
     push(store, client, opts, &mut report).await?;
     for kind in Kind::ALL {
-        pull(store, client, kind, opts, &mut report).await?;
+        if pull(store, client, kind, opts, &mut report).await? == Pulled::Offline {
+            report.offline = true;
+            break;
+        }
     }
     Ok(report)
 }

@@ -139,6 +139,8 @@ async fn offline_actions_reach_the_marketplace_and_refusals_are_kept() {
         .expect("queued");
     let r = sync(&mut store, &offline, &opts()).await.expect("runs");
     assert_eq!((r.actions_sent, r.actions_deferred), (0, 2));
+    assert!(r.offline, "an unreachable feed is reported as offline");
+    assert_eq!(r.incomplete.len(), 1, "the first unreachable feed stops the pull: {:?}", r.incomplete);
     assert_eq!(store.actions(ActionStatus::Pending).expect("pending").len(), 2, "kept");
     // Back online, after the backoff.
     let later = SyncOptions { now_ts: opts().now_ts + 600, ..opts() };

@@ -11,5 +11,6 @@ pub mod refund_rule;
 pub mod sandbox;
 pub mod settlement_schedule;
 pub mod sign;
+pub mod store;
 pub mod tax;
 pub mod working_days;
