@@ -79,6 +79,8 @@ pub enum Command {
     Dashboard(InboxArgs),
     /// Stores credentials in the OS keyring (values from standard input).
     Credentials(CredentialsArgs),
+    /// Writes a realistic demo store directly (up to millions of orders), for demos and benchmarks.
+    Demo(DemoArgs),
 }
 
 #[derive(Debug, Args)]

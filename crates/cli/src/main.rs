@@ -52,6 +52,14 @@ fn main() -> ExitCode {
         Command::Inbox(a) => commands::store::inbox(a),
         Command::Dashboard(a) => commands::store::dashboard(a),
         Command::Credentials(a) => commands::store::credentials(a),
+        Command::Demo(a) => {
+            let now = match a.now.as_deref().map(koodesk_domain::time::parse_datetime) {
+                None => Ok(args::now()),
+                Some(Ok(t)) => Ok(t),
+                Some(Err(e)) => Err(output::Failure::usage(format!("--now: {e}"))),
+            };
+            now.and_then(|now| commands::bench_store::demo(&a.db, a.orders, a.seed, now))
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -35,84 +35,83 @@ fn name<T: serde::Serialize>(v: &T) -> String {
 }
 
 fn require_order(tx: &Transaction<'_>, order_id: &str) -> Result<(), StoreError> {
-    let found: Option<i64> =
-        tx.query_row("SELECT 1 FROM orders WHERE order_id = ?1", [order_id], |r| r.get(0)).optional()?;
+    let found: Option<i64> = tx
+        .prepare_cached("SELECT 1 FROM orders WHERE order_id = ?1")?
+        .query_row([order_id], |r| r.get(0))
+        .optional()?;
     found.map(|_| ()).ok_or_else(|| StoreError::UnknownOrder(order_id.to_string()))
 }
 
 fn put_order(tx: &Transaction<'_>, o: &FeedOrder) -> Result<(), StoreError> {
     let p = &o.product;
-    tx.execute(
+    tx.prepare_cached(
         "INSERT INTO products VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
          ON CONFLICT (product_id) DO UPDATE SET name = excluded.name, access_type = excluded.access_type,
            billing_mode = excluded.billing_mode, supervised = excluded.supervised,
            product_type = excluded.product_type, channel = excluded.channel",
-        params![
-            p.product_id,
-            p.name,
-            p.access_type.as_str(),
-            p.billing_mode.as_str(),
-            p.supervised,
-            p.product_type.as_ref().map(name),
-            name(&p.channel)
-        ],
-    )?;
+    )?
+    .execute(params![
+        p.product_id,
+        p.name,
+        p.access_type.as_str(),
+        p.billing_mode.as_str(),
+        p.supervised,
+        p.product_type.as_ref().map(name),
+        name(&p.channel)
+    ])?;
     let b = &o.buyer;
-    tx.execute(
-        "INSERT INTO buyers VALUES (?1, ?2, ?3, ?4)
-         ON CONFLICT (buyer_id) DO UPDATE SET name = excluded.name, kind = excluded.kind, taxpayer_id = excluded.taxpayer_id",
-        params![b.buyer_id, b.name, name(&b.kind), b.taxpayer_id],
-    )?;
+    tx.prepare_cached("INSERT INTO buyers VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT (buyer_id) DO UPDATE SET name = excluded.name, kind = excluded.kind, taxpayer_id = excluded.taxpayer_id")?.execute(params![b.buyer_id, b.name, name(&b.kind), b.taxpayer_id])?;
     let amount = fen("order amount", o.amount)?;
-    tx.execute(
+    tx.prepare_cached(
         "INSERT INTO orders VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
          ON CONFLICT (order_id) DO UPDATE SET order_type = excluded.order_type, created_ts = excluded.created_ts,
            product_id = excluded.product_id, buyer_id = excluded.buyer_id, amount_fen = excluded.amount_fen,
            status = excluded.status, scenario = excluded.scenario, settled_ts = excluded.settled_ts,
            license_code = excluded.license_code, seq = excluded.seq",
-        params![
-            o.order_id,
-            name(&o.order_type),
-            ts("order created_at", &o.created_at)?,
-            p.product_id,
-            b.buyer_id,
-            amount,
-            name(&o.status),
-            o.scenario.as_ref().map(name),
-            opt_ts("order settled_at", &o.settled_at)?,
-            o.license_code,
-            o.seq as i64
-        ],
-    )?;
-    tx.execute(
+    )?
+    .execute(params![
+        o.order_id,
+        name(&o.order_type),
+        ts("order created_at", &o.created_at)?,
+        p.product_id,
+        b.buyer_id,
+        amount,
+        name(&o.status),
+        o.scenario.as_ref().map(name),
+        opt_ts("order settled_at", &o.settled_at)?,
+        o.license_code,
+        o.seq as i64
+    ])?;
+    tx.prepare_cached(
         "INSERT INTO order_lines VALUES (?1, ?2, ?3, ?4)
          ON CONFLICT (order_line_id) DO UPDATE SET product_id = excluded.product_id, amount_fen = excluded.amount_fen",
-        params![o.order_line_id, o.order_id, p.product_id, amount],
-    )?;
+    )?
+    .execute(params![o.order_line_id, o.order_id, p.product_id, amount])?;
     Ok(())
 }
 
 fn put_flow(tx: &Transaction<'_>, f: &FeedFlow) -> Result<(), StoreError> {
     require_order(tx, &f.order_id)?;
-    tx.execute(
+    tx.prepare_cached(
         "INSERT INTO supervision_flows VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
          ON CONFLICT (order_id) DO UPDATE SET product_type = excluded.product_type, step = excluded.step,
            side = excluded.side, step_started_ts = excluded.step_started_ts, rejections = excluded.rejections,
            frozen_by = excluded.frozen_by, rereview = excluded.rereview, parcel_signed_ts = excluded.parcel_signed_ts,
            seq = excluded.seq",
-        params![
-            f.order_id,
-            name(&f.product_type),
-            name(&f.step),
-            f.side.as_ref().map(name),
-            ts("step_started_at", &f.step_started_at)?,
-            f.rejections,
-            f.frozen_by.as_ref().map(name),
-            f.rereview,
-            opt_ts("parcel_signed_at", &f.parcel_signed_at)?,
-            f.seq as i64
-        ],
-    )?;
+    )?
+    .execute(params![
+        f.order_id,
+        name(&f.product_type),
+        name(&f.step),
+        f.side.as_ref().map(name),
+        ts("step_started_at", &f.step_started_at)?,
+        f.rejections,
+        f.frozen_by.as_ref().map(name),
+        f.rereview,
+        opt_ts("parcel_signed_at", &f.parcel_signed_at)?,
+        f.seq as i64
+    ])?;
     // The audit trail only grows: events already stored are left as they are.
     let mut insert =
         tx.prepare_cached("INSERT OR IGNORE INTO supervision_events VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")?;
@@ -134,26 +133,26 @@ fn put_flow(tx: &Transaction<'_>, f: &FeedFlow) -> Result<(), StoreError> {
 
 fn put_unsubscription(tx: &Transaction<'_>, u: &FeedUnsubscription) -> Result<(), StoreError> {
     require_order(tx, &u.order_id)?;
-    tx.execute(
+    tx.prepare_cached(
         "INSERT INTO unsubscriptions VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
          ON CONFLICT (id) DO UPDATE SET rule = excluded.rule, requested_ts = excluded.requested_ts,
            refund_fen = excluded.refund_fen, paid_fen = excluded.paid_fen, reason = excluded.reason,
            status = excluded.status, review_due = excluded.review_due, decision_reason = excluded.decision_reason,
            seq = excluded.seq",
-        params![
-            u.id,
-            u.order_id,
-            u.rule.as_str(),
-            ts("unsubscription requested_at", &u.requested_at)?,
-            fen("refund amount", u.refund_amount)?,
-            fen("paid amount", u.paid_amount)?,
-            u.reason,
-            name(&u.status),
-            u.review_due,
-            u.decision_reason,
-            u.seq as i64
-        ],
-    )?;
+    )?
+    .execute(params![
+        u.id,
+        u.order_id,
+        u.rule.as_str(),
+        ts("unsubscription requested_at", &u.requested_at)?,
+        fen("refund amount", u.refund_amount)?,
+        fen("paid amount", u.paid_amount)?,
+        u.reason,
+        name(&u.status),
+        u.review_due,
+        u.decision_reason,
+        u.seq as i64
+    ])?;
     Ok(())
 }
 
@@ -161,54 +160,54 @@ fn put_invoice_request(tx: &Transaction<'_>, r: &FeedInvoiceRequest) -> Result<(
     for o in &r.order_ids {
         require_order(tx, o)?;
     }
-    tx.execute(
+    tx.prepare_cached(
         "INSERT INTO invoice_requests VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
          ON CONFLICT (id) DO UPDATE SET requested_ts = excluded.requested_ts, kind = excluded.kind,
            medium = excluded.medium, title = excluded.title, amount_fen = excluded.amount_fen,
            status = excluded.status, invoice_number = excluded.invoice_number, issued_ts = excluded.issued_ts,
            seq = excluded.seq",
-        params![
-            r.id,
-            ts("invoice requested_at", &r.requested_at)?,
-            name(&r.kind),
-            name(&r.medium),
-            serde_json::to_string(&r.title).unwrap_or_default(),
-            fen("invoice amount", r.amount)?,
-            name(&r.status),
-            r.invoice_number,
-            opt_ts("invoice issued_at", &r.issued_at)?,
-            r.seq as i64
-        ],
-    )?;
+    )?
+    .execute(params![
+        r.id,
+        ts("invoice requested_at", &r.requested_at)?,
+        name(&r.kind),
+        name(&r.medium),
+        serde_json::to_string(&r.title).unwrap_or_default(),
+        fen("invoice amount", r.amount)?,
+        name(&r.status),
+        r.invoice_number,
+        opt_ts("invoice issued_at", &r.issued_at)?,
+        r.seq as i64
+    ])?;
     for o in &r.order_ids {
-        tx.execute("INSERT OR IGNORE INTO invoice_request_orders VALUES (?1, ?2)", params![r.id, o])?;
+        tx.prepare_cached("INSERT OR IGNORE INTO invoice_request_orders VALUES (?1, ?2)")?.execute(params![r.id, o])?;
     }
     Ok(())
 }
 
 fn put_bill(tx: &Transaction<'_>, b: &FeedBill) -> Result<(), StoreError> {
-    tx.execute(
+    tx.prepare_cached(
         "INSERT INTO bills VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
          ON CONFLICT (bill_id) DO UPDATE SET period = excluded.period, bill_date = excluded.bill_date,
            send_by = excluded.send_by, sign_off_by = excluded.sign_off_by, payment_by = excluded.payment_by,
            order_count = excluded.order_count, amount_fen = excluded.amount_fen,
            platform_fee_fen = excluded.platform_fee_fen, merchant_share_fen = excluded.merchant_share_fen,
            status = excluded.status, seq = excluded.seq",
-        params![
-            b.bill_id,
-            b.period,
-            b.bill_date,
-            b.send_by,
-            b.sign_off_by,
-            b.payment_by,
-            b.order_count,
-            fen("bill amount", b.amount)?,
-            fen("platform fee", b.platform_fee)?,
-            fen("merchant share", b.merchant_share)?,
-            name(&b.status),
-            b.seq as i64
-        ],
-    )?;
+    )?
+    .execute(params![
+        b.bill_id,
+        b.period,
+        b.bill_date,
+        b.send_by,
+        b.sign_off_by,
+        b.payment_by,
+        b.order_count,
+        fen("bill amount", b.amount)?,
+        fen("platform fee", b.platform_fee)?,
+        fen("merchant share", b.merchant_share)?,
+        name(&b.status),
+        b.seq as i64
+    ])?;
     Ok(())
 }
 
@@ -259,11 +258,11 @@ impl Store {
                 (p.items.len(), p.next_cursor, p.has_more)
             }
         };
-        tx.execute(
+        tx.prepare_cached(
             "INSERT INTO sync_cursors VALUES (?1, ?2, ?3)
              ON CONFLICT (feed) DO UPDATE SET cursor = excluded.cursor, updated_ts = excluded.updated_ts",
-            params![kind.path(), next_cursor, now_ts],
-        )?;
+        )?
+        .execute(params![kind.path(), next_cursor, now_ts])?;
         tx.commit()?;
         Ok(Applied { items, next_cursor, has_more })
     }

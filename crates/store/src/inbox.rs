@@ -156,9 +156,11 @@ impl Store {
 
         // Hardware waiting for automatic acceptance.
         let mut stmt = self.conn.prepare_cached(
+            // `step <> 'completed'` is implied by `step = 'accept'`, but SQLite uses the partial index `flows_open`
+            // only when the query states its condition literally; without it this scans every flow.
             "SELECT order_id, parcel_signed_ts FROM supervision_flows
-              WHERE side = 'user' AND step = 'accept' AND product_type = 'hardware' AND frozen_by IS NULL
-                AND parcel_signed_ts IS NOT NULL",
+              WHERE side = 'user' AND step <> 'completed' AND step = 'accept' AND product_type = 'hardware'
+                AND frozen_by IS NULL AND parcel_signed_ts IS NOT NULL",
         )?;
         let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?;
         for row in rows {
@@ -196,8 +198,10 @@ impl Store {
                 r.get::<_, Option<String>>(6)?,
             ))
         })?;
+        let mut orders_awaiting_review = std::collections::HashSet::new();
         for row in rows {
             let (id, order_id, requested, refund, paid, reason, review_due) = row?;
+            orders_awaiting_review.insert(order_id.clone());
             let due_date = review_due
                 .as_deref()
                 .and_then(date_of)
@@ -219,17 +223,21 @@ impl Store {
             });
         }
 
-        // Invoice requests: 7 days from the request; the courier rule; what blocks invoicing.
+        // Invoice requests: 7 days from the request; the courier rule; what blocks invoicing. One grouped join over
+        // the open requests; orders with an unsubscription awaiting review are already known from above.
         let mut stmt = self.conn.prepare_cached(
-            "SELECT r.id, r.requested_ts, r.medium, r.amount_fen, r.kind,
-                    (SELECT group_concat(order_id) FROM invoice_request_orders WHERE request_id = r.id),
-                    (SELECT count(*) FROM invoice_request_orders x JOIN unsubscriptions u ON u.order_id = x.order_id
-                      WHERE x.request_id = r.id AND u.status = 'pending'),
-                    (SELECT min(o.created_ts) FROM invoice_request_orders x JOIN orders o ON o.order_id = x.order_id
-                      WHERE x.request_id = r.id),
-                    (SELECT max(p.channel <> 'general') FROM invoice_request_orders x JOIN orders o ON o.order_id = x.order_id
-                      JOIN products p ON p.product_id = o.product_id WHERE x.request_id = r.id)
-               FROM invoice_requests r WHERE r.status = 'requested' ORDER BY r.requested_ts",
+            // The open requests must drive the join: MATERIALIZED keeps the grouping from walking every request,
+            // and CROSS JOIN (SQLite's way to fix join order) keeps the planner from scanning every request's
+            // orders with a Bloom filter instead.
+            "WITH open AS MATERIALIZED (
+                 SELECT id, requested_ts, medium, amount_fen, kind FROM invoice_requests WHERE status = 'requested')
+             SELECT r.id, r.requested_ts, r.medium, r.amount_fen, r.kind, group_concat(x.order_id),
+                    min(o.created_ts), max(p.channel <> 'general')
+               FROM open r
+               CROSS JOIN invoice_request_orders x ON x.request_id = r.id
+               JOIN orders o ON o.order_id = x.order_id
+               JOIN products p ON p.product_id = o.product_id
+              GROUP BY r.id ORDER BY r.requested_ts",
         )?;
         let rows = stmt.query_map([], |r| {
             Ok((
@@ -239,13 +247,14 @@ impl Store {
                 r.get::<_, i64>(3)?,
                 r.get::<_, String>(4)?,
                 r.get::<_, Option<String>>(5)?,
-                r.get::<_, i64>(6)?,
-                r.get::<_, Option<i64>>(7)?,
-                r.get::<_, Option<bool>>(8)?,
+                r.get::<_, Option<i64>>(6)?,
+                r.get::<_, Option<bool>>(7)?,
             ))
         })?;
         for row in rows {
-            let (id, requested, medium, amount, kind, orders, pending_unsubs, created, non_general) = row?;
+            let (id, requested, medium, amount, kind, orders, created, non_general) = row?;
+            let pending_unsubs =
+                orders.as_deref().unwrap_or("").split(',').filter(|o| orders_awaiting_review.contains(*o)).count();
             let medium: Medium = medium.parse().unwrap_or(Medium::FullyDigital);
             let amount = Cny::from_fen(amount);
             let due = invoice::due_at(at(requested));

@@ -9,10 +9,12 @@
 //! | [`outbox`] | the seller's actions waiting to reach the marketplace |
 //! | [`inbox`] | what needs the seller now, with the domain rules |
 //! | [`dashboard`] | aggregates for the overview |
+//! | [`demo`] | a realistic store written directly (demos, performance) |
 
 pub mod apply;
 pub mod dashboard;
 pub mod db;
+pub mod demo;
 pub mod error;
 pub mod inbox;
 pub mod outbox;

@@ -19,6 +19,17 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 15)]
         batches: usize,
     },
+    /// The store's first screen: inbox and dashboard medians, in process and as whole processes, with the
+    /// `sqlite3` shell as a baseline when installed.
+    Store {
+        #[arg(long, value_name = "FILE")]
+        db: std::path::PathBuf,
+        /// The moment to judge at; the current time if left out.
+        #[arg(long, value_name = "DATETIME")]
+        now: Option<String>,
+        #[arg(long, default_value_t = 11)]
+        runs: usize,
+    },
     /// Sandbox order/query requests per second and p99 latency on loopback (target ≥ 5,000/s, p99 < 20 ms).
     Sandbox {
         /// Concurrent keep-alive connections.

@@ -59,3 +59,18 @@ pub struct CredentialsArgs {
     #[command(subcommand)]
     pub command: CredentialsCommand,
 }
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// A new store file to write.
+    #[arg(long, value_name = "FILE")]
+    pub db: PathBuf,
+    /// Orders to write (at 1,000 a day, ending now: more orders, more history).
+    #[arg(long, default_value_t = 100_000)]
+    pub orders: u64,
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// The store's "now"; the current time if left out.
+    #[arg(long, value_name = "DATETIME")]
+    pub now: Option<String>,
+}

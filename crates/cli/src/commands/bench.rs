@@ -90,6 +90,14 @@ fn signatures(batches: usize) -> Vec<Figure> {
 pub fn run(a: BenchArgs) -> Result<(), Failure> {
     match a.command {
         BenchCommand::Signatures { batches } => print_figures(&signatures(batches.max(3)), a.json),
+        BenchCommand::Store { db, now, runs } => {
+            let now = match now.as_deref().map(koodesk_domain::time::parse_datetime) {
+                None => crate::args::now(),
+                Some(Ok(t)) => t,
+                Some(Err(e)) => return Err(Failure::usage(format!("--now: {e}"))),
+            };
+            super::bench_store::bench(&db, now, runs.max(1), a.json)
+        }
         BenchCommand::Sandbox { connections, runs, seconds } => {
             let f = super::bench_sandbox::order_query(connections.max(1), runs.max(1), seconds.clamp(0.2, 60.0))?;
             if a.json {
