@@ -47,15 +47,9 @@ pub fn v2_verify(
     body: &[u8],
     signature: &str,
 ) -> Result<(), SignatureError> {
-    let given = decode_hex32(signature)?;
     let key = access_key.as_bytes();
     let inner = hex::encode(hmac_sha256(key, &[body]));
-    let expected = hmac_sha256(key, &[key, nonce.as_bytes(), timestamp.as_bytes(), inner.as_bytes()]);
-    if ct_eq(&given, &expected) {
-        Ok(())
-    } else {
-        Err(SignatureError::Mismatch)
-    }
+    matches_hex32(signature, &hmac_sha256(key, &[key, nonce.as_bytes(), timestamp.as_bytes(), inner.as_bytes()]))
 }
 
 /// The `x-sign` header of the joint-operation sync endpoints: lowercase hex [KG §7].
@@ -72,14 +66,8 @@ pub fn x_sign_verify(
     body: &[u8],
     signature: &str,
 ) -> Result<(), SignatureError> {
-    let given = decode_hex32(signature)?;
     let key = access_key.as_bytes();
-    let expected = hmac_sha256(key, &[key, nonce.as_bytes(), timestamp.as_bytes(), body]);
-    if ct_eq(&given, &expected) {
-        Ok(())
-    } else {
-        Err(SignatureError::Mismatch)
-    }
+    matches_hex32(signature, &hmac_sha256(key, &[key, nonce.as_bytes(), timestamp.as_bytes(), body]))
 }
 
 /// The bare Body-Sign signature: base64 HMAC-SHA256(accessKey, the whole reply body) [KG §7].
@@ -163,6 +151,15 @@ pub fn v1_verify(access_key: &str, params: &[(&str, &str)]) -> Result<(), Signat
         .ok_or(SignatureError::Missing("authToken"))?;
     let expected = v1_auth_token(access_key, params)?;
     if ct_eq(given.as_bytes(), expected.as_bytes()) {
+        Ok(())
+    } else {
+        Err(SignatureError::Mismatch)
+    }
+}
+
+/// Compares a hex signature (either case) with the expected MAC, in constant time.
+fn matches_hex32(signature: &str, expected: &[u8; 32]) -> Result<(), SignatureError> {
+    if ct_eq(&decode_hex32(signature)?, expected) {
         Ok(())
     } else {
         Err(SignatureError::Mismatch)

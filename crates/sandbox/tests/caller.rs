@@ -82,6 +82,31 @@ async fn wait_done(http: &reqwest::Client, base: &str, token: &str, id: u64) -> 
     panic!("delivery {id} did not finish");
 }
 
+/// A small sandbox whose clock runs at `speed`, with an HTTP client and its admin token.
+async fn sandbox(speed: f64) -> (koodesk_sandbox::RunningSandbox, reqwest::Client, String) {
+    let mut cfg = SandboxConfig::new(0, 1, time::parse_datetime("2026-11-29T10:00:00").expect("time"));
+    cfg.world.history_days = 2;
+    cfg.speed = speed;
+    let sb = serve(cfg).await.expect("sandbox");
+    let token = sb.state.cfg.feed_token.expose().to_string();
+    (sb, reqwest::Client::new(), token)
+}
+
+/// Starts a production-interface delivery through the admin API; returns its ID.
+async fn start_delivery(http: &reqwest::Client, base: &str, token: &str, body: &Value) -> u64 {
+    let r: Value = http
+        .post(format!("{base}/admin/production-calls"))
+        .bearer_auth(token)
+        .json(body)
+        .send()
+        .await
+        .expect("sent")
+        .json()
+        .await
+        .expect("json");
+    r["id"].as_u64().expect("id")
+}
+
 fn new_instance() -> Value {
     json!({"url": "", "key": KEY, "request": {"activity": "newInstance", "orderId": "CS2611291000ABCDE", "orderLineId": "CS2611291000ABCDE-000001", "businessId": "x"}})
 }
@@ -89,25 +114,11 @@ fn new_instance() -> Value {
 #[tokio::test]
 async fn new_instance_is_retried_hourly_until_accepted() {
     let (url, shared) = merchant(Merchant { fail_first: 2, ..Merchant::default() }).await;
-    let mut cfg = SandboxConfig::new(0, 1, time::parse_datetime("2026-11-29T10:00:00").expect("time"));
-    cfg.world.history_days = 2;
-    cfg.speed = 7200.0; // two hours a second: the retries come quickly
-    let sb = serve(cfg).await.expect("sandbox");
-    let http = reqwest::Client::new();
-    let token = sb.state.cfg.feed_token.expose().to_string();
+    let (sb, http, token) = sandbox(7200.0).await; // two hours a second: the retries come quickly
     let mut body = new_instance();
     body["url"] = json!(url);
-    let r: Value = http
-        .post(format!("{}/admin/production-calls", sb.base_url()))
-        .bearer_auth(&token)
-        .json(&body)
-        .send()
-        .await
-        .expect("sent")
-        .json()
-        .await
-        .expect("json");
-    let d = wait_done(&http, &sb.base_url(), &token, r["id"].as_u64().expect("id")).await;
+    let id = start_delivery(&http, &sb.base_url(), &token, &body).await;
+    let d = wait_done(&http, &sb.base_url(), &token, id).await;
     assert_eq!(d["outcome"], "succeeded");
     let attempts = d["attempts"].as_array().expect("attempts");
     assert_eq!(attempts.len(), 3, "two failures, then accepted on the second retry");
@@ -129,24 +140,10 @@ async fn new_instance_is_retried_hourly_until_accepted() {
 #[tokio::test]
 async fn a_server_that_never_answers_well_fails_after_three_hours() {
     let (url, _shared) = merchant(Merchant { fail_first: 100, ..Merchant::default() }).await;
-    let mut cfg = SandboxConfig::new(0, 1, time::parse_datetime("2026-11-29T10:00:00").expect("time"));
-    cfg.world.history_days = 2;
-    cfg.speed = 0.0;
-    let sb = serve(cfg).await.expect("sandbox");
-    let http = reqwest::Client::new();
-    let token = sb.state.cfg.feed_token.expose().to_string();
+    let (sb, http, token) = sandbox(0.0).await;
     let mut body = new_instance();
     body["url"] = json!(url);
-    let r: Value = http
-        .post(format!("{}/admin/production-calls", sb.base_url()))
-        .bearer_auth(&token)
-        .json(&body)
-        .send()
-        .await
-        .expect("sent")
-        .json()
-        .await
-        .expect("json");
+    let id = start_delivery(&http, &sb.base_url(), &token, &body).await;
     // The clock stands still until the test moves it: advance an hour at a time.
     for _ in 0..3 {
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
@@ -157,7 +154,7 @@ async fn a_server_that_never_answers_well_fails_after_three_hours() {
             .await
             .expect("sent");
     }
-    let d = wait_done(&http, &sb.base_url(), &token, r["id"].as_u64().expect("id")).await;
+    let d = wait_done(&http, &sb.base_url(), &token, id).await;
     assert_eq!(d["outcome"], "failed");
     assert_eq!(d["attempts"].as_array().map(Vec::len), Some(4), "first try + 3 hourly retries");
     sb.stop().await.expect("stops");
@@ -166,24 +163,10 @@ async fn a_server_that_never_answers_well_fails_after_three_hours() {
 #[tokio::test]
 async fn wrong_body_sign_and_wrong_key_are_recorded() {
     let (url, shared) = merchant(Merchant { bad_body_sign: true, ..Merchant::default() }).await;
-    let mut cfg = SandboxConfig::new(0, 1, time::parse_datetime("2026-11-29T10:00:00").expect("time"));
-    cfg.world.history_days = 2;
-    cfg.speed = 36000.0;
-    let sb = serve(cfg).await.expect("sandbox");
-    let http = reqwest::Client::new();
-    let token = sb.state.cfg.feed_token.expose().to_string();
+    let (sb, http, token) = sandbox(36000.0).await;
     let body = json!({"url": url, "key": KEY, "request": {"activity": "releaseInstance", "instanceId": "i-1"}});
-    let r: Value = http
-        .post(format!("{}/admin/production-calls", sb.base_url()))
-        .bearer_auth(&token)
-        .json(&body)
-        .send()
-        .await
-        .expect("sent")
-        .json()
-        .await
-        .expect("json");
-    let d = wait_done(&http, &sb.base_url(), &token, r["id"].as_u64().expect("id")).await;
+    let id = start_delivery(&http, &sb.base_url(), &token, &body).await;
+    let d = wait_done(&http, &sb.base_url(), &token, id).await;
     let first = &d["attempts"][0];
     assert_eq!(first["body_sign_valid"], false);
     assert!(first["error"].as_str().expect("error").contains("Body-Sign"));
@@ -192,17 +175,8 @@ async fn wrong_body_sign_and_wrong_key_are_recorded() {
     // Signed with another key: the merchant refuses with 000001.
     let body =
         json!({"url": url, "key": "not-the-key", "request": {"activity": "releaseInstance", "instanceId": "i-1"}});
-    let r: Value = http
-        .post(format!("{}/admin/production-calls", sb.base_url()))
-        .bearer_auth(&token)
-        .json(&body)
-        .send()
-        .await
-        .expect("sent")
-        .json()
-        .await
-        .expect("json");
-    let d = wait_done(&http, &sb.base_url(), &token, r["id"].as_u64().expect("id")).await;
+    let id = start_delivery(&http, &sb.base_url(), &token, &body).await;
+    let d = wait_done(&http, &sb.base_url(), &token, id).await;
     assert_eq!(d["attempts"][0]["result_code"], "000001");
     assert!(shared.1.lock().expect("lock").refused >= 1);
 
