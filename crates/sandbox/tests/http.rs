@@ -539,3 +539,20 @@ async fn the_openapi_document_covers_every_feed_route() {
     }
     sb.stop().await.expect("stops");
 }
+
+#[tokio::test]
+async fn index_clock_and_stats_routes() {
+    let sb = sandbox(9).await;
+    let feed = Feed { sb: &sb, http: client() };
+    let index = client().get(format!("{}/", sb.base_url())).send().await.expect("sent").text().await.expect("html");
+    assert!(index.contains("KooDesk sandbox") && index.contains(&sb.state.cfg.access_key));
+    assert!(!index.contains(sb.state.cfg.secret_key.expose()), "the index page never shows the secret key");
+    let clock: Value = feed.get("/admin/clock").await.json().await.expect("clock");
+    assert_eq!(clock["now"], "2026-11-29T10:00:00+08:00");
+    assert_eq!(clock["speed"], 0.0);
+    let stats: Value = feed.get("/admin/stats").await.json().await.expect("stats");
+    assert_eq!(stats["world"]["orders"].as_u64(), Some(sb.state.world().stats().orders as u64));
+    let unauthorised = client().get(format!("{}/admin/stats", sb.base_url())).send().await.expect("sent");
+    assert_eq!(unauthorised.status(), StatusCode::UNAUTHORIZED);
+    sb.stop().await.expect("stops");
+}
