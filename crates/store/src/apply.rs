@@ -42,26 +42,37 @@ fn require_order(tx: &Transaction<'_>, order_id: &str) -> Result<(), StoreError>
     found.map(|_| ()).ok_or_else(|| StoreError::UnknownOrder(order_id.to_string()))
 }
 
-fn put_order(tx: &Transaction<'_>, o: &FeedOrder) -> Result<(), StoreError> {
+/// Products and buyers already written in this page (a page repeats the same few many times).
+#[derive(Default)]
+struct Seen {
+    products: std::collections::HashSet<String>,
+    buyers: std::collections::HashSet<String>,
+}
+
+fn put_order(tx: &Transaction<'_>, o: &FeedOrder, seen: &mut Seen) -> Result<(), StoreError> {
     let p = &o.product;
-    tx.prepare_cached(
-        "INSERT INTO products VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+    if seen.products.insert(p.product_id.clone()) {
+        tx.prepare_cached(
+            "INSERT INTO products VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
          ON CONFLICT (product_id) DO UPDATE SET name = excluded.name, access_type = excluded.access_type,
            billing_mode = excluded.billing_mode, supervised = excluded.supervised,
            product_type = excluded.product_type, channel = excluded.channel",
-    )?
-    .execute(params![
-        p.product_id,
-        p.name,
-        p.access_type.as_str(),
-        p.billing_mode.as_str(),
-        p.supervised,
-        p.product_type.as_ref().map(name),
-        name(&p.channel)
-    ])?;
+        )?
+        .execute(params![
+            p.product_id,
+            p.name,
+            p.access_type.as_str(),
+            p.billing_mode.as_str(),
+            p.supervised,
+            p.product_type.as_ref().map(name),
+            name(&p.channel)
+        ])?;
+    }
     let b = &o.buyer;
-    tx.prepare_cached("INSERT INTO buyers VALUES (?1, ?2, ?3, ?4)
+    if seen.buyers.insert(b.buyer_id.clone()) {
+        tx.prepare_cached("INSERT INTO buyers VALUES (?1, ?2, ?3, ?4)
          ON CONFLICT (buyer_id) DO UPDATE SET name = excluded.name, kind = excluded.kind, taxpayer_id = excluded.taxpayer_id")?.execute(params![b.buyer_id, b.name, name(&b.kind), b.taxpayer_id])?;
+    }
     let amount = fen("order amount", o.amount)?;
     tx.prepare_cached(
         "INSERT INTO orders VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
@@ -234,7 +245,8 @@ impl Store {
         let (items, next_cursor, has_more) = match kind {
             Kind::Orders => {
                 let p: Page<FeedOrder> = parse(kind, body)?;
-                p.items.iter().try_for_each(|o| put_order(&tx, o))?;
+                let mut seen = Seen::default();
+                p.items.iter().try_for_each(|o| put_order(&tx, o, &mut seen))?;
                 (p.items.len(), p.next_cursor, p.has_more)
             }
             Kind::Supervision => {
