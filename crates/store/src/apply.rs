@@ -229,6 +229,17 @@ fn parse<T: DeserializeOwned>(kind: Kind, body: &[u8]) -> Result<Page<T>, StoreE
     })
 }
 
+/// Parses a page of `T` and writes each item: (items written, next cursor, has more).
+fn put_all<T: DeserializeOwned>(
+    kind: Kind,
+    body: &[u8],
+    mut put: impl FnMut(&T) -> Result<(), StoreError>,
+) -> Result<(usize, String, bool), StoreError> {
+    let page: Page<T> = parse(kind, body)?;
+    page.items.iter().try_for_each(&mut put)?;
+    Ok((page.items.len(), page.next_cursor, page.has_more))
+}
+
 impl Store {
     /// The cursor to resume a feed from (empty: the start).
     pub fn cursor(&self, kind: Kind) -> Result<String, StoreError> {
@@ -244,31 +255,13 @@ impl Store {
         let tx = self.conn.transaction()?;
         let (items, next_cursor, has_more) = match kind {
             Kind::Orders => {
-                let p: Page<FeedOrder> = parse(kind, body)?;
                 let mut seen = Seen::default();
-                p.items.iter().try_for_each(|o| put_order(&tx, o, &mut seen))?;
-                (p.items.len(), p.next_cursor, p.has_more)
+                put_all(kind, body, |o: &FeedOrder| put_order(&tx, o, &mut seen))?
             }
-            Kind::Supervision => {
-                let p: Page<FeedFlow> = parse(kind, body)?;
-                p.items.iter().try_for_each(|f| put_flow(&tx, f))?;
-                (p.items.len(), p.next_cursor, p.has_more)
-            }
-            Kind::Unsubscriptions => {
-                let p: Page<FeedUnsubscription> = parse(kind, body)?;
-                p.items.iter().try_for_each(|u| put_unsubscription(&tx, u))?;
-                (p.items.len(), p.next_cursor, p.has_more)
-            }
-            Kind::InvoiceRequests => {
-                let p: Page<FeedInvoiceRequest> = parse(kind, body)?;
-                p.items.iter().try_for_each(|r| put_invoice_request(&tx, r))?;
-                (p.items.len(), p.next_cursor, p.has_more)
-            }
-            Kind::Bills => {
-                let p: Page<FeedBill> = parse(kind, body)?;
-                p.items.iter().try_for_each(|b| put_bill(&tx, b))?;
-                (p.items.len(), p.next_cursor, p.has_more)
-            }
+            Kind::Supervision => put_all(kind, body, |f: &FeedFlow| put_flow(&tx, f))?,
+            Kind::Unsubscriptions => put_all(kind, body, |u: &FeedUnsubscription| put_unsubscription(&tx, u))?,
+            Kind::InvoiceRequests => put_all(kind, body, |r: &FeedInvoiceRequest| put_invoice_request(&tx, r))?,
+            Kind::Bills => put_all(kind, body, |b: &FeedBill| put_bill(&tx, b))?,
         };
         tx.prepare_cached(
             "INSERT INTO sync_cursors VALUES (?1, ?2, ?3)
