@@ -81,6 +81,30 @@ pub enum Command {
     Credentials(CredentialsArgs),
     /// Writes a realistic demo store directly (up to millions of orders), for demos and benchmarks.
     Demo(DemoArgs),
+    /// Serves the console to a browser on loopback: the desktop app's commands and UI, with a per-run token.
+    Serve(ServeArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Where the store, settings and log live.
+    #[arg(long, value_name = "DIR", env = "KOODESK_DATA_DIR")]
+    pub data_dir: Option<std::path::PathBuf>,
+    /// Loopback port; 0 picks a free one.
+    #[arg(long, default_value_t = 0)]
+    pub port: u16,
+    /// The built UI (`ui/dist`).
+    #[arg(long, value_name = "DIR", env = "KOODESK_UI_DIR", default_value = "ui/dist")]
+    pub ui: std::path::PathBuf,
+    /// Seed of the embedded sandbox's marketplace.
+    #[arg(long, default_value_t = 7)]
+    pub seed: u64,
+    /// Days of history the embedded sandbox invents.
+    #[arg(long, default_value_t = 60)]
+    pub history_days: i64,
+    /// Print the URL and token as one JSON line (for scripts and tests).
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]

@@ -52,6 +52,7 @@ fn main() -> ExitCode {
         Command::Inbox(a) => commands::store::inbox(a),
         Command::Dashboard(a) => commands::store::dashboard(a),
         Command::Credentials(a) => commands::store::credentials(a),
+        Command::Serve(a) => commands::serve::run(a),
         Command::Demo(a) => {
             let now = match a.now.as_deref().map(koodesk_domain::time::parse_datetime) {
                 None => Ok(args::now()),

@@ -10,4 +10,4 @@ pub mod http;
 pub mod world;
 
 pub use config::SandboxConfig;
-pub use http::{serve, RunningSandbox};
+pub use http::{serve, serve_state, RunningSandbox};

@@ -10,32 +10,35 @@ use koodesk_domain::tax::{self, Taxpayer};
 use koodesk_domain::time::{self, Instant};
 use rust_decimal::Decimal;
 use serde::Serialize;
+use ts_rs::TS;
 
 use crate::db::Store;
 use crate::error::StoreError;
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct Bucket {
     pub key: String,
     pub orders: i64,
+    #[ts(type = "string")]
     pub revenue: Cny,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct StepCount {
     pub step: String,
     pub side: Option<String>,
     pub flows: i64,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct StatusAmount {
     pub status: String,
     pub count: i64,
+    #[ts(type = "string")]
     pub amount: Cny,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct InvoiceCounts {
     pub requested: i64,
     pub issued: i64,
@@ -43,19 +46,24 @@ pub struct InvoiceCounts {
 }
 
 /// Tax on the revenue at one rate (an estimate from monthly aggregates; invoices compute it per line).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct TaxAtRate {
     #[serde(with = "rust_decimal::serde::str")]
+    #[ts(type = "string")]
     pub rate: Decimal,
+    #[ts(type = "string")]
     pub gross: Cny,
+    #[ts(type = "string")]
     pub net: Cny,
+    #[ts(type = "string")]
     pub tax: Cny,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct Dashboard {
     pub now: String,
     pub orders: i64,
+    #[ts(type = "string")]
     pub revenue: Cny,
     pub by_month: Vec<Bucket>,
     pub by_access_type: Vec<Bucket>,

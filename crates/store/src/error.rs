@@ -22,6 +22,11 @@ pub enum StoreError {
     UnknownOrder(String),
     #[error("the feed sent {what}: {detail}")]
     BadFeedData { what: &'static str, detail: String },
+    /// A caller's argument broke a rule: names the field, the value and the rule.
+    #[error("{0}")]
+    Invalid(String),
+    #[error("no {0} in this store")]
+    NotFound(String),
     #[error("database: {0}")]
     Sql(#[from] rusqlite::Error),
 }

@@ -14,6 +14,7 @@ use koodesk_domain::supervision::{AppealClocks, Side, HARDWARE_AUTO_ACCEPT_DAYS,
 use koodesk_domain::time::{self, Instant};
 use rusqlite::params;
 use serde::Serialize;
+use ts_rs::TS;
 
 use crate::db::Store;
 use crate::error::StoreError;
@@ -23,7 +24,7 @@ pub const INVOICE_PATH: &str = "订单管理 > 发票管理";
 /// Where bills are read.
 pub const BILL_PATH: &str = "订单管理 > 结算管理";
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, TS)]
 #[serde(rename_all = "kebab-case")]
 pub enum Group {
     Supervision,
@@ -33,7 +34,7 @@ pub enum Group {
 }
 
 /// One thing to do (or to know).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct InboxItem {
     pub group: Group,
     /// What to do: `confirm-requirements`, `deliver`, `activate-code`, `upload-proof`, `appeal`,
@@ -54,7 +55,7 @@ pub struct InboxItem {
     pub detail: serde_json::Value,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, TS)]
 pub struct Inbox {
     pub now: String,
     /// Items that need an action, and of those, the overdue ones.

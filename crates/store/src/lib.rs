@@ -9,14 +9,18 @@
 //! | [`outbox`] | the seller's actions waiting to reach the marketplace |
 //! | [`inbox`] | what needs the seller now, with the domain rules |
 //! | [`dashboard`] | aggregates for the overview |
+//! | [`browse`] | paged, filtered lists and one order's timeline for the screens |
+//! | [`notifications`] | which notifications already fired (each fires once) |
 //! | [`demo`] | a realistic store written directly (demos, performance) |
 
 pub mod apply;
+pub mod browse;
 pub mod dashboard;
 pub mod db;
 pub mod demo;
 pub mod error;
 pub mod inbox;
+pub mod notifications;
 pub mod outbox;
 pub mod schema;
 

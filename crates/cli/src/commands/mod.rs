@@ -10,6 +10,7 @@ pub mod field;
 pub mod invoice_rules;
 pub mod refund_rule;
 pub mod sandbox;
+pub mod serve;
 pub mod settlement_schedule;
 pub mod sign;
 pub mod store;

@@ -162,11 +162,24 @@ pub async fn serve(cfg: SandboxConfig) -> std::io::Result<RunningSandbox> {
             format!("the sandbox serves on loopback only; {} is not a loopback address", cfg.bind.ip()),
         ));
     }
-    let listener = tokio::net::TcpListener::bind(cfg.bind).await?;
-    let addr = listener.local_addr()?;
+    let bind = cfg.bind;
     let state = Arc::new(AppState::new(cfg));
     // Build the history before the first request.
     drop(state.world());
+    serve_state(state, bind).await
+}
+
+/// Serves an existing marketplace on `bind` (loopback only): a stopped sandbox comes back with its world as it
+/// was, as a real marketplace does after a network outage.
+pub async fn serve_state(state: Arc<AppState>, bind: SocketAddr) -> std::io::Result<RunningSandbox> {
+    if !bind.ip().is_loopback() {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            format!("the sandbox serves on loopback only; {} is not a loopback address", bind.ip()),
+        ));
+    }
+    let listener = tokio::net::TcpListener::bind(bind).await?;
+    let addr = listener.local_addr()?;
     let app = router(state.clone());
     let (tx, rx) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {

@@ -1,0 +1,396 @@
+//! The console's commands: each one's arguments and result, defined once here and generated for TypeScript
+//! (`ui/src/api/bindings.ts`, checked by `tests/bindings.rs`).
+//!
+//! Every command takes one JSON object and answers one JSON object or an [`ApiError`]. The same handlers
+//! ([`crate::commands::call`]) serve Tauri's IPC and the loopback HTTP server.
+
+use koodesk_store::browse::{
+    BillRow, FlowRow, InvoiceRequestRow, MonthAmount, OrderDetail, OrderFilter, OrderPage, UnsubscriptionRow,
+};
+use koodesk_store::dashboard::{Bucket, Dashboard, InvoiceCounts, StatusAmount, StepCount, TaxAtRate};
+use koodesk_store::inbox::{Group, Inbox, InboxItem};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+macro_rules! command_table {
+    ($($name:literal : $args:ty => $result:ty),* $(,)?) => {
+        /// The commands, by name, for the dispatcher and the generated client.
+        pub const COMMANDS: &[&str] = &[$($name),*];
+
+        /// `export interface Commands { name: { args: …; result: … } }` for the typed client.
+        fn command_interface(cfg: &ts_rs::Config) -> String {
+            let mut s = String::from("export interface Commands {\n");
+            $(s.push_str(&format!("  {}: {{ args: {}; result: {} }};\n", $name, <$args as TS>::name(cfg), <$result as TS>::name(cfg)));)*
+            s.push_str("}\n");
+            s
+        }
+    };
+}
+
+command_table! {
+    "overview": NoArgs => Overview,
+    "status": NoArgs => Status,
+    "orders": OrdersArgs => OrderPage,
+    "order_detail": OrderId => OrderDetail,
+    "flows": FlowsArgs => Flows,
+    "supervision_act": SupervisionAct => Queued,
+    "unsubscriptions": StatusFilter => Unsubscriptions,
+    "unsubscription_decide": UnsubscriptionDecide => Queued,
+    "invoice_requests": StatusFilter => InvoiceRequests,
+    "settlement": NoArgs => Settlement,
+    "sync_now": NoArgs => SyncResult,
+    "settings": NoArgs => SettingsView,
+    "settings_save": Settings => SettingsView,
+    "credential_save": CredentialSave => SettingsView,
+    "credential_delete": CredentialName => SettingsView,
+    "sandbox_network": SandboxNetwork => SandboxState,
+    "notifications_due": NoArgs => Notices,
+}
+
+/// An error a command answers: a stable code and a message that names the field and the rule.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS, thiserror::Error)]
+#[error("{message}")]
+pub struct ApiError {
+    /// `invalid` (bad argument), `not-found`, `unknown-command`, `keyring` (no OS keyring), `store`, `sync`.
+    pub code: String,
+    pub message: String,
+}
+
+impl ApiError {
+    pub fn new(code: &str, message: impl Into<String>) -> ApiError {
+        ApiError { code: code.into(), message: message.into() }
+    }
+    pub fn invalid(message: impl Into<String>) -> ApiError {
+        ApiError::new("invalid", message)
+    }
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
+pub struct NoArgs {}
+
+/// Where the console syncs from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "kebab-case")]
+pub enum EndpointMode {
+    /// The in-process sandbox with demo data (the default on first start).
+    Sandbox,
+    /// A real KooGallery endpoint.
+    Remote,
+}
+
+/// Settings kept in `settings.json` beside the store. Holds no secret: those are in the OS keyring.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(default)]
+pub struct Settings {
+    pub mode: EndpointMode,
+    /// Where the production hosts are: `cn` (Chinese mainland) or `intl`.
+    pub region: String,
+    /// The seller feed's base URL (remote mode).
+    pub feed_url: String,
+    /// The keyring account the credentials are stored under.
+    pub account: String,
+    /// Seconds between background syncs; 0 turns background sync off.
+    pub sync_interval_secs: u32,
+    /// `zh-CN` or `en-US`.
+    pub language: String,
+    /// `light` or `dark`.
+    pub theme: String,
+}
+
+impl Default for Settings {
+    fn default() -> Settings {
+        Settings {
+            mode: EndpointMode::Sandbox,
+            region: "cn".into(),
+            feed_url: String::new(),
+            account: "default".into(),
+            sync_interval_secs: 60,
+            language: "zh-CN".into(),
+            theme: "light".into(),
+        }
+    }
+}
+
+/// Whether each credential is stored: never its value.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct CredentialState {
+    pub name: String,
+    pub stored: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct SettingsView {
+    pub settings: Settings,
+    pub credentials: Vec<CredentialState>,
+    /// `None` when the OS keyring answers; otherwise why it cannot be used (credentials then cannot be saved).
+    pub keyring_problem: Option<String>,
+    /// Production hosts for the region (open API, OAuth).
+    pub hosts: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct CredentialSave {
+    /// `access-key`, `secret-key`, `client-secret` or `feed-token`.
+    pub name: String,
+    pub value: String,
+}
+
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct CredentialName {
+    pub name: String,
+}
+
+/// Sync and connectivity, for the status bar and the tray.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct Status {
+    pub mode: EndpointMode,
+    pub endpoint: String,
+    /// The last sync could not reach the marketplace: working offline.
+    pub offline: bool,
+    pub syncing: bool,
+    pub last_sync_at: Option<String>,
+    pub last_error: Option<String>,
+    /// Sync failures in a row.
+    pub failures_in_a_row: u32,
+    /// Actions waiting in the outbox, and those the marketplace refused (kept, with the reason).
+    pub outbox_pending: i64,
+    pub outbox_refused: Vec<RefusedView>,
+    /// Items overdue or due within 24 hours: the tray's badge.
+    pub urgent: i64,
+    /// The three most urgent items, for the tray menu.
+    pub top: Vec<TopItem>,
+    pub sandbox_online: Option<bool>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct RefusedView {
+    pub action_id: String,
+    pub kind: String,
+    pub target: String,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct TopItem {
+    pub ref_id: String,
+    pub summary: String,
+    pub route: String,
+}
+
+/// The overview: the inbox and the KPIs.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct Overview {
+    pub inbox: Inbox,
+    pub dashboard: Dashboard,
+    pub status: Status,
+}
+
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct OrdersArgs {
+    #[serde(default)]
+    pub filter: OrderFilter,
+    #[serde(default)]
+    pub offset: i64,
+    #[serde(default = "default_limit")]
+    pub limit: i64,
+}
+
+fn default_limit() -> i64 {
+    100
+}
+
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct OrderId {
+    pub order_id: String,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[serde(default)]
+pub struct FlowsArgs {
+    pub step: Option<String>,
+    pub side: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct Flows {
+    pub flows: Vec<FlowRow>,
+    /// Open flows per step and side.
+    pub by_step: Vec<StepSide>,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct StepSide {
+    pub step: String,
+    pub side: Option<String>,
+    pub flows: i64,
+}
+
+/// A seller action on a supervision step, queued in the outbox (works offline).
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct SupervisionAct {
+    pub order_id: String,
+    /// `confirm`, `reject`, `activate`, `appeal` or `upload-proof`.
+    pub action: String,
+    #[serde(default)]
+    pub reason: String,
+    /// For `upload-proof`: the file's name and its content, base64.
+    #[serde(default)]
+    pub file_name: Option<String>,
+    #[serde(default)]
+    pub content_base64: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct Queued {
+    pub action_id: String,
+    /// Whether the action reached the marketplace already (an immediate push when online).
+    pub sent: bool,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[serde(default)]
+pub struct StatusFilter {
+    pub status: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct Unsubscriptions {
+    pub requests: Vec<UnsubscriptionRow>,
+    pub refunded_by_month: Vec<MonthAmount>,
+}
+
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct UnsubscriptionDecide {
+    pub id: String,
+    pub approve: bool,
+    #[serde(default)]
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct InvoiceRequests {
+    pub requests: Vec<InvoiceRequestRow>,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct Settlement {
+    pub bills: Vec<BillRow>,
+    /// This month's schedule from the working-day calendar [KG §6].
+    pub month: String,
+    pub bill_date: String,
+    pub send_by: String,
+    pub sign_off_by: String,
+    pub payment_by: String,
+    /// The platform fee rate, e.g. `0.05`.
+    pub fee_rate: String,
+    /// Whether the calendar had the year's data (otherwise weekends only were skipped).
+    pub calendar_exact: bool,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct SyncResult {
+    pub ok: bool,
+    pub pages: usize,
+    pub items: usize,
+    pub actions_sent: usize,
+    pub actions_refused: usize,
+    pub offline: bool,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct SandboxNetwork {
+    pub online: bool,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct SandboxState {
+    /// `None` when the console is not on the embedded sandbox.
+    pub sandbox_online: Option<bool>,
+}
+
+/// A notification to raise now (each is returned once).
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct Notice {
+    pub key: String,
+    pub title: String,
+    pub body: String,
+    /// The UI route that opens the item.
+    pub route: String,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct Notices {
+    pub notices: Vec<Notice>,
+}
+
+/// Every type exported to TypeScript, in dependency order.
+pub fn typescript() -> String {
+    use ts_rs::Config;
+    let cfg = Config::default();
+    let mut out = String::from(
+        "// Generated from crates/app/src/api.rs and crates/store/src/browse.rs by `cargo test -p koodesk-app --test bindings`\n// with UPDATE_BINDINGS=1. Do not edit.\n\n",
+    );
+    macro_rules! decl {
+        ($($t:ty),* $(,)?) => {$(
+            out.push_str("export ");
+            out.push_str(&<$t as TS>::decl(&cfg));
+            out.push_str("\n\n");
+        )*};
+    }
+    decl!(
+        ApiError,
+        NoArgs,
+        EndpointMode,
+        Settings,
+        CredentialState,
+        SettingsView,
+        CredentialSave,
+        CredentialName,
+        Status,
+        RefusedView,
+        TopItem,
+        Group,
+        InboxItem,
+        Inbox,
+        Bucket,
+        StepCount,
+        StatusAmount,
+        InvoiceCounts,
+        TaxAtRate,
+        Dashboard,
+        Overview,
+        OrderFilter,
+        koodesk_store::browse::OrderRow,
+        OrderPage,
+        OrdersArgs,
+        OrderId,
+        koodesk_store::browse::OrderLineRow,
+        koodesk_store::browse::TimelineEntry,
+        koodesk_store::browse::OrderTax,
+        FlowRow,
+        OrderDetail,
+        FlowsArgs,
+        Flows,
+        StepSide,
+        SupervisionAct,
+        Queued,
+        StatusFilter,
+        UnsubscriptionRow,
+        MonthAmount,
+        Unsubscriptions,
+        UnsubscriptionDecide,
+        InvoiceRequestRow,
+        InvoiceRequests,
+        BillRow,
+        Settlement,
+        SyncResult,
+        SandboxNetwork,
+        SandboxState,
+        Notice,
+        Notices,
+    );
+    out.push_str(&command_interface(&cfg));
+    out
+}

@@ -1,0 +1,328 @@
+//! The command handlers: thin adapters from [`crate::api`]'s types to the store, the domain rules and sync.
+//! Tauri's IPC and the loopback HTTP server both call [`call`], so the browser tests exercise the same code the
+//! desktop window runs.
+
+use chrono::Utc;
+use koodesk_client::credentials::{self, Credential};
+use koodesk_domain::calendar::WorkingCalendar;
+use koodesk_domain::settlement::{self, YearMonth};
+use koodesk_domain::time::{self, Instant};
+use koodesk_store::inbox::{Group, Inbox};
+use koodesk_store::outbox::ActionKind;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use serde_json::{json, Value};
+
+use crate::api::*;
+use crate::notices;
+use crate::workspace::{self, to_api, Workspace};
+
+fn args<T: DeserializeOwned>(command: &str, v: Value) -> Result<T, ApiError> {
+    let v = if v.is_null() { json!({}) } else { v };
+    serde_json::from_value(v).map_err(|e| ApiError::invalid(format!("{command}: {e}")))
+}
+
+fn reply<T: Serialize>(t: T) -> Result<Value, ApiError> {
+    serde_json::to_value(t).map_err(|e| ApiError::new("store", e.to_string()))
+}
+
+pub fn now() -> Instant {
+    time::to_beijing(Utc::now())
+}
+
+/// Runs one command by name with its JSON arguments.
+pub async fn call(ws: &Workspace, command: &str, a: Value) -> Result<Value, ApiError> {
+    match command {
+        "overview" => reply(overview(ws).await?),
+        "status" => reply(status(ws).await?),
+        "orders" => {
+            let a: OrdersArgs = args(command, a)?;
+            reply(ws.store().orders_page(&a.filter, a.offset, a.limit).map_err(to_api)?)
+        }
+        "order_detail" => {
+            let a: OrderId = args(command, a)?;
+            reply(ws.store().order_detail(&a.order_id, now()).map_err(to_api)?)
+        }
+        "flows" => {
+            let a: FlowsArgs = args(command, a)?;
+            let store = ws.store();
+            let flows = store.flows(a.step.as_deref(), a.side.as_deref(), now(), 2000).map_err(to_api)?;
+            let by_step = store
+                .dashboard(now())
+                .map_err(to_api)?
+                .supervision
+                .into_iter()
+                .map(|s| StepSide { step: s.step, side: s.side, flows: s.flows })
+                .collect();
+            reply(Flows { flows, by_step })
+        }
+        "supervision_act" => {
+            let a: SupervisionAct = args(command, a)?;
+            reply(supervision_act(ws, a).await?)
+        }
+        "unsubscriptions" => {
+            let a: StatusFilter = args(command, a)?;
+            let store = ws.store();
+            reply(Unsubscriptions {
+                requests: store.unsubscriptions(a.status.as_deref(), 2000).map_err(to_api)?,
+                refunded_by_month: store.refunds_by_month().map_err(to_api)?,
+            })
+        }
+        "unsubscription_decide" => {
+            let a: UnsubscriptionDecide = args(command, a)?;
+            if !a.approve && a.reason.trim().is_empty() {
+                return Err(ApiError::invalid("reason: a rejection needs a reason the buyer will read [KG §4]"));
+            }
+            let payload = json!({"approve": a.approve, "reason": a.reason.trim()});
+            reply(queue(ws, ActionKind::UnsubscriptionDecision, &a.id, payload).await?)
+        }
+        "invoice_requests" => {
+            let a: StatusFilter = args(command, a)?;
+            reply(InvoiceRequests {
+                requests: ws.store().invoice_requests(a.status.as_deref(), now(), 2000).map_err(to_api)?,
+            })
+        }
+        "settlement" => reply(settlement(ws)?),
+        "sync_now" => {
+            let _: NoArgs = args(command, a)?;
+            reply(ws.sync_now().await)
+        }
+        "settings" => reply(settings_view(ws)),
+        "settings_save" => {
+            let s: Settings = args(command, a)?;
+            ws.save_settings(s)?;
+            reply(settings_view(ws))
+        }
+        "credential_save" => {
+            let a: CredentialSave = args(command, a)?;
+            workspace::save_credential(&ws.settings().account, &a.name, &a.value)?;
+            ws.log.info(&format!("credential {} stored in the OS keyring", a.name));
+            reply(settings_view(ws))
+        }
+        "credential_delete" => {
+            let a: CredentialName = args(command, a)?;
+            let c = workspace::parse_credential(&a.name)?;
+            credentials::delete(&ws.settings().account, c).map_err(|e| ApiError::new("keyring", e.to_string()))?;
+            ws.log.info(&format!("credential {} removed from the OS keyring", a.name));
+            reply(settings_view(ws))
+        }
+        "sandbox_network" => {
+            let a: SandboxNetwork = args(command, a)?;
+            let online = ws.set_sandbox_online(a.online).await?;
+            reply(SandboxState { sandbox_online: online })
+        }
+        "notifications_due" => {
+            let _: NoArgs = args(command, a)?;
+            reply(Notices { notices: notices::due(ws, now())? })
+        }
+        other => Err(ApiError::new(
+            "unknown-command",
+            format!("command `{other}`: not a KooDesk command (one of {})", COMMANDS.join(", ")),
+        )),
+    }
+}
+
+async fn overview(ws: &Workspace) -> Result<Overview, ApiError> {
+    let (inbox, dashboard) = {
+        let store = ws.store();
+        (store.inbox(now(), WorkingCalendar::embedded()).map_err(to_api)?, store.dashboard(now()).map_err(to_api)?)
+    };
+    let status = status_from(ws, &inbox).await?;
+    Ok(Overview { inbox, dashboard, status })
+}
+
+async fn status(ws: &Workspace) -> Result<Status, ApiError> {
+    let inbox = ws.store().inbox(now(), WorkingCalendar::embedded()).map_err(to_api)?;
+    status_from(ws, &inbox).await
+}
+
+/// The UI route that shows an inbox item.
+pub fn route_of(group: Group, ref_id: &str, order_id: Option<&str>) -> String {
+    match group {
+        Group::Supervision => format!("/supervision?order={}", order_id.unwrap_or(ref_id)),
+        Group::Unsubscriptions => format!("/refunds?id={ref_id}"),
+        Group::Invoices => format!("/invoices?id={ref_id}"),
+        Group::Upcoming => "/settlement".to_string(),
+    }
+}
+
+/// Overdue or due within 24 hours, and needing an action.
+pub fn is_urgent(i: &koodesk_store::inbox::InboxItem) -> bool {
+    i.group != Group::Upcoming && !i.pending_sync && (i.overdue || i.seconds_left.is_some_and(|s| s <= 86_400))
+}
+
+async fn status_from(ws: &Workspace, inbox: &Inbox) -> Result<Status, ApiError> {
+    let st = ws.sync_state();
+    let (pending, refused) = {
+        let store = ws.store();
+        let pending = store.actions(koodesk_store::outbox::ActionStatus::Pending).map_err(to_api)?.len() as i64;
+        let refused = store
+            .actions(koodesk_store::outbox::ActionStatus::Refused)
+            .map_err(to_api)?
+            .into_iter()
+            .map(|a| RefusedView {
+                action_id: a.action_id,
+                kind: serde_json::to_value(a.kind).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default(),
+                target: a.target,
+                reason: a.last_error.unwrap_or_default(),
+            })
+            .collect();
+        (pending, refused)
+    };
+    let urgent: Vec<_> = inbox.items.iter().filter(|i| is_urgent(i)).collect();
+    let mut top = urgent.clone();
+    top.sort_by_key(|i| i.seconds_left.unwrap_or(i64::MAX));
+    Ok(Status {
+        mode: ws.settings().mode,
+        endpoint: ws.endpoint_label().await,
+        offline: st.offline,
+        syncing: st.syncing,
+        last_sync_at: st.last_sync_at.map(|t| time::format_rfc3339(&t)),
+        last_error: st.last_error,
+        failures_in_a_row: st.failures_in_a_row,
+        outbox_pending: pending,
+        outbox_refused: refused,
+        urgent: urgent.len() as i64,
+        top: top
+            .into_iter()
+            .take(3)
+            .map(|i| TopItem {
+                ref_id: i.ref_id.clone(),
+                summary: i.summary.clone(),
+                route: route_of(i.group, &i.ref_id, i.order_id.as_deref()),
+            })
+            .collect(),
+        sandbox_online: ws.sandbox_online().await,
+    })
+}
+
+/// Queues an action and, when the marketplace answers, pushes it at once; offline it waits for the next sync.
+async fn queue(ws: &Workspace, kind: ActionKind, target: &str, payload: Value) -> Result<Queued, ApiError> {
+    if target.trim().is_empty() {
+        return Err(ApiError::invalid("target: an ID is required"));
+    }
+    let action_id = {
+        let mut store = ws.store();
+        if let Some(p) = store.pending_for(target).map_err(to_api)? {
+            return Err(ApiError::invalid(format!(
+                "{target}: action {} is still waiting to reach the marketplace; sync first",
+                p.action_id
+            )));
+        }
+        store.enqueue(kind, target, payload, Utc::now().timestamp()).map_err(to_api)?
+    };
+    ws.log.info(&format!("queued {action_id} on {target}"));
+    let r = ws.sync_now().await;
+    let sent = ws
+        .store()
+        .actions(koodesk_store::outbox::ActionStatus::Sent)
+        .map_err(to_api)?
+        .iter()
+        .any(|a| a.action_id == action_id);
+    Ok(Queued {
+        message: if sent {
+            "sent to the marketplace".into()
+        } else {
+            format!("queued: it will be sent at the next sync ({})", r.message)
+        },
+        action_id,
+        sent,
+    })
+}
+
+async fn supervision_act(ws: &Workspace, a: SupervisionAct) -> Result<Queued, ApiError> {
+    let flow = ws.store().order_detail(&a.order_id, now()).map_err(to_api)?.flow.ok_or_else(|| {
+        ApiError::invalid(format!("order_id `{}`: this order has no service supervision", a.order_id))
+    })?;
+    if flow.step == "completed" {
+        return Err(ApiError::invalid(format!("order_id `{}`: its supervision is completed", a.order_id)));
+    }
+    let reason = a.reason.trim().to_string();
+    let (kind, payload) = match a.action.as_str() {
+        "confirm" | "activate" => {
+            if flow.side.as_deref() != Some("merchant") {
+                return Err(ApiError::invalid(format!(
+                    "action `{}`: the step `{}` is the user's; the merchant acts only on merchant-side steps [KG §3]",
+                    a.action, flow.step
+                )));
+            }
+            (ActionKind::Supervision, json!({"action": a.action}))
+        }
+        "reject" => {
+            if reason.is_empty() {
+                return Err(ApiError::invalid("reason: a rejection needs a reason [KG §3]"));
+            }
+            (ActionKind::Supervision, json!({"action": "reject", "reason": reason}))
+        }
+        "appeal" => {
+            if reason.is_empty() {
+                return Err(ApiError::invalid("reason: an appeal needs a reason [KG §3]"));
+            }
+            let open = flow.merchant_may_appeal_at.as_deref().and_then(|t| time::parse_datetime(t).ok());
+            match open {
+                Some(t) if now() > t => {}
+                Some(t) => {
+                    return Err(ApiError::invalid(format!(
+                        "action `appeal`: the merchant may appeal only after the user's step stalls 5 days, from {} [KG §3]",
+                        time::format_rfc3339(&t)
+                    )))
+                }
+                None => {
+                    return Err(ApiError::invalid(
+                        "action `appeal`: the merchant appeals only a user-side step that stalled 5 days [KG §3]",
+                    ))
+                }
+            }
+            (ActionKind::Supervision, json!({"action": "appeal", "reason": reason}))
+        }
+        "upload-proof" => {
+            let (Some(name), Some(content)) = (a.file_name.as_deref(), a.content_base64.as_deref()) else {
+                return Err(ApiError::invalid("file_name and content_base64: upload-proof needs the file"));
+            };
+            if name.trim().is_empty() || content.is_empty() {
+                return Err(ApiError::invalid("file_name and content_base64: neither may be empty"));
+            }
+            (ActionKind::Delivery, json!({"file_name": name, "content_base64": content}))
+        }
+        other => {
+            return Err(ApiError::invalid(format!(
+                "action `{other}`: one of confirm, reject, activate, appeal, upload-proof"
+            )))
+        }
+    };
+    queue(ws, kind, &a.order_id, payload).await
+}
+
+fn settlement(ws: &Workspace) -> Result<Settlement, ApiError> {
+    let today = time::business_date(&now());
+    let s = settlement::schedule(YearMonth::of(today), WorkingCalendar::embedded());
+    Ok(Settlement {
+        bills: ws.store().bills().map_err(to_api)?,
+        month: YearMonth::of(today).to_string(),
+        bill_date: s.value.bill_date.to_string(),
+        send_by: s.value.send_by.to_string(),
+        sign_off_by: s.value.sign_off_by.to_string(),
+        payment_by: s.value.payment_by.to_string(),
+        fee_rate: settlement::platform_fee_rate(today).normalize().to_string(),
+        calendar_exact: s.fallback_years.is_empty(),
+    })
+}
+
+pub fn settings_view(ws: &Workspace) -> SettingsView {
+    let settings = ws.settings();
+    let mut problem = None;
+    let creds = Credential::ALL
+        .iter()
+        .map(|c| {
+            let stored = match credentials::is_stored(&settings.account, *c) {
+                Ok(s) => s,
+                Err(e) => {
+                    problem.get_or_insert_with(|| e.to_string());
+                    false
+                }
+            };
+            CredentialState { name: c.name().to_string(), stored }
+        })
+        .collect();
+    SettingsView { hosts: workspace::hosts(&settings.region), settings, credentials: creds, keyring_problem: problem }
+}

@@ -1,0 +1,20 @@
+//! KooDesk's application core, free of any window toolkit: what the console's screens ask for and do.
+//!
+//! | module | holds |
+//! |---|---|
+//! | [`api`] | every command's argument and result types (generated for TypeScript) |
+//! | [`commands`] | the handlers, one dispatcher shared by Tauri's IPC and HTTP |
+//! | [`workspace`] | the store, settings, the embedded sandbox and sync state of one seller |
+//! | [`notices`] | which notifications to raise now, each once |
+//! | [`http`] | the commands and the UI served on loopback with a per-run token |
+//! | [`log`] | the workspace log |
+
+pub mod api;
+pub mod commands;
+pub mod http;
+pub mod log;
+pub mod notices;
+pub mod workspace;
+
+pub use api::ApiError;
+pub use workspace::{Workspace, WorkspaceConfig};

@@ -1,0 +1,636 @@
+//! Paged, filtered reads for the console's screens: orders (with one order's whole timeline), supervision flows
+//! with their clocks, unsubscription requests, invoice requests and bills.
+//!
+//! Lists are keyset-free `LIMIT/OFFSET` pages over an index in the list's order; totals are counted up to
+//! [`COUNT_CAP`] so a filter over a million orders never counts them all.
+
+use chrono::{Duration, NaiveDate, TimeZone, Utc};
+use koodesk_domain::catalog::{AccessType, BillingMode};
+use koodesk_domain::money::Cny;
+use koodesk_domain::supervision::{AppealClocks, Side, MAX_REJECTIONS};
+use koodesk_domain::tax::{self, Taxpayer};
+use koodesk_domain::time::{self, Instant};
+use rusqlite::types::Value;
+use rusqlite::{params, OptionalExtension};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::db::Store;
+use crate::error::StoreError;
+
+/// Totals above this are reported as "at least".
+pub const COUNT_CAP: i64 = 100_000;
+/// The largest page a caller may ask for.
+pub const MAX_PAGE: i64 = 1_000;
+
+fn at(ts: i64) -> Instant {
+    time::to_beijing(Utc.timestamp_opt(ts, 0).single().unwrap_or_default())
+}
+
+fn rfc(ts: i64) -> String {
+    time::format_rfc3339(&at(ts))
+}
+
+/// Which orders to list. Every field is optional; all given ones must match.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
+#[serde(default)]
+pub struct OrderFilter {
+    pub access_type: Option<String>,
+    pub billing_mode: Option<String>,
+    pub status: Option<String>,
+    /// A buyer ID, or the start of a buyer's name.
+    pub buyer: Option<String>,
+    /// Business dates (Beijing), inclusive.
+    pub from: Option<String>,
+    pub to: Option<String>,
+    /// The start of an order ID.
+    pub order_id: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct OrderRow {
+    pub order_id: String,
+    pub created_at: String,
+    pub order_type: String,
+    pub product_id: String,
+    pub product_name: String,
+    pub access_type: String,
+    pub billing_mode: String,
+    pub buyer_id: String,
+    pub buyer_name: String,
+    #[ts(type = "string")]
+    pub amount: Cny,
+    pub status: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct OrderPage {
+    /// Matching orders, counted up to [`COUNT_CAP`].
+    pub total: i64,
+    pub total_is_capped: bool,
+    pub offset: i64,
+    pub rows: Vec<OrderRow>,
+}
+
+/// A bad filter value, named.
+fn bad(field: &str, value: &str, rule: &str) -> StoreError {
+    StoreError::Invalid(format!("{field} `{value}`: {rule}"))
+}
+
+const ORDER_COLUMNS: &str =
+    "o.order_id, o.created_ts, o.order_type, o.product_id, p.name, p.access_type, p.billing_mode,
+     o.buyer_id, b.name, o.amount_fen, o.status";
+
+fn order_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<OrderRow> {
+    Ok(OrderRow {
+        order_id: r.get(0)?,
+        created_at: rfc(r.get(1)?),
+        order_type: r.get(2)?,
+        product_id: r.get(3)?,
+        product_name: r.get(4)?,
+        access_type: r.get(5)?,
+        billing_mode: r.get(6)?,
+        buyer_id: r.get(7)?,
+        buyer_name: r.get(8)?,
+        amount: Cny::from_fen(r.get(9)?),
+        status: r.get(10)?,
+    })
+}
+
+impl OrderFilter {
+    /// The WHERE clause and its parameters; every value is checked before it reaches SQL.
+    fn to_sql(&self) -> Result<(String, Vec<Value>), StoreError> {
+        let mut clauses = Vec::new();
+        let mut values: Vec<Value> = Vec::new();
+        let given = |v: &Option<String>| v.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_string);
+        if let Some(a) = given(&self.access_type) {
+            a.parse::<AccessType>().map_err(|e| bad("access_type", &a, &e.to_string()))?;
+            clauses.push("p.access_type = ?".to_string());
+            values.push(Value::Text(a));
+        }
+        if let Some(b) = given(&self.billing_mode) {
+            b.parse::<BillingMode>().map_err(|e| bad("billing_mode", &b, &e.to_string()))?;
+            clauses.push("p.billing_mode = ?".to_string());
+            values.push(Value::Text(b));
+        }
+        if let Some(s) = given(&self.status) {
+            if !["in-progress", "completed", "refunded"].contains(&s.as_str()) {
+                return Err(bad("status", &s, "one of in-progress, completed, refunded"));
+            }
+            clauses.push("o.status = ?".to_string());
+            values.push(Value::Text(s));
+        }
+        if let Some(b) = given(&self.buyer) {
+            clauses.push("(o.buyer_id = ? OR b.name LIKE ? ESCAPE '\\')".to_string());
+            values.push(Value::Text(b.clone()));
+            values.push(Value::Text(format!("{}%", like_escape(&b))));
+        }
+        let day = |field: &str, v: &str| -> Result<NaiveDate, StoreError> {
+            time::parse_date(v).map_err(|e| bad(field, v, &e.to_string()))
+        };
+        if let Some(f) = given(&self.from) {
+            let d = day("from", &f)?;
+            clauses.push("o.created_ts >= ?".to_string());
+            values.push(Value::Integer(time::start_of_day(d).timestamp()));
+        }
+        if let Some(t) = given(&self.to) {
+            let d = day("to", &t)?;
+            clauses.push("o.created_ts < ?".to_string());
+            values.push(Value::Integer(time::start_of_day(d + Duration::days(1)).timestamp()));
+        }
+        if let Some(id) = given(&self.order_id) {
+            clauses.push("o.order_id >= ? AND o.order_id < ?".to_string());
+            values.push(Value::Text(id.clone()));
+            values.push(Value::Text(format!("{id}\u{10FFFF}")));
+        }
+        let sql = if clauses.is_empty() { String::new() } else { format!("WHERE {}", clauses.join(" AND ")) };
+        Ok((sql, values))
+    }
+}
+
+fn like_escape(s: &str) -> String {
+    s.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+}
+
+/// One step of an order's timeline.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct TimelineEntry {
+    pub at: String,
+    /// `order`, `supervision`, `unsubscription`, `invoice-request`, `outbox`.
+    pub kind: String,
+    pub title: String,
+    pub detail: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct OrderLineRow {
+    pub order_line_id: String,
+    pub product_id: String,
+    #[ts(type = "string")]
+    pub amount: Cny,
+}
+
+/// Tax on an order at the rate for its product on its date [KG §1–2].
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct OrderTax {
+    pub tax_product: String,
+    pub rate: String,
+    #[ts(type = "string")]
+    pub gross: Cny,
+    #[ts(type = "string")]
+    pub net: Cny,
+    #[ts(type = "string")]
+    pub tax: Cny,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct OrderDetail {
+    pub order: OrderRow,
+    pub buyer_kind: String,
+    pub lines: Vec<OrderLineRow>,
+    pub flow: Option<FlowRow>,
+    pub timeline: Vec<TimelineEntry>,
+    /// `None` when the product's access type and billing mode have no tax mapping (the reason is in `tax_note`).
+    pub tax: Option<OrderTax>,
+    pub tax_note: Option<String>,
+}
+
+/// A supervision flow with its clocks at "now" [KG §3].
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct FlowRow {
+    pub order_id: String,
+    pub product_type: String,
+    pub step: String,
+    pub side: Option<String>,
+    pub step_started_at: String,
+    pub rejections: u32,
+    /// Rejections left before the user may appeal on the count alone ([`MAX_REJECTIONS`] allowed).
+    pub rejections_left: u32,
+    pub frozen_by: Option<String>,
+    /// When the merchant may appeal a stalled user-side step; when the user may appeal a stalled merchant step.
+    pub merchant_may_appeal_at: Option<String>,
+    pub user_may_appeal_at: Option<String>,
+    /// Seconds from now to the clock that matters for this side (negative: already open).
+    pub seconds_to_appeal: Option<i64>,
+    pub pending_sync: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct UnsubscriptionRow {
+    pub id: String,
+    pub order_id: String,
+    pub rule: String,
+    pub requested_at: String,
+    #[ts(type = "string")]
+    pub refund: Cny,
+    #[ts(type = "string")]
+    pub paid: Cny,
+    pub reason: String,
+    pub status: String,
+    pub review_due: Option<String>,
+    pub decision_reason: Option<String>,
+    pub pending_sync: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct InvoiceRequestRow {
+    pub id: String,
+    pub requested_at: String,
+    pub due_at: String,
+    pub seconds_left: i64,
+    pub kind: String,
+    pub medium: String,
+    pub title: String,
+    #[ts(type = "string")]
+    pub amount: Cny,
+    pub status: String,
+    pub invoice_number: Option<String>,
+    pub order_ids: Vec<String>,
+    pub pending_sync: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct BillRow {
+    pub bill_id: String,
+    pub period: String,
+    pub bill_date: String,
+    pub send_by: String,
+    pub sign_off_by: String,
+    pub payment_by: String,
+    pub order_count: i64,
+    #[ts(type = "string")]
+    pub amount: Cny,
+    #[ts(type = "string")]
+    pub platform_fee: Cny,
+    #[ts(type = "string")]
+    pub merchant_share: Cny,
+    pub status: String,
+}
+
+/// Refunded amounts per business month.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct MonthAmount {
+    pub month: String,
+    pub count: i64,
+    #[ts(type = "string")]
+    pub amount: Cny,
+}
+
+impl Store {
+    /// A page of orders, newest first.
+    pub fn orders_page(&self, filter: &OrderFilter, offset: i64, limit: i64) -> Result<OrderPage, StoreError> {
+        if offset < 0 {
+            return Err(bad("offset", &offset.to_string(), "zero or more"));
+        }
+        if !(1..=MAX_PAGE).contains(&limit) {
+            return Err(bad("limit", &limit.to_string(), &format!("1 to {MAX_PAGE}")));
+        }
+        let (clause, values) = filter.to_sql()?;
+        let from =
+            "FROM orders o JOIN products p ON p.product_id = o.product_id JOIN buyers b ON b.buyer_id = o.buyer_id";
+        let total: i64 = if clause.is_empty() {
+            self.conn
+                .query_row("SELECT value FROM agg_counts WHERE name = 'orders'", [], |r| r.get(0))
+                .optional()?
+                .unwrap_or(0)
+        } else {
+            let sql = format!("SELECT count(*) FROM (SELECT 1 {from} {clause} LIMIT {})", COUNT_CAP + 1);
+            self.conn.prepare_cached(&sql)?.query_row(rusqlite::params_from_iter(values.iter()), |r| r.get(0))?
+        };
+        let sql =
+            format!("SELECT {ORDER_COLUMNS} {from} {clause} ORDER BY o.created_ts DESC, o.order_id LIMIT ? OFFSET ?");
+        let mut all = values;
+        all.push(Value::Integer(limit));
+        all.push(Value::Integer(offset));
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let rows = stmt.query_map(rusqlite::params_from_iter(all.iter()), order_row)?.collect::<Result<_, _>>()?;
+        Ok(OrderPage { total: total.min(COUNT_CAP), total_is_capped: total > COUNT_CAP, offset, rows })
+    }
+
+    /// One order with its lines, its supervision flow and everything that happened to it, oldest first.
+    pub fn order_detail(&self, order_id: &str, now: Instant) -> Result<OrderDetail, StoreError> {
+        let sql = format!(
+            "SELECT {ORDER_COLUMNS}, b.kind FROM orders o JOIN products p ON p.product_id = o.product_id
+               JOIN buyers b ON b.buyer_id = o.buyer_id WHERE o.order_id = ?1"
+        );
+        let found =
+            self.conn.query_row(&sql, [order_id], |r| Ok((order_row(r)?, r.get::<_, String>(11)?))).optional()?;
+        let Some((order, buyer_kind)) = found else {
+            return Err(StoreError::NotFound(format!("order `{order_id}`")));
+        };
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT order_line_id, product_id, amount_fen FROM order_lines WHERE order_id = ?1 ORDER BY order_line_id",
+        )?;
+        let lines = stmt
+            .query_map([order_id], |r| {
+                Ok(OrderLineRow { order_line_id: r.get(0)?, product_id: r.get(1)?, amount: Cny::from_fen(r.get(2)?) })
+            })?
+            .collect::<Result<_, _>>()?;
+        let mut timeline = vec![TimelineEntry {
+            at: order.created_at.clone(),
+            kind: "order".into(),
+            title: format!("order {} ({})", order.order_type, order.status),
+            detail: format!("{} yuan, {}", order.amount, order.product_name),
+        }];
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT at_ts, from_step, to_step, action, actor, detail FROM supervision_events WHERE order_id = ?1 ORDER BY idx",
+        )?;
+        let events = stmt.query_map([order_id], |r| {
+            Ok(TimelineEntry {
+                at: rfc(r.get(0)?),
+                kind: "supervision".into(),
+                title: format!("{} → {}", r.get::<_, String>(1)?, r.get::<_, String>(2)?),
+                detail: format!("{} by {} {}", r.get::<_, String>(3)?, r.get::<_, String>(4)?, r.get::<_, String>(5)?)
+                    .trim_end()
+                    .to_string(),
+            })
+        })?;
+        for e in events {
+            timeline.push(e?);
+        }
+        for u in self.unsubscriptions_where("order_id = ?1", params![order_id])? {
+            timeline.push(TimelineEntry {
+                at: u.requested_at.clone(),
+                kind: "unsubscription".into(),
+                title: format!("unsubscription {} ({})", u.id, u.status),
+                detail: format!("refund {} of {} yuan: {}", u.refund, u.paid, u.reason),
+            });
+        }
+        for i in self.invoice_requests_where(
+            "id IN (SELECT request_id FROM invoice_request_orders WHERE order_id = ?1)",
+            params![order_id],
+            now,
+        )? {
+            timeline.push(TimelineEntry {
+                at: i.requested_at.clone(),
+                kind: "invoice-request".into(),
+                title: format!("invoice request {} ({})", i.id, i.status),
+                detail: format!("{} {} for {} yuan, due {}", i.kind, i.medium, i.amount, i.due_at),
+            });
+        }
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT created_ts, kind, status, coalesce(last_error, ''), action_id FROM outbox WHERE target = ?1 ORDER BY id",
+        )?;
+        let queued = stmt.query_map([order_id], |r| {
+            Ok(TimelineEntry {
+                at: rfc(r.get(0)?),
+                kind: "outbox".into(),
+                title: format!(
+                    "{} action {} ({})",
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(4)?,
+                    r.get::<_, String>(2)?
+                ),
+                detail: r.get(3)?,
+            })
+        })?;
+        for q in queued {
+            timeline.push(q?);
+        }
+        timeline.sort_by(|a, b| a.at.cmp(&b.at));
+        let flow = self.flows_where("f.order_id = ?1", params![order_id], now)?.into_iter().next();
+        let date = time::business_date(&at(self.conn.query_row(
+            "SELECT created_ts FROM orders WHERE order_id = ?1",
+            [order_id],
+            |r| r.get::<_, i64>(0),
+        )?));
+        let (tax, tax_note) = match (order.access_type.parse::<AccessType>(), order.billing_mode.parse::<BillingMode>())
+        {
+            (Ok(a), Ok(b)) => match tax::lookup(a, b, Taxpayer::General, date) {
+                Ok(l) => {
+                    let s = tax::split_gross(order.amount, l.rate);
+                    let product = serde_json::to_value(l.tax_product)
+                        .ok()
+                        .and_then(|v| v.as_str().map(str::to_string))
+                        .unwrap_or_default();
+                    (
+                        Some(OrderTax {
+                            tax_product: product,
+                            rate: l.rate.normalize().to_string(),
+                            gross: s.gross,
+                            net: s.net,
+                            tax: s.tax,
+                        }),
+                        None,
+                    )
+                }
+                Err(e) => (None, Some(e.to_string())),
+            },
+            _ => (None, Some("unknown access type or billing mode".into())),
+        };
+        Ok(OrderDetail { order, buyer_kind, lines, flow, timeline, tax, tax_note })
+    }
+
+    /// Open supervision flows (all when `step` is `None`), filtered by step and side, soonest clock first.
+    pub fn flows(
+        &self,
+        step: Option<&str>,
+        side: Option<&str>,
+        now: Instant,
+        limit: i64,
+    ) -> Result<Vec<FlowRow>, StoreError> {
+        if !(1..=MAX_PAGE * 10).contains(&limit) {
+            return Err(bad("limit", &limit.to_string(), "1 to 10000"));
+        }
+        if let Some(s) = side {
+            if s != "merchant" && s != "user" {
+                return Err(bad("side", s, "merchant or user"));
+            }
+        }
+        let clause = "f.step <> 'completed' AND (?1 IS NULL OR f.step = ?1) AND (?2 IS NULL OR f.side = ?2)";
+        let mut rows = self.flows_where(&format!("{clause} LIMIT {limit}"), params![step, side], now)?;
+        rows.sort_by_key(|f| f.seconds_to_appeal.unwrap_or(i64::MAX));
+        Ok(rows)
+    }
+
+    fn flows_where(&self, clause: &str, p: impl rusqlite::Params, now: Instant) -> Result<Vec<FlowRow>, StoreError> {
+        let pending = self.pending_target_set()?;
+        let sql = format!(
+            "SELECT f.order_id, f.product_type, f.step, f.side, f.step_started_ts, f.rejections, f.frozen_by
+               FROM supervision_flows f WHERE {clause}"
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let rows = stmt.query_map(p, |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, Option<String>>(3)?,
+                r.get::<_, i64>(4)?,
+                r.get::<_, u32>(5)?,
+                r.get::<_, Option<String>>(6)?,
+            ))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (order_id, product_type, step, side, since, rejections, frozen_by) = row?;
+            let side_enum = match side.as_deref() {
+                Some("merchant") => Some(Side::Merchant),
+                Some("user") => Some(Side::User),
+                Some("platform") => Some(Side::Platform),
+                _ => None,
+            };
+            let clocks = side_enum.map(|s| (s, AppealClocks::new(s, at(since), rejections)));
+            let (m_at, u_at) =
+                clocks.map(|(_, c)| (c.merchant_may_appeal_at, c.user_may_appeal_at)).unwrap_or((None, None));
+            let relevant = match clocks {
+                Some((Side::Merchant, c)) => c.user_may_appeal_at,
+                Some((Side::User, c)) => c.merchant_may_appeal_at,
+                _ => None,
+            };
+            out.push(FlowRow {
+                pending_sync: pending.contains(&order_id),
+                order_id,
+                product_type,
+                step,
+                side,
+                step_started_at: rfc(since),
+                rejections,
+                rejections_left: MAX_REJECTIONS.saturating_sub(rejections),
+                frozen_by,
+                merchant_may_appeal_at: m_at.map(|t| time::format_rfc3339(&t)),
+                user_may_appeal_at: u_at.map(|t| time::format_rfc3339(&t)),
+                seconds_to_appeal: relevant.map(|t| (t - now).num_seconds()),
+            });
+        }
+        Ok(out)
+    }
+
+    /// Unsubscription requests, pending first then newest; `status` filters.
+    pub fn unsubscriptions(&self, status: Option<&str>, limit: i64) -> Result<Vec<UnsubscriptionRow>, StoreError> {
+        if !(1..=MAX_PAGE * 10).contains(&limit) {
+            return Err(bad("limit", &limit.to_string(), "1 to 10000"));
+        }
+        self.unsubscriptions_where(
+            &format!("(?1 IS NULL OR status = ?1) ORDER BY status <> 'pending', requested_ts DESC LIMIT {limit}"),
+            params![status],
+        )
+    }
+
+    fn unsubscriptions_where(
+        &self,
+        clause: &str,
+        p: impl rusqlite::Params,
+    ) -> Result<Vec<UnsubscriptionRow>, StoreError> {
+        let pending = self.pending_target_set()?;
+        let sql = format!(
+            "SELECT id, order_id, rule, requested_ts, refund_fen, paid_fen, reason, status, review_due, decision_reason
+               FROM unsubscriptions WHERE {clause}"
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let rows = stmt.query_map(p, |r| {
+            let id: String = r.get(0)?;
+            Ok(UnsubscriptionRow {
+                pending_sync: pending.contains(&id),
+                id,
+                order_id: r.get(1)?,
+                rule: r.get(2)?,
+                requested_at: rfc(r.get(3)?),
+                refund: Cny::from_fen(r.get(4)?),
+                paid: Cny::from_fen(r.get(5)?),
+                reason: r.get(6)?,
+                status: r.get(7)?,
+                review_due: r.get(8)?,
+                decision_reason: r.get(9)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Invoice requests: open ones first (soonest due), then the newest issued.
+    pub fn invoice_requests(
+        &self,
+        status: Option<&str>,
+        now: Instant,
+        limit: i64,
+    ) -> Result<Vec<InvoiceRequestRow>, StoreError> {
+        if !(1..=MAX_PAGE * 10).contains(&limit) {
+            return Err(bad("limit", &limit.to_string(), "1 to 10000"));
+        }
+        self.invoice_requests_where(
+            &format!(
+                "(?1 IS NULL OR status = ?1) ORDER BY status <> 'requested', CASE WHEN status = 'requested' THEN requested_ts ELSE -requested_ts END LIMIT {limit}"
+            ),
+            params![status],
+            now,
+        )
+    }
+
+    fn invoice_requests_where(
+        &self,
+        clause: &str,
+        p: impl rusqlite::Params,
+        now: Instant,
+    ) -> Result<Vec<InvoiceRequestRow>, StoreError> {
+        let pending = self.pending_target_set()?;
+        let sql = format!(
+            "SELECT id, requested_ts, kind, medium, title, amount_fen, status, invoice_number,
+                    (SELECT group_concat(order_id) FROM invoice_request_orders WHERE request_id = id)
+               FROM invoice_requests WHERE {clause}"
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let rows = stmt.query_map(p, |r| {
+            let id: String = r.get(0)?;
+            let requested = at(r.get(1)?);
+            let due = koodesk_domain::invoice::due_at(requested);
+            let orders: Option<String> = r.get(8)?;
+            Ok(InvoiceRequestRow {
+                pending_sync: pending.contains(&id),
+                id,
+                requested_at: time::format_rfc3339(&requested),
+                due_at: time::format_rfc3339(&due),
+                seconds_left: (due - now).num_seconds(),
+                kind: r.get(2)?,
+                medium: r.get(3)?,
+                title: r.get(4)?,
+                amount: Cny::from_fen(r.get(5)?),
+                status: r.get(6)?,
+                invoice_number: r.get(7)?,
+                order_ids: orders.map(|o| o.split(',').map(str::to_string).collect()).unwrap_or_default(),
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Every bill, newest period first.
+    pub fn bills(&self) -> Result<Vec<BillRow>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT bill_id, period, bill_date, send_by, sign_off_by, payment_by, order_count, amount_fen,
+                    platform_fee_fen, merchant_share_fen, status FROM bills ORDER BY period DESC",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok(BillRow {
+                bill_id: r.get(0)?,
+                period: r.get(1)?,
+                bill_date: r.get(2)?,
+                send_by: r.get(3)?,
+                sign_off_by: r.get(4)?,
+                payment_by: r.get(5)?,
+                order_count: r.get(6)?,
+                amount: Cny::from_fen(r.get(7)?),
+                platform_fee: Cny::from_fen(r.get(8)?),
+                merchant_share: Cny::from_fen(r.get(9)?),
+                status: r.get(10)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Refunds (approved or refunded unsubscriptions) per business month of the request.
+    pub fn refunds_by_month(&self) -> Result<Vec<MonthAmount>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT strftime('%Y-%m', requested_ts + 8 * 3600, 'unixepoch') AS m, count(*), sum(refund_fen)
+               FROM unsubscriptions WHERE status IN ('approved', 'refunded') GROUP BY m ORDER BY m",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok(MonthAmount { month: r.get(0)?, count: r.get(1)?, amount: Cny::from_fen(r.get(2)?) })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    fn pending_target_set(&self) -> Result<std::collections::HashSet<String>, StoreError> {
+        let mut stmt = self.conn.prepare_cached("SELECT DISTINCT target FROM outbox WHERE status = 'pending'")?;
+        let rows = stmt.query_map([], |r| r.get(0))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+}

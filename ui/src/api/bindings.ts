@@ -1,0 +1,279 @@
+// Generated from crates/app/src/api.rs and crates/store/src/browse.rs by `cargo test -p koodesk-app --test bindings`
+// with UPDATE_BINDINGS=1. Do not edit.
+
+export type ApiError = { 
+/**
+ * `invalid` (bad argument), `not-found`, `unknown-command`, `keyring` (no OS keyring), `store`, `sync`.
+ */
+code: string, message: string, };
+
+export type NoArgs = Record<symbol, never>;
+
+export type EndpointMode = "sandbox" | "remote";
+
+export type Settings = { mode: EndpointMode, 
+/**
+ * Where the production hosts are: `cn` (Chinese mainland) or `intl`.
+ */
+region: string, 
+/**
+ * The seller feed's base URL (remote mode).
+ */
+feed_url: string, 
+/**
+ * The keyring account the credentials are stored under.
+ */
+account: string, 
+/**
+ * Seconds between background syncs; 0 turns background sync off.
+ */
+sync_interval_secs: number, 
+/**
+ * `zh-CN` or `en-US`.
+ */
+language: string, 
+/**
+ * `light` or `dark`.
+ */
+theme: string, };
+
+export type CredentialState = { name: string, stored: boolean, };
+
+export type SettingsView = { settings: Settings, credentials: Array<CredentialState>, 
+/**
+ * `None` when the OS keyring answers; otherwise why it cannot be used (credentials then cannot be saved).
+ */
+keyring_problem: string | null, 
+/**
+ * Production hosts for the region (open API, OAuth).
+ */
+hosts: Array<string>, };
+
+export type CredentialSave = { 
+/**
+ * `access-key`, `secret-key`, `client-secret` or `feed-token`.
+ */
+name: string, value: string, };
+
+export type CredentialName = { name: string, };
+
+export type Status = { mode: EndpointMode, endpoint: string, 
+/**
+ * The last sync could not reach the marketplace: working offline.
+ */
+offline: boolean, syncing: boolean, last_sync_at: string | null, last_error: string | null, 
+/**
+ * Sync failures in a row.
+ */
+failures_in_a_row: number, 
+/**
+ * Actions waiting in the outbox, and those the marketplace refused (kept, with the reason).
+ */
+outbox_pending: bigint, outbox_refused: Array<RefusedView>, 
+/**
+ * Items overdue or due within 24 hours: the tray's badge.
+ */
+urgent: bigint, 
+/**
+ * The three most urgent items, for the tray menu.
+ */
+top: Array<TopItem>, sandbox_online: boolean | null, };
+
+export type RefusedView = { action_id: string, kind: string, target: string, reason: string, };
+
+export type TopItem = { ref_id: string, summary: string, route: string, };
+
+export type Group = "supervision" | "unsubscriptions" | "invoices" | "upcoming";
+
+export type InboxItem = { group: Group, 
+/**
+ * What to do: `confirm-requirements`, `deliver`, `activate-code`, `upload-proof`, `appeal`,
+ * `review-unsubscription`, `issue-invoice`, `auto-accept`, `expect-payment`, `settlement`.
+ */
+action: string, 
+/**
+ * For people, in the console's language.
+ */
+summary: string, order_id: string | null, 
+/**
+ * The entity acted on: order ID, unsubscription ID, invoice request ID or bill ID.
+ */
+ref_id: string, due_at: string | null, overdue: boolean, console_path: string, 
+/**
+ * Seconds until due (negative: overdue).
+ */
+seconds_left: bigint | null, 
+/**
+ * The seller already acted offline; the action waits in the outbox.
+ */
+pending_sync: boolean, detail: JsonValue, };
+
+export type Inbox = { now: string, 
+/**
+ * Items that need an action, and of those, the overdue ones.
+ */
+actionable: number, overdue: number, items: Array<InboxItem>, };
+
+export type Bucket = { key: string, orders: bigint, revenue: string, };
+
+export type StepCount = { step: string, side: string | null, flows: bigint, };
+
+export type StatusAmount = { status: string, count: bigint, amount: string, };
+
+export type InvoiceCounts = { requested: bigint, issued: bigint, overdue: bigint, };
+
+export type TaxAtRate = { rate: string, gross: string, net: string, tax: string, };
+
+export type Dashboard = { now: string, orders: bigint, revenue: string, by_month: Array<Bucket>, by_access_type: Array<Bucket>, by_billing_mode: Array<Bucket>, supervision: Array<StepCount>, unsubscriptions: Array<StatusAmount>, invoices: InvoiceCounts, tax_by_rate: Array<TaxAtRate>, };
+
+export type Overview = { inbox: Inbox, dashboard: Dashboard, status: Status, };
+
+export type OrderFilter = { access_type: string | null, billing_mode: string | null, status: string | null, 
+/**
+ * A buyer ID, or the start of a buyer's name.
+ */
+buyer: string | null, 
+/**
+ * Business dates (Beijing), inclusive.
+ */
+from: string | null, to: string | null, 
+/**
+ * The start of an order ID.
+ */
+order_id: string | null, };
+
+export type OrderRow = { order_id: string, created_at: string, order_type: string, product_id: string, product_name: string, access_type: string, billing_mode: string, buyer_id: string, buyer_name: string, amount: string, status: string, };
+
+export type OrderPage = { 
+/**
+ * Matching orders, counted up to [`COUNT_CAP`].
+ */
+total: bigint, total_is_capped: boolean, offset: bigint, rows: Array<OrderRow>, };
+
+export type OrdersArgs = { filter: OrderFilter, offset: bigint, limit: bigint, };
+
+export type OrderId = { order_id: string, };
+
+export type OrderLineRow = { order_line_id: string, product_id: string, amount: string, };
+
+export type TimelineEntry = { at: string, 
+/**
+ * `order`, `supervision`, `unsubscription`, `invoice-request`, `outbox`.
+ */
+kind: string, title: string, detail: string, };
+
+export type OrderTax = { tax_product: string, rate: string, gross: string, net: string, tax: string, };
+
+export type FlowRow = { order_id: string, product_type: string, step: string, side: string | null, step_started_at: string, rejections: number, 
+/**
+ * Rejections left before the user may appeal on the count alone ([`MAX_REJECTIONS`] allowed).
+ */
+rejections_left: number, frozen_by: string | null, 
+/**
+ * When the merchant may appeal a stalled user-side step; when the user may appeal a stalled merchant step.
+ */
+merchant_may_appeal_at: string | null, user_may_appeal_at: string | null, 
+/**
+ * Seconds from now to the clock that matters for this side (negative: already open).
+ */
+seconds_to_appeal: bigint | null, pending_sync: boolean, };
+
+export type OrderDetail = { order: OrderRow, buyer_kind: string, lines: Array<OrderLineRow>, flow: FlowRow | null, timeline: Array<TimelineEntry>, 
+/**
+ * `None` when the product's access type and billing mode have no tax mapping (the reason is in `tax_note`).
+ */
+tax: OrderTax | null, tax_note: string | null, };
+
+export type FlowsArgs = { step: string | null, side: string | null, };
+
+export type Flows = { flows: Array<FlowRow>, 
+/**
+ * Open flows per step and side.
+ */
+by_step: Array<StepSide>, };
+
+export type StepSide = { step: string, side: string | null, flows: bigint, };
+
+export type SupervisionAct = { order_id: string, 
+/**
+ * `confirm`, `reject`, `activate`, `appeal` or `upload-proof`.
+ */
+action: string, reason: string, 
+/**
+ * For `upload-proof`: the file's name and its content, base64.
+ */
+file_name: string | null, content_base64: string | null, };
+
+export type Queued = { action_id: string, 
+/**
+ * Whether the action reached the marketplace already (an immediate push when online).
+ */
+sent: boolean, message: string, };
+
+export type StatusFilter = { status: string | null, };
+
+export type UnsubscriptionRow = { id: string, order_id: string, rule: string, requested_at: string, refund: string, paid: string, reason: string, status: string, review_due: string | null, decision_reason: string | null, pending_sync: boolean, };
+
+export type MonthAmount = { month: string, count: bigint, amount: string, };
+
+export type Unsubscriptions = { requests: Array<UnsubscriptionRow>, refunded_by_month: Array<MonthAmount>, };
+
+export type UnsubscriptionDecide = { id: string, approve: boolean, reason: string, };
+
+export type InvoiceRequestRow = { id: string, requested_at: string, due_at: string, seconds_left: bigint, kind: string, medium: string, title: string, amount: string, status: string, invoice_number: string | null, order_ids: Array<string>, pending_sync: boolean, };
+
+export type InvoiceRequests = { requests: Array<InvoiceRequestRow>, };
+
+export type BillRow = { bill_id: string, period: string, bill_date: string, send_by: string, sign_off_by: string, payment_by: string, order_count: bigint, amount: string, platform_fee: string, merchant_share: string, status: string, };
+
+export type Settlement = { bills: Array<BillRow>, 
+/**
+ * This month's schedule from the working-day calendar [KG §6].
+ */
+month: string, bill_date: string, send_by: string, sign_off_by: string, payment_by: string, 
+/**
+ * The platform fee rate, e.g. `0.05`.
+ */
+fee_rate: string, 
+/**
+ * Whether the calendar had the year's data (otherwise weekends only were skipped).
+ */
+calendar_exact: boolean, };
+
+export type SyncResult = { ok: boolean, pages: number, items: number, actions_sent: number, actions_refused: number, offline: boolean, message: string, };
+
+export type SandboxNetwork = { online: boolean, };
+
+export type SandboxState = { 
+/**
+ * `None` when the console is not on the embedded sandbox.
+ */
+sandbox_online: boolean | null, };
+
+export type Notice = { key: string, title: string, body: string, 
+/**
+ * The UI route that opens the item.
+ */
+route: string, };
+
+export type Notices = { notices: Array<Notice>, };
+
+export interface Commands {
+  overview: { args: NoArgs; result: Overview };
+  status: { args: NoArgs; result: Status };
+  orders: { args: OrdersArgs; result: OrderPage };
+  order_detail: { args: OrderId; result: OrderDetail };
+  flows: { args: FlowsArgs; result: Flows };
+  supervision_act: { args: SupervisionAct; result: Queued };
+  unsubscriptions: { args: StatusFilter; result: Unsubscriptions };
+  unsubscription_decide: { args: UnsubscriptionDecide; result: Queued };
+  invoice_requests: { args: StatusFilter; result: InvoiceRequests };
+  settlement: { args: NoArgs; result: Settlement };
+  sync_now: { args: NoArgs; result: SyncResult };
+  settings: { args: NoArgs; result: SettingsView };
+  settings_save: { args: Settings; result: SettingsView };
+  credential_save: { args: CredentialSave; result: SettingsView };
+  credential_delete: { args: CredentialName; result: SettingsView };
+  sandbox_network: { args: SandboxNetwork; result: SandboxState };
+  notifications_due: { args: NoArgs; result: Notices };
+}
