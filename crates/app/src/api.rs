@@ -328,9 +328,11 @@ pub struct Notices {
 /// Every type exported to TypeScript, in dependency order.
 pub fn typescript() -> String {
     use ts_rs::Config;
-    let cfg = Config::default();
+    // Every integer the console exchanges fits in a double (fen amounts, counts, seconds).
+    let cfg = Config::default().with_large_int("number");
     let mut out = String::from(
-        "// Generated from crates/app/src/api.rs and crates/store/src/browse.rs by `cargo test -p koodesk-app --test bindings`\n// with UPDATE_BINDINGS=1. Do not edit.\n\n",
+        "// Generated from crates/app/src/api.rs and crates/store/src/browse.rs by `cargo test -p koodesk-app --test bindings`\n// with UPDATE_BINDINGS=1. Do not edit.\n\n\
+         export type JsonValue = number | string | boolean | Array<JsonValue> | { [key in string]?: JsonValue } | null;\n\n",
     );
     macro_rules! decl {
         ($($t:ty),* $(,)?) => {$(

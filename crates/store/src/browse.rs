@@ -148,6 +148,17 @@ impl OrderFilter {
     }
 }
 
+/// Where a buyer unsubscribes from a product [KG §4]; the policy's error when the product cannot be unsubscribed.
+fn place_of(access_type: &str, billing_mode: &str, supervised: bool) -> String {
+    match (access_type.parse::<AccessType>(), billing_mode.parse::<BillingMode>()) {
+        (Ok(a), Ok(b)) => match koodesk_domain::refund::policy(a, b, supervised) {
+            Ok(p) => p.place.path().to_string(),
+            Err(e) => e.to_string(),
+        },
+        _ => "—".to_string(),
+    }
+}
+
 fn like_escape(s: &str) -> String {
     s.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
 }
@@ -227,6 +238,8 @@ pub struct UnsubscriptionRow {
     pub paid: Cny,
     pub reason: String,
     pub status: String,
+    /// Where the buyer made the request (the product's refund policy) [KG §4].
+    pub place: String,
     pub review_due: Option<String>,
     pub decision_reason: Option<String>,
     pub pending_sync: bool,
@@ -348,7 +361,7 @@ impl Store {
         for e in events {
             timeline.push(e?);
         }
-        for u in self.unsubscriptions_where("order_id = ?1", params![order_id])? {
+        for u in self.unsubscriptions_where("u.order_id = ?1", params![order_id])? {
             timeline.push(TimelineEntry {
                 at: u.requested_at.clone(),
                 kind: "unsubscription".into(),
@@ -514,8 +527,10 @@ impl Store {
     ) -> Result<Vec<UnsubscriptionRow>, StoreError> {
         let pending = self.pending_target_set()?;
         let sql = format!(
-            "SELECT id, order_id, rule, requested_ts, refund_fen, paid_fen, reason, status, review_due, decision_reason
-               FROM unsubscriptions WHERE {clause}"
+            "SELECT u.id, u.order_id, u.rule, u.requested_ts, u.refund_fen, u.paid_fen, u.reason, u.status, u.review_due,
+                    u.decision_reason, p.access_type, p.billing_mode, p.supervised
+               FROM unsubscriptions u JOIN orders o ON o.order_id = u.order_id
+               JOIN products p ON p.product_id = o.product_id WHERE {clause}"
         );
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let rows = stmt.query_map(p, |r| {
@@ -532,6 +547,7 @@ impl Store {
                 status: r.get(7)?,
                 review_due: r.get(8)?,
                 decision_reason: r.get(9)?,
+                place: place_of(&r.get::<_, String>(10)?, &r.get::<_, String>(11)?, r.get(12)?),
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)

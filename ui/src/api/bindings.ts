@@ -1,6 +1,8 @@
 // Generated from crates/app/src/api.rs and crates/store/src/browse.rs by `cargo test -p koodesk-app --test bindings`
 // with UPDATE_BINDINGS=1. Do not edit.
 
+export type JsonValue = number | string | boolean | Array<JsonValue> | { [key in string]?: JsonValue } | null;
+
 export type ApiError = { 
 /**
  * `invalid` (bad argument), `not-found`, `unknown-command`, `keyring` (no OS keyring), `store`, `sync`.
@@ -69,11 +71,11 @@ failures_in_a_row: number,
 /**
  * Actions waiting in the outbox, and those the marketplace refused (kept, with the reason).
  */
-outbox_pending: bigint, outbox_refused: Array<RefusedView>, 
+outbox_pending: number, outbox_refused: Array<RefusedView>, 
 /**
  * Items overdue or due within 24 hours: the tray's badge.
  */
-urgent: bigint, 
+urgent: number, 
 /**
  * The three most urgent items, for the tray menu.
  */
@@ -102,7 +104,7 @@ ref_id: string, due_at: string | null, overdue: boolean, console_path: string,
 /**
  * Seconds until due (negative: overdue).
  */
-seconds_left: bigint | null, 
+seconds_left: number | null, 
 /**
  * The seller already acted offline; the action waits in the outbox.
  */
@@ -114,17 +116,17 @@ export type Inbox = { now: string,
  */
 actionable: number, overdue: number, items: Array<InboxItem>, };
 
-export type Bucket = { key: string, orders: bigint, revenue: string, };
+export type Bucket = { key: string, orders: number, revenue: string, };
 
-export type StepCount = { step: string, side: string | null, flows: bigint, };
+export type StepCount = { step: string, side: string | null, flows: number, };
 
-export type StatusAmount = { status: string, count: bigint, amount: string, };
+export type StatusAmount = { status: string, count: number, amount: string, };
 
-export type InvoiceCounts = { requested: bigint, issued: bigint, overdue: bigint, };
+export type InvoiceCounts = { requested: number, issued: number, overdue: number, };
 
 export type TaxAtRate = { rate: string, gross: string, net: string, tax: string, };
 
-export type Dashboard = { now: string, orders: bigint, revenue: string, by_month: Array<Bucket>, by_access_type: Array<Bucket>, by_billing_mode: Array<Bucket>, supervision: Array<StepCount>, unsubscriptions: Array<StatusAmount>, invoices: InvoiceCounts, tax_by_rate: Array<TaxAtRate>, };
+export type Dashboard = { now: string, orders: number, revenue: string, by_month: Array<Bucket>, by_access_type: Array<Bucket>, by_billing_mode: Array<Bucket>, supervision: Array<StepCount>, unsubscriptions: Array<StatusAmount>, invoices: InvoiceCounts, tax_by_rate: Array<TaxAtRate>, };
 
 export type Overview = { inbox: Inbox, dashboard: Dashboard, status: Status, };
 
@@ -148,9 +150,9 @@ export type OrderPage = {
 /**
  * Matching orders, counted up to [`COUNT_CAP`].
  */
-total: bigint, total_is_capped: boolean, offset: bigint, rows: Array<OrderRow>, };
+total: number, total_is_capped: boolean, offset: number, rows: Array<OrderRow>, };
 
-export type OrdersArgs = { filter: OrderFilter, offset: bigint, limit: bigint, };
+export type OrdersArgs = { filter: OrderFilter, offset: number, limit: number, };
 
 export type OrderId = { order_id: string, };
 
@@ -176,7 +178,7 @@ merchant_may_appeal_at: string | null, user_may_appeal_at: string | null,
 /**
  * Seconds from now to the clock that matters for this side (negative: already open).
  */
-seconds_to_appeal: bigint | null, pending_sync: boolean, };
+seconds_to_appeal: number | null, pending_sync: boolean, };
 
 export type OrderDetail = { order: OrderRow, buyer_kind: string, lines: Array<OrderLineRow>, flow: FlowRow | null, timeline: Array<TimelineEntry>, 
 /**
@@ -192,7 +194,7 @@ export type Flows = { flows: Array<FlowRow>,
  */
 by_step: Array<StepSide>, };
 
-export type StepSide = { step: string, side: string | null, flows: bigint, };
+export type StepSide = { step: string, side: string | null, flows: number, };
 
 export type SupervisionAct = { order_id: string, 
 /**
@@ -212,19 +214,23 @@ sent: boolean, message: string, };
 
 export type StatusFilter = { status: string | null, };
 
-export type UnsubscriptionRow = { id: string, order_id: string, rule: string, requested_at: string, refund: string, paid: string, reason: string, status: string, review_due: string | null, decision_reason: string | null, pending_sync: boolean, };
+export type UnsubscriptionRow = { id: string, order_id: string, rule: string, requested_at: string, refund: string, paid: string, reason: string, status: string, 
+/**
+ * Where the buyer made the request (the product's refund policy) [KG §4].
+ */
+place: string, review_due: string | null, decision_reason: string | null, pending_sync: boolean, };
 
-export type MonthAmount = { month: string, count: bigint, amount: string, };
+export type MonthAmount = { month: string, count: number, amount: string, };
 
 export type Unsubscriptions = { requests: Array<UnsubscriptionRow>, refunded_by_month: Array<MonthAmount>, };
 
 export type UnsubscriptionDecide = { id: string, approve: boolean, reason: string, };
 
-export type InvoiceRequestRow = { id: string, requested_at: string, due_at: string, seconds_left: bigint, kind: string, medium: string, title: string, amount: string, status: string, invoice_number: string | null, order_ids: Array<string>, pending_sync: boolean, };
+export type InvoiceRequestRow = { id: string, requested_at: string, due_at: string, seconds_left: number, kind: string, medium: string, title: string, amount: string, status: string, invoice_number: string | null, order_ids: Array<string>, pending_sync: boolean, };
 
 export type InvoiceRequests = { requests: Array<InvoiceRequestRow>, };
 
-export type BillRow = { bill_id: string, period: string, bill_date: string, send_by: string, sign_off_by: string, payment_by: string, order_count: bigint, amount: string, platform_fee: string, merchant_share: string, status: string, };
+export type BillRow = { bill_id: string, period: string, bill_date: string, send_by: string, sign_off_by: string, payment_by: string, order_count: number, amount: string, platform_fee: string, merchant_share: string, status: string, };
 
 export type Settlement = { bills: Array<BillRow>, 
 /**
