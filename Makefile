@@ -1,26 +1,35 @@
 # KooDesk's two entry points on a fresh Debian machine:
-#   make run    sets up and starts the product (today: the KooGallery sandbox with demo data)
+#   make run    sets up and starts the app on its embedded default (the sandbox with demo data): the desktop
+#               window when there is a display, otherwise the same console served to a browser (prints the URL)
 #   make test   sets up and runs every test
 # Both are idempotent: a warm machine skips what it already has.
 
 SHELL := /bin/bash
 CARGO ?= cargo
 PYTHON ?= python3
+NPM ?= npm
 VENV := .venv-tests
-PORT ?= 8787
+PORT ?= 0
+TAURI_DRIVER_VERSION := 2.1.0
 
-.PHONY: run test setup check-toolchain system-packages lint unit interop bench
+.PHONY: run test setup check-toolchain system-packages tauri-driver ui-build lint ui-unit unit interop e2e desktop bench measure
 
-run: setup
-	$(CARGO) build --release --locked -p koodesk-cli
-	target/release/koodesk sandbox --port $(PORT)
+run: setup ui-build
+	@if [ -n "$$DISPLAY$$WAYLAND_DISPLAY" ]; then \
+	  $(CARGO) build --release --locked -p koodesk-desktop && exec target/release/koodesk-desktop; \
+	else \
+	  echo "no display: serving the console to a browser"; \
+	  $(CARGO) build --release --locked -p koodesk-cli && exec target/release/koodesk serve --ui ui/dist --port $(PORT); \
+	fi
 
-test: setup lint unit interop
+test: setup lint ui-unit unit interop e2e desktop
 
-setup: check-toolchain system-packages $(VENV)/.installed
+setup: check-toolchain system-packages ui/node_modules/.installed $(VENV)/.installed tauri-driver
 
-# Debian packages the tests need: a real Secret Service for the keyring tests.
-SYSTEM_PACKAGES := gnome-keyring dbus
+# Debian packages: Tauri's libraries; a real Secret Service for the keyring tests; Xvfb, WebKit's WebDriver and
+# Chromium for the UI and desktop tests; CJK fonts so Chinese renders.
+SYSTEM_PACKAGES := gnome-keyring dbus libwebkit2gtk-4.1-dev libgtk-3-dev libayatana-appindicator3-dev librsvg2-dev \
+	libxdo-dev xvfb xauth webkit2gtk-driver chromium fonts-noto-cjk bc procps
 system-packages:
 	@missing=""; for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
@@ -30,7 +39,21 @@ system-packages:
 
 check-toolchain:
 	@command -v $(CARGO) >/dev/null || { echo "cargo is required (rustup: https://rustup.rs)"; exit 1; }
+	@command -v node >/dev/null || { echo "Node.js 20 or later is required"; exit 1; }
 	@$(CARGO) nextest --version >/dev/null 2>&1 || $(CARGO) install cargo-nextest --locked
+
+tauri-driver:
+	@command -v tauri-driver >/dev/null 2>&1 || $(CARGO) install tauri-driver --version $(TAURI_DRIVER_VERSION) --locked
+
+ui/node_modules/.installed: ui/package-lock.json
+	cd ui && $(NPM) ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# The built UI: Tauri embeds it (generate_context! needs it to compile) and `koodesk serve` serves it.
+UI_SOURCES := $(shell find ui/src ui/public -type f 2>/dev/null) ui/index.html ui/vite.config.ts ui/package.json
+ui/dist/index.html: $(UI_SOURCES) ui/node_modules/.installed
+	cd ui && $(NPM) run build --silent
+ui-build: ui/dist/index.html
 
 # Python clients the sandbox must interoperate with: Huawei Cloud's SDK signer, Authlib.
 $(VENV)/.installed: tests/interop/requirements.txt
@@ -38,19 +61,39 @@ $(VENV)/.installed: tests/interop/requirements.txt
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r tests/interop/requirements.txt
 	touch $@
 
-lint:
+lint: ui-build
 	$(CARGO) fmt --all --check
 	$(CARGO) clippy --workspace --all-targets --locked -- -D warnings
 
+ui-unit: ui/node_modules/.installed
+	cd ui && npx vue-tsc --noEmit && npx vitest run
+
 # Inside a D-Bus session with gnome-keyring, so the keyring tests run against a real Secret Service.
-unit:
+unit: ui-build
 	dbus-run-session -- scripts/with-keyring.sh $(CARGO) nextest run --workspace --locked --no-fail-fast
 
-interop:
+# The binaries come from `unit`'s build (same features, no rebuild); built here only when run on their own.
+target/debug/koodesk:
 	$(CARGO) build --locked -p koodesk-cli
+target/debug/koodesk-desktop: ui/dist/index.html
+	$(CARGO) build --locked -p koodesk-desktop
+
+interop: target/debug/koodesk
 	KOODESK_BIN=target/debug/koodesk $(VENV)/bin/python -m pytest -q tests/interop
+
+# The real UI in Chromium against the real core (`koodesk serve`, embedded sandbox) over HTTP.
+e2e: ui-build target/debug/koodesk
+	cd ui && dbus-run-session -- ../scripts/with-keyring.sh env KOODESK_BIN=../target/debug/koodesk node --test tests/
+
+# The real desktop binary in a window under Xvfb, driven by tauri-driver + WebKitWebDriver.
+desktop: ui-build target/debug/koodesk-desktop
+	xvfb-run -a -s "-screen 0 1920x1080x24" dbus-run-session -- scripts/desktop-smoke.sh target/debug/koodesk-desktop
 
 bench:
 	$(CARGO) build --release --locked -p koodesk-cli
 	target/release/koodesk bench signatures
 	target/release/koodesk bench sandbox
+
+# Startup and idle memory of the release desktop app beside a minimal Tauri window (docs/performance.md).
+measure: setup ui-build
+	scripts/measure-desktop.sh

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { beijing, countdown, urgency, yuan } from './format'
+import { beijing, countdown, duration, urgency, yuan } from './format'
 
 describe('countdown', () => {
   it('shows days and hours, or hours and minutes', () => {
@@ -39,5 +39,12 @@ describe('beijing', () => {
   it('keeps the Beijing wall-clock time', () => {
     expect(beijing('2026-11-29T18:05:00+08:00')).toBe('2026-11-29 18:05')
     expect(beijing(null)).toBe('—')
+  })
+})
+
+describe('duration', () => {
+  it('has no sign or prefix', () => {
+    expect(duration(-2 * 3600, 'en-US')).toBe('2 h 0 min')
+    expect(duration(3 * 86400, 'zh-CN')).toBe('3天0小时')
   })
 })

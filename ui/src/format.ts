@@ -1,11 +1,9 @@
 // Pure formatting helpers (unit-tested in format.test.ts).
 
-/** "2 d 3 h", "5 h 20 min", "overdue 1 d 2 h" — a countdown from seconds left. */
-export function countdown(secondsLeft: number | null | undefined, lang: string): string {
-  if (secondsLeft === null || secondsLeft === undefined) return '—'
+/** "2 d 3 h" or "5 h 20 min" — a span of time, without sign. */
+export function duration(seconds: number, lang: string): string {
   const zh = lang.startsWith('zh')
-  const over = secondsLeft < 0
-  let s = Math.abs(Math.trunc(secondsLeft))
+  let s = Math.abs(Math.trunc(seconds))
   const d = Math.floor(s / 86400)
   s -= d * 86400
   const h = Math.floor(s / 3600)
@@ -15,7 +13,15 @@ export function countdown(secondsLeft: number | null | undefined, lang: string):
   if (d) parts.push(zh ? `${d}天` : `${d} d`)
   if (h || d) parts.push(zh ? `${h}小时` : `${h} h`)
   if (!d) parts.push(zh ? `${m}分` : `${m} min`)
-  const text = parts.join(zh ? '' : ' ')
+  return parts.join(zh ? '' : ' ')
+}
+
+/** "2 d 3 h left", "overdue 1 d 2 h" — a countdown from seconds left. */
+export function countdown(secondsLeft: number | null | undefined, lang: string): string {
+  if (secondsLeft === null || secondsLeft === undefined) return '—'
+  const zh = lang.startsWith('zh')
+  const over = secondsLeft < 0
+  const text = duration(secondsLeft, lang)
   return over ? (zh ? `已超期 ${text}` : `overdue ${text}`) : zh ? `剩余 ${text}` : `${text} left`
 }
 

@@ -131,7 +131,8 @@ async fn overview(ws: &Workspace) -> Result<Overview, ApiError> {
     Ok(Overview { inbox, dashboard, status })
 }
 
-async fn status(ws: &Workspace) -> Result<Status, ApiError> {
+/// The status bar's and the tray's view.
+pub async fn status(ws: &Workspace) -> Result<Status, ApiError> {
     let inbox = ws.store().inbox(now(), WorkingCalendar::embedded()).map_err(to_api)?;
     status_from(ws, &inbox).await
 }

@@ -190,15 +190,24 @@ impl Workspace {
         }
     }
 
-    /// One sync now: push the outbox, pull every feed. Never fails: the result says what happened.
+    /// One sync the seller asked for: every pending action is pushed at once, whatever its backoff.
     pub async fn sync_now(&self) -> SyncResult {
+        self.sync(true).await
+    }
+
+    /// One sync: push the outbox, pull every feed. Never fails: the result says what happened.
+    pub async fn sync(&self, push_all_pending: bool) -> SyncResult {
         let mut store = self.sync_store.lock().await;
         lock(&self.sync_state).syncing = true;
         let outcome = async {
             let (url, token) = self.endpoint().await?;
             let client = FeedClient::new(&url, token).map_err(|e| ApiError::new("sync", e.to_string()))?;
-            let opts =
-                SyncOptions { attempts: 2, backoff: std::time::Duration::from_millis(100), ..SyncOptions::default() };
+            let opts = SyncOptions {
+                attempts: 2,
+                backoff: std::time::Duration::from_millis(100),
+                push_all_pending,
+                ..SyncOptions::default()
+            };
             koodesk_client::sync(&mut store, &client, &opts).await.map_err(|e| ApiError::new("sync", e.to_string()))
         }
         .await;
@@ -295,7 +304,7 @@ impl Workspace {
                 tokio::time::sleep(std::time::Duration::from_secs(u64::from(secs.max(5)))).await;
                 let Some(ws) = weak.upgrade() else { return };
                 if ws.settings().sync_interval_secs > 0 {
-                    ws.sync_now().await;
+                    ws.sync(false).await;
                 }
             }
         })

@@ -26,6 +26,8 @@ pub struct SyncOptions {
     pub backoff: Duration,
     /// Unix seconds "now" for the outbox schedule.
     pub now_ts: i64,
+    /// Push every pending action now, whatever its backoff (a sync the seller asked for).
+    pub push_all_pending: bool,
 }
 
 impl Default for SyncOptions {
@@ -35,6 +37,7 @@ impl Default for SyncOptions {
             attempts: 5,
             backoff: Duration::from_millis(200),
             now_ts: chrono::Utc::now().timestamp(),
+            push_all_pending: false,
         }
     }
 }
@@ -125,7 +128,8 @@ async fn push(
     opts: &SyncOptions,
     report: &mut SyncReport,
 ) -> Result<(), SyncError> {
-    for a in store.due_actions(opts.now_ts, 1000)? {
+    let horizon = if opts.push_all_pending { i64::MAX } else { opts.now_ts };
+    for a in store.due_actions(horizon, 1000)? {
         match with_retries(opts, report, || push_one(client, &a)).await {
             Ok(_) => {
                 store.mark_sent(a.id, opts.now_ts)?;

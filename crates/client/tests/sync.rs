@@ -23,7 +23,13 @@ fn client(sb: &RunningSandbox) -> FeedClient {
 }
 
 fn opts() -> SyncOptions {
-    SyncOptions { page_size: 100, attempts: 4, backoff: Duration::from_millis(10), now_ts: 1_800_000_000 }
+    SyncOptions {
+        page_size: 100,
+        attempts: 4,
+        backoff: Duration::from_millis(10),
+        now_ts: 1_800_000_000,
+        push_all_pending: false,
+    }
 }
 
 fn count(s: &Store, table: &str) -> i64 {
@@ -142,12 +148,20 @@ async fn offline_actions_reach_the_marketplace_and_refusals_are_kept() {
     assert!(r.offline, "an unreachable feed is reported as offline");
     assert_eq!(r.incomplete.len(), 1, "the first unreachable feed stops the pull: {:?}", r.incomplete);
     assert_eq!(store.actions(ActionStatus::Pending).expect("pending").len(), 2, "kept");
-    // Back online, after the backoff.
-    let later = SyncOptions { now_ts: opts().now_ts + 600, ..opts() };
-    let r = sync(&mut store, &client(&sb), &later).await.expect("syncs");
-    assert_eq!(r.actions_sent, 1);
+    // Back online but still inside the backoff: a background sync leaves the actions waiting…
+    let r = sync(&mut store, &client(&sb), &opts()).await.expect("syncs");
+    assert_eq!((r.actions_sent, r.actions_refused.len()), (0, 0), "backoff respected");
+    // …a sync the seller asks for pushes them at once.
+    let asked = SyncOptions { push_all_pending: true, ..opts() };
+    let r = sync(&mut store, &client(&sb), &asked).await.expect("syncs");
+    assert_eq!(r.actions_sent, 1, "sync now ignores the backoff");
     assert_eq!(r.actions_refused.len(), 1);
     assert!(r.actions_refused[0].reason.contains("IR-NOPE"));
+    // And a later sync has nothing left to push.
+    let later = SyncOptions { now_ts: opts().now_ts + 600, ..opts() };
+    let r = sync(&mut store, &client(&sb), &later).await.expect("syncs");
+    assert_eq!(r.actions_sent + r.actions_refused.len(), 0);
+    assert_eq!(store.actions(ActionStatus::Sent).expect("sent").len(), 1);
     assert_eq!(store.actions(ActionStatus::Refused).expect("refused").len(), 1, "shown to the seller, not dropped");
     let step: String = store
         .connection()

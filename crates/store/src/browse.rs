@@ -515,7 +515,7 @@ impl Store {
             return Err(bad("limit", &limit.to_string(), "1 to 10000"));
         }
         self.unsubscriptions_where(
-            &format!("(?1 IS NULL OR status = ?1) ORDER BY status <> 'pending', requested_ts DESC LIMIT {limit}"),
+            &format!("(?1 IS NULL OR u.status = ?1) ORDER BY u.status <> 'pending', u.requested_ts DESC LIMIT {limit}"),
             params![status],
         )
     }

@@ -61,3 +61,9 @@ export async function call<K extends Command>(name: K, args: Args<K> = {} as Arg
   if (!res.ok) throw new CommandError(body as ApiError)
   return body as Result<K>
 }
+
+/** Desktop only: tells the shell the overview is drawn with data (for the startup measurement). */
+export function reportRendered(): void {
+  const t = tauri()
+  if (t) void t.invoke('rendered', {}).catch(() => undefined)
+}

@@ -1,0 +1,191 @@
+//! The console's commands over loopback HTTP, against a real workspace (embedded sandbox, synced demo data):
+//! the token, errors that name the field, the same answers as the in-process dispatcher, notices that fire once,
+//! and secrets that never come back out once stored.
+
+use std::sync::Arc;
+
+use koodesk_app::{Workspace, WorkspaceConfig};
+use serde_json::{json, Value};
+
+struct Env {
+    _dir: tempfile::TempDir,
+    ws: Arc<Workspace>,
+    served: koodesk_app::http::Served,
+    http: reqwest::Client,
+}
+
+async fn env(account: &str) -> Env {
+    let dir = tempfile::tempdir().expect("tempdir");
+    if !account.is_empty() {
+        std::fs::write(
+            dir.path().join("settings.json"),
+            json!({"account": account, "sync_interval_secs": 0}).to_string(),
+        )
+        .expect("settings");
+    }
+    let mut cfg = WorkspaceConfig::new(dir.path());
+    cfg.sandbox_history_days = 20;
+    let ws = Workspace::open(cfg).await.expect("workspace");
+    let served = koodesk_app::http::serve(ws.clone(), 0, None).await.expect("serves");
+    Env { _dir: dir, ws, served, http: reqwest::Client::new() }
+}
+
+impl Env {
+    async fn post(&self, command: &str, body: Value, token: Option<&str>) -> (u16, Value) {
+        let mut req = self.http.post(format!("http://{}/api/{command}", self.served.addr)).json(&body);
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        let res = req.send().await.expect("reply");
+        let status = res.status().as_u16();
+        (status, res.json().await.expect("json"))
+    }
+    async fn call(&self, command: &str, body: Value) -> (u16, Value) {
+        let token = self.served.token.clone();
+        self.post(command, body, Some(&token)).await
+    }
+}
+
+#[tokio::test]
+async fn every_call_needs_this_runs_token() {
+    let e = env("").await;
+    let (status, body) = e.post("overview", json!({}), None).await;
+    assert_eq!(status, 401);
+    assert_eq!(body["code"], "unauthorized");
+    let (status, _) = e.post("sync_now", json!({}), Some("not-the-token")).await;
+    assert_eq!(status, 401);
+    let (status, _) = e.call("status", json!({})).await;
+    assert_eq!(status, 200);
+    assert!(e.served.url().contains(&e.served.token));
+}
+
+#[tokio::test]
+async fn answers_match_the_in_process_dispatcher() {
+    let e = env("").await;
+    for (command, args) in [
+        ("orders", json!({"limit": 50, "filter": {"access_type": "saas"}})),
+        ("flows", json!({"side": "merchant"})),
+        ("unsubscriptions", json!({})),
+        ("invoice_requests", json!({"status": "requested"})),
+        ("settlement", json!({})),
+    ] {
+        let (status, over_http) = e.call(command, args.clone()).await;
+        assert_eq!(status, 200, "{command}: {over_http}");
+        let direct = koodesk_app::commands::call(&e.ws, command, args).await.expect("direct");
+        assert_eq!(over_http, direct, "{command}");
+    }
+    let (_, overview) = e.call("overview", json!({})).await;
+    assert!(overview["inbox"]["items"].as_array().is_some_and(|i| !i.is_empty()), "the demo has work to do");
+    assert!(overview["dashboard"]["orders"].as_i64().is_some_and(|n| n > 0));
+    assert_eq!(overview["status"]["mode"], "sandbox");
+}
+
+#[tokio::test]
+async fn bad_input_names_the_field_and_the_rule() {
+    let e = env("").await;
+    let (status, body) = e.call("orders", json!({"filter": {"billing_mode": "monthly"}})).await;
+    assert_eq!(status, 400);
+    assert!(body["message"].as_str().is_some_and(|m| m.starts_with("billing_mode `monthly`")), "{body}");
+    let (status, body) = e.call("supervision_act", json!({"order_id": "NOPE", "action": "confirm"})).await;
+    assert_eq!(status, 404, "{body}");
+    let (status, body) = e.call("unsubscription_decide", json!({"id": "U1", "approve": false})).await;
+    assert_eq!(status, 400);
+    assert!(body["message"].as_str().is_some_and(|m| m.starts_with("reason:")), "{body}");
+    let (status, body) = e.call("settings_save", json!({"language": "fr-FR"})).await;
+    assert_eq!(status, 400);
+    assert!(body["message"].as_str().is_some_and(|m| m.contains("language `fr-FR`")), "{body}");
+    let (status, body) = e.call("no_such_command", json!({})).await;
+    assert_eq!(status, 404);
+    assert_eq!(body["code"], "unknown-command");
+    let res = e
+        .http
+        .post(format!("http://{}/api/orders", e.served.addr))
+        .bearer_auth(&e.served.token)
+        .body("{not json")
+        .send()
+        .await
+        .expect("reply");
+    assert_eq!(res.status().as_u16(), 400);
+    // Nothing stored was lost on the way.
+    let (_, orders) = e.call("orders", json!({"limit": 1})).await;
+    assert!(orders["total"].as_i64().is_some_and(|n| n > 0));
+}
+
+#[tokio::test]
+async fn a_merchant_action_works_offline_and_reaches_the_sandbox_when_back() {
+    let e = env("").await;
+    let (_, flows) = e.call("flows", json!({"side": "merchant", "step": "confirm-requirements"})).await;
+    let order = flows["flows"][0]["order_id"].as_str().expect("a requirement to confirm").to_string();
+    let (_, s) = e.call("sandbox_network", json!({"online": false})).await;
+    assert_eq!(s["sandbox_online"], false);
+    let (status, q) = e.call("supervision_act", json!({"order_id": order, "action": "confirm"})).await;
+    assert_eq!(status, 200, "{q}");
+    assert_eq!(q["sent"], false);
+    let (_, st) = e.call("status", json!({})).await;
+    assert_eq!((st["outbox_pending"].as_i64(), st["offline"].as_bool()), (Some(1), Some(true)));
+    // A second action on the same item waits for the first.
+    let (status, _) = e.call("supervision_act", json!({"order_id": order, "action": "confirm"})).await;
+    assert_eq!(status, 400);
+    e.call("sandbox_network", json!({"online": true})).await;
+    let (_, r) = e.call("sync_now", json!({})).await;
+    assert_eq!((r["ok"].as_bool(), r["actions_sent"].as_i64()), (Some(true), Some(1)), "{r}");
+    let (_, d) = e.call("order_detail", json!({"order_id": order})).await;
+    assert_ne!(d["flow"]["step"], "confirm-requirements");
+}
+
+#[tokio::test]
+async fn each_notice_fires_once() {
+    let e = env("").await;
+    let (_, first) = e.call("notifications_due", json!({})).await;
+    let first = first["notices"].as_array().expect("notices").clone();
+    assert!(!first.is_empty(), "the demo has deadlines coming");
+    assert!(first.len() <= koodesk_app::notices::MAX_AT_ONCE);
+    for n in &first {
+        assert!(n["route"].as_str().is_some_and(|r| r.starts_with('/')), "{n}");
+    }
+    let (_, second) = e.call("notifications_due", json!({})).await;
+    for n in second["notices"].as_array().expect("notices") {
+        assert!(!first.iter().any(|f| f["key"] == n["key"]), "{} fired twice", n["key"]);
+    }
+}
+
+/// Stores credentials in the real keyring, then looks everywhere the console writes or answers: no secret.
+#[tokio::test]
+async fn no_stored_secret_comes_back_out() {
+    if std::env::var("KOODESK_KEYRING_TESTS").as_deref() != Ok("1") {
+        eprintln!("needs a Secret Service: run with KOODESK_KEYRING_TESTS=1 (make test does)");
+        return;
+    }
+    let account = format!("app-test-{}", std::process::id());
+    let e = env(&account).await;
+    let secrets = ["SK-never-shown-4f1d9c2b7a", "kdf_feed_token_never_shown_8e21"];
+    for (name, value) in [("secret-key", secrets[0]), ("feed-token", secrets[1])] {
+        let (status, view) = e.call("credential_save", json!({"name": name, "value": value})).await;
+        assert_eq!(status, 200, "{view}");
+        let stored = view["credentials"].as_array().expect("list").iter().find(|c| c["name"] == name).cloned();
+        assert_eq!(stored.expect("listed")["stored"], true);
+    }
+    let mut seen = String::new();
+    for command in koodesk_app::api::COMMANDS {
+        if ["credential_save", "credential_delete", "sandbox_network", "settings_save"].contains(command) {
+            continue;
+        }
+        let (_, body) = e.call(command, json!({})).await;
+        seen.push_str(&body.to_string());
+    }
+    let (_, body) = e.call("credential_save", json!({"name": "access-key", "value": ""})).await;
+    seen.push_str(&body.to_string());
+    let mut files = String::new();
+    for entry in std::fs::read_dir(e.ws.data_dir()).expect("dir") {
+        let path = entry.expect("entry").path();
+        files.push_str(&String::from_utf8_lossy(&std::fs::read(&path).expect("read")));
+    }
+    for s in secrets {
+        assert!(!seen.contains(s), "a command answered with a stored secret");
+        assert!(!files.contains(s), "a stored secret reached the data directory (store, log, settings)");
+    }
+    for name in ["secret-key", "feed-token"] {
+        let (status, _) = e.call("credential_delete", json!({"name": name})).await;
+        assert_eq!(status, 200);
+    }
+}

@@ -1,0 +1,187 @@
+//! The screens' reads: paging, every filter and its refusal, one order's timeline and tax, flows with their
+//! clocks, unsubscriptions, invoice requests and bills — checked against plain SQL over a demo store.
+
+use koodesk_domain::time;
+use koodesk_store::browse::{OrderFilter, COUNT_CAP, MAX_PAGE};
+use koodesk_store::{Store, StoreError};
+
+fn demo() -> Store {
+    let mut s = Store::open_in_memory().expect("store");
+    let now = time::parse_datetime("2026-11-29T10:00:00").expect("now");
+    koodesk_store::demo::write(&mut s, 6_000, 3, now).expect("demo");
+    s
+}
+
+fn count(s: &Store, sql: &str) -> i64 {
+    s.connection().query_row(sql, [], |r| r.get(0)).expect("count")
+}
+
+fn now() -> koodesk_domain::time::Instant {
+    time::parse_datetime("2026-11-29T10:00:00").expect("now")
+}
+
+#[test]
+fn pages_cover_every_order_newest_first() {
+    let s = demo();
+    let total = count(&s, "SELECT count(*) FROM orders");
+    let first = s.orders_page(&OrderFilter::default(), 0, 1000).expect("page");
+    assert_eq!(first.total, total);
+    assert!(!first.total_is_capped);
+    assert_eq!(first.rows.len(), 1000);
+    assert!(first.rows.windows(2).all(|w| w[0].created_at >= w[1].created_at));
+    let mut seen = std::collections::HashSet::new();
+    let mut offset = 0;
+    loop {
+        let p = s.orders_page(&OrderFilter::default(), offset, 1000).expect("page");
+        if p.rows.is_empty() {
+            break;
+        }
+        for r in p.rows {
+            assert!(seen.insert(r.order_id), "no order twice across pages");
+        }
+        offset += 1000;
+    }
+    assert_eq!(seen.len() as i64, total);
+}
+
+#[test]
+fn each_filter_matches_plain_sql() {
+    let s = demo();
+    let f = OrderFilter { access_type: Some("hardware".into()), ..Default::default() };
+    let p = s.orders_page(&f, 0, 1000).expect("page");
+    assert_eq!(
+        p.total,
+        count(&s, "SELECT count(*) FROM orders o JOIN products p USING (product_id) WHERE p.access_type = 'hardware'")
+    );
+    assert!(p.rows.iter().all(|r| r.access_type == "hardware"));
+
+    let f = OrderFilter { billing_mode: Some("period".into()), status: Some("refunded".into()), ..Default::default() };
+    let p = s.orders_page(&f, 0, 1000).expect("page");
+    assert_eq!(
+        p.total,
+        count(
+            &s,
+            "SELECT count(*) FROM orders o JOIN products p USING (product_id) WHERE p.billing_mode = 'period' AND o.status = 'refunded'"
+        )
+    );
+
+    let some = s.orders_page(&OrderFilter::default(), 0, 1).expect("page").rows.remove(0);
+    let by_id = s
+        .orders_page(
+            &OrderFilter { order_id: Some(some.order_id[..some.order_id.len() - 1].into()), ..Default::default() },
+            0,
+            10,
+        )
+        .expect("page");
+    assert!(by_id.rows.iter().any(|r| r.order_id == some.order_id));
+    assert!(by_id.rows.iter().all(|r| r.order_id.starts_with(&some.order_id[..some.order_id.len() - 1])));
+
+    let by_buyer = s
+        .orders_page(&OrderFilter { buyer: Some(some.buyer_id.clone()), ..Default::default() }, 0, 1000)
+        .expect("page");
+    assert!(by_buyer.rows.iter().all(|r| r.buyer_id == some.buyer_id || r.buyer_name.starts_with(&some.buyer_id)));
+    assert!(by_buyer.total >= 1);
+
+    let day = &some.created_at[..10];
+    let on_day = s
+        .orders_page(&OrderFilter { from: Some(day.into()), to: Some(day.into()), ..Default::default() }, 0, 1000)
+        .expect("page");
+    assert!(on_day.total >= 1);
+    assert!(on_day.rows.iter().all(|r| &r.created_at[..10] == day), "Beijing business dates");
+}
+
+#[test]
+fn bad_filters_and_pages_name_the_field_and_the_rule() {
+    let s = demo();
+    let err = |f: OrderFilter, offset: i64, limit: i64| match s.orders_page(&f, offset, limit) {
+        Err(StoreError::Invalid(m)) => m,
+        other => panic!("expected a refusal, got {other:?}"),
+    };
+    assert!(err(OrderFilter { access_type: Some("cloud".into()), ..Default::default() }, 0, 10)
+        .starts_with("access_type `cloud`"));
+    assert!(err(OrderFilter { billing_mode: Some("x".into()), ..Default::default() }, 0, 10)
+        .starts_with("billing_mode `x`"));
+    assert!(err(OrderFilter { status: Some("lost".into()), ..Default::default() }, 0, 10).contains("in-progress"));
+    assert!(err(OrderFilter { from: Some("2026-13-01".into()), ..Default::default() }, 0, 10)
+        .starts_with("from `2026-13-01`"));
+    assert!(err(OrderFilter::default(), -1, 10).starts_with("offset"));
+    assert!(err(OrderFilter::default(), 0, MAX_PAGE + 1).starts_with("limit"));
+    assert!(err(OrderFilter::default(), 0, 0).starts_with("limit"));
+    // SQL metacharacters are data, not syntax.
+    let p =
+        s.orders_page(&OrderFilter { buyer: Some("%' OR 1=1 --".into()), ..Default::default() }, 0, 10).expect("page");
+    assert_eq!(p.total, 0);
+    const { assert!(COUNT_CAP > 6_000) };
+}
+
+#[test]
+fn an_order_has_its_lines_flow_timeline_and_tax() {
+    let s = demo();
+    let id: String = s
+        .connection()
+        .query_row("SELECT order_id FROM supervision_flows WHERE step <> 'completed' LIMIT 1", [], |r| r.get(0))
+        .expect("an order in supervision");
+    let d = s.order_detail(&id, now()).expect("detail");
+    assert_eq!(d.order.order_id, id);
+    assert!(!d.lines.is_empty());
+    assert!(d.flow.is_some());
+    let events = d.timeline.iter().filter(|e| e.kind == "supervision").count() as i64;
+    assert_eq!(events, count(&s, &format!("SELECT count(*) FROM supervision_events WHERE order_id = '{id}'")));
+    assert!(d.timeline.windows(2).all(|w| w[0].at <= w[1].at), "oldest first");
+    let tax = d.tax.expect("every demo product has a tax mapping");
+    assert_eq!(tax.net + tax.tax, tax.gross);
+    assert_eq!(tax.gross, d.order.amount);
+    match s.order_detail("NO-SUCH-ORDER", now()) {
+        Err(StoreError::NotFound(m)) => assert!(m.contains("NO-SUCH-ORDER")),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn flows_filter_by_side_and_step_with_their_clocks() {
+    let s = demo();
+    let open = count(&s, "SELECT count(*) FROM supervision_flows WHERE step <> 'completed'");
+    let all = s.flows(None, None, now(), 10_000).expect("flows");
+    assert_eq!(all.len() as i64, open);
+    let merchant = s.flows(None, Some("merchant"), now(), 10_000).expect("flows");
+    assert!(!merchant.is_empty());
+    for f in &merchant {
+        assert_eq!(f.side.as_deref(), Some("merchant"));
+        assert!(f.user_may_appeal_at.is_some(), "a merchant step runs the user's clock");
+        assert!(f.rejections_left <= 3);
+    }
+    assert!(merchant.windows(2).all(|w| w[0].seconds_to_appeal <= w[1].seconds_to_appeal), "soonest first");
+    let step = &merchant[0].step;
+    assert!(s.flows(Some(step), None, now(), 10_000).expect("flows").iter().all(|f| &f.step == step));
+    assert!(
+        matches!(s.flows(None, Some("buyer"), now(), 10), Err(StoreError::Invalid(m)) if m.starts_with("side `buyer`"))
+    );
+}
+
+#[test]
+fn unsubscriptions_invoice_requests_and_bills() {
+    let s = demo();
+    let u = s.unsubscriptions(None, 10_000).expect("unsubscriptions");
+    assert_eq!(u.len() as i64, count(&s, "SELECT count(*) FROM unsubscriptions"));
+    let first_decided = u.iter().position(|r| r.status != "pending").unwrap_or(u.len());
+    assert!(u[first_decided..].iter().all(|r| r.status != "pending"), "pending first");
+    assert!(u.iter().all(|r| !r.place.is_empty()));
+    let pending = s.unsubscriptions(Some("pending"), 10_000).expect("pending");
+    assert_eq!(pending.len() as i64, count(&s, "SELECT count(*) FROM unsubscriptions WHERE status = 'pending'"));
+
+    let r = s.invoice_requests(Some("requested"), now(), 10_000).expect("requests");
+    assert_eq!(r.len() as i64, count(&s, "SELECT count(*) FROM invoice_requests WHERE status = 'requested'"));
+    for x in &r {
+        let requested = time::parse_datetime(&x.requested_at).expect("rfc3339");
+        let due = time::parse_datetime(&x.due_at).expect("rfc3339");
+        assert_eq!(due, koodesk_domain::invoice::due_at(requested), "7 days [KG §2]");
+        assert_eq!(x.seconds_left, (due - now()).num_seconds());
+        assert!(!x.order_ids.is_empty());
+    }
+    let bills = s.bills().expect("bills");
+    assert_eq!(bills.len() as i64, count(&s, "SELECT count(*) FROM bills"));
+    assert!(bills.windows(2).all(|w| w[0].period >= w[1].period));
+    for b in &bills {
+        assert_eq!(b.platform_fee + b.merchant_share, b.amount);
+    }
+}

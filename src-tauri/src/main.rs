@@ -1,0 +1,92 @@
+//! KooDesk's desktop shell: a thin Tauri v2 layer over `koodesk-app`. One IPC command (`call`) runs the same
+//! dispatcher the loopback HTTP server runs; the rest is the window, the tray, notifications and the keyring
+//! (through the core's `credentials`, never a file).
+
+#![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
+
+mod measure;
+mod notify;
+mod tray;
+mod window;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use koodesk_app::{ApiError, Workspace, WorkspaceConfig};
+use tauri::{Manager, State, WindowEvent};
+
+#[tauri::command]
+async fn call(
+    app: tauri::AppHandle,
+    ws: State<'_, Arc<Workspace>>,
+    command: String,
+    args: serde_json::Value,
+) -> Result<serde_json::Value, ApiError> {
+    let r = koodesk_app::commands::call(&ws, &command, args).await;
+    if command == "sync_now" || command.ends_with("_act") || command.ends_with("_decide") {
+        // The tray follows what the seller just did.
+        tauri::async_runtime::spawn(async move { tray::refresh(&app).await });
+    }
+    r
+}
+
+fn has_display() -> bool {
+    if cfg!(target_os = "linux") {
+        std::env::var_os("DISPLAY").is_some() || std::env::var_os("WAYLAND_DISPLAY").is_some()
+    } else {
+        true
+    }
+}
+
+fn main() {
+    if !has_display() {
+        eprintln!(
+            "koodesk-desktop: no display (neither DISPLAY nor WAYLAND_DISPLAY is set). \
+             `koodesk serve` serves the same console to a browser; `make run` picks it on such a machine."
+        );
+        std::process::exit(2);
+    }
+    let result = tauri::Builder::default()
+        .plugin(tauri_plugin_single_instance::init(|app, _argv, _cwd| window::show_main(app)))
+        .plugin(tauri_plugin_window_state::Builder::default().build())
+        .plugin(tauri_plugin_notification::init())
+        .invoke_handler(tauri::generate_handler![call, measure::rendered])
+        .setup(|app| {
+            let dir = match std::env::var_os("KOODESK_DATA_DIR") {
+                Some(d) => d.into(),
+                None => app.path().app_data_dir()?,
+            };
+            let ws = tauri::async_runtime::block_on(async move {
+                let ws = Workspace::open(WorkspaceConfig::new(dir)).await?;
+                ws.spawn_background_sync();
+                Ok::<_, ApiError>(ws)
+            })?;
+            app.manage(ws);
+            window::create(app.handle())?;
+            let tray = tray::build(app.handle())?;
+            app.manage(tray);
+            let handle = app.handle().clone();
+            tauri::async_runtime::spawn(async move {
+                loop {
+                    tray::refresh(&handle).await;
+                    notify::raise_due(&handle).await;
+                    tokio::time::sleep(Duration::from_secs(30)).await;
+                }
+            });
+            Ok(())
+        })
+        .on_window_event(|w, event| {
+            // Closing the window keeps KooDesk in the tray.
+            if let WindowEvent::CloseRequested { api, .. } = event {
+                if w.label() == window::MAIN {
+                    api.prevent_close();
+                    let _ = w.hide();
+                }
+            }
+        })
+        .run(tauri::generate_context!());
+    if let Err(e) = result {
+        eprintln!("koodesk-desktop: {e}");
+        std::process::exit(1);
+    }
+}

@@ -1,0 +1,126 @@
+// End-to-end: the real UI in Chromium against the real core over HTTP (embedded sandbox, seeded demo data).
+import { after, before, test } from 'node:test'
+import assert from 'node:assert/strict'
+import { openPage, startBrowser, startCore } from './harness.mjs'
+
+let core
+let browser
+
+before(async () => {
+  core = await startCore()
+  browser = await startBrowser()
+})
+after(async () => {
+  await browser?.close()
+  await core?.stop()
+})
+
+test('the overview shows the inbox the core computes for the seeded sandbox', async () => {
+  const expected = await core.api('overview')
+  assert.ok(expected.inbox.items.length > 0, 'the demo marketplace has work to do')
+  const { page, problems } = await openPage(browser, core.url)
+  await page.waitForSelector('[data-test="inbox-item"]')
+  assert.equal(await page.textContent('[data-test="kpi-actionable"]'), String(expected.inbox.actionable))
+  assert.equal(await page.textContent('[data-test="kpi-orders"]'), String(expected.dashboard.orders))
+  for (const group of ['supervision', 'unsubscriptions', 'invoices', 'upcoming']) {
+    const want = expected.inbox.items.filter((i) => i.group === group).slice(0, 50).map((i) => `${i.action}:${i.ref_id}`)
+    const got = await page.$$eval(`[data-group="${group}"] [data-test="inbox-item"]`, (rows) =>
+      rows.map((r) => `${r.getAttribute('data-action')}:${r.getAttribute('data-ref')}`),
+    )
+    assert.deepEqual(got, want, `inbox group ${group}`)
+  }
+  // The token left the address bar once read.
+  assert.ok(!page.url().includes('token='), page.url())
+  assert.deepEqual(problems, [])
+  await page.close()
+})
+
+test('the language switches between zh-CN and en-US', async () => {
+  const { page, problems } = await openPage(browser, core.url)
+  await page.waitForSelector('[data-nav="overview"]')
+  assert.equal((await page.textContent('[data-nav="overview"]')).trim(), '概览')
+  await page.selectOption('[data-test="lang"]', 'en-US')
+  assert.equal((await page.textContent('[data-nav="overview"]')).trim(), 'Overview')
+  assert.equal((await page.textContent('[data-nav="supervision"]')).trim(), 'Supervision')
+  assert.equal(await page.getAttribute('html', 'lang'), 'en-US')
+  await page.selectOption('[data-test="lang"]', 'zh-CN')
+  assert.equal((await page.textContent('[data-nav="supervision"]')).trim(), '服务监管')
+  assert.deepEqual(problems, [])
+  await page.close()
+})
+
+test('orders: filter, search by ID, detail with timeline and tax; keyboard navigation', async () => {
+  const all = await core.api('orders', { limit: 5 })
+  const { page, problems } = await openPage(browser, core.url)
+  await page.waitForSelector('[data-nav="orders"]')
+  await page.keyboard.press('g')
+  await page.keyboard.press('r')
+  await page.waitForSelector('[data-test="order-row"] span')
+  assert.match(await page.textContent('[data-test="order-total"]'), new RegExp(String(all.total)))
+  const hardware = await core.api('orders', { filter: { access_type: 'hardware' }, limit: 1 })
+  await page.selectOption('[data-test="filter-access"]', 'hardware')
+  await page.waitForFunction((n) => document.querySelector('[data-test="order-total"]')?.textContent?.includes(String(n)), hardware.total)
+  const id = all.rows[0].order_id
+  await page.keyboard.press('/')
+  await page.keyboard.type(id)
+  await page.keyboard.press('Enter')
+  await page.waitForSelector('[data-test="order-detail"]')
+  assert.match(await page.textContent('[data-test="order-detail"] h2'), new RegExp(id))
+  assert.ok((await page.$$('[data-test="timeline"] li')).length >= 1)
+  assert.deepEqual(problems, [])
+  await page.close()
+})
+
+test('a supervision action taken offline reaches the sandbox after the network returns', async () => {
+  const flows = await core.api('flows', { side: 'merchant', step: 'confirm-requirements' })
+  const flow = flows.flows.find((f) => !f.pending_sync && !f.frozen_by)
+  assert.ok(flow, 'the demo has a requirement to confirm')
+  const { page, problems } = await openPage(browser, core.url)
+  await page.waitForSelector('[data-test="network"]')
+  // Cut the network: the embedded sandbox stops listening.
+  await page.click('[data-test="network"]')
+  await page.waitForFunction(() => document.querySelector('[data-test="network"]')?.textContent?.includes('恢复'))
+  assert.equal((await core.api('status')).sandbox_online, false)
+
+  await page.evaluate((order) => (location.hash = `/supervision?order=${order}`), flow.order_id)
+  const row = `[data-test="flow"][data-order="${flow.order_id}"]`
+  await page.waitForSelector(`${row} [data-test="act"]`)
+  await page.click(`${row} [data-test="act"]`)
+  await page.click(`${row} [data-test="confirm"]`)
+  await page.waitForSelector(`${row} [data-test="pending"]`)
+  const offline = await core.api('status')
+  assert.equal(offline.outbox_pending, 1)
+  assert.equal(offline.offline, true)
+  await page.waitForSelector('[data-test="outbox-pending"]')
+
+  // The network returns; sync pushes the queued action and pulls the marketplace's answer.
+  await page.click('[data-test="network"]')
+  await page.waitForFunction(() => document.querySelector('[data-test="network"]')?.textContent?.includes('断开'))
+  await page.click('[data-test="sync"]')
+  await page.waitForFunction(() => !document.querySelector('[data-test="outbox-pending"]'))
+  const online = await core.api('status')
+  assert.equal(online.outbox_pending, 0)
+  assert.equal(online.offline, false)
+  const detail = await core.api('order_detail', { order_id: flow.order_id })
+  assert.notEqual(detail.flow.step, 'confirm-requirements', 'the sandbox moved the flow on')
+  assert.ok(
+    detail.timeline.some((e) => e.kind === 'supervision' && e.detail.startsWith('confirm by merchant')),
+    JSON.stringify(detail.timeline),
+  )
+  assert.deepEqual(problems, [])
+  await page.close()
+})
+
+test('every screen renders without console errors, in both themes', async () => {
+  const { page, problems } = await openPage(browser, core.url)
+  await page.waitForSelector('[data-test="inbox-item"]')
+  for (const hash of ['/orders', '/supervision', '/refunds', '/invoices', '/settlement', '/settings', '/']) {
+    await page.evaluate((h) => (location.hash = h), hash)
+    await page.waitForTimeout(300)
+  }
+  await page.click('[data-test="theme"]')
+  assert.equal(await page.getAttribute('html', 'data-theme'), 'dark')
+  await page.waitForSelector('[data-test="settings"], [data-test="inbox-item"]')
+  assert.deepEqual(problems, [])
+  await page.close()
+})

@@ -1,0 +1,69 @@
+// Starts the real core (`koodesk serve`, embedded sandbox with demo data) and a headless Chromium for the tests.
+import { spawn } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { createInterface } from 'node:readline'
+import { chromium } from 'playwright-core'
+
+const root = resolve(import.meta.dirname, '../..')
+export const BIN = process.env.KOODESK_BIN ?? join(root, 'target/release/koodesk')
+
+export async function startCore(extraEnv = {}) {
+  const dataDir = mkdtempSync(join(tmpdir(), 'koodesk-e2e-'))
+  const child = spawn(BIN, ['serve', '--data-dir', dataDir, '--json', '--ui', join(root, 'ui/dist'), '--seed', '11'], {
+    env: { ...process.env, ...extraEnv },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let stderr = ''
+  child.stderr.on('data', (d) => (stderr += d))
+  const line = await new Promise((ok, fail) => {
+    const rl = createInterface({ input: child.stdout })
+    rl.once('line', ok)
+    child.once('exit', (code) => fail(new Error(`koodesk serve exited ${code}: ${stderr}`)))
+    setTimeout(() => fail(new Error(`koodesk serve did not start: ${stderr}`)), 60_000)
+  })
+  const info = JSON.parse(line)
+  const api = async (name, args = {}) => {
+    const res = await fetch(`http://${info.addr}/api/${name}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${info.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify(args),
+    })
+    const body = await res.json()
+    if (!res.ok) throw Object.assign(new Error(body.message), { status: res.status, body })
+    return body
+  }
+  return {
+    ...info,
+    dataDir,
+    api,
+    stderr: () => stderr,
+    async stop() {
+      child.kill('SIGTERM')
+      await new Promise((r) => (child.exitCode !== null ? r() : child.once('exit', r)))
+      rmSync(dataDir, { recursive: true, force: true })
+    },
+  }
+}
+
+export async function startBrowser() {
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  })
+  return browser
+}
+
+/** A page that records console errors and uncaught exceptions. */
+export async function openPage(browser, url, locale = 'zh-CN') {
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale })
+  const page = await context.newPage()
+  const problems = []
+  page.on('console', (m) => {
+    if (m.type() === 'error') problems.push(`console.error: ${m.text()}`)
+  })
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`))
+  await page.goto(url)
+  return { page, problems, context }
+}
