@@ -124,3 +124,35 @@ test('every screen renders without console errors, in both themes', async () => 
   assert.deepEqual(problems, [])
   await page.close()
 })
+
+test('a credential typed in Settings goes to the keyring and never comes back to the page', async (t) => {
+  if (process.env.KOODESK_KEYRING_TESTS !== '1') {
+    t.skip('needs a Secret Service: make e2e runs this inside a throwaway gnome-keyring')
+    return
+  }
+  const secret = 'SK-typed-in-the-ui-7c41e0a9d2'
+  const { page, problems } = await openPage(browser, core.url)
+  const bodies = []
+  page.on('response', async (r) => {
+    if (r.url().includes('/api/')) bodies.push(await r.text().catch(() => ''))
+  })
+  await page.waitForSelector('[data-nav="settings"]')
+  await page.evaluate(() => (location.hash = '/settings'))
+  await page.waitForSelector('[data-test="value-secret-key"]')
+  await page.fill('[data-test="value-secret-key"]', secret)
+  await page.click('[data-test="store-secret-key"]')
+  await page.waitForFunction(() => document.querySelector('[data-credential="secret-key"] [data-test="stored"]')?.textContent?.includes('已保存'))
+  assert.equal(await page.inputValue('[data-test="value-secret-key"]'), '', 'the field is cleared once stored')
+  // Every screen once more, then look at the page and at every reply it received.
+  for (const hash of ['/', '/orders', '/supervision', '/refunds', '/invoices', '/settlement', '/settings']) {
+    await page.evaluate((h) => (location.hash = h), hash)
+    await page.waitForTimeout(250)
+  }
+  const html = await page.content()
+  assert.ok(!html.includes(secret), 'the page shows no stored secret')
+  assert.ok(bodies.length > 5)
+  assert.ok(!bodies.some((b) => b.includes(secret)), 'no reply carries the stored secret')
+  await core.api('credential_delete', { name: 'secret-key' })
+  assert.deepEqual(problems, [])
+  await page.close()
+})
