@@ -15,14 +15,34 @@ use std::time::Duration;
 use koodesk_app::{ApiError, Workspace, WorkspaceConfig};
 use tauri::{Manager, State, WindowEvent};
 
+/// The workspace, opened in the background while the window loads; the first command waits for it.
+pub struct Core {
+    cell: tokio::sync::OnceCell<Arc<Workspace>>,
+    cfg: WorkspaceConfig,
+}
+
+impl Core {
+    /// The workspace, opening it (embedded sandbox, first sync, background sync) if no one has yet.
+    pub async fn ws(&self) -> Result<&Arc<Workspace>, ApiError> {
+        self.cell
+            .get_or_try_init(|| async {
+                let ws = Workspace::open(self.cfg.clone()).await?;
+                ws.spawn_background_sync();
+                Ok(ws)
+            })
+            .await
+    }
+}
+
 #[tauri::command]
 async fn call(
     app: tauri::AppHandle,
-    ws: State<'_, Arc<Workspace>>,
+    core: State<'_, Core>,
     command: String,
     args: serde_json::Value,
 ) -> Result<serde_json::Value, ApiError> {
-    let r = koodesk_app::commands::call(&ws, &command, args).await;
+    let ws = core.ws().await?;
+    let r = koodesk_app::commands::call(ws, &command, args).await;
     if command == "sync_now" || command.ends_with("_act") || command.ends_with("_decide") {
         // The tray follows what the seller just did.
         tauri::async_runtime::spawn(async move { tray::refresh(&app).await });
@@ -56,17 +76,16 @@ fn main() {
                 Some(d) => d.into(),
                 None => app.path().app_data_dir()?,
             };
-            let ws = tauri::async_runtime::block_on(async move {
-                let ws = Workspace::open(WorkspaceConfig::new(dir)).await?;
-                ws.spawn_background_sync();
-                Ok::<_, ApiError>(ws)
-            })?;
-            app.manage(ws);
+            // The window starts loading at once; the workspace opens beside it.
+            app.manage(Core { cell: tokio::sync::OnceCell::new(), cfg: WorkspaceConfig::new(dir) });
             window::create(app.handle())?;
             let tray = tray::build(app.handle())?;
             app.manage(tray);
             let handle = app.handle().clone();
             tauri::async_runtime::spawn(async move {
+                if let Err(e) = handle.state::<Core>().ws().await {
+                    eprintln!("koodesk-desktop: {e}");
+                }
                 loop {
                     tray::refresh(&handle).await;
                     notify::raise_due(&handle).await;

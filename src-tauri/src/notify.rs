@@ -1,17 +1,14 @@
 //! Native notifications for the notices the core chooses (each once). On Linux they carry an "open" action that
 //! shows the item; elsewhere the plugin shows them and the tray lists the items.
 
-use std::sync::Arc;
-
 use koodesk_app::api::Notice;
-use koodesk_app::Workspace;
 use tauri::{AppHandle, Manager};
 
 /// Raises what is due now.
 pub async fn raise_due(app: &AppHandle) {
-    let Some(ws) = app.try_state::<Arc<Workspace>>() else { return };
-    let ws = ws.inner().clone();
-    match koodesk_app::notices::due(&ws, koodesk_app::commands::now()) {
+    let Some(core) = app.try_state::<crate::Core>() else { return };
+    let Ok(ws) = core.ws().await else { return };
+    match koodesk_app::notices::due(ws, koodesk_app::commands::now()) {
         Ok(notices) => {
             for n in notices {
                 show(app, n);

@@ -4,7 +4,6 @@
 use std::sync::{Arc, Mutex};
 
 use koodesk_app::api::Status;
-use koodesk_app::Workspace;
 use tauri::menu::{Menu, MenuItem, PredefinedMenuItem};
 use tauri::tray::{TrayIcon, TrayIconBuilder};
 use tauri::{AppHandle, Manager, Wry};
@@ -40,8 +39,10 @@ pub fn build(app: &AppHandle) -> tauri::Result<Arc<Tray>> {
                 "sync" => {
                     let app = app.clone();
                     tauri::async_runtime::spawn(async move {
-                        if let Some(ws) = app.try_state::<Arc<Workspace>>() {
-                            ws.sync_now().await;
+                        if let Some(core) = app.try_state::<crate::Core>() {
+                            if let Ok(ws) = core.ws().await {
+                                ws.sync_now().await;
+                            }
                         }
                         refresh(&app).await;
                     });
@@ -96,9 +97,9 @@ impl Tray {
 
 /// Reads the status and shows it in the tray.
 pub async fn refresh(app: &AppHandle) {
-    let Some(ws) = app.try_state::<Arc<Workspace>>() else { return };
-    let ws = ws.inner().clone();
-    if let (Ok(status), Some(tray)) = (koodesk_app::commands::status(&ws).await, app.try_state::<Arc<Tray>>()) {
+    let Some(core) = app.try_state::<crate::Core>() else { return };
+    let Ok(ws) = core.ws().await else { return };
+    if let (Ok(status), Some(tray)) = (koodesk_app::commands::status(ws).await, app.try_state::<Arc<Tray>>()) {
         tray.show(&status);
     }
 }
