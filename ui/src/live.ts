@@ -1,0 +1,14 @@
+import { onBeforeUnmount, onMounted } from 'vue'
+
+/** Loads when the screen opens and again after every sync, until the screen closes. */
+export function loadNowAndAfterSync(load: () => unknown) {
+  onMounted(load)
+  window.addEventListener('koodesk:synced', load)
+  onBeforeUnmount(() => window.removeEventListener('koodesk:synced', load))
+}
+
+/** The rows with the one the route points at (by `key`) moved to the top. */
+export function focusedFirst<T>(rows: T[], focus: string | null, key: (r: T) => string): T[] {
+  if (!focus) return rows
+  return [...rows.filter((r) => key(r) === focus), ...rows.filter((r) => key(r) !== focus)]
+}
