@@ -1,0 +1,20 @@
+//! Checks a SaaS seller's production interface the way KooGallery calls it, before KooGallery does [KG §7].
+//!
+//! - [`target`]: the endpoint, signing and sending, and the checks every reply gets (status line, content type,
+//!   time, JSON, result code, field limits, Body-Sign).
+//! - [`run`]: the built-in suites (新购/续费/过期/释放, idempotency, polling while provisioning, release twice,
+//!   unknown instance, bad signature, stale timestamp, replayed nonce) and replaying saved cases.
+//! - [`cases`]: the seller's saved debug cases, with placeholders, import and export.
+//! - [`catalogue`]: every check and the documented rule it stands for.
+//! - [`report`]: the outcome as JSON, text and JUnit XML.
+
+pub mod cases;
+pub mod catalogue;
+pub mod report;
+pub mod run;
+pub mod target;
+
+pub use catalogue::Check;
+pub use report::{Exchange, Outcome, Report, StepReport, Verdict};
+pub use run::{Checker, CheckerError, Options, Suite};
+pub use target::Target;
