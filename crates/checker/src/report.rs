@@ -96,7 +96,8 @@ pub struct Report {
 }
 
 impl Report {
-    pub(crate) fn tally(&mut self) {
+    /// Recounts passed, failed and skipped from the steps.
+    pub fn tally(&mut self) {
         let all = || self.steps.iter().flat_map(|s| &s.outcomes);
         self.passed = all().filter(|o| o.verdict == Verdict::Passed).count();
         self.failed = all().filter(|o| o.verdict == Verdict::Failed).count();

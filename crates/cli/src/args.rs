@@ -16,10 +16,12 @@ use koodesk_domain::time::{self, Instant};
 use crate::output::Failure;
 
 mod bench;
+mod interface;
 mod sandbox;
 mod sign;
 mod store;
 pub use bench::*;
+pub use interface::*;
 pub use sandbox::*;
 pub use sign::*;
 pub use store::*;
@@ -83,6 +85,14 @@ pub enum Command {
     Demo(DemoArgs),
     /// Serves the console to a browser on loopback: the desktop app's commands and UI, with a per-run token.
     Serve(ServeArgs),
+    /// Checks a SaaS production interface the way KooGallery calls it; exit status 0 only when every check passes.
+    #[command(
+        after_help = "Examples:\n  koodesk check-interface --url https://saas.example.com/produce --key-from-keyring production\n  \
+            KEY=… koodesk check-interface --url http://127.0.0.1:8788/saasproduce --key-env KEY --report junit.xml"
+    )]
+    CheckInterface(CheckInterfaceArgs),
+    /// Runs the sample production interface (a correct reference server, or broken one way) on loopback.
+    SampleInterface(SampleInterfaceArgs),
 }
 
 #[derive(Debug, Args)]

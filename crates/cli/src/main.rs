@@ -53,6 +53,8 @@ fn main() -> ExitCode {
         Command::Dashboard(a) => commands::store::dashboard(a),
         Command::Credentials(a) => commands::store::credentials(a),
         Command::Serve(a) => commands::serve::run(a),
+        Command::CheckInterface(a) => commands::interface::check(a),
+        Command::SampleInterface(a) => commands::interface::sample(a),
         Command::Demo(a) => {
             let now = match a.now.as_deref().map(koodesk_domain::time::parse_datetime) {
                 None => Ok(args::now()),

@@ -87,6 +87,11 @@ pub fn load(account: &str, c: Credential) -> Result<Secret, CredentialError> {
             return Ok(Secret::new(v));
         }
     }
+    load_from_keyring(account, c)
+}
+
+/// The credential from the keyring only, ignoring its environment variable: for commands that name the keyring.
+pub fn load_from_keyring(account: &str, c: Credential) -> Result<Secret, CredentialError> {
     match entry(account, c)?.get_password() {
         Ok(v) => Ok(Secret::new(v)),
         Err(keyring::Error::NoEntry) => Err(CredentialError::Missing(c.name(), c.env_var())),

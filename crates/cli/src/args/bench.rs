@@ -42,4 +42,17 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 2.0)]
         seconds: f64,
     },
+    /// The sample production interface: signed newInstance/queryInstance requests per second and p99 latency on
+    /// loopback (target ≥ 10,000/s, p99 < 10 ms).
+    Interface {
+        /// Concurrent keep-alive connections.
+        #[arg(long, default_value_t = 32)]
+        connections: usize,
+        /// Measured runs (after one warm-up run); the median is reported.
+        #[arg(long, default_value_t = 5)]
+        runs: usize,
+        /// Seconds per run.
+        #[arg(long, default_value_t = 2.0)]
+        seconds: f64,
+    },
 }

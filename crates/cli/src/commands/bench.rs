@@ -103,19 +103,15 @@ pub fn run(a: BenchArgs) -> Result<(), Failure> {
             if a.json {
                 return print_json(&f);
             }
-            println!("{} — {} connections, {} runs of {} s", f.name, f.connections, f.runs.len(), f.seconds_per_run);
-            for (i, r) in f.runs.iter().enumerate() {
-                println!(
-                    "  run {}: {:>8.0} req/s  p50 {:>6.2} ms  p99 {:>6.2} ms  ({} requests, {} errors)",
-                    i + 1,
-                    r.per_second,
-                    r.p50_ms,
-                    r.p99_ms,
-                    r.requests,
-                    r.errors
-                );
+            f.print();
+            Ok(())
+        }
+        BenchCommand::Interface { connections, runs, seconds } => {
+            let f = super::bench_interface::new_and_query(connections.max(1), runs.max(1), seconds.clamp(0.2, 60.0))?;
+            if a.json {
+                return print_json(&f);
             }
-            println!("  median: {:.0} req/s, p99 {:.2} ms", f.median_per_second, f.median_p99_ms);
+            f.print();
             Ok(())
         }
     }

@@ -3,10 +3,12 @@
 pub mod amount_words;
 pub mod appeal_check;
 pub mod bench;
+pub mod bench_interface;
 pub mod bench_sandbox;
 pub mod bench_store;
 pub mod credit_code;
 pub mod field;
+pub mod interface;
 pub mod invoice_rules;
 pub mod refund_rule;
 pub mod sandbox;
