@@ -4,11 +4,14 @@
 //! Every command takes one JSON object and answers one JSON object or an [`ApiError`]. The same handlers
 //! ([`crate::commands::call`]) serve Tauri's IPC and the loopback HTTP server.
 
+use koodesk_checker::cases::{Expectation, SavedCase, SavedSuite};
+use koodesk_checker::{Check, Exchange, Outcome, Report, StepReport, Verdict};
 use koodesk_store::browse::{
     BillRow, FlowRow, InvoiceRequestRow, MonthAmount, OrderDetail, OrderFilter, OrderPage, UnsubscriptionRow,
 };
 use koodesk_store::dashboard::{Bucket, Dashboard, InvoiceCounts, StatusAmount, StepCount, TaxAtRate};
 use koodesk_store::inbox::{Group, Inbox, InboxItem};
+use koodesk_store::interface_checks::RunSummary;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -45,6 +48,14 @@ command_table! {
     "credential_delete": CredentialName => SettingsView,
     "sandbox_network": SandboxNetwork => SandboxState,
     "notifications_due": NoArgs => Notices,
+    "interface_overview": NoArgs => InterfaceOverview,
+    "interface_run": InterfaceRunArgs => InterfaceRunResult,
+    "interface_run_progress": RunToken => RunProgress,
+    "interface_run_report": RunId => Report,
+    "interface_suite_save": SavedSuite => InterfaceSuites,
+    "interface_suite_delete": SuiteName => InterfaceSuites,
+    "interface_cases_export": NoArgs => CasesText,
+    "interface_cases_import": CasesText => InterfaceSuites,
 }
 
 /// An error a command answers: a stable code and a message that names the field and the rule.
@@ -326,6 +337,79 @@ pub struct Notices {
 }
 
 /// Every type exported to TypeScript, in dependency order.
+/// Where the interface key of a check comes from. The key itself never crosses the API.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct KeySource {
+    /// `sample` (the demo workspace's sample interface) or `keyring` (the account's interface-key).
+    pub id: String,
+    /// For `keyring`: the keyring account.
+    pub account: String,
+    /// Whether a key is there to use.
+    pub available: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct InterfaceOverview {
+    /// The embedded sample production interface (demo workspace only).
+    pub sample_url: Option<String>,
+    pub key_sources: Vec<KeySource>,
+    /// Built-in suites: all, period, per-call.
+    pub built_in: Vec<String>,
+    pub suites: Vec<SavedSuite>,
+    pub runs: Vec<RunSummary>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct InterfaceRunArgs {
+    /// Chosen by the caller; `interface_run_progress` with it answers the steps done so far.
+    pub token: String,
+    pub url: String,
+    /// `sample` or `keyring`.
+    pub key_source: String,
+    /// A built-in suite (all, period, per-call), or a saved suite's name when `saved`.
+    pub suite: String,
+    #[serde(default)]
+    pub saved: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct InterfaceRunResult {
+    /// The run's id in the history.
+    pub id: i64,
+    pub report: Report,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct RunToken {
+    pub token: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct RunProgress {
+    pub steps: Vec<StepReport>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct RunId {
+    pub id: i64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct SuiteName {
+    pub name: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct InterfaceSuites {
+    pub suites: Vec<SavedSuite>,
+}
+
+/// A saved-cases export (`koodesk-interface-cases/1`) as text.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct CasesText {
+    pub json: String,
+}
+
 pub fn typescript() -> String {
     use ts_rs::Config;
     // Every integer the console exchanges fits in a double (fen amounts, counts, seconds).
@@ -392,6 +476,26 @@ pub fn typescript() -> String {
         SandboxState,
         Notice,
         Notices,
+        Check,
+        Verdict,
+        Exchange,
+        Outcome,
+        StepReport,
+        Report,
+        Expectation,
+        SavedCase,
+        SavedSuite,
+        RunSummary,
+        KeySource,
+        InterfaceOverview,
+        InterfaceRunArgs,
+        InterfaceRunResult,
+        RunToken,
+        RunProgress,
+        RunId,
+        SuiteName,
+        InterfaceSuites,
+        CasesText,
     );
     out.push_str(&command_interface(&cfg));
     out

@@ -14,8 +14,8 @@ use serde::Serialize;
 use serde_json::{json, Value};
 
 use crate::api::*;
-use crate::notices;
 use crate::workspace::{self, to_api, Workspace};
+use crate::{interface, notices};
 
 fn args<T: DeserializeOwned>(command: &str, v: Value) -> Result<T, ApiError> {
     let v = if v.is_null() { json!({}) } else { v };
@@ -114,6 +114,38 @@ pub async fn call(ws: &Workspace, command: &str, a: Value) -> Result<Value, ApiE
         "notifications_due" => {
             let _: NoArgs = args(command, a)?;
             reply(Notices { notices: notices::due(ws, now())? })
+        }
+        "interface_overview" => {
+            let _: NoArgs = args(command, a)?;
+            reply(interface::overview(ws).await?)
+        }
+        "interface_run" => {
+            let a: InterfaceRunArgs = args(command, a)?;
+            reply(interface::run(ws, a).await?)
+        }
+        "interface_run_progress" => {
+            let a: RunToken = args(command, a)?;
+            reply(RunProgress { steps: interface::progress(ws, &a.token) })
+        }
+        "interface_run_report" => {
+            let a: RunId = args(command, a)?;
+            reply(interface::report(ws, a.id)?)
+        }
+        "interface_suite_save" => {
+            let a: koodesk_checker::cases::SavedSuite = args(command, a)?;
+            reply(InterfaceSuites { suites: interface::save_suite(ws, &a)? })
+        }
+        "interface_suite_delete" => {
+            let a: SuiteName = args(command, a)?;
+            reply(InterfaceSuites { suites: interface::delete_suite(ws, &a.name)? })
+        }
+        "interface_cases_export" => {
+            let _: NoArgs = args(command, a)?;
+            reply(CasesText { json: interface::export(ws)? })
+        }
+        "interface_cases_import" => {
+            let a: CasesText = args(command, a)?;
+            reply(InterfaceSuites { suites: interface::import(ws, &a.json)? })
         }
         other => Err(ApiError::new(
             "unknown-command",

@@ -63,6 +63,7 @@ pub struct Workspace {
     sandbox: AsyncMutex<Option<Embedded>>,
     pub(crate) log: Log,
     data_dir: PathBuf,
+    pub(crate) interface: crate::interface::InterfaceState,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -123,12 +124,18 @@ impl Workspace {
             sandbox: AsyncMutex::new(sandbox),
             log,
             data_dir: cfg.data_dir.clone(),
+            interface: Default::default(),
         });
         if cfg.initial_sync {
             let r = ws.sync_now().await;
             ws.log.info(&format!("first sync: {}", r.message));
         }
         Ok(ws)
+    }
+
+    /// Whether this is the demo workspace on the embedded sandbox.
+    pub fn is_sandbox(&self) -> bool {
+        self.settings().mode == EndpointMode::Sandbox
     }
 
     pub fn data_dir(&self) -> &Path {

@@ -158,8 +158,8 @@ async fn no_stored_secret_comes_back_out() {
     }
     let account = format!("app-test-{}", std::process::id());
     let e = env(&account).await;
-    let secrets = ["SK-never-shown-4f1d9c2b7a", "kdf_feed_token_never_shown_8e21"];
-    for (name, value) in [("secret-key", secrets[0]), ("feed-token", secrets[1])] {
+    let secrets = ["SK-never-shown-4f1d9c2b7a", "kdf_feed_token_never_shown_8e21", "interface-key-never-shown-5c7e"];
+    for (name, value) in [("secret-key", secrets[0]), ("feed-token", secrets[1]), ("interface-key", secrets[2])] {
         let (status, view) = e.call("credential_save", json!({"name": name, "value": value})).await;
         assert_eq!(status, 200, "{view}");
         let stored = view["credentials"].as_array().expect("list").iter().find(|c| c["name"] == name).cloned();
@@ -175,6 +175,14 @@ async fn no_stored_secret_comes_back_out() {
     }
     let (_, body) = e.call("credential_save", json!({"name": "access-key", "value": ""})).await;
     seen.push_str(&body.to_string());
+    // A check signed with the keyring's interface key: its report and history hold no trace of the key.
+    let (_, overview) = e.call("interface_overview", json!({})).await;
+    let url = overview["sample_url"].as_str().expect("sample").to_string();
+    let run = json!({"token": "t1", "url": url, "key_source": "keyring", "suite": "per-call"});
+    let (status, body) = e.call("interface_run", run).await;
+    assert_eq!(status, 200, "{body}");
+    assert!(body["report"]["failed"].as_i64().is_some_and(|n| n > 0), "the sample has another key");
+    seen.push_str(&body.to_string());
     let mut files = String::new();
     for entry in std::fs::read_dir(e.ws.data_dir()).expect("dir") {
         let path = entry.expect("entry").path();
@@ -184,8 +192,79 @@ async fn no_stored_secret_comes_back_out() {
         assert!(!seen.contains(s), "a command answered with a stored secret");
         assert!(!files.contains(s), "a stored secret reached the data directory (store, log, settings)");
     }
-    for name in ["secret-key", "feed-token"] {
+    for name in ["secret-key", "feed-token", "interface-key"] {
         let (status, _) = e.call("credential_delete", json!({"name": name})).await;
         assert_eq!(status, 200);
     }
+}
+
+#[tokio::test]
+async fn interface_checks_run_with_progress_are_recorded_and_cases_are_kept() {
+    let e = env("").await;
+    let (status, overview) = e.call("interface_overview", json!({})).await;
+    assert_eq!(status, 200, "{overview}");
+    let url = overview["sample_url"].as_str().expect("the demo workspace has a sample interface").to_string();
+    assert_eq!(overview["key_sources"][0]["id"], "sample");
+    let suites: Vec<&str> =
+        overview["suites"].as_array().expect("suites").iter().map(|s| s["name"].as_str().expect("name")).collect();
+    assert_eq!(suites, ["per-call", "period"], "KooGallery's listing cases are there from the start");
+    assert_eq!(overview["runs"], json!([]));
+
+    // Progress is visible while the run is going.
+    let run = json!({"token": "run-1", "url": url, "key_source": "sample", "suite": "all"});
+    let running = e.call("interface_run", run);
+    let watch = async {
+        let mut most = 0;
+        for _ in 0..200 {
+            let (_, p) = e.call("interface_run_progress", json!({"token": "run-1"})).await;
+            most = most.max(p["steps"].as_array().map_or(0, Vec::len));
+            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        }
+        most
+    };
+    let ((status, done), most) = tokio::join!(running, watch);
+    assert_eq!(status, 200, "{done}");
+    assert!(most > 0, "steps were published before the run ended");
+    assert_eq!(done["report"]["failed"], 0, "{done}");
+    assert!(done["report"]["passed"].as_i64().is_some_and(|n| n > 30));
+    let id = done["id"].as_i64().expect("id");
+    let (_, again) = e.call("interface_run_report", json!({"id": id})).await;
+    assert_eq!(again, done["report"]);
+    let (_, overview) = e.call("interface_overview", json!({})).await;
+    assert_eq!(overview["runs"][0]["id"], id);
+
+    // A saved suite replays too.
+    let (status, done) = e
+        .call(
+            "interface_run",
+            json!({"token": "run-2", "url": url, "key_source": "sample", "suite": "period", "saved": true}),
+        )
+        .await;
+    assert_eq!(status, 200, "{done}");
+    assert_eq!(done["report"]["failed"], 0, "{done}");
+
+    // Cases: a bad one is refused whole; export, delete, import back.
+    let bad = json!({"name": "mine", "cases": [{"name": "x", "request": {"activity": "newInstance", "orderId": "${order}"}}]});
+    let (status, body) = e.call("interface_suite_save", bad).await;
+    assert_eq!(status, 400);
+    assert!(body["message"].as_str().is_some_and(|m| m.contains("${order}")), "{body}");
+    let good = json!({"name": "mine", "cases": [{"name": "x", "request": {"activity": "queryInstance", "instanceId": "nope"}, "expect": {"result_codes": ["000003"]}}]});
+    let (status, body) = e.call("interface_suite_save", good).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["suites"].as_array().map(Vec::len), Some(3));
+    let (_, export) = e.call("interface_cases_export", json!({})).await;
+    let text = export["json"].as_str().expect("text").to_string();
+    let (_, body) = e.call("interface_suite_delete", json!({"name": "mine"})).await;
+    assert_eq!(body["suites"].as_array().map(Vec::len), Some(2));
+    let (status, body) = e.call("interface_cases_import", json!({"json": text})).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["suites"].as_array().map(Vec::len), Some(3));
+    let (status, body) = e.call("interface_cases_import", json!({"json": "{\"format\":\"nope\"}"})).await;
+    assert_eq!(status, 400);
+    assert!(body["message"].as_str().is_some_and(|m| m.starts_with("json:")), "{body}");
+
+    let (status, body) =
+        e.call("interface_run", json!({"token": "t", "url": url, "key_source": "vault", "suite": "all"})).await;
+    assert_eq!(status, 400);
+    assert!(body["message"].as_str().is_some_and(|m| m.starts_with("key_source `vault`")), "{body}");
 }

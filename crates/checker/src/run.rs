@@ -136,7 +136,7 @@ pub struct CheckerError(pub String);
 struct Run<'a> {
     checker: &'a Checker,
     steps: Vec<StepReport>,
-    on_step: &'a mut (dyn FnMut(&StepReport) + Send),
+    on_step: &'a mut (dyn FnMut(&StepReport) + Send + Sync),
 }
 
 impl Run<'_> {
@@ -295,7 +295,7 @@ impl Checker {
     }
 
     /// Runs a built-in suite; `on_step` sees each step as it completes.
-    pub async fn run(&self, suite: Suite, on_step: &mut (dyn FnMut(&StepReport) + Send)) -> Report {
+    pub async fn run(&self, suite: Suite, on_step: &mut (dyn FnMut(&StepReport) + Send + Sync)) -> Report {
         let started = Instant::now();
         let started_at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
         let mut warnings = Vec::new();
@@ -310,7 +310,7 @@ impl Checker {
     }
 
     /// Replays a saved suite of cases in order.
-    pub async fn run_cases(&self, suite: &SavedSuite, on_step: &mut (dyn FnMut(&StepReport) + Send)) -> Report {
+    pub async fn run_cases(&self, suite: &SavedSuite, on_step: &mut (dyn FnMut(&StepReport) + Send + Sync)) -> Report {
         let started = Instant::now();
         let started_at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
         let mut warnings = Vec::new();

@@ -20,6 +20,7 @@ pub mod db;
 pub mod demo;
 pub mod error;
 pub mod inbox;
+pub mod interface_checks;
 pub mod notifications;
 pub mod outbox;
 pub mod schema;

@@ -240,6 +240,28 @@ pub const MIGRATIONS: &[&str] = &[
             SET orders = orders + 1, revenue_fen = revenue_fen + excluded.revenue_fen;
     END;
     "#,
+    // 3: production-interface checks — the seller's saved debug cases and the history of runs [KG §7].
+    r#"
+    CREATE TABLE interface_cases (
+        suite TEXT NOT NULL,
+        position INTEGER NOT NULL,
+        name TEXT NOT NULL,
+        request TEXT NOT NULL CHECK (json_valid(request)),
+        expect TEXT NOT NULL CHECK (json_valid(expect)),
+        PRIMARY KEY (suite, name)
+    ) WITHOUT ROWID;
+    CREATE TABLE interface_runs (
+        id INTEGER PRIMARY KEY,
+        started_at TEXT NOT NULL,
+        url TEXT NOT NULL,
+        suite TEXT NOT NULL,
+        passed INTEGER NOT NULL,
+        failed INTEGER NOT NULL,
+        skipped INTEGER NOT NULL,
+        elapsed_ms INTEGER NOT NULL,
+        report TEXT NOT NULL CHECK (json_valid(report))
+    );
+    "#,
 ];
 
 /// The schema version this build writes.

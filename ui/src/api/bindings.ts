@@ -264,6 +264,130 @@ route: string, };
 
 export type Notices = { notices: Array<Notice>, };
 
+export type Check = "https" | "reachable" | "timely" | "status-line" | "content-type" | "json" | "reply-fields" | "result-code-known" | "body-sign-present" | "body-sign-valid" | "step-result" | "idempotent" | "app-info" | "encrypted-fields" | "release-twice" | "unknown-instance" | "bad-signature" | "stale-timestamp" | "replayed-nonce" | "invalid-parameter" | "case-expectation";
+
+export type Verdict = "passed" | "failed" | "skipped";
+
+export type Exchange = { activity: string, 
+/**
+ * The URL with its `signature`, `timestamp` and `nonce` (none of which reveals the key).
+ */
+url: string, request_body: string, 
+/**
+ * `HTTP/1.1` etc.; `None` when nothing came back.
+ */
+http_version: string | null, status: number | null, content_type: string | null, body_sign: string | null, 
+/**
+ * At most 64 KiB of the reply body.
+ */
+reply_body: string | null, elapsed_ms: number, 
+/**
+ * Why nothing (or nothing whole) came back.
+ */
+error: string | null, };
+
+export type Outcome = { check: Check, 
+/**
+ * [`Check::id`], for readers of the JSON.
+ */
+id: string, verdict: Verdict, 
+/**
+ * What was seen; for a failure, what was wrong.
+ */
+detail: string, 
+/**
+ * The rule from the documentation.
+ */
+rule: string, 
+/**
+ * Index into the step's exchanges of the one this outcome is about.
+ */
+exchange: number | null, };
+
+export type StepReport = { index: number, name: string, exchanges: Array<Exchange>, outcomes: Array<Outcome>, elapsed_ms: number, };
+
+export type Report = { url: string, suite: string, 
+/**
+ * RFC 3339, UTC.
+ */
+started_at: string, elapsed_ms: number, warnings: Array<string>, steps: Array<StepReport>, passed: number, failed: number, skipped: number, };
+
+export type Expectation = { 
+/**
+ * Accepted result codes; empty means 000000.
+ */
+result_codes: Array<string>, 
+/**
+ * JSON pointers (e.g. `/info/0/appInfo/frontEndUrl`) that must be present and not null.
+ */
+present: Array<string>, 
+/**
+ * For queryInstance: poll while the reply is 000004, as KooGallery does.
+ */
+poll: boolean, };
+
+export type SavedCase = { name: string, request: JsonValue, expect: Expectation, };
+
+export type SavedSuite = { name: string, cases: Array<SavedCase>, };
+
+export type RunSummary = { id: number, started_at: string, url: string, suite: string, passed: number, failed: number, skipped: number, elapsed_ms: number, };
+
+export type KeySource = { 
+/**
+ * `sample` (the demo workspace's sample interface) or `keyring` (the account's interface-key).
+ */
+id: string, 
+/**
+ * For `keyring`: the keyring account.
+ */
+account: string, 
+/**
+ * Whether a key is there to use.
+ */
+available: boolean, };
+
+export type InterfaceOverview = { 
+/**
+ * The embedded sample production interface (demo workspace only).
+ */
+sample_url: string | null, key_sources: Array<KeySource>, 
+/**
+ * Built-in suites: all, period, per-call.
+ */
+built_in: Array<string>, suites: Array<SavedSuite>, runs: Array<RunSummary>, };
+
+export type InterfaceRunArgs = { 
+/**
+ * Chosen by the caller; `interface_run_progress` with it answers the steps done so far.
+ */
+token: string, url: string, 
+/**
+ * `sample` or `keyring`.
+ */
+key_source: string, 
+/**
+ * A built-in suite (all, period, per-call), or a saved suite's name when `saved`.
+ */
+suite: string, saved: boolean, };
+
+export type InterfaceRunResult = { 
+/**
+ * The run's id in the history.
+ */
+id: number, report: Report, };
+
+export type RunToken = { token: string, };
+
+export type RunProgress = { steps: Array<StepReport>, };
+
+export type RunId = { id: number, };
+
+export type SuiteName = { name: string, };
+
+export type InterfaceSuites = { suites: Array<SavedSuite>, };
+
+export type CasesText = { json: string, };
+
 export interface Commands {
   overview: { args: NoArgs; result: Overview };
   status: { args: NoArgs; result: Status };
@@ -282,4 +406,12 @@ export interface Commands {
   credential_delete: { args: CredentialName; result: SettingsView };
   sandbox_network: { args: SandboxNetwork; result: SandboxState };
   notifications_due: { args: NoArgs; result: Notices };
+  interface_overview: { args: NoArgs; result: InterfaceOverview };
+  interface_run: { args: InterfaceRunArgs; result: InterfaceRunResult };
+  interface_run_progress: { args: RunToken; result: RunProgress };
+  interface_run_report: { args: RunId; result: Report };
+  interface_suite_save: { args: SavedSuite; result: InterfaceSuites };
+  interface_suite_delete: { args: SuiteName; result: InterfaceSuites };
+  interface_cases_export: { args: NoArgs; result: CasesText };
+  interface_cases_import: { args: CasesText; result: InterfaceSuites };
 }

@@ -1,0 +1,237 @@
+//! The console's production-interface checks: the sample interface the demo workspace checks against, runs with
+//! live progress, run history and saved debug cases in the store [KG §7].
+//!
+//! A run is one command that returns the whole report; while it runs, `interface_run_progress` with the same
+//! client-chosen token answers the steps done so far. The interface key is read from the OS keyring (or, for the
+//! embedded sample, kept in memory) and never leaves this module.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::Duration;
+
+use koodesk_checker::cases::{self, Expectation, SavedCase, SavedSuite};
+use koodesk_checker::{Checker, Options, Report, StepReport, Suite, Target};
+use koodesk_client::credentials::{self, Credential};
+use koodesk_protocol::secret::Secret;
+use koodesk_sandbox::sample_interface::{self, RunningSample, SampleConfig};
+use koodesk_store::interface_checks::{RunSummary, StoredCase};
+use tokio::sync::Mutex as AsyncMutex;
+
+use crate::api::{ApiError, InterfaceOverview, InterfaceRunArgs, InterfaceRunResult, KeySource};
+use crate::workspace::{to_api, Workspace};
+
+/// Runs in progress, by token, kept at most this many.
+const MAX_LIVE_RUNS: usize = 16;
+
+#[derive(Default)]
+pub struct InterfaceState {
+    sample: AsyncMutex<Option<(RunningSample, Secret)>>,
+    progress: Mutex<HashMap<String, Vec<StepReport>>>,
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+impl InterfaceState {
+    /// The embedded sample interface (demo workspace only), started on first use.
+    async fn sample(&self, ws: &Workspace) -> Option<(String, Secret)> {
+        if !ws.is_sandbox() {
+            return None;
+        }
+        let mut guard = self.sample.lock().await;
+        if guard.is_none() {
+            let key = Secret::new(koodesk_sandbox::config::random_credential(32));
+            match sample_interface::serve(SampleConfig::new(0, key.clone())).await {
+                Ok(running) => {
+                    ws.log.info(&format!("sample production interface on {}", running.url));
+                    *guard = Some((running, key));
+                }
+                Err(e) => ws.log.info(&format!("the sample production interface did not start: {e}")),
+            }
+        }
+        guard.as_ref().map(|(r, k)| (r.url.clone(), k.clone()))
+    }
+}
+
+pub async fn overview(ws: &Workspace) -> Result<InterfaceOverview, ApiError> {
+    let sample = ws.interface.sample(ws).await;
+    let account = ws.settings().account;
+    let stored = credentials::is_stored(&account, Credential::InterfaceKey).unwrap_or(false);
+    let mut key_sources = vec![KeySource { id: "keyring".into(), account: account.clone(), available: stored }];
+    if sample.is_some() {
+        key_sources.insert(0, KeySource { id: "sample".into(), account: String::new(), available: true });
+    }
+    Ok(InterfaceOverview {
+        sample_url: sample.map(|(url, _)| url),
+        key_sources,
+        built_in: [Suite::All, Suite::Period, Suite::PerCall].iter().map(|s| s.name().to_string()).collect(),
+        suites: suites(ws)?,
+        runs: ws.store().interface_runs(50).map_err(to_api)?,
+    })
+}
+
+/// The saved suites; KooGallery's listing cases are saved the first time.
+pub fn suites(ws: &Workspace) -> Result<Vec<SavedSuite>, ApiError> {
+    let mut store = ws.store();
+    if store.interface_suites().map_err(to_api)?.is_empty()
+        && !store.notified("interface-cases-seeded").map_err(to_api)?
+    {
+        for s in cases::default_suites() {
+            store.save_interface_suite(&s.name, &stored_cases(&s)?).map_err(to_api)?;
+        }
+        store.notify_once("interface-cases-seeded", "", chrono::Utc::now().timestamp()).map_err(to_api)?;
+    }
+    let rows = store.interface_suites().map_err(to_api)?;
+    rows.into_iter()
+        .map(|(name, rows)| {
+            let cases = rows
+                .into_iter()
+                .map(|c| {
+                    Ok(SavedCase {
+                        request: serde_json::from_str(&c.request).map_err(|e| ApiError::new("store", e.to_string()))?,
+                        expect: serde_json::from_str::<Expectation>(&c.expect)
+                            .map_err(|e| ApiError::new("store", e.to_string()))?,
+                        name: c.name,
+                    })
+                })
+                .collect::<Result<_, ApiError>>()?;
+            Ok(SavedSuite { name, cases })
+        })
+        .collect()
+}
+
+fn stored_cases(s: &SavedSuite) -> Result<Vec<StoredCase>, ApiError> {
+    s.cases
+        .iter()
+        .map(|c| {
+            Ok(StoredCase {
+                name: c.name.trim().to_string(),
+                request: c.request.to_string(),
+                expect: serde_json::to_string(&c.expect).map_err(|e| ApiError::new("store", e.to_string()))?,
+            })
+        })
+        .collect()
+}
+
+/// Saves a suite (validated whole first: a bad case changes nothing).
+pub fn save_suite(ws: &Workspace, s: &SavedSuite) -> Result<Vec<SavedSuite>, ApiError> {
+    s.validate().map_err(|e| ApiError::invalid(e.0))?;
+    if s.cases.is_empty() {
+        return Err(ApiError::invalid(format!("suite `{}`: `cases` is empty; delete the suite instead", s.name)));
+    }
+    ws.store().save_interface_suite(s.name.trim(), &stored_cases(s)?).map_err(to_api)?;
+    suites(ws)
+}
+
+pub fn delete_suite(ws: &Workspace, name: &str) -> Result<Vec<SavedSuite>, ApiError> {
+    ws.store().save_interface_suite(name, &[]).map_err(to_api)?;
+    suites(ws)
+}
+
+pub fn export(ws: &Workspace) -> Result<String, ApiError> {
+    Ok(cases::export(&suites(ws)?).to_string())
+}
+
+/// Imports an export: every suite is validated before any is saved; suites of the same name are replaced.
+pub fn import(ws: &Workspace, text: &str) -> Result<Vec<SavedSuite>, ApiError> {
+    let imported = cases::import(text).map_err(|e| ApiError::invalid(format!("json: {}", e.0)))?;
+    let rows: Vec<(String, Vec<StoredCase>)> =
+        imported.iter().map(|s| Ok((s.name.trim().to_string(), stored_cases(s)?))).collect::<Result<_, ApiError>>()?;
+    {
+        let mut store = ws.store();
+        for (name, cases) in &rows {
+            store.save_interface_suite(name, cases).map_err(to_api)?;
+        }
+    }
+    suites(ws)
+}
+
+/// Runs a check to the end, publishing each step under `a.token` as it completes, and records it.
+pub async fn run(ws: &Workspace, a: InterfaceRunArgs) -> Result<InterfaceRunResult, ApiError> {
+    let token = a.token.trim().to_string();
+    if token.is_empty() || token.len() > 64 {
+        return Err(ApiError::invalid("token: 1 to 64 characters, chosen by the caller to poll progress"));
+    }
+    if a.url.trim().is_empty() {
+        return Err(ApiError::invalid("url: the production URL to check is empty"));
+    }
+    let key = match a.key_source.as_str() {
+        "sample" => match ws.interface.sample(ws).await {
+            Some((_, key)) => key,
+            None => {
+                return Err(ApiError::invalid("key_source `sample`: only the demo workspace has a sample interface"))
+            }
+        },
+        "keyring" => credentials::load(&ws.settings().account, Credential::InterfaceKey)
+            .map_err(|e| ApiError::new("keyring", e.to_string()))?,
+        other => return Err(ApiError::invalid(format!("key_source `{other}`: one of sample, keyring"))),
+    };
+    let saved =
+        if a.saved {
+            let all = suites(ws)?;
+            Some(all.into_iter().find(|s| s.name == a.suite).ok_or_else(|| {
+                ApiError::new("not-found", format!("suite `{}`: no saved suite of that name", a.suite))
+            })?)
+        } else {
+            None
+        };
+    let suite = match a.suite.as_str() {
+        _ if saved.is_some() => Suite::All,
+        "all" => Suite::All,
+        "period" => Suite::Period,
+        "per-call" => Suite::PerCall,
+        other => return Err(ApiError::invalid(format!("suite `{other}`: one of all, period, per-call"))),
+    };
+    let opts = Options { poll_for: Duration::from_secs(20), ..Options::default() };
+    let checker =
+        Checker::new(Target { url: a.url.trim().to_string(), key }, opts).map_err(|e| ApiError::invalid(e.0))?;
+    {
+        let mut progress = lock(&ws.interface.progress);
+        if progress.len() >= MAX_LIVE_RUNS {
+            progress.clear();
+        }
+        progress.insert(token.clone(), Vec::new());
+    }
+    let mut publish = |s: &StepReport| {
+        if let Some(steps) = lock(&ws.interface.progress).get_mut(&token) {
+            steps.push(s.clone());
+        }
+    };
+    let report = match &saved {
+        Some(s) => checker.run_cases(s, &mut publish).await,
+        None => checker.run(suite, &mut publish).await,
+    };
+    lock(&ws.interface.progress).remove(&token);
+    let id = record(ws, &report)?;
+    ws.log.info(&format!(
+        "interface check of {} ({}): {} passed, {} failed, {} skipped",
+        report.url, report.suite, report.passed, report.failed, report.skipped
+    ));
+    Ok(InterfaceRunResult { id, report })
+}
+
+fn record(ws: &Workspace, r: &Report) -> Result<i64, ApiError> {
+    let summary = RunSummary {
+        id: 0,
+        started_at: r.started_at.clone(),
+        url: r.url.clone(),
+        suite: r.suite.clone(),
+        passed: r.passed as i64,
+        failed: r.failed as i64,
+        skipped: r.skipped as i64,
+        elapsed_ms: r.elapsed_ms as i64,
+    };
+    let json = serde_json::to_string(r).map_err(|e| ApiError::new("store", e.to_string()))?;
+    ws.store().record_interface_run(&summary, &json).map_err(to_api)
+}
+
+/// The steps a run in progress has finished; empty once it is over (its report is then in the history).
+pub fn progress(ws: &Workspace, token: &str) -> Vec<StepReport> {
+    lock(&ws.interface.progress).get(token).cloned().unwrap_or_default()
+}
+
+pub fn report(ws: &Workspace, id: i64) -> Result<Report, ApiError> {
+    let json = ws.store().interface_run_report(id).map_err(to_api)?;
+    serde_json::from_str(&json).map_err(|e| ApiError::new("store", format!("interface check run {id}: {e}")))
+}
