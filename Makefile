@@ -27,9 +27,9 @@ test: setup lint ui-unit unit interop e2e desktop
 setup: check-toolchain system-packages ui/node_modules/.installed $(VENV)/.installed tauri-driver
 
 # Debian packages: Tauri's libraries; a real Secret Service for the keyring tests; Xvfb, WebKit's WebDriver and
-# Chromium for the UI and desktop tests; CJK fonts so Chinese renders.
+# Chromium for the UI and desktop tests; CJK fonts so Chinese renders; OpenSSL for HTTPS production URLs.
 SYSTEM_PACKAGES := gnome-keyring dbus libwebkit2gtk-4.1-dev libgtk-3-dev libayatana-appindicator3-dev librsvg2-dev \
-	libxdo-dev xvfb xauth webkit2gtk-driver chromium fonts-noto-cjk bc procps
+	libxdo-dev libssl-dev pkg-config xvfb xauth webkit2gtk-driver chromium fonts-noto-cjk bc procps
 system-packages:
 	@missing=""; for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
@@ -93,6 +93,7 @@ bench:
 	$(CARGO) build --release --locked -p koodesk-cli
 	target/release/koodesk bench signatures
 	target/release/koodesk bench sandbox
+	target/release/koodesk bench interface
 
 # Startup and idle memory of the release desktop app beside a minimal Tauri window (docs/performance.md).
 measure: setup ui-build

@@ -18,6 +18,13 @@ try {
       await page.waitForTimeout(900)
       await page.screenshot({ path: join(out, `${name}.${lang}.png`) })
     }
+    // The interface check after a run against the demo's sample interface, the first step opened.
+    await page.evaluate(() => (location.hash = '/interface'))
+    await page.click('[data-test="interface-run"]')
+    await page.waitForSelector('[data-test="interface-verdict"]', { timeout: 15000 })
+    await page.click('[data-step="1"]')
+    await page.waitForTimeout(300)
+    await page.screenshot({ path: join(out, `interface.${lang}.png`), fullPage: true })
     if (lang === 'zh-CN') {
       await page.click('[data-test="theme"]')
       await page.evaluate(() => (location.hash = '/'))

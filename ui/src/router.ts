@@ -11,6 +11,7 @@ export const router = createRouter({
     { path: '/refunds', component: () => import('./views/Refunds.vue') },
     { path: '/invoices', component: () => import('./views/Invoices.vue') },
     { path: '/settlement', component: () => import('./views/Settlement.vue') },
+    { path: '/interface', component: () => import('./views/Interface.vue') },
     { path: '/settings', component: () => import('./views/Settings.vue') },
   ],
 })

@@ -6,6 +6,7 @@ export const GOTO: Record<string, string> = {
   u: '/refunds',
   i: '/invoices',
   b: '/settlement',
+  c: '/interface',
   ',': '/settings',
 }
 

@@ -156,3 +156,53 @@ test('a credential typed in Settings goes to the keyring and never comes back to
   assert.deepEqual(problems, [])
   await page.close()
 })
+
+test('the interface check runs against the sample interface, shows each step, and keeps the run and saved cases', async () => {
+  const { page, problems } = await openPage(browser, core.url)
+  await page.waitForSelector('[data-nav="interface"]')
+  await page.keyboard.press('g')
+  await page.keyboard.press('c')
+  await page.waitForSelector('[data-test="interface-run"]')
+  const overview = await core.api('interface_overview')
+  assert.ok(overview.sample_url, 'the demo workspace serves a sample interface')
+  assert.equal(await page.inputValue('[data-test="interface-url"]'), overview.sample_url)
+  await page.selectOption('[data-test="interface-suite"]', 'builtin:period')
+  await page.click('[data-test="interface-run"]')
+  await page.waitForSelector('[data-test="interface-verdict"]', { timeout: 15000 })
+  const verdict = await page.textContent('[data-test="interface-verdict"]')
+  assert.match(verdict, /^\s*通过/, verdict)
+  const rows = await page.$$eval('[data-step]', (r) => r.map((x) => x.getAttribute('data-verdict')))
+  assert.equal(rows.length, 14)
+  assert.ok(rows.every((v) => v === 'passed'), rows.join(','))
+  // A step opens to its checks and the request and reply.
+  await page.click('[data-step="1"]')
+  await page.waitForSelector('[data-test="step-detail"] [data-check="reply.body-sign-valid"]')
+  assert.match(await page.textContent('[data-test="step-detail"]'), /newInstance/)
+  // The run is in the history, and the core agrees.
+  const after = await core.api('interface_overview')
+  assert.equal(after.runs[0].failed, 0)
+  await page.waitForSelector(`[data-run="${after.runs[0].id}"]`)
+
+  // A wrong URL fails reachability and says so, naming the check.
+  await page.fill('[data-test="interface-url"]', 'http://127.0.0.1:9/saasproduce')
+  await page.selectOption('[data-test="interface-suite"]', 'builtin:per-call')
+  await page.click('[data-test="interface-run"]')
+  await page.waitForSelector('[data-test="interface-verdict"]', { timeout: 15000 })
+  assert.match(await page.textContent('[data-step="1"]'), /transport\.reachable/)
+
+  // Saved cases: a bad edit is refused with the field named, a good one is kept.
+  await page.fill('[data-test="cases-name"]', 'mine')
+  await page.fill('[data-test="cases-json"]', JSON.stringify([{ name: 'q', request: { activity: 'queryInstance', instanceId: '${oops}' } }]))
+  await page.click('[data-test="cases-save"]')
+  await page.waitForSelector('[data-test="interface-error"]')
+  assert.match(await page.textContent('[data-test="interface-error"]'), /\$\{oops\}/)
+  await page.fill('[data-test="cases-json"]', JSON.stringify([{ name: 'q', request: { activity: 'queryInstance', instanceId: 'nope' }, expect: { result_codes: ['000003'] } }]))
+  await page.click('[data-test="cases-save"]')
+  await page.waitForFunction(() => [...document.querySelectorAll('[data-test="cases-suite"] option')].some((o) => o.value === 'mine'))
+  const suites = (await core.api('interface_overview')).suites.map((s) => s.name)
+  assert.ok(suites.includes('mine'), suites.join(','))
+  // The refused save is the one 400 the browser logs; nothing else went wrong.
+  assert.deepEqual(problems.filter((p) => !p.includes('status of 400')), [])
+  assert.equal(problems.length, 1, problems.join('\n'))
+  await page.close()
+})
