@@ -296,21 +296,16 @@ impl Checker {
 
     /// Runs a built-in suite; `on_step` sees each step as it completes.
     pub async fn run(&self, suite: Suite, on_step: &mut (dyn FnMut(&StepReport) + Send + Sync)) -> Report {
-        let started = Instant::now();
-        let started_at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
-        let mut warnings = Vec::new();
-        let (endpoint, callable) = self.endpoint(&mut warnings);
-        on_step(&endpoint);
-        let mut run = Run { checker: self, steps: vec![endpoint], on_step };
-        if callable {
-            run_builtin(&mut run, suite).await;
-        }
-        let steps = run.steps;
-        self.report(suite.name(), started, started_at, warnings, steps)
+        self.execute(Plan::Builtin(suite), on_step).await
     }
 
     /// Replays a saved suite of cases in order.
     pub async fn run_cases(&self, suite: &SavedSuite, on_step: &mut (dyn FnMut(&StepReport) + Send + Sync)) -> Report {
+        self.execute(Plan::Cases(suite), on_step).await
+    }
+
+    /// The endpoint step, then the plan's steps if the endpoint may be called, then the report.
+    async fn execute(&self, plan: Plan<'_>, on_step: &mut (dyn FnMut(&StepReport) + Send + Sync)) -> Report {
         let started = Instant::now();
         let started_at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
         let mut warnings = Vec::new();
@@ -318,30 +313,47 @@ impl Checker {
         on_step(&endpoint);
         let mut run = Run { checker: self, steps: vec![endpoint], on_step };
         if callable {
-            let mut vars = Vars::for_run();
-            for case in &suite.cases {
-                let mut step = Step::new(case.name.clone());
-                match vars.render(&case.request) {
-                    Err(e) => step.judge(Check::CaseExpectation, false, e),
-                    Ok(body) => {
-                        let is_query = body.get("activity").and_then(Value::as_str) == Some("queryInstance");
-                        let instance = body.get("instanceId").and_then(Value::as_str).unwrap_or("").to_string();
-                        let reply = if is_query && case.expect.poll {
-                            run.poll_query(&mut step, &instance).await
-                        } else {
-                            run.send(&mut step, body, Signing::Correct).await
-                        };
-                        if let Some(id) = reply.as_ref().and_then(|v| v.get("instanceId")).and_then(Value::as_str) {
-                            vars.instance_id = Some(id.to_string());
-                        }
-                        judge_case(&mut step, &case.expect, &reply);
-                    }
-                }
-                run.done(step);
+            match plan {
+                Plan::Builtin(suite) => run_builtin(&mut run, suite).await,
+                Plan::Cases(suite) => run_saved(&mut run, suite).await,
             }
         }
+        let name = match plan {
+            Plan::Builtin(suite) => suite.name().to_string(),
+            Plan::Cases(suite) => suite.name.clone(),
+        };
         let steps = run.steps;
-        self.report(&suite.name, started, started_at, warnings, steps)
+        self.report(&name, started, started_at, warnings, steps)
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Plan<'a> {
+    Builtin(Suite),
+    Cases(&'a SavedSuite),
+}
+
+async fn run_saved(run: &mut Run<'_>, suite: &SavedSuite) {
+    let mut vars = Vars::for_run();
+    for case in &suite.cases {
+        let mut step = Step::new(case.name.clone());
+        match vars.render(&case.request) {
+            Err(e) => step.judge(Check::CaseExpectation, false, e),
+            Ok(body) => {
+                let is_query = body.get("activity").and_then(Value::as_str) == Some("queryInstance");
+                let instance = body.get("instanceId").and_then(Value::as_str).unwrap_or("").to_string();
+                let reply = if is_query && case.expect.poll {
+                    run.poll_query(&mut step, &instance).await
+                } else {
+                    run.send(&mut step, body, Signing::Correct).await
+                };
+                if let Some(id) = reply.as_ref().and_then(|v| v.get("instanceId")).and_then(Value::as_str) {
+                    vars.instance_id = Some(id.to_string());
+                }
+                judge_case(&mut step, &case.expect, &reply);
+            }
+        }
+        run.done(step);
     }
 }
 

@@ -114,10 +114,17 @@ fn a_sync_killed_at_any_point_resumes_to_the_same_store() {
     let mut seed: u64 = 0x9E37_79B9;
     while kills < 15 || rounds < 2 {
         let db = dir.join(format!("killed-{rounds}.db"));
+        let mut kills_this_round = 0;
         loop {
             let mut child = sync_cmd(&db, &sb.url, token).spawn().expect("spawns");
             seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
             std::thread::sleep(Duration::from_millis(5 + (seed >> 33) % 120));
+            if kills_this_round >= 8 {
+                // On a busy machine a whole run may not fit the kill window: after 8 kills, let this one finish.
+                let status = child.wait().expect("status");
+                assert!(status.success(), "a sync that was not killed succeeds");
+                break;
+            }
             match child.try_wait().expect("status") {
                 Some(status) => {
                     assert!(status.success(), "a sync that was not killed succeeds");
@@ -127,6 +134,7 @@ fn a_sync_killed_at_any_point_resumes_to_the_same_store() {
                     child.kill().expect("SIGKILL");
                     child.wait().expect("reaped");
                     kills += 1;
+                    kills_this_round += 1;
                 }
             }
             assert!(started.elapsed() < Duration::from_secs(90), "took too long ({kills} kills)");
