@@ -23,6 +23,7 @@ pub mod capital;
 pub mod catalog;
 pub mod credit_code;
 pub mod invoice;
+pub mod invoice_draft;
 pub mod merchant_info;
 pub mod money;
 pub mod refund;
