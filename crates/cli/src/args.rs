@@ -17,11 +17,13 @@ use crate::output::Failure;
 
 mod bench;
 mod interface;
+mod invoice;
 mod sandbox;
 mod sign;
 mod store;
 pub use bench::*;
 pub use interface::*;
+pub use invoice::*;
 pub use sandbox::*;
 pub use sign::*;
 pub use store::*;
@@ -91,6 +93,12 @@ pub enum Command {
             KEY=… koodesk check-interface --url http://127.0.0.1:8788/saasproduce --key-env KEY --report junit.xml"
     )]
     CheckInterface(CheckInterfaceArgs),
+    /// Drafts, issues and exports invoices from the store, offline (KooGallery's invoice rules applied).
+    #[command(
+        after_help = "Examples:\n  koodesk invoice requests --db koodesk.db\n  koodesk invoice draft --db koodesk.db --request IR0000001 --json\n  \
+            koodesk invoice issue --db koodesk.db --request IR0000001 --by 张三\n  koodesk invoice export --db koodesk.db --format csv --out invoices.csv"
+    )]
+    Invoice(InvoiceArgs),
     /// Runs the sample production interface (a correct reference server, or broken one way) on loopback.
     SampleInterface(SampleInterfaceArgs),
 }

@@ -54,6 +54,7 @@ fn main() -> ExitCode {
         Command::Credentials(a) => commands::store::credentials(a),
         Command::Serve(a) => commands::serve::run(a),
         Command::CheckInterface(a) => commands::interface::check(a),
+        Command::Invoice(a) => commands::invoice::run(a),
         Command::SampleInterface(a) => commands::interface::sample(a),
         Command::Demo(a) => {
             let now = match a.now.as_deref().map(koodesk_domain::time::parse_datetime) {

@@ -93,6 +93,25 @@ fn row_to_action(r: &rusqlite::Row<'_>) -> rusqlite::Result<QueuedAction> {
     })
 }
 
+/// Queues an action on a connection (or inside a caller's transaction); returns its `action_id`.
+pub(crate) fn enqueue_on(
+    conn: &rusqlite::Connection,
+    kind: ActionKind,
+    target: &str,
+    payload: serde_json::Value,
+    now_ts: i64,
+) -> Result<String, StoreError> {
+    let action_id: String = format!(
+        "kd-{}",
+        rand::thread_rng().sample_iter(&Alphanumeric).take(24).map(char::from).collect::<String>().to_lowercase()
+    );
+    conn.execute(
+        "INSERT INTO outbox (action_id, kind, target, payload, created_ts, next_attempt_ts) VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
+        params![action_id, kind.as_str(), target, payload.to_string(), now_ts],
+    )?;
+    Ok(action_id)
+}
+
 const COLUMNS: &str = "id, action_id, kind, target, payload, created_ts, attempts, next_attempt_ts, status, last_error";
 
 impl Store {
@@ -104,15 +123,7 @@ impl Store {
         payload: serde_json::Value,
         now_ts: i64,
     ) -> Result<String, StoreError> {
-        let action_id: String = format!(
-            "kd-{}",
-            rand::thread_rng().sample_iter(&Alphanumeric).take(24).map(char::from).collect::<String>().to_lowercase()
-        );
-        self.conn.execute(
-            "INSERT INTO outbox (action_id, kind, target, payload, created_ts, next_attempt_ts) VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
-            params![action_id, kind.as_str(), target, payload.to_string(), now_ts],
-        )?;
-        Ok(action_id)
+        enqueue_on(&self.conn, kind, target, payload, now_ts)
     }
 
     /// Pending actions whose next attempt is due, oldest first.

@@ -261,6 +261,20 @@ pub const MIGRATIONS: &[&str] = &[
         elapsed_ms INTEGER NOT NULL,
         report TEXT NOT NULL CHECK (json_valid(report))
     );
+    -- Invoicing: the per-seller, per-year number series (gap-free: taken and used in one transaction), the
+    -- editable 税收分类编码 table (overrides of the defaults, by product or by tax product), red-letter details.
+    CREATE TABLE invoice_series (
+        year INTEGER PRIMARY KEY,
+        last INTEGER NOT NULL
+    );
+    CREATE TABLE tax_codes (
+        key        TEXT PRIMARY KEY,
+        code       TEXT NOT NULL CHECK (length(code) = 19),
+        short_name TEXT NOT NULL
+    );
+    ALTER TABLE invoices ADD COLUMN red_reason TEXT;
+    ALTER TABLE invoices ADD COLUMN red_lapses_ts INTEGER;
+    CREATE INDEX invoices_request ON invoices(request_id);
     "#,
 ];
 

@@ -9,6 +9,7 @@ pub mod bench_store;
 pub mod credit_code;
 pub mod field;
 pub mod interface;
+pub mod invoice;
 pub mod invoice_rules;
 pub mod refund_rule;
 pub mod sandbox;

@@ -1,0 +1,82 @@
+//! Arguments of `koodesk invoice`.
+
+use std::path::PathBuf;
+
+use clap::{Args, Subcommand, ValueEnum};
+
+#[derive(Debug, Args)]
+pub struct InvoiceArgs {
+    #[command(subcommand)]
+    pub command: InvoiceCommand,
+    /// The store.
+    #[arg(long, value_name = "FILE", global = true)]
+    pub db: Option<PathBuf>,
+    /// The moment to act at (RFC 3339; without an offset, Beijing time); the current time if left out.
+    #[arg(long, value_name = "DATETIME", global = true)]
+    pub now: Option<String>,
+    /// Print one JSON value.
+    #[arg(long, global = true)]
+    pub json: bool,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ExportFormat {
+    Csv,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum RedReason {
+    /// 开票有误
+    InvoicingError,
+    /// 销货退回
+    GoodsReturned,
+    /// 服务终止
+    ServiceTerminated,
+    /// 销售折让
+    SalesAllowance,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum InvoiceCommand {
+    /// The open invoice requests, with their IDs and deadlines.
+    Requests,
+    /// Drafts a request (one draft per tax rate) with KooGallery's invoice rules, and saves the drafts.
+    Draft {
+        #[arg(long, value_name = "ID")]
+        request: String,
+    },
+    /// Issues drafts: the next numbers of the seller's series; the invoice is frozen and KooGallery is told.
+    Issue {
+        /// One draft.
+        #[arg(long, value_name = "ID", required_unless_present = "request", conflicts_with = "request")]
+        draft: Option<String>,
+        /// Every draft of a request.
+        #[arg(long, value_name = "ID")]
+        request: Option<String>,
+        /// Who issues (开票人).
+        #[arg(long, value_name = "NAME")]
+        by: String,
+        /// Record this number given by the tax system instead of numbering here (20 digits; with --draft).
+        #[arg(long, value_name = "NUMBER", requires = "draft")]
+        number: Option<String>,
+    },
+    /// Raises a red-letter (红字) draft against an issued invoice; the buyer confirms within 72 hours.
+    RedLetter {
+        #[arg(long, value_name = "ID")]
+        invoice: String,
+        #[arg(long, value_enum)]
+        reason: RedReason,
+    },
+    /// Exports invoices (drafts and issued): CSV of lines for upload to the tax system, or JSON of everything.
+    Export {
+        #[arg(long, value_enum)]
+        format: ExportFormat,
+        /// Only drafts or only issued invoices.
+        #[arg(long, value_name = "STATE")]
+        state: Option<String>,
+        /// Write here instead of standard output.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+}

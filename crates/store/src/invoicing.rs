@@ -1,0 +1,445 @@
+//! Invoices in the store: a request's sources for drafting, drafts saved per rate, issuing with a gap-free number
+//! series, numbers recorded from the tax system, red-letter drafts, and the 税收分类编码 table [KG §2].
+//!
+//! Issuing runs in one `BEGIN IMMEDIATE` transaction — take the next number of the year, freeze the invoice with
+//! it, queue the "issued" action for KooGallery — so numbers stay gap-free and unique across threads and
+//! processes sharing the file (SQLite serialises writers; the busy timeout makes the others wait their turn).
+//! Once issued, the schema's trigger refuses any change to the invoice.
+
+use chrono::{Datelike, TimeZone, Utc};
+use koodesk_domain::catalog::{self, AccessType, BillingMode, TaxProduct};
+use koodesk_domain::invoice::{Channel, InvoiceKind, Medium, RedLetterReason};
+use koodesk_domain::invoice_draft::{self, Buyer, Draft, Request, SourceLine, SourceOrder, TaxCode, TaxCodeTable};
+use koodesk_domain::money::Cny;
+use koodesk_domain::tax::{self, Taxpayer};
+use koodesk_domain::time::{self, Instant};
+use rusqlite::{params, OptionalExtension, TransactionBehavior};
+use serde::{Deserialize, Serialize};
+
+use crate::db::Store;
+use crate::error::StoreError;
+use crate::outbox::ActionKind;
+
+/// The series code this build numbers with when the seller has set none (8 digits).
+pub const DEFAULT_SERIES: &str = "11000000";
+
+fn at(ts: i64) -> Instant {
+    time::to_beijing(Utc.timestamp_opt(ts, 0).single().unwrap_or_default())
+}
+
+fn parse_name<T: for<'de> Deserialize<'de>>(field: &str, v: &str) -> Result<T, StoreError> {
+    serde_json::from_value(serde_json::Value::String(v.to_string()))
+        .map_err(|_| StoreError::BadFeedData { what: "an unknown value", detail: format!("{field} `{v}`") })
+}
+
+/// One invoice (draft or issued) as listed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvoiceRecord {
+    pub id: String,
+    pub request_id: Option<String>,
+    /// `draft` or `issued`.
+    pub state: String,
+    pub number: Option<String>,
+    pub issued_at: Option<String>,
+    pub issued_by: Option<String>,
+    pub red_of: Option<String>,
+    pub red_reason: Option<String>,
+    pub red_lapses_at: Option<String>,
+    pub draft: Draft,
+}
+
+struct InvoiceRecordHead {
+    request_id: Option<String>,
+    state: String,
+    number: Option<String>,
+    issued_at: Option<String>,
+    issued_by: Option<String>,
+    red_of: Option<String>,
+    red_reason: Option<String>,
+    red_lapses_at: Option<String>,
+}
+
+fn kind_str(k: InvoiceKind) -> &'static str {
+    match k {
+        InvoiceKind::Ordinary => "ordinary",
+        InvoiceKind::Special => "special",
+    }
+}
+
+/// The 税收分类编码 key of a tax product's default, in the `tax_codes` table.
+fn default_key(p: TaxProduct) -> String {
+    format!("tax-product:{}", p.as_str())
+}
+
+impl Store {
+    /// The request and its orders, as the drafting rules need them.
+    pub fn invoice_source(&self, request_id: &str) -> Result<Request, StoreError> {
+        let row = self
+            .conn
+            .query_row(
+                "SELECT requested_ts, kind, medium, title, amount_fen FROM invoice_requests WHERE id = ?1",
+                [request_id],
+                |r| {
+                    Ok((
+                        r.get::<_, i64>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, String>(2)?,
+                        r.get::<_, String>(3)?,
+                        r.get::<_, i64>(4)?,
+                    ))
+                },
+            )
+            .optional()?
+            .ok_or_else(|| StoreError::NotFound(format!("invoice request {request_id}")))?;
+        let (requested_ts, kind, medium, title, amount_fen) = row;
+        let kind: InvoiceKind = parse_name("kind", &kind)?;
+        let medium: Medium = parse_name("medium", &medium)?;
+        let title: koodesk_protocol::feed::InvoiceTitle = serde_json::from_str(&title)
+            .map_err(|e| StoreError::BadFeedData { what: "an invoice title", detail: e.to_string() })?;
+        let buyer = Buyer {
+            enterprise: title.kind == koodesk_protocol::feed::BuyerKind::Enterprise,
+            title: title.name,
+            taxpayer_id: title.taxpayer_id,
+            address: title.address,
+            bank: title.bank_account,
+        };
+        let mut orders_stmt = self.conn.prepare_cached(
+            "SELECT o.order_id, o.created_ts, o.amount_fen, p.channel,
+                    EXISTS (SELECT 1 FROM unsubscriptions u WHERE u.order_id = o.order_id AND u.status = 'pending')
+               FROM invoice_request_orders r JOIN orders o ON o.order_id = r.order_id
+               JOIN products p ON p.product_id = o.product_id
+              WHERE r.request_id = ?1 ORDER BY o.order_id",
+        )?;
+        let heads = orders_stmt
+            .query_map([request_id], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, i64>(1)?,
+                    r.get::<_, i64>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, bool>(4)?,
+                ))
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut lines_stmt = self.conn.prepare_cached(
+            "SELECT l.order_line_id, l.product_id, p.name, p.access_type, p.billing_mode, l.amount_fen
+               FROM order_lines l JOIN products p ON p.product_id = l.product_id
+              WHERE l.order_id = ?1 ORDER BY l.order_line_id",
+        )?;
+        let mut orders = Vec::new();
+        for (order_id, created_ts, amount_fen, channel, pending) in heads {
+            let created_at = at(created_ts);
+            let raw = lines_stmt
+                .query_map([&order_id], |r| {
+                    Ok((
+                        r.get::<_, String>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, String>(2)?,
+                        r.get::<_, String>(3)?,
+                        r.get::<_, String>(4)?,
+                        r.get::<_, i64>(5)?,
+                    ))
+                })?
+                .collect::<Result<Vec<_>, _>>()?;
+            let mut lines = Vec::new();
+            for (line_id, product_id, name, access, billing, fen) in raw {
+                let access: AccessType = parse_name("access_type", &access)?;
+                let billing: BillingMode = parse_name("billing_mode", &billing)?;
+                let tax_product = catalog::tax_product(access, billing)
+                    .map_err(|e| StoreError::Invalid(format!("product {product_id}: {e}")))?;
+                let rate = tax::rate(tax_product, Taxpayer::General, created_at.date_naive())
+                    .map_err(|e| StoreError::Invalid(format!("product {product_id}: {e}")))?;
+                lines.push(SourceLine {
+                    order_line_id: line_id,
+                    product_id,
+                    product_name: name,
+                    tax_product,
+                    rate,
+                    amount: Cny::from_fen(fen),
+                });
+            }
+            orders.push(SourceOrder {
+                order_id,
+                created_at,
+                channel: parse_name::<Channel>("channel", &channel)?,
+                amount: Cny::from_fen(amount_fen),
+                unsubscription_pending: pending,
+                lines,
+            });
+        }
+        Ok(Request {
+            id: request_id.to_string(),
+            requested_at: at(requested_ts),
+            kind,
+            medium,
+            buyer,
+            amount: Cny::from_fen(amount_fen),
+            orders,
+        })
+    }
+
+    /// The 税收分类编码 table: the built-in defaults with the seller's overrides.
+    pub fn tax_code_table(&self) -> Result<TaxCodeTable, StoreError> {
+        let mut table = TaxCodeTable::default();
+        let mut stmt = self.conn.prepare_cached("SELECT key, code, short_name FROM tax_codes")?;
+        let rows =
+            stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)))?;
+        for row in rows {
+            let (key, code, short_name) = row?;
+            let code = TaxCode { code, short_name };
+            match key.strip_prefix("tax-product:") {
+                Some(p) => table.defaults.insert(p.to_string(), code),
+                None => table.products.insert(key, code),
+            };
+        }
+        Ok(table)
+    }
+
+    /// Sets the code of a product (`product_id`) or of a tax product's default (`software`, `hardware`, `service`).
+    pub fn set_tax_code(&mut self, key: &str, code: &str, short_name: &str) -> Result<(), StoreError> {
+        let c = TaxCode::new(code, short_name).map_err(StoreError::Invalid)?;
+        let key = match key.parse::<TaxProduct>() {
+            Ok(p) => default_key(p),
+            Err(_) => key.to_string(),
+        };
+        self.conn.execute(
+            "INSERT INTO tax_codes (key, code, short_name) VALUES (?1, ?2, ?3)
+             ON CONFLICT (key) DO UPDATE SET code = excluded.code, short_name = excluded.short_name",
+            params![key, c.code, c.short_name],
+        )?;
+        Ok(())
+    }
+
+    /// Drafts a request with the rules and saves the drafts, replacing earlier drafts of it (issued invoices stay).
+    pub fn draft_request(&mut self, request_id: &str, now: Instant) -> Result<Vec<InvoiceRecord>, StoreError> {
+        let source = self.invoice_source(request_id)?;
+        let drafts =
+            invoice_draft::draft(&source, &self.tax_code_table()?).map_err(|e| StoreError::Invalid(e.to_string()))?;
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        tx.execute("DELETE FROM invoices WHERE request_id = ?1 AND state = 'draft' AND red_of IS NULL", [request_id])?;
+        for d in &drafts {
+            let id = format!("{request_id}-{}", (d.rate * rust_decimal::Decimal::ONE_HUNDRED).normalize());
+            let issued: Option<String> = tx
+                .query_row("SELECT number FROM invoices WHERE id = ?1 AND state = 'issued'", [&id], |r| r.get(0))
+                .optional()?;
+            if let Some(number) = issued {
+                return Err(StoreError::Invalid(format!(
+                    "request {request_id}: the {}% invoice is already issued as {number}; a change needs a red-letter invoice first",
+                    (d.rate * rust_decimal::Decimal::ONE_HUNDRED).normalize()
+                )));
+            }
+            let doc = serde_json::to_string(d).map_err(|e| StoreError::Invalid(e.to_string()))?;
+            tx.execute(
+                "INSERT INTO invoices (id, request_id, kind, rate, state, document, created_ts) VALUES (?1, ?2, ?3, ?4, 'draft', ?5, ?6)",
+                params![id, request_id, kind_str(d.kind), d.rate.to_string(), doc, now.timestamp()],
+            )?;
+        }
+        tx.commit()?;
+        self.invoices_of(request_id)
+    }
+
+    /// The invoices (drafts and issued, red letters included) of a request.
+    pub fn invoices_of(&self, request_id: &str) -> Result<Vec<InvoiceRecord>, StoreError> {
+        self.invoices_where("request_id = ?1 ORDER BY id", params![request_id])
+    }
+
+    /// Every invoice, newest first, at most `limit`.
+    pub fn invoices(&self, state: Option<&str>, limit: i64) -> Result<Vec<InvoiceRecord>, StoreError> {
+        self.invoices_where(
+            "(?1 IS NULL OR state = ?1) ORDER BY created_ts DESC, id LIMIT ?2",
+            params![state, limit.clamp(1, 100_000)],
+        )
+    }
+
+    pub fn invoice(&self, id: &str) -> Result<InvoiceRecord, StoreError> {
+        self.invoices_where("id = ?1", params![id])?
+            .into_iter()
+            .next()
+            .ok_or_else(|| StoreError::NotFound(format!("invoice {id}")))
+    }
+
+    fn invoices_where(&self, clause: &str, p: impl rusqlite::Params) -> Result<Vec<InvoiceRecord>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT id, request_id, state, number, issued_ts, issued_by, red_of, red_reason, red_lapses_ts, document
+               FROM invoices WHERE {clause}"
+        ))?;
+        let rows = stmt.query_map(p, |r| {
+            let doc: String = r.get(9)?;
+            let draft = serde_json::from_str::<Draft>(&doc);
+            Ok((
+                r.get::<_, String>(0)?,
+                draft,
+                InvoiceRecordHead {
+                    request_id: r.get(1)?,
+                    state: r.get(2)?,
+                    number: r.get(3)?,
+                    issued_at: r.get::<_, Option<i64>>(4)?.map(|t| time::format_rfc3339(&at(t))),
+                    issued_by: r.get(5)?,
+                    red_of: r.get(6)?,
+                    red_reason: r.get(7)?,
+                    red_lapses_at: r.get::<_, Option<i64>>(8)?.map(|t| time::format_rfc3339(&at(t))),
+                },
+            ))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (id, draft, h) = row?;
+            let draft = draft.map_err(|e| StoreError::Corrupt {
+                path: self.path().to_path_buf(),
+                detail: format!("invoice {id}: {e}"),
+            })?;
+            out.push(InvoiceRecord {
+                id,
+                request_id: h.request_id,
+                state: h.state,
+                number: h.number,
+                issued_at: h.issued_at,
+                issued_by: h.issued_by,
+                red_of: h.red_of,
+                red_reason: h.red_reason,
+                red_lapses_at: h.red_lapses_at,
+                draft,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Issues a draft: the next number of the year in the seller's series, frozen, and queued for KooGallery.
+    pub fn issue_invoice(&mut self, id: &str, by: &str, now: Instant) -> Result<InvoiceRecord, StoreError> {
+        self.finish_invoice(id, by, now, None)
+    }
+
+    /// Records the number the tax system gave a draft issued there; frozen and queued like [`Store::issue_invoice`].
+    pub fn record_invoice_number(
+        &mut self,
+        id: &str,
+        number: &str,
+        by: &str,
+        now: Instant,
+    ) -> Result<InvoiceRecord, StoreError> {
+        invoice_draft::check_number(number).map_err(StoreError::Invalid)?;
+        self.finish_invoice(id, by, now, Some(number))
+    }
+
+    fn finish_invoice(
+        &mut self,
+        id: &str,
+        by: &str,
+        now: Instant,
+        given: Option<&str>,
+    ) -> Result<InvoiceRecord, StoreError> {
+        if by.trim().is_empty() {
+            return Err(StoreError::Invalid("issued_by: who issues the invoice (开票人) is required".into()));
+        }
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let row: Option<(String, Option<String>, Option<String>)> = tx
+            .query_row("SELECT state, request_id, red_of FROM invoices WHERE id = ?1", [id], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })
+            .optional()?;
+        let (state, request_id, red_of) = row.ok_or_else(|| StoreError::NotFound(format!("invoice {id}")))?;
+        if state != "draft" {
+            return Err(StoreError::Invalid(format!(
+                "invoice {id} is already issued: an issued invoice cannot be changed"
+            )));
+        }
+        let number = match given {
+            Some(n) => {
+                let taken: bool =
+                    tx.query_row("SELECT EXISTS (SELECT 1 FROM invoices WHERE number = ?1)", [n], |r| r.get(0))?;
+                if taken {
+                    return Err(StoreError::Invalid(format!("number `{n}` is already on another invoice")));
+                }
+                n.to_string()
+            }
+            None => {
+                let year = now.year();
+                let next: i64 = tx.query_row(
+                    "INSERT INTO invoice_series (year, last) VALUES (?1, 1)
+                     ON CONFLICT (year) DO UPDATE SET last = last + 1 RETURNING last",
+                    [year],
+                    |r| r.get(0),
+                )?;
+                invoice_draft::invoice_number(year, DEFAULT_SERIES, next as u64).map_err(StoreError::Invalid)?
+            }
+        };
+        tx.execute(
+            "UPDATE invoices SET state = 'issued', number = ?2, issued_ts = ?3, issued_by = ?4 WHERE id = ?1",
+            params![id, number, now.timestamp(), by.trim()],
+        )?;
+        if let (Some(request), None) = (&request_id, &red_of) {
+            let open: i64 = tx.query_row(
+                "SELECT count(*) FROM invoices WHERE request_id = ?1 AND state = 'draft' AND red_of IS NULL",
+                [request],
+                |r| r.get(0),
+            )?;
+            if open == 0 {
+                tx.execute(
+                    "UPDATE invoice_requests SET status = 'issued', invoice_number = ?2, issued_ts = ?3 WHERE id = ?1",
+                    params![request, number, now.timestamp()],
+                )?;
+            }
+            let payload = serde_json::json!({"invoice_number": number, "issued_at": time::format_rfc3339(&now)});
+            crate::outbox::enqueue_on(&tx, ActionKind::InvoiceIssued, request, payload, now.timestamp())?;
+        }
+        tx.commit()?;
+        self.invoice(id)
+    }
+
+    /// Raises a red-letter draft against an issued invoice, for a reason; it lapses 72 h later unless confirmed.
+    pub fn red_letter(&mut self, id: &str, reason: RedLetterReason, now: Instant) -> Result<InvoiceRecord, StoreError> {
+        let original = self.invoice(id)?;
+        if original.state != "issued" {
+            return Err(StoreError::Invalid(format!(
+                "invoice {id} is a draft: only an issued invoice gets a red letter; edit or redraft the draft"
+            )));
+        }
+        if original.red_of.is_some() {
+            return Err(StoreError::Invalid(format!("invoice {id} is itself a red letter")));
+        }
+        let red = invoice_draft::red_letter(&original.draft).map_err(|e| StoreError::Invalid(e.to_string()))?;
+        let red_id = format!("{id}-R");
+        let lapses = koodesk_domain::invoice::red_letter_lapses_at(now);
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let existing: Option<(String, Option<i64>)> = tx
+            .query_row("SELECT state, red_lapses_ts FROM invoices WHERE id = ?1", [&red_id], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .optional()?;
+        match existing {
+            Some((state, _)) if state == "issued" => {
+                return Err(StoreError::Invalid(format!("invoice {id} already has an issued red letter {red_id}")))
+            }
+            Some((_, Some(l))) if l > now.timestamp() => {
+                return Err(StoreError::Invalid(format!(
+                    "invoice {id} already has a red-letter form waiting for confirmation"
+                )))
+            }
+            Some(_) => {
+                tx.execute("DELETE FROM invoices WHERE id = ?1", [&red_id])?;
+            }
+            None => {}
+        }
+        let doc = serde_json::to_string(&red).map_err(|e| StoreError::Invalid(e.to_string()))?;
+        tx.execute(
+            "INSERT INTO invoices (id, request_id, kind, rate, state, red_of, document, created_ts, red_reason, red_lapses_ts)
+             VALUES (?1, ?2, ?3, ?4, 'draft', ?5, ?6, ?7, ?8, ?9)",
+            params![red_id, original.request_id, kind_str(red.kind), red.rate.to_string(), id, doc, now.timestamp(), reason.zh(), lapses.timestamp()],
+        )?;
+        tx.commit()?;
+        self.invoice(&red_id)
+    }
+
+    /// Replaces a draft's document (e.g. the buyer's address); refused once issued.
+    pub fn edit_draft(&mut self, id: &str, draft: &Draft) -> Result<InvoiceRecord, StoreError> {
+        let doc = serde_json::to_string(draft).map_err(|e| StoreError::Invalid(e.to_string()))?;
+        match self.conn.execute("UPDATE invoices SET document = ?2 WHERE id = ?1", params![id, doc]) {
+            Ok(0) => Err(StoreError::NotFound(format!("invoice {id}"))),
+            Ok(_) => self.invoice(id),
+            Err(rusqlite::Error::SqliteFailure(_, Some(m))) if m.contains("issued invoice cannot be changed") => {
+                Err(StoreError::Invalid(format!("invoice {id} is issued: an issued invoice cannot be changed")))
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+}
