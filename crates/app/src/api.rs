@@ -12,6 +12,7 @@ use koodesk_store::browse::{
 use koodesk_store::dashboard::{Bucket, Dashboard, InvoiceCounts, StatusAmount, StepCount, TaxAtRate};
 use koodesk_store::inbox::{Group, Inbox, InboxItem};
 use koodesk_store::interface_checks::RunSummary;
+use koodesk_store::invoicing::InvoiceRecord;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -48,6 +49,11 @@ command_table! {
     "credential_delete": CredentialName => SettingsView,
     "sandbox_network": SandboxNetwork => SandboxState,
     "notifications_due": NoArgs => Notices,
+    "invoices_of_request": RequestId => InvoiceList,
+    "invoice_draft": RequestId => InvoiceList,
+    "invoice_issue": InvoiceIssue => InvoiceIssued,
+    "invoice_red_letter": InvoiceRedLetter => InvoiceList,
+    "invoice_edit_buyer": InvoiceBuyerEdit => InvoiceList,
     "interface_overview": NoArgs => InterfaceOverview,
     "interface_run": InterfaceRunArgs => InterfaceRunResult,
     "interface_run_progress": RunToken => RunProgress,
@@ -337,6 +343,52 @@ pub struct Notices {
 }
 
 /// Every type exported to TypeScript, in dependency order.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct RequestId {
+    pub request_id: String,
+}
+
+/// A request's invoices: drafts (one per tax rate), issued ones and red letters.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct InvoiceList {
+    pub invoices: Vec<InvoiceRecord>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct InvoiceIssue {
+    pub id: String,
+    /// Who issues (开票人).
+    pub by: String,
+    /// The number the tax system gave, for a draft issued there; numbered here when absent.
+    #[serde(default)]
+    pub number: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct InvoiceIssued {
+    pub invoice: InvoiceRecord,
+    /// Whether KooGallery has heard of it yet (or it waits in the outbox).
+    pub sent: bool,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct InvoiceRedLetter {
+    pub id: String,
+    /// invoicing-error, goods-returned, service-terminated or sales-allowance.
+    pub reason: String,
+}
+
+/// The buyer fields a draft may change before it is issued.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct InvoiceBuyerEdit {
+    pub id: String,
+    pub title: String,
+    pub taxpayer_id: Option<String>,
+    pub address: Option<String>,
+    pub bank: Option<String>,
+}
+
 /// Where the interface key of a check comes from. The key itself never crosses the API.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct KeySource {
@@ -476,6 +528,19 @@ pub fn typescript() -> String {
         SandboxState,
         Notice,
         Notices,
+        koodesk_domain::invoice::InvoiceKind,
+        koodesk_domain::invoice::Medium,
+        koodesk_domain::invoice::CourierPayer,
+        koodesk_domain::invoice_draft::DraftBuyer,
+        koodesk_domain::invoice_draft::DraftLine,
+        koodesk_domain::invoice_draft::Draft,
+        InvoiceRecord,
+        RequestId,
+        InvoiceList,
+        InvoiceIssue,
+        InvoiceIssued,
+        InvoiceRedLetter,
+        InvoiceBuyerEdit,
         Check,
         Verdict,
         Exchange,

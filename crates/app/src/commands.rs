@@ -15,7 +15,7 @@ use serde_json::{json, Value};
 
 use crate::api::*;
 use crate::workspace::{self, to_api, Workspace};
-use crate::{interface, notices};
+use crate::{interface, invoicing, notices};
 
 fn args<T: DeserializeOwned>(command: &str, v: Value) -> Result<T, ApiError> {
     let v = if v.is_null() { json!({}) } else { v };
@@ -114,6 +114,26 @@ pub async fn call(ws: &Workspace, command: &str, a: Value) -> Result<Value, ApiE
         "notifications_due" => {
             let _: NoArgs = args(command, a)?;
             reply(Notices { notices: notices::due(ws, now())? })
+        }
+        "invoices_of_request" => {
+            let a: RequestId = args(command, a)?;
+            reply(InvoiceList { invoices: ws.store().invoices_of(&a.request_id).map_err(to_api)? })
+        }
+        "invoice_draft" => {
+            let a: RequestId = args(command, a)?;
+            reply(InvoiceList { invoices: ws.store().draft_request(&a.request_id, now()).map_err(to_api)? })
+        }
+        "invoice_issue" => {
+            let a: InvoiceIssue = args(command, a)?;
+            reply(invoicing::issue(ws, a).await?)
+        }
+        "invoice_red_letter" => {
+            let a: InvoiceRedLetter = args(command, a)?;
+            reply(invoicing::red_letter(ws, a)?)
+        }
+        "invoice_edit_buyer" => {
+            let a: InvoiceBuyerEdit = args(command, a)?;
+            reply(invoicing::edit_buyer(ws, a)?)
         }
         "interface_overview" => {
             let _: NoArgs = args(command, a)?;

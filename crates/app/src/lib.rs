@@ -13,6 +13,7 @@ pub mod api;
 pub mod commands;
 pub mod http;
 pub mod interface;
+pub mod invoicing;
 pub mod log;
 pub mod notices;
 pub mod workspace;

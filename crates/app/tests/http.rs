@@ -268,3 +268,77 @@ async fn interface_checks_run_with_progress_are_recorded_and_cases_are_kept() {
     assert_eq!(status, 400);
     assert!(body["message"].as_str().is_some_and(|m| m.starts_with("key_source `vault`")), "{body}");
 }
+
+#[tokio::test]
+async fn an_invoice_drafted_and_issued_offline_reaches_the_sandbox_when_back() {
+    let e = env("").await;
+    let (_, reqs) = e.call("invoice_requests", json!({"status": "requested"})).await;
+    let mut drafted = None;
+    for r in reqs["requests"].as_array().expect("requests") {
+        let id = r["id"].as_str().expect("id");
+        let (status, body) = e.call("invoice_draft", json!({"request_id": id})).await;
+        if status == 200 {
+            drafted = Some((id.to_string(), body));
+            break;
+        }
+        assert_eq!(status, 400, "{body}");
+        assert!(body["message"].as_str().is_some_and(|m| m.contains("§2") || m.contains("taxpayer_id")), "{body}");
+    }
+    let (request, body) = drafted.expect("a request the merchant invoices");
+    let invoices = body["invoices"].as_array().expect("drafts").clone();
+    assert!(!invoices.is_empty());
+    assert!(invoices[0]["draft"]["total_gross_words"].as_str().is_some_and(|w| w.ends_with('整') || w.ends_with('分')));
+
+    // The buyer may be corrected on a draft; a bad taxpayer ID is refused by name.
+    let first = invoices[0]["id"].as_str().expect("id").to_string();
+    let (status, body) =
+        e.call("invoice_edit_buyer", json!({"id": first, "title": "新抬头", "taxpayer_id": "123"})).await;
+    assert_eq!(status, 400);
+    assert!(body["message"].as_str().is_some_and(|m| m.starts_with("taxpayer_id `123`")), "{body}");
+
+    e.call("sandbox_network", json!({"online": false})).await;
+    for inv in &invoices {
+        let (status, body) = e.call("invoice_issue", json!({"id": inv["id"], "by": "张三"})).await;
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(body["sent"], false, "offline: waits in the outbox");
+        assert_eq!(body["invoice"]["state"], "issued");
+    }
+    let (status, body) = e.call("invoice_edit_buyer", json!({"id": first, "title": "改不了"})).await;
+    assert_eq!(status, 400, "issued is frozen: {body}");
+    let (_, st) = e.call("status", json!({})).await;
+    assert!(st["outbox_pending"].as_i64().is_some_and(|n| n >= 1), "{st}");
+
+    e.call("sandbox_network", json!({"online": true})).await;
+    let (_, r) = e.call("sync_now", json!({})).await;
+    assert_eq!(r["ok"], true, "{r}");
+    let (_, reqs) = e.call("invoice_requests", json!({"status": "issued"})).await;
+    let row = reqs["requests"]
+        .as_array()
+        .expect("rows")
+        .iter()
+        .find(|x| x["id"] == request.as_str())
+        .cloned()
+        .expect("issued");
+    assert!(row["invoice_number"].as_str().is_some_and(|n| n.len() == 20), "{row}");
+    assert_eq!(row["pending_sync"], false);
+    let (_, st) = e.call("status", json!({})).await;
+    assert_eq!(
+        (st["outbox_pending"].as_i64(), st["outbox_refused"].as_array().map(Vec::len)),
+        (Some(0), Some(0)),
+        "{st}"
+    );
+
+    // A red letter against it, with its reason and 72-hour clock.
+    let (status, body) = e.call("invoice_red_letter", json!({"id": first, "reason": "service-terminated"})).await;
+    assert_eq!(status, 200, "{body}");
+    let red = body["invoices"]
+        .as_array()
+        .expect("list")
+        .iter()
+        .find(|i| i["red_of"] == first.as_str())
+        .cloned()
+        .expect("red");
+    assert_eq!(red["red_reason"], "服务终止");
+    let (status, _) = e.call("invoice_red_letter", json!({"id": first, "reason": "because"})).await;
+    assert_eq!(status, 400);
+}

@@ -76,6 +76,7 @@ pub fn is_overdue(requested_at: Instant, now: Instant) -> bool {
 /// The medium of an invoice.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum Medium {
     /// 数电 (fully digital).
     FullyDigital,
@@ -122,6 +123,7 @@ impl fmt::Display for Medium {
 /// Who pays to post a paper invoice.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum CourierPayer {
     /// Face value below 100 yuan: sent cash-on-delivery (到付).
     Customer,
@@ -153,6 +155,7 @@ pub fn courier_payer(medium: Medium, face_value: Cny) -> CourierPayer {
 /// 增值税普通发票 or 增值税专用发票.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum InvoiceKind {
     /// 普票.
     Ordinary,

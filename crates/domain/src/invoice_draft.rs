@@ -123,35 +123,46 @@ pub struct Request {
 
 /// A line of a draft.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct DraftLine {
     pub order_id: String,
     pub order_line_id: String,
     /// 项目名称 as printed: `*信息技术服务*Product name`.
     pub item: String,
     pub tax_code: String,
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub quantity: Decimal,
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub amount_net: Cny,
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub tax: Cny,
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub amount_gross: Cny,
 }
 
 /// A draft invoice: one tax rate, the buyer, lines and totals.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Draft {
     pub request_id: String,
     pub kind: InvoiceKind,
     pub medium: Medium,
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub rate: Decimal,
     pub buyer: DraftBuyer,
     pub lines: Vec<DraftLine>,
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub total_net: Cny,
     /// 合计税额: the sum of the line taxes (see the module's rounding note).
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub total_tax: Cny,
     /// 价税合计.
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub total_gross: Cny,
     /// 价税合计 in capitals (大写).
     pub total_gross_words: String,
     /// Tax computed once on `total_gross`, for comparison; the invoice shows `total_tax`.
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub tax_on_total: Cny,
     pub courier_payer: CourierPayer,
     /// Request time + 7 × 24 h [KG §2].
@@ -161,6 +172,7 @@ pub struct Draft {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct DraftBuyer {
     pub title: String,
     pub taxpayer_id: Option<String>,

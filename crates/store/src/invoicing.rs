@@ -33,7 +33,7 @@ fn parse_name<T: for<'de> Deserialize<'de>>(field: &str, v: &str) -> Result<T, S
 }
 
 /// One invoice (draft or issued) as listed.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct InvoiceRecord {
     pub id: String,
     pub request_id: Option<String>,
@@ -373,14 +373,16 @@ impl Store {
                 [request],
                 |r| r.get(0),
             )?;
+            // The request is fulfilled when its last draft (one per rate) is issued: then it is marked, and
+            // KooGallery is told once, with the number of that last invoice.
             if open == 0 {
                 tx.execute(
                     "UPDATE invoice_requests SET status = 'issued', invoice_number = ?2, issued_ts = ?3 WHERE id = ?1",
                     params![request, number, now.timestamp()],
                 )?;
+                let payload = serde_json::json!({"invoice_number": number, "issued_at": time::format_rfc3339(&now)});
+                crate::outbox::enqueue_on(&tx, ActionKind::InvoiceIssued, request, payload, now.timestamp())?;
             }
-            let payload = serde_json::json!({"invoice_number": number, "issued_at": time::format_rfc3339(&now)});
-            crate::outbox::enqueue_on(&tx, ActionKind::InvoiceIssued, request, payload, now.timestamp())?;
         }
         tx.commit()?;
         self.invoice(id)

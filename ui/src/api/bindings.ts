@@ -264,6 +264,80 @@ route: string, };
 
 export type Notices = { notices: Array<Notice>, };
 
+export type InvoiceKind = "ordinary" | "special";
+
+export type Medium = "fully-digital" | "electronic" | "paper";
+
+export type CourierPayer = "customer" | "merchant" | "none";
+
+export type DraftBuyer = { title: string, taxpayer_id: string | null, address: string | null, bank: string | null, };
+
+export type DraftLine = { order_id: string, order_line_id: string, 
+/**
+ * 项目名称 as printed: `*信息技术服务*Product name`.
+ */
+item: string, tax_code: string, quantity: string, amount_net: string, tax: string, amount_gross: string, };
+
+export type Draft = { request_id: string, kind: InvoiceKind, medium: Medium, rate: string, buyer: DraftBuyer, lines: Array<DraftLine>, total_net: string, 
+/**
+ * 合计税额: the sum of the line taxes (see the module's rounding note).
+ */
+total_tax: string, 
+/**
+ * 价税合计.
+ */
+total_gross: string, 
+/**
+ * 价税合计 in capitals (大写).
+ */
+total_gross_words: string, 
+/**
+ * Tax computed once on `total_gross`, for comparison; the invoice shows `total_tax`.
+ */
+tax_on_total: string, courier_payer: CourierPayer, 
+/**
+ * Request time + 7 × 24 h [KG §2].
+ */
+due_at: string, 
+/**
+ * 备注: the order IDs.
+ */
+remarks: string, };
+
+export type InvoiceRecord = { id: string, request_id: string | null, 
+/**
+ * `draft` or `issued`.
+ */
+state: string, number: string | null, issued_at: string | null, issued_by: string | null, red_of: string | null, red_reason: string | null, red_lapses_at: string | null, draft: Draft, };
+
+export type RequestId = { request_id: string, };
+
+export type InvoiceList = { invoices: Array<InvoiceRecord>, };
+
+export type InvoiceIssue = { id: string, 
+/**
+ * Who issues (开票人).
+ */
+by: string, 
+/**
+ * The number the tax system gave, for a draft issued there; numbered here when absent.
+ */
+number: string | null, };
+
+export type InvoiceIssued = { invoice: InvoiceRecord, 
+/**
+ * Whether KooGallery has heard of it yet (or it waits in the outbox).
+ */
+sent: boolean, message: string, };
+
+export type InvoiceRedLetter = { id: string, 
+/**
+ * invoicing-error, goods-returned, service-terminated or sales-allowance.
+ */
+reason: string, };
+
+export type InvoiceBuyerEdit = { id: string, title: string, taxpayer_id: string | null, address: string | null, bank: string | null, };
+
 export type Check = "https" | "reachable" | "timely" | "status-line" | "content-type" | "json" | "reply-fields" | "result-code-known" | "body-sign-present" | "body-sign-valid" | "step-result" | "idempotent" | "app-info" | "encrypted-fields" | "release-twice" | "unknown-instance" | "bad-signature" | "stale-timestamp" | "replayed-nonce" | "invalid-parameter" | "case-expectation";
 
 export type Verdict = "passed" | "failed" | "skipped";
@@ -406,6 +480,11 @@ export interface Commands {
   credential_delete: { args: CredentialName; result: SettingsView };
   sandbox_network: { args: SandboxNetwork; result: SandboxState };
   notifications_due: { args: NoArgs; result: Notices };
+  invoices_of_request: { args: RequestId; result: InvoiceList };
+  invoice_draft: { args: RequestId; result: InvoiceList };
+  invoice_issue: { args: InvoiceIssue; result: InvoiceIssued };
+  invoice_red_letter: { args: InvoiceRedLetter; result: InvoiceList };
+  invoice_edit_buyer: { args: InvoiceBuyerEdit; result: InvoiceList };
   interface_overview: { args: NoArgs; result: InterfaceOverview };
   interface_run: { args: InterfaceRunArgs; result: InterfaceRunResult };
   interface_run_progress: { args: RunToken; result: RunProgress };

@@ -1,0 +1,91 @@
+//! The console's invoice commands: issuing (then telling KooGallery through the outbox), red letters, and the
+//! buyer fields a draft may change [KG §2]. Drafting itself is the store's; these add the sync and the checks.
+
+use koodesk_domain::credit_code::CreditCode;
+use koodesk_domain::invoice::RedLetterReason;
+use koodesk_store::outbox::ActionStatus;
+
+use crate::api::{ApiError, InvoiceBuyerEdit, InvoiceIssue, InvoiceIssued, InvoiceList, InvoiceRedLetter};
+use crate::commands::now;
+use crate::workspace::{to_api, Workspace};
+
+/// Issues a draft (or records the tax system's number), then tries to tell KooGallery at once; offline, the
+/// action waits in the outbox and the invoice is issued all the same.
+pub async fn issue(ws: &Workspace, a: InvoiceIssue) -> Result<InvoiceIssued, ApiError> {
+    let invoice = {
+        let mut store = ws.store();
+        match a.number.as_deref().map(str::trim).filter(|n| !n.is_empty()) {
+            Some(n) => store.record_invoice_number(&a.id, n, &a.by, now()),
+            None => store.issue_invoice(&a.id, &a.by, now()),
+        }
+        .map_err(to_api)?
+    };
+    ws.log.info(&format!("invoice {} issued as {}", invoice.id, invoice.number.as_deref().unwrap_or("")));
+    let r = ws.sync_now().await;
+    let target = invoice.request_id.clone().unwrap_or_default();
+    let sent = ws.store().pending_for(&target).map_err(to_api)?.is_none()
+        && ws.store().actions(ActionStatus::Refused).map_err(to_api)?.iter().all(|x| x.target != target);
+    Ok(InvoiceIssued {
+        message: if sent {
+            "sent to the marketplace".into()
+        } else {
+            format!("issued; KooGallery is told at the next sync ({})", r.message)
+        },
+        invoice,
+        sent,
+    })
+}
+
+pub fn red_letter(ws: &Workspace, a: InvoiceRedLetter) -> Result<InvoiceList, ApiError> {
+    let reason = match a.reason.as_str() {
+        "invoicing-error" => RedLetterReason::InvoicingError,
+        "goods-returned" => RedLetterReason::GoodsReturned,
+        "service-terminated" => RedLetterReason::ServiceTerminated,
+        "sales-allowance" => RedLetterReason::SalesAllowance,
+        other => {
+            return Err(ApiError::invalid(format!(
+                "reason `{other}`: one of invoicing-error (开票有误), goods-returned (销货退回), service-terminated (服务终止), sales-allowance (销售折让)"
+            )))
+        }
+    };
+    let mut store = ws.store();
+    let red = store.red_letter(&a.id, reason, now()).map_err(to_api)?;
+    let invoices = match &red.request_id {
+        Some(r) => store.invoices_of(r).map_err(to_api)?,
+        None => vec![red],
+    };
+    Ok(InvoiceList { invoices })
+}
+
+/// Changes the buyer of a draft: the title is required; a taxpayer ID must be a valid 统一社会信用代码.
+pub fn edit_buyer(ws: &Workspace, a: InvoiceBuyerEdit) -> Result<InvoiceList, ApiError> {
+    let title = a.title.trim();
+    if title.is_empty() {
+        return Err(ApiError::invalid("title: an invoice is made out to a name"));
+    }
+    let taxpayer_id = match a.taxpayer_id.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        None => None,
+        Some(v) => Some(
+            v.parse::<CreditCode>()
+                .map_err(|e| ApiError::invalid(format!("taxpayer_id `{v}`: {e}")))?
+                .as_str()
+                .to_string(),
+        ),
+    };
+    let mut store = ws.store();
+    let mut rec = store.invoice(&a.id).map_err(to_api)?;
+    if rec.draft.kind == koodesk_domain::invoice::InvoiceKind::Special && taxpayer_id.is_none() {
+        return Err(ApiError::invalid("taxpayer_id: a special invoice (专票) needs the buyer's taxpayer ID [KG §2]"));
+    }
+    let clean = |v: Option<String>| v.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
+    rec.draft.buyer.title = title.to_string();
+    rec.draft.buyer.taxpayer_id = taxpayer_id;
+    rec.draft.buyer.address = clean(a.address);
+    rec.draft.buyer.bank = clean(a.bank);
+    store.edit_draft(&a.id, &rec.draft).map_err(to_api)?;
+    let invoices = match &rec.request_id {
+        Some(r) => store.invoices_of(r).map_err(to_api)?,
+        None => vec![store.invoice(&a.id).map_err(to_api)?],
+    };
+    Ok(InvoiceList { invoices })
+}
