@@ -206,3 +206,57 @@ test('the interface check runs against the sample interface, shows each step, an
   assert.equal(problems.length, 1, problems.join('\n'))
   await page.close()
 })
+
+test('an invoice drafted and issued with the network cut reaches the sandbox after it returns', async () => {
+  const { page, problems } = await openPage(browser, core.url)
+  await page.waitForSelector('[data-nav="invoices"]')
+  // The network goes first: drafting and issuing are local.
+  await page.click('[data-test="network"]')
+  await page.waitForFunction(() => document.querySelector('[data-test="network"]')?.textContent.includes('恢复'))
+  assert.equal((await core.api('status')).sandbox_online, false)
+  // Find a request the merchant invoices (the rules refuse some: Huawei Cloud invoices those).
+  const open = (await core.api('invoice_requests', { status: 'requested' })).requests
+  let request = null
+  for (const r of open) {
+    const existing = (await core.api('invoices_of_request', { request_id: r.id })).invoices
+    if (existing.length) continue
+    try {
+      await core.api('invoice_draft', { request_id: r.id })
+      request = r
+      break
+    } catch {
+      /* refused by a rule: try the next */
+    }
+  }
+  assert.ok(request, 'a request to invoice')
+  await page.evaluate((id) => (location.hash = `/invoices?id=${id}`), request.id)
+  await page.click(`[data-draft="${request.id}"]`)
+  await page.waitForSelector('[data-test="invoice-drafts"] [data-state="draft"]')
+  assert.match(await page.textContent('[data-test="draft-mark"]'), /草稿/)
+  assert.match(await page.textContent('[data-test="gross-words"]'), /(整|分)$/)
+  const drafts = await page.$$eval('[data-state="draft"]', (d) => d.map((x) => x.getAttribute('data-invoice')))
+  for (const id of drafts) {
+    await page.fill(`[data-invoice="${id}"] [data-test="issued-by"]`, '张三')
+    await page.click(`[data-invoice="${id}"] [data-test="issue"]`)
+    await page.waitForSelector(`[data-invoice="${id}"][data-state="issued"]`)
+  }
+  const number = await page.textContent('[data-test="invoice-number"]')
+  assert.match(number, /\d{20}/)
+  const waiting = await core.api('status')
+  assert.ok(waiting.outbox_pending >= 1, 'waits in the outbox while offline')
+  // Network back, sync: the marketplace has it.
+  await page.click('[data-test="network"]')
+  await page.click('[data-test="sync"]')
+  for (let i = 0; i < 50; i++) {
+    const s = await core.api('status')
+    if (s.outbox_pending === 0) break
+    await page.waitForTimeout(200)
+  }
+  const after = await core.api('status')
+  assert.equal(after.outbox_pending, 0)
+  assert.equal(after.outbox_refused.length, 0)
+  const issued = (await core.api('invoice_requests', { status: 'issued' })).requests.find((r) => r.id === request.id)
+  assert.ok(issued && /^\d{20}$/.test(issued.invoice_number), JSON.stringify(issued))
+  assert.deepEqual(problems, [])
+  await page.close()
+})
