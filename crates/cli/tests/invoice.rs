@@ -135,6 +135,7 @@ fn two_processes_issuing_at_once_number_without_gaps_or_duplicates() {
     let out = invoice(&db, &["export", "--format", "csv", "--out", csv_path.to_str().expect("utf-8")]);
     assert!(out.status.success());
     let text = std::fs::read_to_string(&csv_path).expect("csv");
+    let text = text.trim_start_matches('\u{feff}');
     let mut rows = text.lines();
     let header: Vec<&str> = rows.next().expect("header").split(',').collect();
     assert_eq!(header[0], "invoice_id");
@@ -160,4 +161,31 @@ fn two_processes_issuing_at_once_number_without_gaps_or_duplicates() {
         .sum();
     assert_eq!(gross_sum, json_sum, "the CSV lines add up to the invoices' totals");
     let _ = std::fs::remove_file(csv_path);
+
+    let xlsx_path = db.with_extension("xlsx");
+    let out = invoice(&db, &["export", "--format", "xlsx", "--out", xlsx_path.to_str().expect("utf-8")]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(&std::fs::read(&xlsx_path).expect("xlsx")[..2], b"PK", "a zip container");
+    let out = invoice(&db, &["export", "--format", "xlsx"]);
+    assert_eq!(out.status.code(), Some(2), "no workbook to a terminal");
+    let _ = std::fs::remove_file(xlsx_path);
+}
+
+#[test]
+fn a_buyer_list_imports_whole_or_not_at_all() {
+    let db = demo("buyers");
+    let good = db.with_extension("good.csv");
+    std::fs::write(&good, "title,taxpayer_id,address,bank\n示例科技有限公司,91350100M000100Y43,福州市,工商银行 1\n")
+        .expect("write");
+    let out = invoice(&db, &["import-buyers", "--file", good.to_str().expect("utf-8"), "--json"]);
+    assert_eq!(json(&out)["imported"], 1);
+    let bad = db.with_extension("bad.csv");
+    std::fs::write(&bad, "title,taxpayer_id\n甲,91350100M000100Y43\n乙,123\n").expect("write");
+    let out = invoice(&db, &["import-buyers", "--file", bad.to_str().expect("utf-8")]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("row 3, column taxpayer_id `123`"));
+    let c = rusqlite::Connection::open(&db).expect("open");
+    let n: i64 = c.query_row("SELECT count(*) FROM invoice_buyers", [], |r| r.get(0)).expect("count");
+    assert_eq!(n, 1, "nothing of the bad file was stored");
+    let _ = (std::fs::remove_file(good), std::fs::remove_file(bad));
 }

@@ -66,6 +66,15 @@ fn kind_str(k: InvoiceKind) -> &'static str {
     }
 }
 
+/// A buyer in the seller's list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BuyerEntry {
+    pub title: String,
+    pub taxpayer_id: Option<String>,
+    pub address: Option<String>,
+    pub bank: Option<String>,
+}
+
 /// The 税收分类编码 key of a tax product's default, in the `tax_codes` table.
 fn default_key(p: TaxProduct) -> String {
     format!("tax-product:{}", p.as_str())
@@ -96,12 +105,14 @@ impl Store {
         let medium: Medium = parse_name("medium", &medium)?;
         let title: koodesk_protocol::feed::InvoiceTitle = serde_json::from_str(&title)
             .map_err(|e| StoreError::BadFeedData { what: "an invoice title", detail: e.to_string() })?;
+        let listed = self.buyer_entry(&title.name)?;
+        let from_list = |f: fn(&BuyerEntry) -> Option<String>| listed.as_ref().and_then(f);
         let buyer = Buyer {
             enterprise: title.kind == koodesk_protocol::feed::BuyerKind::Enterprise,
+            taxpayer_id: title.taxpayer_id.or_else(|| from_list(|b| b.taxpayer_id.clone())),
+            address: title.address.or_else(|| from_list(|b| b.address.clone())),
+            bank: title.bank_account.or_else(|| from_list(|b| b.bank.clone())),
             title: title.name,
-            taxpayer_id: title.taxpayer_id,
-            address: title.address,
-            bank: title.bank_account,
         };
         let mut orders_stmt = self.conn.prepare_cached(
             "SELECT o.order_id, o.created_ts, o.amount_fen, p.channel,
@@ -176,6 +187,33 @@ impl Store {
             amount: Cny::from_fen(amount_fen),
             orders,
         })
+    }
+
+    /// Adds or replaces buyers in the seller's list, all in one transaction; returns how many.
+    pub fn import_buyers(&mut self, buyers: &[BuyerEntry]) -> Result<usize, StoreError> {
+        let tx = self.conn.transaction()?;
+        {
+            let mut stmt = tx.prepare(
+                "INSERT INTO invoice_buyers (title, taxpayer_id, address, bank) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (title) DO UPDATE SET taxpayer_id = excluded.taxpayer_id, address = excluded.address,
+                 bank = excluded.bank",
+            )?;
+            for b in buyers {
+                stmt.execute(params![b.title, b.taxpayer_id, b.address, b.bank])?;
+            }
+        }
+        tx.commit()?;
+        Ok(buyers.len())
+    }
+
+    /// A buyer of the list by exact title.
+    pub fn buyer_entry(&self, title: &str) -> Result<Option<BuyerEntry>, StoreError> {
+        Ok(self
+            .conn
+            .query_row("SELECT title, taxpayer_id, address, bank FROM invoice_buyers WHERE title = ?1", [title], |r| {
+                Ok(BuyerEntry { title: r.get(0)?, taxpayer_id: r.get(1)?, address: r.get(2)?, bank: r.get(3)? })
+            })
+            .optional()?)
     }
 
     /// The 税收分类编码 table: the built-in defaults with the seller's overrides.

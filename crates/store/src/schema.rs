@@ -275,6 +275,13 @@ pub const MIGRATIONS: &[&str] = &[
     ALTER TABLE invoices ADD COLUMN red_reason TEXT;
     ALTER TABLE invoices ADD COLUMN red_lapses_ts INTEGER;
     CREATE INDEX invoices_request ON invoices(request_id);
+    -- The seller's buyer list (imported from CSV/XLSX): fills a request's missing taxpayer ID, address and bank.
+    CREATE TABLE invoice_buyers (
+        title       TEXT PRIMARY KEY,
+        taxpayer_id TEXT,
+        address     TEXT,
+        bank        TEXT
+    );
     "#,
 ];
 

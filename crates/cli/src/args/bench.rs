@@ -55,4 +55,9 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 2.0)]
         seconds: f64,
     },
+    /// Invoices: drafting one request (median µs), and 1,000 drafts written as XLSX and CSV (median ms).
+    Invoices {
+        #[arg(long, default_value_t = 7)]
+        runs: usize,
+    },
 }

@@ -22,6 +22,7 @@ pub struct InvoiceArgs {
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum ExportFormat {
     Csv,
+    Xlsx,
     Json,
 }
 
@@ -68,7 +69,13 @@ pub enum InvoiceCommand {
         #[arg(long, value_enum)]
         reason: RedReason,
     },
-    /// Exports invoices (drafts and issued): CSV of lines for upload to the tax system, or JSON of everything.
+    /// Imports the seller's buyer list (title, taxpayer ID, address, bank) from CSV or XLSX; all rows or none.
+    ImportBuyers {
+        #[arg(long, value_name = "FILE")]
+        file: PathBuf,
+    },
+    /// Exports invoices (drafts and issued): CSV or XLSX of lines for the tax system's batch import, or JSON of
+    /// everything for backups.
     Export {
         #[arg(long, value_enum)]
         format: ExportFormat,

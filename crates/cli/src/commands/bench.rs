@@ -106,6 +106,19 @@ pub fn run(a: BenchArgs) -> Result<(), Failure> {
             f.print();
             Ok(())
         }
+        BenchCommand::Invoices { runs } => {
+            let f = super::bench_invoices::run(runs)?;
+            if a.json {
+                return print_json(&f);
+            }
+            println!("invoices — medians of {} runs", f.runs);
+            println!("  drafting one request (rules, lines, tax, capitals): {:.1} µs", f.draft_one_us_median);
+            println!(
+                "  {} drafts to XLSX: {:.1} ms ({} bytes); to CSV: {:.1} ms",
+                f.drafts_in_batch, f.xlsx_ms_median, f.xlsx_bytes, f.csv_ms_median
+            );
+            Ok(())
+        }
         BenchCommand::Interface { connections, runs, seconds } => {
             let f = super::bench_interface::new_and_query(connections.max(1), runs.max(1), seconds.clamp(0.2, 60.0))?;
             if a.json {

@@ -1,7 +1,6 @@
 //! `koodesk invoice`: drafting, issuing and exporting invoices from the store, offline [KG §2].
 
-use std::fmt::Write as _;
-
+use koodesk_documents::{batch, buyers};
 use koodesk_domain::invoice::RedLetterReason;
 use koodesk_domain::invoice_draft::courier_note;
 use koodesk_domain::time::{self, Instant};
@@ -157,63 +156,46 @@ pub fn run(a: InvoiceArgs) -> Result<(), Failure> {
         InvoiceCommand::Export { format, state, out } => {
             let store = open(&a)?;
             let recs = store.invoices(state.as_deref(), 100_000).map_err(store_err)?;
-            let text = match format {
+            let bytes = match format {
                 ExportFormat::Json => {
                     serde_json::to_string_pretty(&json!({"format": "koodesk-invoices/1", "invoices": recs}))
                         .map_err(|e| Failure::negative(e.to_string()))?
+                        .into_bytes()
                 }
-                ExportFormat::Csv => csv(&recs),
+                ExportFormat::Csv => batch::csv(&recs).into_bytes(),
+                ExportFormat::Xlsx => batch::xlsx(&recs).map_err(|e| Failure::negative(e.to_string()))?,
             };
             match out {
-                Some(path) => std::fs::write(path, text)
+                Some(path) => std::fs::write(path, bytes)
                     .map_err(|e| Failure::negative(format!("--out {}: cannot write: {e}", path.display()))),
+                None if matches!(format, ExportFormat::Xlsx) => {
+                    Err(Failure::usage("--out FILE: an XLSX workbook is not written to a terminal"))
+                }
                 None => {
-                    print!("{text}");
-                    Ok(())
+                    use std::io::Write as _;
+                    std::io::stdout().write_all(&bytes).map_err(|e| Failure::negative(e.to_string()))
                 }
             }
         }
-    }
-}
-
-/// One row per invoice line, the columns the tax system's batch import asks for.
-pub fn csv(recs: &[InvoiceRecord]) -> String {
-    let mut out = String::from(
-        "invoice_id,state,number,kind,buyer_title,buyer_taxpayer_id,order_id,item,tax_code,quantity,amount_net,rate,tax,amount_gross,remarks\n",
-    );
-    let cell = |s: &str| {
-        if s.contains([',', '"', '\n']) {
-            format!("\"{}\"", s.replace('"', "\"\""))
-        } else {
-            s.to_string()
-        }
-    };
-    for r in recs {
-        let d = &r.draft;
-        for l in &d.lines {
-            let _ = writeln!(
-                out,
-                "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
-                cell(&r.id),
-                r.state,
-                r.number.as_deref().unwrap_or(""),
-                match d.kind {
-                    koodesk_domain::invoice::InvoiceKind::Ordinary => "普通发票",
-                    koodesk_domain::invoice::InvoiceKind::Special => "专用发票",
-                },
-                cell(&d.buyer.title),
-                d.buyer.taxpayer_id.as_deref().unwrap_or(""),
-                cell(&l.order_id),
-                cell(&l.item),
-                l.tax_code,
-                l.quantity,
-                l.amount_net,
-                d.rate,
-                l.tax,
-                l.amount_gross,
-                cell(&d.remarks)
-            );
+        InvoiceCommand::ImportBuyers { file } => {
+            let mut store = open(&a)?;
+            let bytes = std::fs::read(file)
+                .map_err(|e| Failure::usage(format!("--file {}: cannot read: {e}", file.display())))?;
+            let xlsx = file.extension().is_some_and(|e| e.eq_ignore_ascii_case("xlsx"));
+            let list = if xlsx {
+                buyers::from_xlsx(&bytes)
+            } else {
+                let text = String::from_utf8(bytes)
+                    .map_err(|_| Failure::usage(format!("--file {}: a CSV file must be UTF-8", file.display())))?;
+                buyers::from_csv(&text)
+            }
+            .map_err(|e| Failure::usage(format!("--file {}: {e}", file.display())))?;
+            let n = store.import_buyers(&list).map_err(store_err)?;
+            if a.json {
+                return print_json(&json!({"imported": n}));
+            }
+            println!("{n} buyers imported");
+            Ok(())
         }
     }
-    out
 }

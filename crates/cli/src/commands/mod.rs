@@ -4,6 +4,7 @@ pub mod amount_words;
 pub mod appeal_check;
 pub mod bench;
 pub mod bench_interface;
+pub mod bench_invoices;
 pub mod bench_sandbox;
 pub mod bench_store;
 pub mod credit_code;
