@@ -257,6 +257,20 @@ test('an invoice drafted and issued with the network cut reaches the sandbox aft
   assert.equal(after.outbox_refused.length, 0)
   const issued = (await core.api('invoice_requests', { status: 'issued' })).requests.find((r) => r.id === request.id)
   assert.ok(issued && /^\d{20}$/.test(issued.invoice_number), JSON.stringify(issued))
+
+  // Batch export: an XLSX download; a buyer list imported from CSV.
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-export="xlsx"]')])
+  assert.match(download.suggestedFilename(), /^koodesk-invoices-.*\.xlsx$/)
+  const saved = await download.path()
+  const { readFileSync } = await import('node:fs')
+  assert.equal(readFileSync(saved).subarray(0, 2).toString(), 'PK')
+  await page.setInputFiles('[data-test="import-buyers"]', {
+    name: 'buyers.csv',
+    mimeType: 'text/csv',
+    buffer: Buffer.from('发票抬头,统一社会信用代码\n示例科技有限公司,91350100M000100Y43\n'),
+  })
+  await page.waitForSelector('[data-test="invoice-message"]')
+  assert.match(await page.textContent('[data-test="invoice-message"]'), /已导入 1/)
   assert.deepEqual(problems, [])
   await page.close()
 })

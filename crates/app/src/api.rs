@@ -54,6 +54,8 @@ command_table! {
     "invoice_issue": InvoiceIssue => InvoiceIssued,
     "invoice_red_letter": InvoiceRedLetter => InvoiceList,
     "invoice_edit_buyer": InvoiceBuyerEdit => InvoiceList,
+    "invoice_export": InvoiceExport => ExportFile,
+    "invoice_buyers_import": BuyerListFile => BuyersImported,
     "interface_overview": NoArgs => InterfaceOverview,
     "interface_run": InterfaceRunArgs => InterfaceRunResult,
     "interface_run_progress": RunToken => RunProgress,
@@ -389,6 +391,38 @@ pub struct InvoiceBuyerEdit {
     pub bank: Option<String>,
 }
 
+/// Which invoices to export, and how.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct InvoiceExport {
+    /// csv, xlsx or json.
+    pub format: String,
+    /// draft or issued; every invoice when absent.
+    #[serde(default)]
+    pub state: Option<String>,
+}
+
+/// A file for the browser to save.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct ExportFile {
+    pub file_name: String,
+    pub mime: String,
+    pub content_base64: String,
+    /// Invoices in it.
+    pub invoices: u32,
+}
+
+/// A buyer list chosen by the seller (CSV or XLSX, by its name).
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct BuyerListFile {
+    pub file_name: String,
+    pub content_base64: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct BuyersImported {
+    pub imported: u32,
+}
+
 /// Where the interface key of a check comes from. The key itself never crosses the API.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct KeySource {
@@ -541,6 +575,10 @@ pub fn typescript() -> String {
         InvoiceIssued,
         InvoiceRedLetter,
         InvoiceBuyerEdit,
+        InvoiceExport,
+        ExportFile,
+        BuyerListFile,
+        BuyersImported,
         Check,
         Verdict,
         Exchange,

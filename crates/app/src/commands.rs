@@ -135,6 +135,14 @@ pub async fn call(ws: &Workspace, command: &str, a: Value) -> Result<Value, ApiE
             let a: InvoiceBuyerEdit = args(command, a)?;
             reply(invoicing::edit_buyer(ws, a)?)
         }
+        "invoice_export" => {
+            let a: InvoiceExport = args(command, a)?;
+            reply(invoicing::export(ws, a)?)
+        }
+        "invoice_buyers_import" => {
+            let a: BuyerListFile = args(command, a)?;
+            reply(invoicing::import_buyers(ws, a)?)
+        }
         "interface_overview" => {
             let _: NoArgs = args(command, a)?;
             reply(interface::overview(ws).await?)

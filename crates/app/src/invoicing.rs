@@ -5,7 +5,14 @@ use koodesk_domain::credit_code::CreditCode;
 use koodesk_domain::invoice::RedLetterReason;
 use koodesk_store::outbox::ActionStatus;
 
-use crate::api::{ApiError, InvoiceBuyerEdit, InvoiceIssue, InvoiceIssued, InvoiceList, InvoiceRedLetter};
+use base64::engine::general_purpose::STANDARD as BASE64;
+use base64::Engine;
+use koodesk_documents::{batch, buyers};
+
+use crate::api::{
+    ApiError, BuyerListFile, BuyersImported, ExportFile, InvoiceBuyerEdit, InvoiceExport, InvoiceIssue, InvoiceIssued,
+    InvoiceList, InvoiceRedLetter,
+};
 use crate::commands::now;
 use crate::workspace::{to_api, Workspace};
 
@@ -88,4 +95,53 @@ pub fn edit_buyer(ws: &Workspace, a: InvoiceBuyerEdit) -> Result<InvoiceList, Ap
         None => vec![store.invoice(&a.id).map_err(to_api)?],
     };
     Ok(InvoiceList { invoices })
+}
+
+/// Drafts and issued invoices as a file: CSV or XLSX for the tax system's batch import, JSON for backups.
+pub fn export(ws: &Workspace, a: InvoiceExport) -> Result<ExportFile, ApiError> {
+    let state = a.state.as_deref().filter(|s| !s.is_empty());
+    if let Some(s) = state {
+        if s != "draft" && s != "issued" {
+            return Err(ApiError::invalid(format!("state `{s}`: draft or issued")));
+        }
+    }
+    let recs = ws.store().invoices(state, 100_000).map_err(to_api)?;
+    let stamp = chrono::Utc::now().format("%Y%m%d-%H%M%S");
+    let (bytes, mime, ext) = match a.format.as_str() {
+        "csv" => (batch::csv(&recs).into_bytes(), "text/csv", "csv"),
+        "xlsx" => (
+            batch::xlsx(&recs).map_err(|e| ApiError::new("store", e.to_string()))?,
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "xlsx",
+        ),
+        "json" => (
+            serde_json::to_vec_pretty(&serde_json::json!({"format": "koodesk-invoices/1", "invoices": recs}))
+                .map_err(|e| ApiError::new("store", e.to_string()))?,
+            "application/json",
+            "json",
+        ),
+        other => return Err(ApiError::invalid(format!("format `{other}`: csv, xlsx or json"))),
+    };
+    Ok(ExportFile {
+        file_name: format!("koodesk-invoices-{stamp}.{ext}"),
+        mime: mime.into(),
+        content_base64: BASE64.encode(bytes),
+        invoices: recs.len() as u32,
+    })
+}
+
+/// Imports the seller's buyer list; a bad row refuses the whole file, naming the row and column.
+pub fn import_buyers(ws: &Workspace, a: BuyerListFile) -> Result<BuyersImported, ApiError> {
+    let bytes = BASE64.decode(a.content_base64.trim()).map_err(|_| ApiError::invalid("content_base64: not base64"))?;
+    let list = if a.file_name.to_ascii_lowercase().ends_with(".xlsx") {
+        buyers::from_xlsx(&bytes)
+    } else {
+        let text = String::from_utf8(bytes)
+            .map_err(|_| ApiError::invalid(format!("{}: a CSV file must be UTF-8", a.file_name)))?;
+        buyers::from_csv(&text)
+    }
+    .map_err(|e| ApiError::invalid(format!("{}: {e}", a.file_name)))?;
+    let n = ws.store().import_buyers(&list).map_err(to_api)?;
+    ws.log.info(&format!("{n} buyers imported from {}", a.file_name));
+    Ok(BuyersImported { imported: n as u32 })
 }

@@ -338,6 +338,26 @@ reason: string, };
 
 export type InvoiceBuyerEdit = { id: string, title: string, taxpayer_id: string | null, address: string | null, bank: string | null, };
 
+export type InvoiceExport = { 
+/**
+ * csv, xlsx or json.
+ */
+format: string, 
+/**
+ * draft or issued; every invoice when absent.
+ */
+state: string | null, };
+
+export type ExportFile = { file_name: string, mime: string, content_base64: string, 
+/**
+ * Invoices in it.
+ */
+invoices: number, };
+
+export type BuyerListFile = { file_name: string, content_base64: string, };
+
+export type BuyersImported = { imported: number, };
+
 export type Check = "https" | "reachable" | "timely" | "status-line" | "content-type" | "json" | "reply-fields" | "result-code-known" | "body-sign-present" | "body-sign-valid" | "step-result" | "idempotent" | "app-info" | "encrypted-fields" | "release-twice" | "unknown-instance" | "bad-signature" | "stale-timestamp" | "replayed-nonce" | "invalid-parameter" | "case-expectation";
 
 export type Verdict = "passed" | "failed" | "skipped";
@@ -485,6 +505,8 @@ export interface Commands {
   invoice_issue: { args: InvoiceIssue; result: InvoiceIssued };
   invoice_red_letter: { args: InvoiceRedLetter; result: InvoiceList };
   invoice_edit_buyer: { args: InvoiceBuyerEdit; result: InvoiceList };
+  invoice_export: { args: InvoiceExport; result: ExportFile };
+  invoice_buyers_import: { args: BuyerListFile; result: BuyersImported };
   interface_overview: { args: NoArgs; result: InterfaceOverview };
   interface_run: { args: InterfaceRunArgs; result: InterfaceRunResult };
   interface_run_progress: { args: RunToken; result: RunProgress };
