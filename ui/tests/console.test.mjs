@@ -1,4 +1,5 @@
 // End-to-end: the real UI in Chromium against the real core over HTTP (embedded sandbox, seeded demo data).
+import { readFileSync } from 'node:fs'
 import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { openPage, startBrowser, startCore } from './harness.mjs'
@@ -258,11 +259,13 @@ test('an invoice drafted and issued with the network cut reaches the sandbox aft
   const issued = (await core.api('invoice_requests', { status: 'issued' })).requests.find((r) => r.id === request.id)
   assert.ok(issued && /^\d{20}$/.test(issued.invoice_number), JSON.stringify(issued))
 
-  // Batch export: an XLSX download; a buyer list imported from CSV.
+  // The issued invoice as a PDF, then a batch export as XLSX; a buyer list imported from CSV.
+  const [pdf] = await Promise.all([page.waitForEvent('download'), page.click('[data-test="pdf"]')])
+  assert.match(pdf.suggestedFilename(), /^\d{20}\.pdf$/)
+  assert.equal(readFileSync(await pdf.path()).subarray(0, 5).toString(), '%PDF-')
   const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-export="xlsx"]')])
   assert.match(download.suggestedFilename(), /^koodesk-invoices-.*\.xlsx$/)
   const saved = await download.path()
-  const { readFileSync } = await import('node:fs')
   assert.equal(readFileSync(saved).subarray(0, 2).toString(), 'PK')
   await page.setInputFiles('[data-test="import-buyers"]', {
     name: 'buyers.csv',

@@ -55,6 +55,7 @@ command_table! {
     "invoice_red_letter": InvoiceRedLetter => InvoiceList,
     "invoice_edit_buyer": InvoiceBuyerEdit => InvoiceList,
     "invoice_export": InvoiceExport => ExportFile,
+    "invoice_pdf": InvoiceId => ExportFile,
     "invoice_buyers_import": BuyerListFile => BuyersImported,
     "interface_overview": NoArgs => InterfaceOverview,
     "interface_run": InterfaceRunArgs => InterfaceRunResult,
@@ -401,6 +402,11 @@ pub struct InvoiceExport {
     pub state: Option<String>,
 }
 
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct InvoiceId {
+    pub id: String,
+}
+
 /// A file for the browser to save.
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
 pub struct ExportFile {
@@ -576,6 +582,7 @@ pub fn typescript() -> String {
         InvoiceRedLetter,
         InvoiceBuyerEdit,
         InvoiceExport,
+        InvoiceId,
         ExportFile,
         BuyerListFile,
         BuyersImported,

@@ -139,6 +139,10 @@ pub async fn call(ws: &Workspace, command: &str, a: Value) -> Result<Value, ApiE
             let a: InvoiceExport = args(command, a)?;
             reply(invoicing::export(ws, a)?)
         }
+        "invoice_pdf" => {
+            let a: InvoiceId = args(command, a)?;
+            reply(invoicing::pdf(ws, &a.id)?)
+        }
         "invoice_buyers_import" => {
             let a: BuyerListFile = args(command, a)?;
             reply(invoicing::import_buyers(ws, a)?)

@@ -7,7 +7,7 @@ use koodesk_store::outbox::ActionStatus;
 
 use base64::engine::general_purpose::STANDARD as BASE64;
 use base64::Engine;
-use koodesk_documents::{batch, buyers};
+use koodesk_documents::{batch, buyers, pdf as invoice_pdf};
 
 use crate::api::{
     ApiError, BuyerListFile, BuyersImported, ExportFile, InvoiceBuyerEdit, InvoiceExport, InvoiceIssue, InvoiceIssued,
@@ -144,4 +144,18 @@ pub fn import_buyers(ws: &Workspace, a: BuyerListFile) -> Result<BuyersImported,
     let n = ws.store().import_buyers(&list).map_err(to_api)?;
     ws.log.info(&format!("{n} buyers imported from {}", a.file_name));
     Ok(BuyersImported { imported: n as u32 })
+}
+
+/// One invoice as a PDF laid out like a 数电票 (marked as a draft until issued).
+pub fn pdf(ws: &Workspace, id: &str) -> Result<ExportFile, ApiError> {
+    let rec = ws.store().invoice(id).map_err(to_api)?;
+    let fonts = invoice_pdf::Fonts::find().map_err(|e| ApiError::new("store", e.to_string()))?;
+    let bytes = invoice_pdf::render(&rec, &invoice_pdf::Seller::default(), &fonts)
+        .map_err(|e| ApiError::new("store", e.to_string()))?;
+    Ok(ExportFile {
+        file_name: format!("{}.pdf", rec.number.as_deref().unwrap_or(&rec.id)),
+        mime: "application/pdf".into(),
+        content_base64: BASE64.encode(bytes),
+        invoices: 1,
+    })
 }

@@ -296,6 +296,11 @@ async fn an_invoice_drafted_and_issued_offline_reaches_the_sandbox_when_back() {
     assert_eq!(status, 400);
     assert!(body["message"].as_str().is_some_and(|m| m.starts_with("taxpayer_id `123`")), "{body}");
 
+    let (status, pdf) = e.call("invoice_pdf", json!({"id": first})).await;
+    assert_eq!(status, 200, "{pdf}");
+    assert_eq!(pdf["mime"], "application/pdf");
+    assert!(pdf["content_base64"].as_str().is_some_and(|b| b.starts_with("JVBERi0")), "%PDF-");
+
     e.call("sandbox_network", json!({"online": false})).await;
     for inv in &invoices {
         let (status, body) = e.call("invoice_issue", json!({"id": inv["id"], "by": "张三"})).await;

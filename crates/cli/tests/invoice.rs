@@ -162,6 +162,27 @@ fn two_processes_issuing_at_once_number_without_gaps_or_duplicates() {
     assert_eq!(gross_sum, json_sum, "the CSV lines add up to the invoices' totals");
     let _ = std::fs::remove_file(csv_path);
 
+    let pdf_path = db.with_extension("pdf");
+    let out = invoice(
+        &db,
+        &[
+            "export",
+            "--format",
+            "pdf",
+            "--invoice",
+            &some,
+            "--seller-name",
+            "示例软件有限公司",
+            "--out",
+            pdf_path.to_str().expect("utf-8"),
+        ],
+    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(std::fs::read(&pdf_path).expect("pdf").starts_with(b"%PDF-"));
+    let out = invoice(&db, &["export", "--format", "pdf", "--out", pdf_path.to_str().expect("utf-8")]);
+    assert_eq!(out.status.code(), Some(2), "--invoice is needed");
+    let _ = std::fs::remove_file(pdf_path);
+
     let xlsx_path = db.with_extension("xlsx");
     let out = invoice(&db, &["export", "--format", "xlsx", "--out", xlsx_path.to_str().expect("utf-8")]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));

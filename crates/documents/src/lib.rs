@@ -6,3 +6,4 @@
 
 pub mod batch;
 pub mod buyers;
+pub mod pdf;

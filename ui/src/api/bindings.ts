@@ -348,6 +348,8 @@ format: string,
  */
 state: string | null, };
 
+export type InvoiceId = { id: string, };
+
 export type ExportFile = { file_name: string, mime: string, content_base64: string, 
 /**
  * Invoices in it.
@@ -506,6 +508,7 @@ export interface Commands {
   invoice_red_letter: { args: InvoiceRedLetter; result: InvoiceList };
   invoice_edit_buyer: { args: InvoiceBuyerEdit; result: InvoiceList };
   invoice_export: { args: InvoiceExport; result: ExportFile };
+  invoice_pdf: { args: InvoiceId; result: ExportFile };
   invoice_buyers_import: { args: BuyerListFile; result: BuyersImported };
   interface_overview: { args: NoArgs; result: InterfaceOverview };
   interface_run: { args: InterfaceRunArgs; result: InterfaceRunResult };

@@ -24,6 +24,8 @@ pub enum ExportFormat {
     Csv,
     Xlsx,
     Json,
+    /// One invoice (--invoice) laid out like a 数电票.
+    Pdf,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -82,6 +84,14 @@ pub enum InvoiceCommand {
         /// Only drafts or only issued invoices.
         #[arg(long, value_name = "STATE")]
         state: Option<String>,
+        /// With --format pdf: the invoice.
+        #[arg(long, value_name = "ID")]
+        invoice: Option<String>,
+        /// With --format pdf: the seller's name and taxpayer ID as printed.
+        #[arg(long, value_name = "NAME", default_value = "")]
+        seller_name: String,
+        #[arg(long, value_name = "ID", default_value = "")]
+        seller_taxpayer_id: String,
         /// Write here instead of standard output.
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,

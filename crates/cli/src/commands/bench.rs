@@ -114,6 +114,10 @@ pub fn run(a: BenchArgs) -> Result<(), Failure> {
             println!("invoices — medians of {} runs", f.runs);
             println!("  drafting one request (rules, lines, tax, capitals): {:.1} µs", f.draft_one_us_median);
             println!(
+                "  drafting one and rendering its PDF: {:.2} ms ({} bytes)",
+                f.draft_and_pdf_ms_median, f.pdf_bytes
+            );
+            println!(
                 "  {} drafts to XLSX: {:.1} ms ({} bytes); to CSV: {:.1} ms",
                 f.drafts_in_batch, f.xlsx_ms_median, f.xlsx_bytes, f.csv_ms_median
             );

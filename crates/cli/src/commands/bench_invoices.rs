@@ -14,6 +14,9 @@ use crate::output::Failure;
 pub struct InvoiceFigures {
     /// Drafting one request (its rules, lines, tax, capitals), from the store's source, in microseconds.
     pub draft_one_us_median: f64,
+    /// Drafting one request and rendering its PDF (fonts loaded once, as a running app has them), in milliseconds.
+    pub draft_and_pdf_ms_median: f64,
+    pub pdf_bytes: usize,
     pub drafts_in_batch: usize,
     pub xlsx_ms_median: f64,
     pub xlsx_bytes: usize,
@@ -50,7 +53,11 @@ pub fn run(runs: usize) -> Result<InvoiceFigures, Failure> {
     }
     // Drafting one: the source read from the store and the rules applied (no write), many times.
     let codes = store.tax_code_table().map_err(|e| fail(e.to_string()))?;
-    let sources: Vec<_> = ids.iter().filter_map(|id| store.invoice_source(id).ok()).collect();
+    let sources: Vec<_> = ids
+        .iter()
+        .filter_map(|id| store.invoice_source(id).ok())
+        .filter(|s| koodesk_domain::invoice_draft::draft(s, &codes).is_ok())
+        .collect();
     let mut draft_us = Vec::new();
     for _ in 0..runs.max(1) {
         let t = Clock::now();
@@ -60,6 +67,22 @@ pub fn run(runs: usize) -> Result<InvoiceFigures, Failure> {
         }
         draft_us.push(t.elapsed().as_secs_f64() * 1e6 / sources.len().max(1) as f64);
         std::hint::black_box(n);
+    }
+    let fonts = koodesk_documents::pdf::Fonts::find().map_err(|e| fail(e.to_string()))?;
+    let seller = koodesk_documents::pdf::Seller {
+        name: "示例软件有限公司".into(),
+        taxpayer_id: "91350100M000100Y43".into(),
+    };
+    let (mut pdf_ms, mut pdf_bytes) = (Vec::new(), 0);
+    let template = recs[0].clone();
+    for i in 0..(runs.max(1) * 5) {
+        let source = &sources[i % sources.len()];
+        let t = Clock::now();
+        let drafts = koodesk_domain::invoice_draft::draft(source, &codes).map_err(|e| fail(e.to_string()))?;
+        let rec = InvoiceRecord { draft: drafts[0].clone(), ..template.clone() };
+        let bytes = koodesk_documents::pdf::render(&rec, &seller, &fonts).map_err(|e| fail(e.to_string()))?;
+        pdf_ms.push(t.elapsed().as_secs_f64() * 1000.0);
+        pdf_bytes = bytes.len();
     }
     let batch_recs: Vec<InvoiceRecord> = recs.iter().cycle().take(1000).cloned().collect();
     let (mut xlsx_ms, mut csv_ms, mut bytes) = (Vec::new(), Vec::new(), 0);
@@ -74,6 +97,8 @@ pub fn run(runs: usize) -> Result<InvoiceFigures, Failure> {
     }
     Ok(InvoiceFigures {
         draft_one_us_median: median(draft_us),
+        draft_and_pdf_ms_median: median(pdf_ms),
+        pdf_bytes,
         drafts_in_batch: batch_recs.len(),
         xlsx_ms_median: median(xlsx_ms),
         xlsx_bytes: bytes,

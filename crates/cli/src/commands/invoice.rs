@@ -1,6 +1,6 @@
 //! `koodesk invoice`: drafting, issuing and exporting invoices from the store, offline [KG §2].
 
-use koodesk_documents::{batch, buyers};
+use koodesk_documents::{batch, buyers, pdf};
 use koodesk_domain::invoice::RedLetterReason;
 use koodesk_domain::invoice_draft::courier_note;
 use koodesk_domain::time::{self, Instant};
@@ -153,10 +153,21 @@ pub fn run(a: InvoiceArgs) -> Result<(), Failure> {
             );
             Ok(())
         }
-        InvoiceCommand::Export { format, state, out } => {
+        InvoiceCommand::Export { format, state, out, invoice, seller_name, seller_taxpayer_id } => {
             let store = open(&a)?;
+            if matches!(format, ExportFormat::Pdf) {
+                let id = invoice.as_deref().ok_or_else(|| Failure::usage("--invoice ID: which invoice to lay out"))?;
+                let path = out.as_ref().ok_or_else(|| Failure::usage("--out FILE: where to write the PDF"))?;
+                let rec = store.invoice(id).map_err(store_err)?;
+                let fonts = pdf::Fonts::find().map_err(|e| Failure::negative(e.to_string()))?;
+                let seller = pdf::Seller { name: seller_name.clone(), taxpayer_id: seller_taxpayer_id.clone() };
+                let bytes = pdf::render(&rec, &seller, &fonts).map_err(|e| Failure::negative(e.to_string()))?;
+                return std::fs::write(path, bytes)
+                    .map_err(|e| Failure::negative(format!("--out {}: cannot write: {e}", path.display())));
+            }
             let recs = store.invoices(state.as_deref(), 100_000).map_err(store_err)?;
             let bytes = match format {
+                ExportFormat::Pdf => unreachable!("handled above"),
                 ExportFormat::Json => {
                     serde_json::to_string_pretty(&json!({"format": "koodesk-invoices/1", "invoices": recs}))
                         .map_err(|e| Failure::negative(e.to_string()))?
