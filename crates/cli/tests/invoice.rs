@@ -84,6 +84,26 @@ fn drafts_have_the_documented_fields() {
             }
         }
     }
+    // A product's code set by the seller is used on the next draft; a bad code is refused by name.
+    let product: String = rusqlite::Connection::open(&db)
+        .expect("open")
+        .query_row(
+            "SELECT l.product_id FROM invoice_request_orders r JOIN order_lines l ON l.order_id = r.order_id WHERE r.request_id = ?1 LIMIT 1",
+            [&drafted[0]],
+            |r| r.get(0),
+        )
+        .expect("product");
+    let out = invoice(&db, &["tax-code", "--of", &product, "--code", "3040201010000000000", "--name", "软件开发服务"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let again = json(&invoice(&db, &["draft", "--request", &drafted[0], "--json"]));
+    let lines: Vec<&Value> =
+        again.as_array().expect("list").iter().flat_map(|d| d["lines"].as_array().expect("lines")).collect();
+    assert!(lines.iter().any(|l| l["tax_code"] == "3040201010000000000"
+        && l["item"].as_str().is_some_and(|i| i.starts_with("*软件开发服务*"))));
+    let out = invoice(&db, &["tax-code", "--of", "software", "--code", "123", "--name", "软件"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("19 digits"));
+
     let out = invoice(&db, &["draft", "--request", "NOPE"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("no invoice request NOPE"));

@@ -186,3 +186,78 @@ fn the_test_parser_refuses_malformed_text() {
     }
     assert_eq!(parse_capital("壹仟零肆圆伍角整"), Some(Decimal::new(100450, 2)));
 }
+
+mod invoice_drafts {
+    use koodesk_domain::catalog::TaxProduct;
+    use koodesk_domain::invoice::{Channel, InvoiceKind, Medium};
+    use koodesk_domain::invoice_draft::{draft, Buyer, Request, SourceLine, SourceOrder, TaxCodeTable};
+    use koodesk_domain::money::Cny;
+    use koodesk_domain::time::parse_datetime;
+    use proptest::prelude::*;
+    use rust_decimal::Decimal;
+
+    fn request(lines: &[(i64, u8)]) -> Request {
+        let rates = [
+            (TaxProduct::Software, Decimal::new(13, 2)),
+            (TaxProduct::Service, Decimal::new(6, 2)),
+            (TaxProduct::Hardware, Decimal::new(3, 2)),
+        ];
+        let orders: Vec<SourceOrder> = lines
+            .iter()
+            .enumerate()
+            .map(|(i, (fen, r))| {
+                let (tax_product, rate) = rates[*r as usize % 3];
+                let amount = Cny::from_fen(*fen);
+                SourceOrder {
+                    order_id: format!("O{i}"),
+                    created_at: parse_datetime("2026-11-01T10:00:00").expect("t"),
+                    channel: Channel::General,
+                    amount,
+                    unsubscription_pending: false,
+                    lines: vec![SourceLine {
+                        order_line_id: format!("O{i}-1"),
+                        product_id: format!("P{i}"),
+                        product_name: "产品".into(),
+                        tax_product,
+                        rate,
+                        amount,
+                    }],
+                }
+            })
+            .collect();
+        Request {
+            id: "R".into(),
+            requested_at: parse_datetime("2026-11-02T10:00:00").expect("t"),
+            kind: InvoiceKind::Ordinary,
+            medium: Medium::Paper,
+            buyer: Buyer { title: "买方".into(), taxpayer_id: None, enterprise: false, address: None, bank: None },
+            amount: orders.iter().map(|o| o.amount).sum(),
+            orders,
+        }
+    }
+
+    proptest! {
+        /// Every draft adds up: each line's net + tax is its amount; totals are the sums of the lines; the drafts
+        /// together carry the request's whole amount; one rate each; the sum of line taxes stays within half a fen
+        /// per line of the tax on the total.
+        #[test]
+        fn drafts_add_up(lines in prop::collection::vec((1i64..10_000_000, 0u8..3), 1..30)) {
+            let req = request(&lines);
+            let drafts = draft(&req, &TaxCodeTable::default()).expect("drafts");
+            let all: Cny = drafts.iter().map(|d| d.total_gross).sum();
+            prop_assert_eq!(all, req.amount);
+            let mut rates: Vec<Decimal> = drafts.iter().map(|d| d.rate).collect();
+            rates.dedup();
+            prop_assert_eq!(rates.len(), drafts.len());
+            for d in &drafts {
+                for l in &d.lines {
+                    prop_assert_eq!(l.amount_net + l.tax, l.amount_gross);
+                }
+                prop_assert_eq!(d.total_net + d.total_tax, d.total_gross);
+                prop_assert_eq!(d.lines.iter().map(|l| l.tax).sum::<Cny>(), d.total_tax);
+                let diff = (d.total_tax.decimal() - d.tax_on_total.decimal()).abs();
+                prop_assert!(diff <= Decimal::new(5, 3) * Decimal::from(d.lines.len()) + Decimal::new(1, 2), "{} vs {}", d.total_tax, d.tax_on_total);
+            }
+        }
+    }
+}

@@ -71,6 +71,18 @@ pub enum InvoiceCommand {
         #[arg(long, value_enum)]
         reason: RedReason,
     },
+    /// Sets the 税收分类编码 of a product, or the default of a tax product (software, hardware, service).
+    TaxCode {
+        /// A product ID, or software, hardware or service.
+        #[arg(long, value_name = "KEY")]
+        of: String,
+        /// 19 digits.
+        #[arg(long, value_name = "CODE")]
+        code: String,
+        /// The short name printed between asterisks, e.g. 信息技术服务.
+        #[arg(long, value_name = "NAME")]
+        name: String,
+    },
     /// Imports the seller's buyer list (title, taxpayer ID, address, bank) from CSV or XLSX; all rows or none.
     ImportBuyers {
         #[arg(long, value_name = "FILE")]

@@ -188,6 +188,15 @@ pub fn run(a: InvoiceArgs) -> Result<(), Failure> {
                 }
             }
         }
+        InvoiceCommand::TaxCode { of, code, name } => {
+            let mut store = open(&a)?;
+            store.set_tax_code(of, code, name).map_err(|e| Failure::usage(e.to_string()))?;
+            if a.json {
+                return print_json(&json!({"of": of, "code": code, "name": name}));
+            }
+            println!("{of}: {code} *{name}*");
+            Ok(())
+        }
         InvoiceCommand::ImportBuyers { file } => {
             let mut store = open(&a)?;
             let bytes = std::fs::read(file)
