@@ -32,7 +32,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::Router;
 use koodesk_protocol::field_crypto::{self, EncryptType};
-use koodesk_protocol::production::{AppInfo, InstanceInfo, InstanceStatus, ProductionRequest, Reply, RequestError};
+use koodesk_protocol::production::{AppInfo, InstanceInfo, InstanceStatus, ProductionRequest, Reply};
 use koodesk_protocol::replay::{AuthError, NonceCache, MAX_SKEW_MS};
 use koodesk_protocol::result_code::ResultCode;
 use koodesk_protocol::secret::Secret;
@@ -389,9 +389,10 @@ impl Sample {
     }
 }
 
-fn refused(e: &RequestError) -> Reply {
-    let mut reply = Reply::of(e.result_code());
-    reply.result_msg = Some(e.to_string().chars().take(255).collect());
+/// A refusal: its result code, and why in resultMsg (at most 255 characters).
+fn refused(code: ResultCode, why: &dyn std::fmt::Display) -> Reply {
+    let mut reply = Reply::of(code);
+    reply.result_msg = Some(why.to_string().chars().take(255).collect());
     reply
 }
 
@@ -401,14 +402,10 @@ async fn saasproduce(State(sample): State<Arc<Sample>>, RawQuery(query): RawQuer
     }
     sample.served.fetch_add(1, Ordering::Relaxed);
     let reply = match sample.authenticate(query.as_deref().unwrap_or(""), &body) {
-        Err(e) => {
-            let mut reply = Reply::of(e.result_code());
-            reply.result_msg = Some(e.to_string().chars().take(255).collect());
-            reply
-        }
+        Err(e) => refused(e.result_code(), &e),
         Ok(()) => match ProductionRequest::parse(&body) {
             Ok(req) => sample.handle(&req),
-            Err(e) => refused(&e),
+            Err(e) => refused(e.result_code(), &e),
         },
     };
     sample.respond(&reply)

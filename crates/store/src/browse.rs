@@ -23,7 +23,8 @@ pub const COUNT_CAP: i64 = 100_000;
 /// The largest page a caller may ask for.
 pub const MAX_PAGE: i64 = 1_000;
 
-fn at(ts: i64) -> Instant {
+/// A stored Unix timestamp as a Beijing-time instant.
+pub(crate) fn at(ts: i64) -> Instant {
     time::to_beijing(Utc.timestamp_opt(ts, 0).single().unwrap_or_default())
 }
 

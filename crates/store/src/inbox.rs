@@ -4,7 +4,7 @@
 //! steps, unsubscriptions awaiting review, invoice requests not yet issued, unpaid bills), so its cost follows
 //! what is open, not how many orders the store holds.
 
-use chrono::{Datelike, Duration, NaiveDate, TimeZone, Utc};
+use chrono::{Datelike, Duration, NaiveDate};
 use koodesk_domain::calendar::WorkingCalendar;
 use koodesk_domain::invoice::{self, Channel, Medium};
 use koodesk_domain::money::Cny;
@@ -64,9 +64,7 @@ pub struct Inbox {
     pub items: Vec<InboxItem>,
 }
 
-fn at(ts: i64) -> Instant {
-    time::to_beijing(Utc.timestamp_opt(ts, 0).single().unwrap_or_default())
-}
+use crate::browse::at;
 
 fn date_of(s: &str) -> Option<NaiveDate> {
     time::parse_date(s).ok()

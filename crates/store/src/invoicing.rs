@@ -6,7 +6,7 @@
 //! processes sharing the file (SQLite serialises writers; the busy timeout makes the others wait their turn).
 //! Once issued, the schema's trigger refuses any change to the invoice.
 
-use chrono::{Datelike, TimeZone, Utc};
+use chrono::Datelike;
 use koodesk_domain::catalog::{self, AccessType, BillingMode, TaxProduct};
 use koodesk_domain::invoice::{Channel, InvoiceKind, Medium, RedLetterReason};
 use koodesk_domain::invoice_draft::{self, Buyer, Draft, Request, SourceLine, SourceOrder, TaxCode, TaxCodeTable};
@@ -23,9 +23,7 @@ use crate::outbox::ActionKind;
 /// The series code this build numbers with when the seller has set none (8 digits).
 pub const DEFAULT_SERIES: &str = "11000000";
 
-fn at(ts: i64) -> Instant {
-    time::to_beijing(Utc.timestamp_opt(ts, 0).single().unwrap_or_default())
-}
+use crate::browse::at;
 
 fn parse_name<T: for<'de> Deserialize<'de>>(field: &str, v: &str) -> Result<T, StoreError> {
     serde_json::from_value(serde_json::Value::String(v.to_string()))
@@ -46,17 +44,6 @@ pub struct InvoiceRecord {
     pub red_reason: Option<String>,
     pub red_lapses_at: Option<String>,
     pub draft: Draft,
-}
-
-struct InvoiceRecordHead {
-    request_id: Option<String>,
-    state: String,
-    number: Option<String>,
-    issued_at: Option<String>,
-    issued_by: Option<String>,
-    red_of: Option<String>,
-    red_reason: Option<String>,
-    red_lapses_at: Option<String>,
 }
 
 fn kind_str(k: InvoiceKind) -> &'static str {
@@ -302,43 +289,29 @@ impl Store {
                FROM invoices WHERE {clause}"
         ))?;
         let rows = stmt.query_map(p, |r| {
+            let id: String = r.get(0)?;
             let doc: String = r.get(9)?;
-            let draft = serde_json::from_str::<Draft>(&doc);
-            Ok((
-                r.get::<_, String>(0)?,
-                draft,
-                InvoiceRecordHead {
-                    request_id: r.get(1)?,
-                    state: r.get(2)?,
-                    number: r.get(3)?,
-                    issued_at: r.get::<_, Option<i64>>(4)?.map(|t| time::format_rfc3339(&at(t))),
-                    issued_by: r.get(5)?,
-                    red_of: r.get(6)?,
-                    red_reason: r.get(7)?,
-                    red_lapses_at: r.get::<_, Option<i64>>(8)?.map(|t| time::format_rfc3339(&at(t))),
-                },
-            ))
-        })?;
-        let mut out = Vec::new();
-        for row in rows {
-            let (id, draft, h) = row?;
-            let draft = draft.map_err(|e| StoreError::Corrupt {
-                path: self.path().to_path_buf(),
-                detail: format!("invoice {id}: {e}"),
+            let draft = serde_json::from_str::<Draft>(&doc).map_err(|e| {
+                rusqlite::Error::FromSqlConversionFailure(
+                    9,
+                    rusqlite::types::Type::Text,
+                    format!("invoice {id}: {e}").into(),
+                )
             })?;
-            out.push(InvoiceRecord {
+            Ok(InvoiceRecord {
                 id,
-                request_id: h.request_id,
-                state: h.state,
-                number: h.number,
-                issued_at: h.issued_at,
-                issued_by: h.issued_by,
-                red_of: h.red_of,
-                red_reason: h.red_reason,
-                red_lapses_at: h.red_lapses_at,
+                request_id: r.get(1)?,
+                state: r.get(2)?,
+                number: r.get(3)?,
+                issued_at: r.get::<_, Option<i64>>(4)?.map(|t| time::format_rfc3339(&at(t))),
+                issued_by: r.get(5)?,
+                red_of: r.get(6)?,
+                red_reason: r.get(7)?,
+                red_lapses_at: r.get::<_, Option<i64>>(8)?.map(|t| time::format_rfc3339(&at(t))),
                 draft,
-            });
-        }
+            })
+        })?;
+        let out = rows.collect::<Result<Vec<_>, _>>()?;
         Ok(out)
     }
 
