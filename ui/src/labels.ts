@@ -9,7 +9,7 @@ const zh: Record<string, string> = {
   'submit-requirements': '用户提交需求', 'confirm-requirements': '商家确认需求', implement: '商家实施服务',
   'confirm-code': '用户确认授权码', 'activate-code': '授权码激活', 'upload-proof': '上传交付凭证',
   'submit-code': '用户提交识别码', accept: '用户确认验收', 're-review': '华为云复核',
-  merchant: '商家', user: '用户', platform: '平台', software: '软件', service: '服务',
+  merchant: '商家', user: '用户', person: '个人', enterprise: '企业', draft: '草稿', platform: '平台', software: '软件', service: '服务',
 }
 
 export function label(code: string | null | undefined, lang: string): string {

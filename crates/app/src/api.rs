@@ -12,6 +12,7 @@ use koodesk_store::browse::{
 use koodesk_store::dashboard::{Bucket, Dashboard, InvoiceCounts, StatusAmount, StepCount, TaxAtRate};
 use koodesk_store::inbox::{Group, Inbox, InboxItem};
 use koodesk_store::interface_checks::RunSummary;
+pub use koodesk_store::invoice_batches::{InvoiceBuyer, OrderChoice, OrderToInvoice};
 use koodesk_store::invoicing::InvoiceRecord;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -57,6 +58,13 @@ command_table! {
     "invoice_export": InvoiceExport => ExportFile,
     "invoice_pdf": InvoiceId => ExportFile,
     "invoice_buyers_import": BuyerListFile => BuyersImported,
+    "invoice_buyers": BuyerQuery => InvoiceBuyers,
+    "invoice_orders_of_buyer": BuyerRef => OrdersToInvoice,
+    "invoice_preview_orders": OrderChoice => InvoicePreview,
+    "invoice_draft_orders": OrderChoice => InvoiceList,
+    "invoices_of_batch": BatchId => InvoiceList,
+    "invoice_batches": NoArgs => InvoiceList,
+    "invoice_discard": InvoiceId => InvoiceList,
     "interface_overview": NoArgs => InterfaceOverview,
     "interface_run": InterfaceRunArgs => InterfaceRunResult,
     "interface_run_progress": RunToken => RunProgress,
@@ -407,6 +415,39 @@ pub struct InvoiceId {
     pub id: String,
 }
 
+/// Buyers whose name contains `query` (or whose ID it is).
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct BuyerQuery {
+    pub query: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct InvoiceBuyers {
+    pub buyers: Vec<InvoiceBuyer>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct BuyerRef {
+    pub buyer_id: String,
+}
+
+/// A buyer's orders for the drafting form, each saying whether it may be chosen.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct OrdersToInvoice {
+    pub orders: Vec<OrderToInvoice>,
+}
+
+/// The drafts the chosen orders would make (nothing saved): one per rate, with totals and capitals.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct InvoicePreview {
+    pub drafts: Vec<koodesk_domain::invoice_draft::Draft>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct BatchId {
+    pub batch_id: String,
+}
+
 /// A file for the browser to save.
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
 pub struct ExportFile {
@@ -586,6 +627,15 @@ pub fn typescript() -> String {
         ExportFile,
         BuyerListFile,
         BuyersImported,
+        BuyerQuery,
+        InvoiceBuyer,
+        InvoiceBuyers,
+        BuyerRef,
+        OrderToInvoice,
+        OrdersToInvoice,
+        OrderChoice,
+        InvoicePreview,
+        BatchId,
         Check,
         Verdict,
         Exchange,

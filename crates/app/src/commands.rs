@@ -143,6 +143,34 @@ pub async fn call(ws: &Workspace, command: &str, a: Value) -> Result<Value, ApiE
             let a: InvoiceId = args(command, a)?;
             reply(invoicing::pdf(ws, &a.id)?)
         }
+        "invoice_buyers" => {
+            let a: BuyerQuery = args(command, a)?;
+            reply(InvoiceBuyers { buyers: ws.store().invoice_buyers_matching(&a.query, 20).map_err(to_api)? })
+        }
+        "invoice_orders_of_buyer" => {
+            let a: BuyerRef = args(command, a)?;
+            reply(OrdersToInvoice { orders: ws.store().orders_to_invoice(&a.buyer_id, 500).map_err(to_api)? })
+        }
+        "invoice_preview_orders" => {
+            let a: OrderChoice = args(command, a)?;
+            reply(InvoicePreview { drafts: ws.store().preview_orders(&a, now()).map_err(to_api)? })
+        }
+        "invoice_draft_orders" => {
+            let a: OrderChoice = args(command, a)?;
+            reply(InvoiceList { invoices: ws.store().draft_orders(&a, now()).map_err(to_api)? })
+        }
+        "invoices_of_batch" => {
+            let a: BatchId = args(command, a)?;
+            reply(InvoiceList { invoices: ws.store().invoices_of_batch(&a.batch_id).map_err(to_api)? })
+        }
+        "invoice_batches" => {
+            let _: NoArgs = args(command, a)?;
+            reply(InvoiceList { invoices: ws.store().batch_invoices(500).map_err(to_api)? })
+        }
+        "invoice_discard" => {
+            let a: InvoiceId = args(command, a)?;
+            reply(invoicing::discard(ws, &a.id)?)
+        }
         "invoice_buyers_import" => {
             let a: BuyerListFile = args(command, a)?;
             reply(invoicing::import_buyers(ws, a)?)

@@ -3,6 +3,8 @@
 
 use koodesk_domain::credit_code::CreditCode;
 use koodesk_domain::invoice::RedLetterReason;
+use koodesk_store::db::Store;
+use koodesk_store::invoicing::InvoiceRecord;
 use koodesk_store::outbox::ActionStatus;
 
 use base64::engine::general_purpose::STANDARD as BASE64;
@@ -28,8 +30,11 @@ pub async fn issue(ws: &Workspace, a: InvoiceIssue) -> Result<InvoiceIssued, Api
         .map_err(to_api)?
     };
     ws.log.info(&format!("invoice {} issued as {}", invoice.id, invoice.number.as_deref().unwrap_or("")));
+    let Some(target) = invoice.request_id.clone() else {
+        // Drafted from chosen orders: KooGallery has no request to close.
+        return Ok(InvoiceIssued { message: "issued (no KooGallery request to tell)".into(), invoice, sent: true });
+    };
     let r = ws.sync_now().await;
-    let target = invoice.request_id.clone().unwrap_or_default();
     let sent = ws.store().pending_for(&target).map_err(to_api)?.is_none()
         && ws.store().actions(ActionStatus::Refused).map_err(to_api)?.iter().all(|x| x.target != target);
     Ok(InvoiceIssued {
@@ -57,10 +62,7 @@ pub fn red_letter(ws: &Workspace, a: InvoiceRedLetter) -> Result<InvoiceList, Ap
     };
     let mut store = ws.store();
     let red = store.red_letter(&a.id, reason, now()).map_err(to_api)?;
-    let invoices = match &red.request_id {
-        Some(r) => store.invoices_of(r).map_err(to_api)?,
-        None => vec![red],
-    };
+    let invoices = siblings(&store, &red)?.unwrap_or_else(|| vec![red]);
     Ok(InvoiceList { invoices })
 }
 
@@ -89,12 +91,27 @@ pub fn edit_buyer(ws: &Workspace, a: InvoiceBuyerEdit) -> Result<InvoiceList, Ap
     rec.draft.buyer.taxpayer_id = taxpayer_id;
     rec.draft.buyer.address = clean(a.address);
     rec.draft.buyer.bank = clean(a.bank);
-    store.edit_draft(&a.id, &rec.draft).map_err(to_api)?;
-    let invoices = match &rec.request_id {
-        Some(r) => store.invoices_of(r).map_err(to_api)?,
-        None => vec![store.invoice(&a.id).map_err(to_api)?],
-    };
+    let rec = store.edit_draft(&a.id, &rec.draft).map_err(to_api)?;
+    let invoices = siblings(&store, &rec)?.unwrap_or_else(|| vec![rec]);
     Ok(InvoiceList { invoices })
+}
+
+/// The invoices of the request or batch `rec` belongs to (what the Invoices page shows together), if any.
+fn siblings(store: &Store, rec: &InvoiceRecord) -> Result<Option<Vec<InvoiceRecord>>, ApiError> {
+    match (&rec.request_id, &rec.batch_id) {
+        (Some(r), _) => store.invoices_of(r).map(Some).map_err(to_api),
+        (None, Some(b)) => store.invoices_of_batch(b).map(Some).map_err(to_api),
+        (None, None) => Ok(None),
+    }
+}
+
+/// Discards a draft; answers what is left of its request or batch.
+pub fn discard(ws: &Workspace, id: &str) -> Result<InvoiceList, ApiError> {
+    let mut store = ws.store();
+    let rec = store.invoice(id).map_err(to_api)?;
+    store.discard_draft(id).map_err(to_api)?;
+    ws.log.info(&format!("draft {id} discarded"));
+    Ok(InvoiceList { invoices: siblings(&store, &rec)?.unwrap_or_default() })
 }
 
 /// Drafts and issued invoices as a file: CSV or XLSX for the tax system's batch import, JSON for backups.

@@ -230,3 +230,53 @@ fn a_buyer_list_imports_whole_or_not_at_all() {
     assert_eq!(n, 1, "nothing of the bad file was stored");
     let _ = (std::fs::remove_file(good), std::fs::remove_file(bad));
 }
+
+#[test]
+fn several_orders_of_one_buyer_draft_and_issue_as_a_batch() {
+    let db = demo("batch");
+    // A person with two orders free to invoice.
+    let buyers = json(&invoice(&db, &["buyers", "--json"]));
+    let (buyer, free) = buyers
+        .as_array()
+        .expect("buyers")
+        .iter()
+        .filter(|b| b["kind"] == "person")
+        .find_map(|b| {
+            let id = b["buyer_id"].as_str().expect("id").to_string();
+            let orders = json(&invoice(&db, &["orders", "--buyer", &id, "--json"]));
+            let free: Vec<String> = orders
+                .as_array()
+                .expect("orders")
+                .iter()
+                .filter(|o| o["blocked"].is_null())
+                .map(|o| o["order_id"].as_str().expect("id").to_string())
+                .collect();
+            (free.len() >= 2).then_some((id, free))
+        })
+        .expect("a buyer with two free orders");
+    let picked = format!("{},{}", free[0], free[1]);
+
+    let preview = json(&invoice(&db, &["draft", "--orders", &picked, "--medium", "paper", "--preview", "--json"]));
+    assert!(preview.as_array().is_some_and(|d| !d.is_empty()));
+    let drafts = json(&invoice(&db, &["draft", "--orders", &picked, "--medium", "paper", "--json"]));
+    let drafts = drafts.as_array().expect("drafts");
+    assert_eq!(drafts.len(), preview.as_array().expect("preview").len());
+    for (d, p) in drafts.iter().zip(preview.as_array().expect("preview")) {
+        assert_eq!(d["request_id"], "M20261129-001");
+        for field in ["rate", "total_net", "total_tax", "total_gross", "total_gross_words", "courier_payer"] {
+            assert_eq!(d[field], p[field], "the saved draft is the preview: {field}");
+        }
+    }
+    let listed = json(&invoice(&db, &["orders", "--buyer", &buyer, "--json"]));
+    let blocked =
+        listed.as_array().expect("orders").iter().find(|o| o["order_id"] == free[0].as_str()).expect("listed");
+    assert!(blocked["blocked"].as_str().is_some_and(|b| b.contains("M20261129-001")), "{blocked}");
+
+    let issued = json(&invoice(&db, &["issue", "--batch", "M20261129-001", "--by", "张三", "--json"]));
+    assert!(issued.as_array().is_some_and(|i| i.iter().all(|r| r["state"] == "issued")), "{issued}");
+
+    // Bad input names the field; a mixed choice of buyers is refused.
+    let out = invoice(&db, &["draft", "--orders", &free[0], "--kind", "gold"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("kind `gold`"));
+}

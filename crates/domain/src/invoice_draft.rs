@@ -108,7 +108,8 @@ pub struct SourceOrder {
     pub lines: Vec<SourceLine>,
 }
 
-/// An invoice request with its orders.
+/// An invoice request with its orders — KooGallery's request, or orders of one buyer the seller chose to invoice
+/// together (then `id` is the batch's and `requested_at` is when the seller drafted: the 7-day clock runs from it).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Request {
     pub id: String,
@@ -218,6 +219,25 @@ fn buyer_title(b: &Buyer) -> Result<(BuyerTitle, Option<String>), DraftError> {
     Ok((title, shown))
 }
 
+/// Whether the merchant may invoice this order at all: not one Huawei Cloud invoices, no unsubscription awaiting
+/// review, lines that add up to the order amount [KG §2].
+pub fn check_order(o: &SourceOrder) -> Result<(), DraftError> {
+    let order = invoice::InvoiceableOrder {
+        order_id: o.order_id.clone(),
+        created_at: o.created_at,
+        channel: o.channel,
+        amount: o.amount,
+        unsubscription_pending: o.unsubscription_pending,
+    };
+    invoice::check_invoiceable(&order, o.amount)
+        .map_err(|refusal| DraftError::Refused { order_id: o.order_id.clone(), refusal })?;
+    let lines: Cny = o.lines.iter().map(|l| l.amount).sum();
+    if lines != o.amount {
+        return Err(DraftError::LinesDisagree { order_id: o.order_id.clone(), lines, order: o.amount });
+    }
+    Ok(())
+}
+
 /// Builds the drafts of a request — one per tax rate — or says which rule forbids it [KG §2].
 pub fn draft(req: &Request, codes: &TaxCodeTable) -> Result<Vec<Draft>, DraftError> {
     let (title, taxpayer_id) = buyer_title(&req.buyer)?;
@@ -230,19 +250,7 @@ pub fn draft(req: &Request, codes: &TaxCodeTable) -> Result<Vec<Draft>, DraftErr
         return Err(DraftError::Refusal(InvoiceRefusal::AmountMismatch { requested: req.amount, order: orders_total }));
     }
     for o in &req.orders {
-        let order = invoice::InvoiceableOrder {
-            order_id: o.order_id.clone(),
-            created_at: o.created_at,
-            channel: o.channel,
-            amount: o.amount,
-            unsubscription_pending: o.unsubscription_pending,
-        };
-        invoice::check_invoiceable(&order, o.amount)
-            .map_err(|refusal| DraftError::Refused { order_id: o.order_id.clone(), refusal })?;
-        let lines: Cny = o.lines.iter().map(|l| l.amount).sum();
-        if lines != o.amount {
-            return Err(DraftError::LinesDisagree { order_id: o.order_id.clone(), lines, order: o.amount });
-        }
+        check_order(o)?;
     }
     let all = req.orders.iter().flat_map(|o| o.lines.iter().map(move |l| (o, l)));
     let groups = invoice::group_by_rate(all, |(_, l)| l.rate);

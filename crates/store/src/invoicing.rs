@@ -35,6 +35,8 @@ fn parse_name<T: for<'de> Deserialize<'de>>(field: &str, v: &str) -> Result<T, S
 pub struct InvoiceRecord {
     pub id: String,
     pub request_id: Option<String>,
+    /// Set when drafted from orders the seller chose rather than from a request.
+    pub batch_id: Option<String>,
     /// `draft` or `issued`.
     pub state: String,
     pub number: Option<String>,
@@ -101,34 +103,52 @@ impl Store {
             bank: title.bank_account.or_else(|| from_list(|b| b.bank.clone())),
             title: title.name,
         };
-        let mut orders_stmt = self.conn.prepare_cached(
-            "SELECT o.order_id, o.created_ts, o.amount_fen, p.channel,
-                    EXISTS (SELECT 1 FROM unsubscriptions u WHERE u.order_id = o.order_id AND u.status = 'pending')
-               FROM invoice_request_orders r JOIN orders o ON o.order_id = r.order_id
-               JOIN products p ON p.product_id = o.product_id
-              WHERE r.request_id = ?1 ORDER BY o.order_id",
-        )?;
-        let heads = orders_stmt
-            .query_map([request_id], |r| {
-                Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, i64>(1)?,
-                    r.get::<_, i64>(2)?,
-                    r.get::<_, String>(3)?,
-                    r.get::<_, bool>(4)?,
-                ))
-            })?
+        let order_ids = self
+            .conn
+            .prepare_cached("SELECT order_id FROM invoice_request_orders WHERE request_id = ?1 ORDER BY order_id")?
+            .query_map([request_id], |r| r.get::<_, String>(0))?
             .collect::<Result<Vec<_>, _>>()?;
+        let orders = self.source_orders(&order_ids)?.into_iter().map(|(o, _)| o).collect();
+        Ok(Request {
+            id: request_id.to_string(),
+            requested_at: at(requested_ts),
+            kind,
+            medium,
+            buyer,
+            amount: Cny::from_fen(amount_fen),
+            orders,
+        })
+    }
+
+    /// Orders as the drafting rules need them, each with its buyer's ID, in the order given.
+    pub(crate) fn source_orders(&self, order_ids: &[String]) -> Result<Vec<(SourceOrder, String)>, StoreError> {
+        let mut head_stmt = self.conn.prepare_cached(
+            "SELECT o.created_ts, o.amount_fen, p.channel, o.buyer_id,
+                    EXISTS (SELECT 1 FROM unsubscriptions u WHERE u.order_id = o.order_id AND u.status = 'pending')
+               FROM orders o JOIN products p ON p.product_id = o.product_id WHERE o.order_id = ?1",
+        )?;
         let mut lines_stmt = self.conn.prepare_cached(
             "SELECT l.order_line_id, l.product_id, p.name, p.access_type, p.billing_mode, l.amount_fen
                FROM order_lines l JOIN products p ON p.product_id = l.product_id
               WHERE l.order_id = ?1 ORDER BY l.order_line_id",
         )?;
-        let mut orders = Vec::new();
-        for (order_id, created_ts, amount_fen, channel, pending) in heads {
+        let mut orders = Vec::with_capacity(order_ids.len());
+        for order_id in order_ids {
+            let (created_ts, amount_fen, channel, buyer_id, pending) = head_stmt
+                .query_row([order_id], |r| {
+                    Ok((
+                        r.get::<_, i64>(0)?,
+                        r.get::<_, i64>(1)?,
+                        r.get::<_, String>(2)?,
+                        r.get::<_, String>(3)?,
+                        r.get::<_, bool>(4)?,
+                    ))
+                })
+                .optional()?
+                .ok_or_else(|| StoreError::NotFound(format!("order {order_id}")))?;
             let created_at = at(created_ts);
             let raw = lines_stmt
-                .query_map([&order_id], |r| {
+                .query_map([order_id], |r| {
                     Ok((
                         r.get::<_, String>(0)?,
                         r.get::<_, String>(1)?,
@@ -156,24 +176,17 @@ impl Store {
                     amount: Cny::from_fen(fen),
                 });
             }
-            orders.push(SourceOrder {
-                order_id,
+            let order = SourceOrder {
+                order_id: order_id.clone(),
                 created_at,
                 channel: parse_name::<Channel>("channel", &channel)?,
                 amount: Cny::from_fen(amount_fen),
                 unsubscription_pending: pending,
                 lines,
-            });
+            };
+            orders.push((order, buyer_id));
         }
-        Ok(Request {
-            id: request_id.to_string(),
-            requested_at: at(requested_ts),
-            kind,
-            medium,
-            buyer,
-            amount: Cny::from_fen(amount_fen),
-            orders,
-        })
+        Ok(orders)
     }
 
     /// Adds or replaces buyers in the seller's list, all in one transaction; returns how many.
@@ -241,31 +254,21 @@ impl Store {
         let drafts =
             invoice_draft::draft(&source, &self.tax_code_table()?).map_err(|e| StoreError::Invalid(e.to_string()))?;
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        tx.execute("DELETE FROM invoices WHERE request_id = ?1 AND state = 'draft' AND red_of IS NULL", [request_id])?;
-        for d in &drafts {
-            let id = format!("{request_id}-{}", (d.rate * rust_decimal::Decimal::ONE_HUNDRED).normalize());
-            let issued: Option<String> = tx
-                .query_row("SELECT number FROM invoices WHERE id = ?1 AND state = 'issued'", [&id], |r| r.get(0))
-                .optional()?;
-            if let Some(number) = issued {
-                return Err(StoreError::Invalid(format!(
-                    "request {request_id}: the {}% invoice is already issued as {number}; a change needs a red-letter invoice first",
-                    (d.rate * rust_decimal::Decimal::ONE_HUNDRED).normalize()
-                )));
-            }
-            let doc = serde_json::to_string(d).map_err(|e| StoreError::Invalid(e.to_string()))?;
-            tx.execute(
-                "INSERT INTO invoices (id, request_id, kind, rate, state, document, created_ts) VALUES (?1, ?2, ?3, ?4, 'draft', ?5, ?6)",
-                params![id, request_id, kind_str(d.kind), d.rate.to_string(), doc, now.timestamp()],
-            )?;
-        }
+        let source = Source::Request(request_id);
+        check_not_invoiced_elsewhere(
+            &tx,
+            drafts.iter().flat_map(|d| d.lines.iter().map(|l| l.order_id.as_str())),
+            source,
+        )?;
+        save_drafts(&tx, &drafts, source, now)?;
         tx.commit()?;
         self.invoices_of(request_id)
     }
 
-    /// The invoices (drafts and issued, red letters included) of a request.
+    /// The invoices (drafts and issued, red letters included) of a request, by rate (each red letter after its
+    /// original).
     pub fn invoices_of(&self, request_id: &str) -> Result<Vec<InvoiceRecord>, StoreError> {
-        self.invoices_where("request_id = ?1 ORDER BY id", params![request_id])
+        self.invoices_where("request_id = ?1 ORDER BY CAST(rate AS REAL), id", params![request_id])
     }
 
     /// Every invoice, newest first, at most `limit`.
@@ -283,9 +286,14 @@ impl Store {
             .ok_or_else(|| StoreError::NotFound(format!("invoice {id}")))
     }
 
-    fn invoices_where(&self, clause: &str, p: impl rusqlite::Params) -> Result<Vec<InvoiceRecord>, StoreError> {
+    pub(crate) fn invoices_where(
+        &self,
+        clause: &str,
+        p: impl rusqlite::Params,
+    ) -> Result<Vec<InvoiceRecord>, StoreError> {
         let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT id, request_id, state, number, issued_ts, issued_by, red_of, red_reason, red_lapses_ts, document
+            "SELECT id, request_id, state, number, issued_ts, issued_by, red_of, red_reason, red_lapses_ts, document,
+                    batch_id
                FROM invoices WHERE {clause}"
         ))?;
         let rows = stmt.query_map(p, |r| {
@@ -301,6 +309,7 @@ impl Store {
             Ok(InvoiceRecord {
                 id,
                 request_id: r.get(1)?,
+                batch_id: r.get(10)?,
                 state: r.get(2)?,
                 number: r.get(3)?,
                 issued_at: r.get::<_, Option<i64>>(4)?.map(|t| time::format_rfc3339(&at(t))),
@@ -435,10 +444,11 @@ impl Store {
         }
         let doc = serde_json::to_string(&red).map_err(|e| StoreError::Invalid(e.to_string()))?;
         tx.execute(
-            "INSERT INTO invoices (id, request_id, kind, rate, state, red_of, document, created_ts, red_reason, red_lapses_ts)
-             VALUES (?1, ?2, ?3, ?4, 'draft', ?5, ?6, ?7, ?8, ?9)",
-            params![red_id, original.request_id, kind_str(red.kind), red.rate.to_string(), id, doc, now.timestamp(), reason.zh(), lapses.timestamp()],
+            "INSERT INTO invoices (id, request_id, batch_id, kind, rate, state, red_of, document, created_ts, red_reason, red_lapses_ts)
+             VALUES (?1, ?2, ?3, ?4, ?5, 'draft', ?6, ?7, ?8, ?9, ?10)",
+            params![red_id, original.request_id, original.batch_id, kind_str(red.kind), red.rate.to_string(), id, doc, now.timestamp(), reason.zh(), lapses.timestamp()],
         )?;
+        record_orders(&tx, &red_id, &red)?;
         tx.commit()?;
         self.invoice(&red_id)
     }
@@ -454,5 +464,116 @@ impl Store {
             }
             Err(e) => Err(e.into()),
         }
+    }
+}
+
+/// Where a set of drafts comes from: KooGallery's invoice request, or a batch of orders the seller chose.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Source<'a> {
+    Request(&'a str),
+    Batch(&'a str),
+}
+
+impl<'a> Source<'a> {
+    fn id(self) -> &'a str {
+        match self {
+            Source::Request(id) | Source::Batch(id) => id,
+        }
+    }
+    fn columns(self) -> (Option<&'a str>, Option<&'a str>) {
+        match self {
+            Source::Request(r) => (Some(r), None),
+            Source::Batch(b) => (None, Some(b)),
+        }
+    }
+}
+
+/// Replaces the source's drafts (not its issued invoices) with `drafts`, one per rate (`{source}-{rate%}`), and
+/// records which orders each covers. Refuses a rate already issued: a change then needs a red letter first.
+pub(crate) fn save_drafts(
+    tx: &rusqlite::Transaction<'_>,
+    drafts: &[Draft],
+    source: Source<'_>,
+    now: Instant,
+) -> Result<(), StoreError> {
+    let (request_id, batch_id) = source.columns();
+    tx.execute(
+        "DELETE FROM invoices WHERE request_id IS ?1 AND batch_id IS ?2 AND state = 'draft' AND red_of IS NULL",
+        params![request_id, batch_id],
+    )?;
+    for d in drafts {
+        let percent = (d.rate * rust_decimal::Decimal::ONE_HUNDRED).normalize();
+        let id = format!("{}-{percent}", source.id());
+        let issued: Option<String> = tx
+            .query_row("SELECT number FROM invoices WHERE id = ?1 AND state = 'issued'", [&id], |r| r.get(0))
+            .optional()?;
+        if let Some(number) = issued {
+            return Err(StoreError::Invalid(format!(
+                "{}: the {percent}% invoice is already issued as {number}; a change needs a red-letter invoice first",
+                source.id()
+            )));
+        }
+        let doc = serde_json::to_string(d).map_err(|e| StoreError::Invalid(e.to_string()))?;
+        tx.execute(
+            "INSERT INTO invoices (id, request_id, batch_id, kind, rate, state, document, created_ts)
+             VALUES (?1, ?2, ?3, ?4, ?5, 'draft', ?6, ?7)",
+            params![id, request_id, batch_id, kind_str(d.kind), d.rate.to_string(), doc, now.timestamp()],
+        )?;
+        record_orders(tx, &id, d)?;
+    }
+    Ok(())
+}
+
+/// Which orders an invoice covers (looked up when another source wants to invoice them).
+pub(crate) fn record_orders(tx: &rusqlite::Connection, invoice_id: &str, d: &Draft) -> Result<(), StoreError> {
+    let mut stmt = tx.prepare_cached("INSERT OR IGNORE INTO invoice_orders (invoice_id, order_id) VALUES (?1, ?2)")?;
+    for l in &d.lines {
+        stmt.execute(params![invoice_id, l.order_id])?;
+    }
+    Ok(())
+}
+
+/// The live invoice an order is on, other than the source's own: a draft, or an issued invoice with no issued red
+/// letter against it. `None` when the order is free to invoice.
+pub(crate) fn live_invoice_of(
+    conn: &rusqlite::Connection,
+    order_id: &str,
+    source: Option<Source<'_>>,
+) -> Result<Option<(String, String, Option<String>)>, StoreError> {
+    let (request_id, batch_id) = source.map(|s| s.columns()).unwrap_or((None, None));
+    let found = conn
+        .prepare_cached(
+            "SELECT i.id, i.state, i.number FROM invoice_orders x JOIN invoices i ON i.id = x.invoice_id
+              WHERE x.order_id = ?1 AND i.red_of IS NULL
+                AND NOT EXISTS (SELECT 1 FROM invoices r WHERE r.red_of = i.id AND r.state = 'issued')
+                AND NOT (?4 AND i.request_id IS ?2 AND i.batch_id IS ?3)
+              ORDER BY i.state DESC LIMIT 1",
+        )?
+        .query_row(params![order_id, request_id, batch_id, source.is_some()], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .optional()?;
+    Ok(found)
+}
+
+/// Refuses orders already on a live invoice of another source, naming the order and the invoice.
+pub(crate) fn check_not_invoiced_elsewhere<'o>(
+    conn: &rusqlite::Connection,
+    order_ids: impl IntoIterator<Item = &'o str>,
+    source: Source<'_>,
+) -> Result<(), StoreError> {
+    for order_id in order_ids {
+        if let Some((id, state, number)) = live_invoice_of(conn, order_id, Some(source))? {
+            return Err(StoreError::Invalid(already_on(order_id, &id, &state, number.as_deref())));
+        }
+    }
+    Ok(())
+}
+
+/// "order X is already on …", the one wording of the rule that an order is invoiced once.
+pub(crate) fn already_on(order_id: &str, invoice_id: &str, state: &str, number: Option<&str>) -> String {
+    match (state, number) {
+        ("issued", Some(n)) => format!(
+            "order {order_id} is already invoiced ({invoice_id}, number {n}); invoicing it again needs a red letter against that invoice first"
+        ),
+        _ => format!("order {order_id} is already on draft {invoice_id}; issue or discard that draft first"),
     }
 }

@@ -21,6 +21,7 @@ pub mod demo;
 pub mod error;
 pub mod inbox;
 pub mod interface_checks;
+pub mod invoice_batches;
 pub mod invoicing;
 pub mod notifications;
 pub mod outbox;

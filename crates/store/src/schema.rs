@@ -283,6 +283,20 @@ pub const MIGRATIONS: &[&str] = &[
         bank        TEXT
     );
     "#,
+    // 4: invoices drafted from orders the seller chose (no KooGallery request: `batch_id` groups a batch's drafts,
+    // one per rate), and which orders every invoice covers — so an order is on at most one live invoice.
+    r#"
+    ALTER TABLE invoices ADD COLUMN batch_id TEXT;
+    CREATE INDEX invoices_batch ON invoices(batch_id) WHERE batch_id IS NOT NULL;
+    CREATE TABLE invoice_orders (
+        invoice_id TEXT NOT NULL REFERENCES invoices(id) ON DELETE CASCADE,
+        order_id   TEXT NOT NULL,
+        PRIMARY KEY (invoice_id, order_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX invoice_orders_order ON invoice_orders(order_id);
+    INSERT OR IGNORE INTO invoice_orders (invoice_id, order_id)
+        SELECT i.id, json_extract(l.value, '$.order_id') FROM invoices i, json_each(i.document, '$.lines') l;
+    "#,
 ];
 
 /// The schema version this build writes.

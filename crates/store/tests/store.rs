@@ -250,3 +250,25 @@ fn the_outbox_keeps_actions_until_delivered_or_refused() {
     assert_eq!(backoff_seconds(1), 2);
     assert_eq!(backoff_seconds(30), 300);
 }
+
+#[test]
+fn migrating_to_v4_records_which_orders_earlier_invoices_cover() {
+    let path = temp("migrate-invoice-orders");
+    {
+        let old = Store::create_at_version(&path, 3).expect("v3");
+        old.connection()
+            .execute_batch(
+                r#"INSERT INTO invoices (id, request_id, kind, rate, state, document, created_ts)
+                   VALUES ('IR1-6', NULL, 'ordinary', '0.06', 'draft',
+                           '{"lines":[{"order_id":"CS1"},{"order_id":"CS2"},{"order_id":"CS1"}]}', 1790000000);"#,
+            )
+            .expect("a v3 invoice");
+    }
+    let s = Store::open(&path).expect("migrates");
+    let mut stmt = s
+        .connection()
+        .prepare("SELECT order_id FROM invoice_orders WHERE invoice_id = 'IR1-6' ORDER BY 1")
+        .expect("sql");
+    let orders: Vec<String> = stmt.query_map([], |r| r.get(0)).expect("rows").collect::<Result<_, _>>().expect("ids");
+    assert_eq!(orders, ["CS1", "CS2"]);
+}

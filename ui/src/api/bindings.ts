@@ -306,6 +306,10 @@ remarks: string, };
 
 export type InvoiceRecord = { id: string, request_id: string | null, 
 /**
+ * Set when drafted from orders the seller chose rather than from a request.
+ */
+batch_id: string | null, 
+/**
  * `draft` or `issued`.
  */
 state: string, number: string | null, issued_at: string | null, issued_by: string | null, red_of: string | null, red_reason: string | null, red_lapses_at: string | null, draft: Draft, };
@@ -359,6 +363,44 @@ invoices: number, };
 export type BuyerListFile = { file_name: string, content_base64: string, };
 
 export type BuyersImported = { imported: number, };
+
+export type BuyerQuery = { query: string, };
+
+export type InvoiceBuyer = { buyer_id: string, name: string, 
+/**
+ * `person` or `enterprise`.
+ */
+kind: string, taxpayer_id: string | null, orders: number, };
+
+export type InvoiceBuyers = { buyers: Array<InvoiceBuyer>, };
+
+export type BuyerRef = { buyer_id: string, };
+
+export type OrderToInvoice = { order_id: string, created_at: string, product_name: string, amount: string, 
+/**
+ * The VAT rates of its lines, e.g. `["0.06"]`.
+ */
+rates: Array<string>, status: string, blocked: string | null, };
+
+export type OrdersToInvoice = { orders: Array<OrderToInvoice>, };
+
+export type OrderChoice = { 
+/**
+ * The batch to redraft; none for a new batch.
+ */
+batch_id: string | null, order_ids: Array<string>, 
+/**
+ * `ordinary` (普票) or `special` (专票).
+ */
+kind: string, 
+/**
+ * `fully-digital`, `electronic` or `paper`.
+ */
+medium: string, };
+
+export type InvoicePreview = { drafts: Array<Draft>, };
+
+export type BatchId = { batch_id: string, };
 
 export type Check = "https" | "reachable" | "timely" | "status-line" | "content-type" | "json" | "reply-fields" | "result-code-known" | "body-sign-present" | "body-sign-valid" | "step-result" | "idempotent" | "app-info" | "encrypted-fields" | "release-twice" | "unknown-instance" | "bad-signature" | "stale-timestamp" | "replayed-nonce" | "invalid-parameter" | "case-expectation";
 
@@ -510,6 +552,13 @@ export interface Commands {
   invoice_export: { args: InvoiceExport; result: ExportFile };
   invoice_pdf: { args: InvoiceId; result: ExportFile };
   invoice_buyers_import: { args: BuyerListFile; result: BuyersImported };
+  invoice_buyers: { args: BuyerQuery; result: InvoiceBuyers };
+  invoice_orders_of_buyer: { args: BuyerRef; result: OrdersToInvoice };
+  invoice_preview_orders: { args: OrderChoice; result: InvoicePreview };
+  invoice_draft_orders: { args: OrderChoice; result: InvoiceList };
+  invoices_of_batch: { args: BatchId; result: InvoiceList };
+  invoice_batches: { args: NoArgs; result: InvoiceList };
+  invoice_discard: { args: InvoiceId; result: InvoiceList };
   interface_overview: { args: NoArgs; result: InterfaceOverview };
   interface_run: { args: InterfaceRunArgs; result: InterfaceRunResult };
   interface_run_progress: { args: RunToken; result: RunProgress };

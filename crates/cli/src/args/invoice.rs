@@ -44,19 +44,48 @@ pub enum RedReason {
 pub enum InvoiceCommand {
     /// The open invoice requests, with their IDs and deadlines.
     Requests,
-    /// Drafts a request (one draft per tax rate) with KooGallery's invoice rules, and saves the drafts.
-    Draft {
+    /// Buyers whose name contains the query (or whose ID it is), with their order counts.
+    Buyers {
+        #[arg(long, value_name = "TEXT", default_value = "")]
+        query: String,
+    },
+    /// A buyer's orders, newest first, each saying whether it may be invoiced and why not.
+    Orders {
         #[arg(long, value_name = "ID")]
-        request: String,
+        buyer: String,
+    },
+    /// Drafts a request (one draft per tax rate) with KooGallery's invoice rules, and saves the drafts; or drafts
+    /// several orders of one buyer with no request (--orders), saved as a batch.
+    Draft {
+        #[arg(long, value_name = "ID", required_unless_present = "orders", conflicts_with = "orders")]
+        request: Option<String>,
+        /// Orders of one buyer to invoice together, comma-separated.
+        #[arg(long, value_name = "IDS", value_delimiter = ',')]
+        orders: Vec<String>,
+        /// With --orders: ordinary (普票) or special (专票).
+        #[arg(long, value_name = "KIND", default_value = "ordinary", requires = "orders")]
+        kind: String,
+        /// With --orders: fully-digital, electronic or paper.
+        #[arg(long, value_name = "MEDIUM", default_value = "fully-digital", requires = "orders")]
+        medium: String,
+        /// With --orders: redraft this batch instead of starting one.
+        #[arg(long, value_name = "ID", requires = "orders")]
+        batch: Option<String>,
+        /// With --orders: show the drafts without saving them.
+        #[arg(long, requires = "orders")]
+        preview: bool,
     },
     /// Issues drafts: the next numbers of the seller's series; the invoice is frozen and KooGallery is told.
     Issue {
         /// One draft.
-        #[arg(long, value_name = "ID", required_unless_present = "request", conflicts_with = "request")]
+        #[arg(long, value_name = "ID", required_unless_present_any = ["request", "batch"], conflicts_with_all = ["request", "batch"])]
         draft: Option<String>,
         /// Every draft of a request.
-        #[arg(long, value_name = "ID")]
+        #[arg(long, value_name = "ID", conflicts_with = "batch")]
         request: Option<String>,
+        /// Every draft of a batch (drafted from --orders).
+        #[arg(long, value_name = "ID")]
+        batch: Option<String>,
         /// Who issues (开票人).
         #[arg(long, value_name = "NAME")]
         by: String,

@@ -2,8 +2,9 @@
 
 use koodesk_documents::{batch, buyers, pdf};
 use koodesk_domain::invoice::RedLetterReason;
-use koodesk_domain::invoice_draft::courier_note;
+use koodesk_domain::invoice_draft::{courier_note, Draft};
 use koodesk_domain::time::{self, Instant};
+use koodesk_store::invoice_batches::OrderChoice;
 use koodesk_store::invoicing::InvoiceRecord;
 use koodesk_store::Store;
 use serde_json::json;
@@ -33,27 +34,28 @@ fn store_err(e: koodesk_store::StoreError) -> Failure {
 
 fn print_records(recs: &[InvoiceRecord]) {
     for r in recs {
-        let d = &r.draft;
-        println!(
-            "{}  {}  {}%  {}  {} (net {} + tax {})  {}",
-            r.id,
-            r.state,
-            (d.rate * rust_decimal::Decimal::ONE_HUNDRED).normalize(),
-            d.buyer.title,
-            d.total_gross,
-            d.total_net,
-            d.total_tax,
-            r.number.as_deref().unwrap_or("")
-        );
-        println!("    价税合计（大写）{}", d.total_gross_words);
-        for l in &d.lines {
-            println!(
-                "    {}  {}  {}  {} + {} = {}",
-                l.order_id, l.item, l.tax_code, l.amount_net, l.tax, l.amount_gross
-            );
+        print!("{}  {}  ", r.id, r.state);
+        print_draft(&r.draft);
+        if let Some(n) = &r.number {
+            println!("    number {n}");
         }
-        println!("    due {} · {} · {}", d.due_at, d.remarks, courier_note(d.courier_payer));
     }
+}
+
+fn print_draft(d: &Draft) {
+    println!(
+        "{}%  {}  {} (net {} + tax {})",
+        (d.rate * rust_decimal::Decimal::ONE_HUNDRED).normalize(),
+        d.buyer.title,
+        d.total_gross,
+        d.total_net,
+        d.total_tax,
+    );
+    println!("    价税合计（大写）{}", d.total_gross_words);
+    for l in &d.lines {
+        println!("    {}  {}  {}  {} + {} = {}", l.order_id, l.item, l.tax_code, l.amount_net, l.tax, l.amount_gross);
+    }
+    println!("    due {} · {} · {}", d.due_at, d.remarks, courier_note(d.courier_payer));
 }
 
 pub fn run(a: InvoiceArgs) -> Result<(), Failure> {
@@ -78,9 +80,55 @@ pub fn run(a: InvoiceArgs) -> Result<(), Failure> {
             }
             Ok(())
         }
-        InvoiceCommand::Draft { request } => {
+        InvoiceCommand::Buyers { query } => {
+            let rows = open(&a)?.invoice_buyers_matching(query, 200).map_err(store_err)?;
+            if a.json {
+                return print_json(&rows);
+            }
+            for b in &rows {
+                println!("{}  {}  {}  {} orders", b.buyer_id, b.name, b.kind, b.orders);
+            }
+            Ok(())
+        }
+        InvoiceCommand::Orders { buyer } => {
+            let rows = open(&a)?.orders_to_invoice(buyer, 2000).map_err(store_err)?;
+            if a.json {
+                return print_json(&rows);
+            }
+            for o in &rows {
+                let rates = o.rates.join("/");
+                match &o.blocked {
+                    None => println!("{}  {}  {}  {rates}  {}", o.order_id, o.created_at, o.amount, o.product_name),
+                    Some(why) => {
+                        println!("{}  {}  {}  {rates}  not invoiceable: {why}", o.order_id, o.created_at, o.amount)
+                    }
+                }
+            }
+            Ok(())
+        }
+        InvoiceCommand::Draft { request, orders, kind, medium, batch, preview } => {
             let mut store = open(&a)?;
-            let recs = store.draft_request(request, at).map_err(store_err)?;
+            let choice = OrderChoice {
+                batch_id: batch.clone(),
+                order_ids: orders.clone(),
+                kind: kind.clone(),
+                medium: medium.clone(),
+            };
+            if *preview {
+                let drafts = store.preview_orders(&choice, at).map_err(store_err)?;
+                if a.json {
+                    return print_json(&drafts);
+                }
+                for d in &drafts {
+                    print_draft(d);
+                }
+                return Ok(());
+            }
+            let recs = match request {
+                Some(r) => store.draft_request(r, at),
+                None => store.draft_orders(&choice, at),
+            }
+            .map_err(store_err)?;
             if a.json {
                 let drafts: Vec<serde_json::Value> = recs
                     .iter()
@@ -95,26 +143,26 @@ pub fn run(a: InvoiceArgs) -> Result<(), Failure> {
             print_records(&recs);
             Ok(())
         }
-        InvoiceCommand::Issue { draft, request, by, number } => {
+        InvoiceCommand::Issue { draft, request, batch, by, number } => {
             let mut store = open(&a)?;
-            let ids: Vec<String> = match (draft, request) {
+            let ids: Vec<String> = match (draft, request.as_ref().or(batch.as_ref())) {
                 (Some(d), _) => vec![d.clone()],
                 (None, Some(r)) => {
-                    let drafts: Vec<String> = store
-                        .invoices_of(r)
-                        .map_err(store_err)?
-                        .into_iter()
-                        .filter(|i| i.state == "draft" && i.red_of.is_none())
-                        .map(|i| i.id)
-                        .collect();
+                    let drafts: Vec<String> =
+                        if request.is_some() { store.invoices_of(r) } else { store.invoices_of_batch(r) }
+                            .map_err(store_err)?
+                            .into_iter()
+                            .filter(|i| i.state == "draft" && i.red_of.is_none())
+                            .map(|i| i.id)
+                            .collect();
                     if drafts.is_empty() {
                         return Err(Failure::negative(format!(
-                            "request {r}: no drafts to issue; draft it first (koodesk invoice draft --request {r})"
+                            "{r}: no drafts to issue; draft it first (koodesk invoice draft --request ID, or --orders IDS)"
                         )));
                     }
                     drafts
                 }
-                (None, None) => return Err(Failure::usage("--draft ID or --request ID")),
+                (None, None) => return Err(Failure::usage("--draft ID, --request ID or --batch ID")),
             };
             let mut done = Vec::new();
             for id in ids {
