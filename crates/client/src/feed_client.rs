@@ -29,6 +29,7 @@ impl FetchError {
     }
 }
 
+#[derive(Clone)]
 pub struct FeedClient {
     http: reqwest::Client,
     base: String,

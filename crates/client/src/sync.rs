@@ -11,6 +11,7 @@ use std::time::Duration;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use base64::Engine;
 use koodesk_protocol::feed::{Kind, DEFAULT_PAGE};
+use koodesk_store::apply::{parse_page, Applied, ParsedPage};
 use koodesk_store::outbox::{ActionKind, QueuedAction};
 use koodesk_store::{Store, StoreError};
 use serde::Serialize;
@@ -72,7 +73,7 @@ pub enum SyncError {
     Auth(FetchError),
 }
 
-async fn with_retries<T, F, Fut>(opts: &SyncOptions, report: &mut SyncReport, mut call: F) -> Result<T, FetchError>
+async fn with_retries<T, F, Fut>(opts: &SyncOptions, retries: &mut usize, mut call: F) -> Result<T, FetchError>
 where
     F: FnMut() -> Fut,
     Fut: std::future::Future<Output = Result<T, FetchError>>,
@@ -82,7 +83,7 @@ where
     loop {
         match call().await {
             Err(e) if e.is_transient() && attempt < opts.attempts => {
-                report.retries += 1;
+                *retries += 1;
                 attempt += 1;
                 tokio::time::sleep(delay).await;
                 delay = (delay * 2).min(Duration::from_secs(8));
@@ -130,7 +131,7 @@ async fn push(
 ) -> Result<(), SyncError> {
     let horizon = if opts.push_all_pending { i64::MAX } else { opts.now_ts };
     for a in store.due_actions(horizon, 1000)? {
-        match with_retries(opts, report, || push_one(client, &a)).await {
+        match with_retries(opts, &mut report.retries, || push_one(client, &a)).await {
             Ok(_) => {
                 store.mark_sent(a.id, opts.now_ts)?;
                 report.actions_sent += 1;
@@ -163,7 +164,62 @@ enum Pulled {
     Offline,
 }
 
+/// A page fetched and parsed: what the writer needs, and the next cursor.
+type Fetched = Result<(Vec<u8>, ParsedPage), PageError>;
+
+/// Why a page could not be had: the network, or its content.
+enum PageError {
+    Fetch(FetchError),
+    Store(StoreError),
+}
+
+/// Fetches a page (with retries) and parses it into the statements that write it.
+async fn fetch_page(client: &FeedClient, kind: Kind, cursor: &str, opts: &SyncOptions, retries: &mut usize) -> Fetched {
+    let body =
+        with_retries(opts, retries, || client.page(kind, cursor, opts.page_size)).await.map_err(PageError::Fetch)?;
+    let parsed = parse_page(kind, &body).map_err(PageError::Store)?;
+    Ok((body, parsed))
+}
+
+/// The next page of a feed, fetched and parsed in the background while the current one is written.
+struct Prefetch {
+    cursor: String,
+    task: tokio::task::JoinHandle<(Fetched, usize)>,
+}
+
+impl Prefetch {
+    fn start(client: &FeedClient, kind: Kind, cursor: String, opts: &SyncOptions) -> Prefetch {
+        let (client, opts, at) = (client.clone(), opts.clone(), cursor.clone());
+        let task = tokio::spawn(async move {
+            let mut retries = 0;
+            let r = fetch_page(&client, kind, &at, &opts, &mut retries).await;
+            (r, retries)
+        });
+        Prefetch { cursor, task }
+    }
+}
+
+impl Drop for Prefetch {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+/// Writes a page; on a multi-threaded runtime, off the async workers so the prefetch keeps going meanwhile.
+fn apply(store: &mut Store, page: &ParsedPage, now_ts: i64) -> Result<Applied, StoreError> {
+    let multi = tokio::runtime::Handle::try_current()
+        .is_ok_and(|h| h.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread);
+    if multi {
+        tokio::task::block_in_place(|| store.apply_parsed(page, now_ts))
+    } else {
+        store.apply_parsed(page, now_ts)
+    }
+}
+
 /// Pulls one feed to its end. Returns false when it stopped early (recorded in the report).
+///
+/// While a page is written, the next one is already being fetched (its cursor is in the page): the network and
+/// the feed's server overlap the store's work. A prefetched page is used only if its cursor is still the store's.
 async fn pull(
     store: &mut Store,
     client: &FeedClient,
@@ -171,17 +227,35 @@ async fn pull(
     opts: &SyncOptions,
     report: &mut SyncReport,
 ) -> Result<Pulled, SyncError> {
+    let mut prefetch: Option<Prefetch> = None;
     loop {
         let cursor = store.cursor(kind)?;
-        let body = match with_retries(opts, report, || client.page(kind, &cursor, opts.page_size)).await {
-            Ok(b) => b,
-            Err(FetchError::Unauthorized) => return Err(SyncError::Auth(FetchError::Unauthorized)),
-            Err(e) => {
+        let fetched = match prefetch.take() {
+            Some(mut p) if p.cursor == cursor => match (&mut p.task).await {
+                Ok((r, retries)) => {
+                    report.retries += retries;
+                    r
+                }
+                Err(e) => Err(PageError::Fetch(FetchError::Transient(format!("the page fetch stopped: {e}")))),
+            },
+            _ => fetch_page(client, kind, &cursor, opts, &mut report.retries).await,
+        };
+        let page = match fetched {
+            Ok((_, page)) => page,
+            Err(PageError::Fetch(FetchError::Unauthorized)) => return Err(SyncError::Auth(FetchError::Unauthorized)),
+            Err(PageError::Fetch(e)) => {
                 report.incomplete.push(format!("{}: {e}", kind.path()));
                 return Ok(if matches!(e, FetchError::Unreachable(_)) { Pulled::Offline } else { Pulled::Stopped });
             }
+            Err(PageError::Store(StoreError::BadFeedData { what, detail })) => {
+                report.incomplete.push(format!("{}: {what}: {detail}", kind.path()));
+                return Ok(Pulled::Stopped);
+            }
+            Err(PageError::Store(e)) => return Err(e.into()),
         };
-        let applied = match store.apply_page(kind, &body, opts.now_ts) {
+        // The next page is fetched and parsed while this one is written.
+        prefetch = page.next().map(|next| Prefetch::start(client, kind, next.to_string(), opts));
+        let applied = match apply(store, &page, opts.now_ts) {
             Ok(a) => a,
             Err(StoreError::UnknownOrder(_)) if kind != Kind::Orders => {
                 // The order arrived after the orders feed was read: read it again, then this page.
@@ -189,11 +263,7 @@ async fn pull(
                 if orders != Pulled::ToTheEnd {
                     return Ok(orders);
                 }
-                store.apply_page(kind, &body, opts.now_ts)?
-            }
-            Err(StoreError::BadFeedData { what, detail }) => {
-                report.incomplete.push(format!("{}: {what}: {detail}", kind.path()));
-                return Ok(Pulled::Stopped);
+                apply(store, &page, opts.now_ts)?
             }
             Err(e) => return Err(e.into()),
         };

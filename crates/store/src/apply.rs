@@ -34,192 +34,276 @@ fn name<T: serde::Serialize>(v: &T) -> String {
     serde_json::to_value(v).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
 }
 
-fn require_order(tx: &Transaction<'_>, order_id: &str) -> Result<(), StoreError> {
-    let found: Option<i64> = tx
-        .prepare_cached("SELECT 1 FROM orders WHERE order_id = ?1")?
-        .query_row([order_id], |r| r.get(0))
-        .optional()?;
-    found.map(|_| ()).ok_or_else(|| StoreError::UnknownOrder(order_id.to_string()))
+/// What writing a page takes, prepared away from the database (it can be built on another thread while the
+/// store writes the previous page): the orders the page refers to, and one statement per table with its rows.
+///
+/// Each statement reads its rows from `jsonb_each(?1)`, each row a JSON array of column values in the table's
+/// order (`value->>0`, `value->>1`, …): one statement per table and page instead of one per row, so SQLite
+/// journals each touched b-tree page once per statement, not once per row, and runs one program.
+#[derive(Debug, Default)]
+struct Writes {
+    /// JSON arrays of order IDs the store must already have.
+    requires: Vec<String>,
+    statements: Vec<(String, String)>,
 }
 
-/// Products and buyers already written in this page (a page repeats the same few many times).
-#[derive(Default)]
-struct Seen {
-    products: std::collections::HashSet<String>,
-    buyers: std::collections::HashSet<String>,
+impl Writes {
+    fn bulk<R: serde::Serialize>(&mut self, sql: String, rows: &[R]) -> Result<(), StoreError> {
+        if rows.is_empty() {
+            return Ok(());
+        }
+        let json = serde_json::to_string(rows)
+            .map_err(|e| StoreError::BadFeedData { what: "a page that cannot be written", detail: e.to_string() })?;
+        self.statements.push((sql, json));
+        Ok(())
+    }
+
+    fn require_orders<'a>(&mut self, order_ids: impl IntoIterator<Item = &'a str>) {
+        let ids: Vec<&str> = order_ids.into_iter().collect();
+        if !ids.is_empty() {
+            self.requires.push(serde_json::to_string(&ids).unwrap_or_default());
+        }
+    }
 }
 
-fn put_order(tx: &Transaction<'_>, o: &FeedOrder, seen: &mut Seen) -> Result<(), StoreError> {
-    let p = &o.product;
-    if seen.products.insert(p.product_id.clone()) {
-        tx.prepare_cached(
-            "INSERT INTO products VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
-         ON CONFLICT (product_id) DO UPDATE SET name = excluded.name, access_type = excluded.access_type,
-           billing_mode = excluded.billing_mode, supervised = excluded.supervised,
-           product_type = excluded.product_type, channel = excluded.channel",
+/// `value->>0, value->>1, …, value->>{n-1}`: the columns of a bulk row.
+fn columns(n: usize) -> String {
+    (0..n).map(|i| format!("value->>{i}")).collect::<Vec<_>>().join(", ")
+}
+
+/// Fails with the first of the order IDs (a JSON array) the store does not have: the page refers to an order not
+/// synced yet.
+fn require_orders(tx: &Transaction<'_>, ids_json: &str) -> Result<(), StoreError> {
+    let missing: Option<String> = tx
+        .prepare_cached(
+            "SELECT value FROM json_each(?1) WHERE NOT EXISTS (SELECT 1 FROM orders WHERE order_id = value) LIMIT 1",
         )?
-        .execute(params![
-            p.product_id,
-            p.name,
-            p.access_type.as_str(),
-            p.billing_mode.as_str(),
-            p.supervised,
-            p.product_type.as_ref().map(name),
-            name(&p.channel)
-        ])?;
+        .query_row([ids_json], |r| r.get(0))
+        .optional()?;
+    match missing {
+        Some(id) => Err(StoreError::UnknownOrder(id)),
+        None => Ok(()),
     }
-    let b = &o.buyer;
-    if seen.buyers.insert(b.buyer_id.clone()) {
-        tx.prepare_cached("INSERT INTO buyers VALUES (?1, ?2, ?3, ?4)
-         ON CONFLICT (buyer_id) DO UPDATE SET name = excluded.name, kind = excluded.kind, taxpayer_id = excluded.taxpayer_id")?.execute(params![b.buyer_id, b.name, name(&b.kind), b.taxpayer_id])?;
-    }
-    let amount = fen("order amount", o.amount)?;
-    tx.prepare_cached(
-        "INSERT INTO orders VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
-         ON CONFLICT (order_id) DO UPDATE SET order_type = excluded.order_type, created_ts = excluded.created_ts,
-           product_id = excluded.product_id, buyer_id = excluded.buyer_id, amount_fen = excluded.amount_fen,
-           status = excluded.status, scenario = excluded.scenario, settled_ts = excluded.settled_ts,
-           license_code = excluded.license_code, seq = excluded.seq",
-    )?
-    .execute(params![
-        o.order_id,
-        name(&o.order_type),
-        ts("order created_at", &o.created_at)?,
-        p.product_id,
-        b.buyer_id,
-        amount,
-        name(&o.status),
-        o.scenario.as_ref().map(name),
-        opt_ts("order settled_at", &o.settled_at)?,
-        o.license_code,
-        o.seq as i64
-    ])?;
-    tx.prepare_cached(
-        "INSERT INTO order_lines VALUES (?1, ?2, ?3, ?4)
-         ON CONFLICT (order_line_id) DO UPDATE SET product_id = excluded.product_id, amount_fen = excluded.amount_fen",
-    )?
-    .execute(params![o.order_line_id, o.order_id, p.product_id, amount])?;
-    Ok(())
 }
 
-fn put_flow(tx: &Transaction<'_>, f: &FeedFlow) -> Result<(), StoreError> {
-    require_order(tx, &f.order_id)?;
-    tx.prepare_cached(
-        "INSERT INTO supervision_flows VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
-         ON CONFLICT (order_id) DO UPDATE SET product_type = excluded.product_type, step = excluded.step,
-           side = excluded.side, step_started_ts = excluded.step_started_ts, rejections = excluded.rejections,
-           frozen_by = excluded.frozen_by, rereview = excluded.rereview, parcel_signed_ts = excluded.parcel_signed_ts,
-           seq = excluded.seq",
-    )?
-    .execute(params![
-        f.order_id,
-        name(&f.product_type),
-        name(&f.step),
-        f.side.as_ref().map(name),
-        ts("step_started_at", &f.step_started_at)?,
-        f.rejections,
-        f.frozen_by.as_ref().map(name),
-        f.rereview,
-        opt_ts("parcel_signed_at", &f.parcel_signed_at)?,
-        f.seq as i64
-    ])?;
+fn put_orders(w: &mut Writes, page: &[FeedOrder]) -> Result<(), StoreError> {
+    let mut products = std::collections::BTreeMap::new();
+    let mut buyers = std::collections::BTreeMap::new();
+    let mut orders = Vec::with_capacity(page.len());
+    let mut lines = Vec::with_capacity(page.len());
+    for o in page {
+        let p = &o.product;
+        products.insert(
+            p.product_id.as_str(),
+            (
+                &p.product_id,
+                &p.name,
+                p.access_type.as_str(),
+                p.billing_mode.as_str(),
+                p.supervised,
+                p.product_type.as_ref().map(name),
+                name(&p.channel),
+            ),
+        );
+        let b = &o.buyer;
+        buyers.insert(b.buyer_id.as_str(), (&b.buyer_id, &b.name, name(&b.kind), &b.taxpayer_id));
+        let amount = fen("order amount", o.amount)?;
+        orders.push((
+            &o.order_id,
+            name(&o.order_type),
+            ts("order created_at", &o.created_at)?,
+            &p.product_id,
+            &b.buyer_id,
+            amount,
+            name(&o.status),
+            o.scenario.as_ref().map(name),
+            opt_ts("order settled_at", &o.settled_at)?,
+            &o.license_code,
+            o.seq as i64,
+        ));
+        lines.push((&o.order_line_id, &o.order_id, &p.product_id, amount));
+    }
+    let products: Vec<_> = products.into_values().collect();
+    let buyers: Vec<_> = buyers.into_values().collect();
+    w.bulk(
+        format!(
+            "INSERT INTO products SELECT {} FROM jsonb_each(?1) WHERE true
+             ON CONFLICT (product_id) DO UPDATE SET name = excluded.name, access_type = excluded.access_type,
+               billing_mode = excluded.billing_mode, supervised = excluded.supervised,
+               product_type = excluded.product_type, channel = excluded.channel",
+            columns(7)
+        ),
+        &products,
+    )?;
+    w.bulk(
+        format!(
+            "INSERT INTO buyers SELECT {} FROM jsonb_each(?1) WHERE true
+             ON CONFLICT (buyer_id) DO UPDATE SET name = excluded.name, kind = excluded.kind,
+               taxpayer_id = excluded.taxpayer_id",
+            columns(4)
+        ),
+        &buyers,
+    )?;
+    w.bulk(
+        format!(
+            "INSERT INTO orders SELECT {} FROM jsonb_each(?1) WHERE true
+             ON CONFLICT (order_id) DO UPDATE SET order_type = excluded.order_type, created_ts = excluded.created_ts,
+               product_id = excluded.product_id, buyer_id = excluded.buyer_id, amount_fen = excluded.amount_fen,
+               status = excluded.status, scenario = excluded.scenario, settled_ts = excluded.settled_ts,
+               license_code = excluded.license_code, seq = excluded.seq",
+            columns(11)
+        ),
+        &orders,
+    )?;
+    w.bulk(format!(
+            "INSERT INTO order_lines SELECT {} FROM jsonb_each(?1) WHERE true
+             ON CONFLICT (order_line_id) DO UPDATE SET product_id = excluded.product_id, amount_fen = excluded.amount_fen",
+            columns(4)
+        ),
+        &lines,
+    )
+}
+
+fn put_flows(w: &mut Writes, page: &[FeedFlow]) -> Result<(), StoreError> {
+    w.require_orders(page.iter().map(|f| f.order_id.as_str()));
+    let mut flows = Vec::with_capacity(page.len());
+    let mut events = Vec::new();
+    for f in page {
+        flows.push((
+            &f.order_id,
+            name(&f.product_type),
+            name(&f.step),
+            f.side.as_ref().map(name),
+            ts("step_started_at", &f.step_started_at)?,
+            f.rejections,
+            f.frozen_by.as_ref().map(name),
+            f.rereview,
+            opt_ts("parcel_signed_at", &f.parcel_signed_at)?,
+            f.seq as i64,
+        ));
+        for (i, t) in f.history.iter().enumerate() {
+            let detail = serde_json::to_string(&t.action).unwrap_or_default();
+            events.push((
+                &f.order_id,
+                i as i64,
+                name(&t.from),
+                name(&t.to),
+                t.action.name(),
+                name(&t.actor),
+                t.at.timestamp(),
+                detail,
+            ));
+        }
+    }
+    w.bulk(
+        format!(
+            "INSERT INTO supervision_flows SELECT {} FROM jsonb_each(?1) WHERE true
+             ON CONFLICT (order_id) DO UPDATE SET product_type = excluded.product_type, step = excluded.step,
+               side = excluded.side, step_started_ts = excluded.step_started_ts, rejections = excluded.rejections,
+               frozen_by = excluded.frozen_by, rereview = excluded.rereview,
+               parcel_signed_ts = excluded.parcel_signed_ts, seq = excluded.seq",
+            columns(10)
+        ),
+        &flows,
+    )?;
     // The audit trail only grows: events already stored are left as they are.
-    let mut insert =
-        tx.prepare_cached("INSERT OR IGNORE INTO supervision_events VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")?;
-    for (i, t) in f.history.iter().enumerate() {
-        let detail = serde_json::to_string(&t.action).unwrap_or_default();
-        insert.execute(params![
-            f.order_id,
-            i as i64,
-            name(&t.from),
-            name(&t.to),
-            t.action.name(),
-            name(&t.actor),
-            t.at.timestamp(),
-            detail
-        ])?;
-    }
-    Ok(())
+    w.bulk(format!("INSERT OR IGNORE INTO supervision_events SELECT {} FROM jsonb_each(?1)", columns(8)), &events)
 }
 
-fn put_unsubscription(tx: &Transaction<'_>, u: &FeedUnsubscription) -> Result<(), StoreError> {
-    require_order(tx, &u.order_id)?;
-    tx.prepare_cached(
-        "INSERT INTO unsubscriptions VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
-         ON CONFLICT (id) DO UPDATE SET rule = excluded.rule, requested_ts = excluded.requested_ts,
-           refund_fen = excluded.refund_fen, paid_fen = excluded.paid_fen, reason = excluded.reason,
-           status = excluded.status, review_due = excluded.review_due, decision_reason = excluded.decision_reason,
-           seq = excluded.seq",
-    )?
-    .execute(params![
-        u.id,
-        u.order_id,
-        u.rule.as_str(),
-        ts("unsubscription requested_at", &u.requested_at)?,
-        fen("refund amount", u.refund_amount)?,
-        fen("paid amount", u.paid_amount)?,
-        u.reason,
-        name(&u.status),
-        u.review_due,
-        u.decision_reason,
-        u.seq as i64
-    ])?;
-    Ok(())
+fn put_unsubscriptions(w: &mut Writes, page: &[FeedUnsubscription]) -> Result<(), StoreError> {
+    w.require_orders(page.iter().map(|u| u.order_id.as_str()));
+    let mut rows = Vec::with_capacity(page.len());
+    for u in page {
+        rows.push((
+            &u.id,
+            &u.order_id,
+            u.rule.as_str(),
+            ts("unsubscription requested_at", &u.requested_at)?,
+            fen("refund amount", u.refund_amount)?,
+            fen("paid amount", u.paid_amount)?,
+            &u.reason,
+            name(&u.status),
+            &u.review_due,
+            &u.decision_reason,
+            u.seq as i64,
+        ));
+    }
+    w.bulk(
+        format!(
+            "INSERT INTO unsubscriptions SELECT {} FROM jsonb_each(?1) WHERE true
+             ON CONFLICT (id) DO UPDATE SET rule = excluded.rule, requested_ts = excluded.requested_ts,
+               refund_fen = excluded.refund_fen, paid_fen = excluded.paid_fen, reason = excluded.reason,
+               status = excluded.status, review_due = excluded.review_due, decision_reason = excluded.decision_reason,
+               seq = excluded.seq",
+            columns(11)
+        ),
+        &rows,
+    )
 }
 
-fn put_invoice_request(tx: &Transaction<'_>, r: &FeedInvoiceRequest) -> Result<(), StoreError> {
-    for o in &r.order_ids {
-        require_order(tx, o)?;
+fn put_invoice_requests(w: &mut Writes, page: &[FeedInvoiceRequest]) -> Result<(), StoreError> {
+    w.require_orders(page.iter().flat_map(|r| r.order_ids.iter().map(String::as_str)));
+    let mut rows = Vec::with_capacity(page.len());
+    let mut links = Vec::new();
+    for r in page {
+        rows.push((
+            &r.id,
+            ts("invoice requested_at", &r.requested_at)?,
+            name(&r.kind),
+            name(&r.medium),
+            serde_json::to_string(&r.title).unwrap_or_default(),
+            fen("invoice amount", r.amount)?,
+            name(&r.status),
+            &r.invoice_number,
+            opt_ts("invoice issued_at", &r.issued_at)?,
+            r.seq as i64,
+        ));
+        links.extend(r.order_ids.iter().map(|o| (&r.id, o)));
     }
-    tx.prepare_cached(
-        "INSERT INTO invoice_requests VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
-         ON CONFLICT (id) DO UPDATE SET requested_ts = excluded.requested_ts, kind = excluded.kind,
-           medium = excluded.medium, title = excluded.title, amount_fen = excluded.amount_fen,
-           status = excluded.status, invoice_number = excluded.invoice_number, issued_ts = excluded.issued_ts,
-           seq = excluded.seq",
-    )?
-    .execute(params![
-        r.id,
-        ts("invoice requested_at", &r.requested_at)?,
-        name(&r.kind),
-        name(&r.medium),
-        serde_json::to_string(&r.title).unwrap_or_default(),
-        fen("invoice amount", r.amount)?,
-        name(&r.status),
-        r.invoice_number,
-        opt_ts("invoice issued_at", &r.issued_at)?,
-        r.seq as i64
-    ])?;
-    for o in &r.order_ids {
-        tx.prepare_cached("INSERT OR IGNORE INTO invoice_request_orders VALUES (?1, ?2)")?.execute(params![r.id, o])?;
-    }
-    Ok(())
+    w.bulk(
+        format!(
+            "INSERT INTO invoice_requests SELECT {} FROM jsonb_each(?1) WHERE true
+             ON CONFLICT (id) DO UPDATE SET requested_ts = excluded.requested_ts, kind = excluded.kind,
+               medium = excluded.medium, title = excluded.title, amount_fen = excluded.amount_fen,
+               status = excluded.status, invoice_number = excluded.invoice_number, issued_ts = excluded.issued_ts,
+               seq = excluded.seq",
+            columns(10)
+        ),
+        &rows,
+    )?;
+    w.bulk(format!("INSERT OR IGNORE INTO invoice_request_orders SELECT {} FROM jsonb_each(?1)", columns(2)), &links)
 }
 
-fn put_bill(tx: &Transaction<'_>, b: &FeedBill) -> Result<(), StoreError> {
-    tx.prepare_cached(
-        "INSERT INTO bills VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
-         ON CONFLICT (bill_id) DO UPDATE SET period = excluded.period, bill_date = excluded.bill_date,
-           send_by = excluded.send_by, sign_off_by = excluded.sign_off_by, payment_by = excluded.payment_by,
-           order_count = excluded.order_count, amount_fen = excluded.amount_fen,
-           platform_fee_fen = excluded.platform_fee_fen, merchant_share_fen = excluded.merchant_share_fen,
-           status = excluded.status, seq = excluded.seq",
-    )?
-    .execute(params![
-        b.bill_id,
-        b.period,
-        b.bill_date,
-        b.send_by,
-        b.sign_off_by,
-        b.payment_by,
-        b.order_count,
-        fen("bill amount", b.amount)?,
-        fen("platform fee", b.platform_fee)?,
-        fen("merchant share", b.merchant_share)?,
-        name(&b.status),
-        b.seq as i64
-    ])?;
-    Ok(())
+fn put_bills(w: &mut Writes, page: &[FeedBill]) -> Result<(), StoreError> {
+    let mut rows = Vec::with_capacity(page.len());
+    for b in page {
+        rows.push((
+            &b.bill_id,
+            &b.period,
+            &b.bill_date,
+            &b.send_by,
+            &b.sign_off_by,
+            &b.payment_by,
+            b.order_count,
+            fen("bill amount", b.amount)?,
+            fen("platform fee", b.platform_fee)?,
+            fen("merchant share", b.merchant_share)?,
+            name(&b.status),
+            b.seq as i64,
+        ));
+    }
+    w.bulk(
+        format!(
+            "INSERT INTO bills SELECT {} FROM jsonb_each(?1) WHERE true
+             ON CONFLICT (bill_id) DO UPDATE SET period = excluded.period, bill_date = excluded.bill_date,
+               send_by = excluded.send_by, sign_off_by = excluded.sign_off_by, payment_by = excluded.payment_by,
+               order_count = excluded.order_count, amount_fen = excluded.amount_fen,
+               platform_fee_fen = excluded.platform_fee_fen, merchant_share_fen = excluded.merchant_share_fen,
+               status = excluded.status, seq = excluded.seq",
+            columns(12)
+        ),
+        &rows,
+    )
 }
 
 fn parse<T: DeserializeOwned>(kind: Kind, body: &[u8]) -> Result<Page<T>, StoreError> {
@@ -229,15 +313,44 @@ fn parse<T: DeserializeOwned>(kind: Kind, body: &[u8]) -> Result<Page<T>, StoreE
     })
 }
 
-/// Parses a page of `T` and writes each item: (items written, next cursor, has more).
-fn put_all<T: DeserializeOwned>(
+/// A feed page parsed and turned into statements, ready to write: [`parse_page`] does the work that needs no
+/// database (and can run on another thread), [`Store::apply_parsed`] writes it.
+#[derive(Debug)]
+pub struct ParsedPage {
+    kind: Kind,
+    items: usize,
+    next_cursor: String,
+    has_more: bool,
+    writes: Writes,
+}
+
+impl ParsedPage {
+    /// The cursor of the page after this one, if the feed has more.
+    pub fn next(&self) -> Option<&str> {
+        self.has_more.then_some(self.next_cursor.as_str())
+    }
+}
+
+fn parse_items<T: DeserializeOwned>(
     kind: Kind,
     body: &[u8],
-    mut put: impl FnMut(&T) -> Result<(), StoreError>,
-) -> Result<(usize, String, bool), StoreError> {
+    put: impl FnOnce(&mut Writes, &[T]) -> Result<(), StoreError>,
+) -> Result<ParsedPage, StoreError> {
     let page: Page<T> = parse(kind, body)?;
-    page.items.iter().try_for_each(&mut put)?;
-    Ok((page.items.len(), page.next_cursor, page.has_more))
+    let mut writes = Writes::default();
+    put(&mut writes, &page.items)?;
+    Ok(ParsedPage { kind, items: page.items.len(), next_cursor: page.next_cursor, has_more: page.has_more, writes })
+}
+
+/// Parses a page (already checked against its Body-Sign) into the statements that write it.
+pub fn parse_page(kind: Kind, body: &[u8]) -> Result<ParsedPage, StoreError> {
+    match kind {
+        Kind::Orders => parse_items(kind, body, put_orders),
+        Kind::Supervision => parse_items(kind, body, put_flows),
+        Kind::Unsubscriptions => parse_items(kind, body, put_unsubscriptions),
+        Kind::InvoiceRequests => parse_items(kind, body, put_invoice_requests),
+        Kind::Bills => parse_items(kind, body, put_bills),
+    }
 }
 
 impl Store {
@@ -252,23 +365,24 @@ impl Store {
 
     /// Applies one page (already checked against its Body-Sign) and its cursor, all or nothing.
     pub fn apply_page(&mut self, kind: Kind, body: &[u8], now_ts: i64) -> Result<Applied, StoreError> {
+        self.apply_parsed(&parse_page(kind, body)?, now_ts)
+    }
+
+    /// Writes a parsed page and its cursor in one transaction, all or nothing.
+    pub fn apply_parsed(&mut self, page: &ParsedPage, now_ts: i64) -> Result<Applied, StoreError> {
         let tx = self.conn.transaction()?;
-        let (items, next_cursor, has_more) = match kind {
-            Kind::Orders => {
-                let mut seen = Seen::default();
-                put_all(kind, body, |o: &FeedOrder| put_order(&tx, o, &mut seen))?
-            }
-            Kind::Supervision => put_all(kind, body, |f: &FeedFlow| put_flow(&tx, f))?,
-            Kind::Unsubscriptions => put_all(kind, body, |u: &FeedUnsubscription| put_unsubscription(&tx, u))?,
-            Kind::InvoiceRequests => put_all(kind, body, |r: &FeedInvoiceRequest| put_invoice_request(&tx, r))?,
-            Kind::Bills => put_all(kind, body, |b: &FeedBill| put_bill(&tx, b))?,
-        };
+        for ids in &page.writes.requires {
+            require_orders(&tx, ids)?;
+        }
+        for (sql, rows) in &page.writes.statements {
+            tx.prepare_cached(sql)?.execute([rows])?;
+        }
         tx.prepare_cached(
             "INSERT INTO sync_cursors VALUES (?1, ?2, ?3)
              ON CONFLICT (feed) DO UPDATE SET cursor = excluded.cursor, updated_ts = excluded.updated_ts",
         )?
-        .execute(params![kind.path(), next_cursor, now_ts])?;
+        .execute(params![page.kind.path(), page.next_cursor, now_ts])?;
         tx.commit()?;
-        Ok(Applied { items, next_cursor, has_more })
+        Ok(Applied { items: page.items, next_cursor: page.next_cursor.clone(), has_more: page.has_more })
     }
 }
