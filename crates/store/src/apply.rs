@@ -2,7 +2,9 @@
 //! nothing and duplicates nothing — the next run resumes from the last committed cursor.
 
 use koodesk_domain::time;
-use koodesk_protocol::feed::{FeedBill, FeedFlow, FeedInvoiceRequest, FeedOrder, FeedUnsubscription, Kind, Page};
+use koodesk_protocol::feed::{
+    FeedBill, FeedFlow, FeedInvoiceRequest, FeedOrder, FeedUnsubscription, Kind, OrderStatus, Page,
+};
 use rusqlite::{params, OptionalExtension, Transaction};
 use serde::de::DeserializeOwned;
 
@@ -161,6 +163,13 @@ fn put_orders(w: &mut Writes, page: &[FeedOrder]) -> Result<(), StoreError> {
             columns(4)
         ),
         &lines,
+    )?;
+    // Steps of refunded orders leave the inbox (schema 5 keeps the fact on the flow).
+    let refunded: Vec<&str> =
+        page.iter().filter(|o| o.status == OrderStatus::Refunded).map(|o| o.order_id.as_str()).collect();
+    w.bulk(
+        "UPDATE supervision_flows SET order_refunded = 1 WHERE order_id IN (SELECT value FROM jsonb_each(?1))".into(),
+        &refunded,
     )
 }
 
@@ -197,11 +206,15 @@ fn put_flows(w: &mut Writes, page: &[FeedFlow]) -> Result<(), StoreError> {
     }
     w.bulk(
         format!(
-            "INSERT INTO supervision_flows SELECT {} FROM jsonb_each(?1) WHERE true
+            "INSERT INTO supervision_flows (order_id, product_type, step, side, step_started_ts, rejections,
+               frozen_by, rereview, parcel_signed_ts, seq, order_refunded)
+             SELECT {}, EXISTS (SELECT 1 FROM orders o WHERE o.order_id = value->>0 AND o.status = 'refunded')
+               FROM jsonb_each(?1) WHERE true
              ON CONFLICT (order_id) DO UPDATE SET product_type = excluded.product_type, step = excluded.step,
                side = excluded.side, step_started_ts = excluded.step_started_ts, rejections = excluded.rejections,
                frozen_by = excluded.frozen_by, rereview = excluded.rereview,
-               parcel_signed_ts = excluded.parcel_signed_ts, seq = excluded.seq",
+               parcel_signed_ts = excluded.parcel_signed_ts, seq = excluded.seq,
+               order_refunded = excluded.order_refunded",
             columns(10)
         ),
         &flows,
@@ -262,7 +275,8 @@ fn put_invoice_requests(w: &mut Writes, page: &[FeedInvoiceRequest]) -> Result<(
     }
     w.bulk(
         format!(
-            "INSERT INTO invoice_requests SELECT {} FROM jsonb_each(?1) WHERE true
+            "INSERT INTO invoice_requests (id, requested_ts, kind, medium, title, amount_fen, status, invoice_number,
+               issued_ts, seq) SELECT {} FROM jsonb_each(?1) WHERE true
              ON CONFLICT (id) DO UPDATE SET requested_ts = excluded.requested_ts, kind = excluded.kind,
                medium = excluded.medium, title = excluded.title, amount_fen = excluded.amount_fen,
                status = excluded.status, invoice_number = excluded.invoice_number, issued_ts = excluded.issued_ts,
@@ -271,7 +285,9 @@ fn put_invoice_requests(w: &mut Writes, page: &[FeedInvoiceRequest]) -> Result<(
         ),
         &rows,
     )?;
-    w.bulk(format!("INSERT OR IGNORE INTO invoice_request_orders SELECT {} FROM jsonb_each(?1)", columns(2)), &links)
+    w.bulk(format!("INSERT OR IGNORE INTO invoice_request_orders SELECT {} FROM jsonb_each(?1)", columns(2)), &links)?;
+    let ids: Vec<&str> = page.iter().map(|r| r.id.as_str()).collect();
+    w.bulk(crate::schema::request_order_facts("id IN (SELECT value FROM jsonb_each(?1))"), &ids)
 }
 
 fn put_bills(w: &mut Writes, page: &[FeedBill]) -> Result<(), StoreError> {

@@ -3,7 +3,7 @@
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use rusqlite::{Connection, OpenFlags};
+use rusqlite::{Connection, OpenFlags, OptionalExtension};
 
 use crate::error::StoreError;
 use crate::schema::{self, APPLICATION_ID, MIGRATIONS};
@@ -115,13 +115,7 @@ impl Store {
 
     /// Applies every migration after `from`, each in its own transaction with its version number.
     fn migrate(&mut self, from: i64) -> Result<(), StoreError> {
-        for (i, sql) in MIGRATIONS.iter().enumerate().skip(from as usize) {
-            let tx = self.conn.transaction()?;
-            tx.execute_batch(sql)?;
-            tx.execute_batch(&format!("PRAGMA application_id = {APPLICATION_ID}; PRAGMA user_version = {};", i + 1))?;
-            tx.commit()?;
-        }
-        Ok(())
+        run_migrations(&mut self.conn, from as usize, MIGRATIONS.len())
     }
 
     /// SQLite's full integrity check: `ok`, or what is wrong.
@@ -136,12 +130,7 @@ impl Store {
         let conn = Connection::open(path)?;
         let mut store = Store { conn, path: path.into() };
         store.conn.execute_batch("PRAGMA foreign_keys = ON;")?;
-        for (i, sql) in MIGRATIONS.iter().enumerate().take(version as usize) {
-            let tx = store.conn.transaction()?;
-            tx.execute_batch(sql)?;
-            tx.execute_batch(&format!("PRAGMA application_id = {APPLICATION_ID}; PRAGMA user_version = {};", i + 1))?;
-            tx.commit()?;
-        }
+        run_migrations(&mut store.conn, 0, version as usize)?;
         Ok(store)
     }
 
@@ -150,4 +139,28 @@ impl Store {
     pub fn connection(&self) -> &Connection {
         &self.conn
     }
+}
+
+/// Applies migrations `from..to`, each in its own transaction. Foreign keys are off while they run (a migration
+/// may rebuild a table other tables refer to) and checked before they are turned back on.
+fn run_migrations(conn: &mut Connection, from: usize, to: usize) -> Result<(), StoreError> {
+    conn.execute_batch("PRAGMA foreign_keys = OFF;")?;
+    let result = (|| {
+        for (i, sql) in MIGRATIONS.iter().enumerate().take(to).skip(from) {
+            let tx = conn.transaction()?;
+            tx.execute_batch(sql)?;
+            tx.execute_batch(&format!("PRAGMA application_id = {APPLICATION_ID}; PRAGMA user_version = {};", i + 1))?;
+            let broken: Option<String> = tx.query_row("PRAGMA foreign_key_check", [], |r| r.get(0)).optional()?;
+            if let Some(table) = broken {
+                return Err(StoreError::Invalid(format!(
+                    "migration {} would leave rows of {table} pointing nowhere; the database is left at version {i}",
+                    i + 1
+                )));
+            }
+            tx.commit()?;
+        }
+        Ok(())
+    })();
+    conn.execute_batch("PRAGMA foreign_keys = ON;")?;
+    result
 }

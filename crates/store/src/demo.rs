@@ -67,13 +67,16 @@ pub fn write(store: &mut Store, orders: u64, seed: u64, now: Instant) -> Result<
         let mut order =
             tx.prepare_cached("INSERT INTO orders VALUES (?1, 'new', ?2, ?3, ?4, ?5, ?6, NULL, ?7, NULL, ?8)")?;
         let mut line = tx.prepare_cached("INSERT INTO order_lines VALUES (?1, ?2, ?3, ?4)")?;
-        let mut flow =
-            tx.prepare_cached("INSERT INTO supervision_flows VALUES (?1, ?2, ?3, ?4, ?5, ?6, NULL, 0, NULL, ?7)")?;
+        let mut flow = tx.prepare_cached(
+            "INSERT INTO supervision_flows (order_id, product_type, step, side, step_started_ts, rejections,
+                   frozen_by, rereview, parcel_signed_ts, seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6, NULL, 0, NULL, ?7)",
+        )?;
         let mut unsub = tx.prepare_cached(
             "INSERT INTO unsubscriptions VALUES (?1, ?2, 'negotiated', ?3, ?4, ?5, '需求变更', ?6, NULL, NULL, ?7)",
         )?;
         let mut request = tx.prepare_cached(
-            "INSERT INTO invoice_requests VALUES (?1, ?2, 'ordinary', ?3, '{\"kind\":\"enterprise\",\"name\":\"演示客户\"}', ?4, ?5, NULL, NULL, ?6)",
+            "INSERT INTO invoice_requests (id, requested_ts, kind, medium, title, amount_fen, status, invoice_number,
+               issued_ts, seq) VALUES (?1, ?2, 'ordinary', ?3, '{\"kind\":\"enterprise\",\"name\":\"演示客户\"}', ?4, ?5, NULL, NULL, ?6)",
         )?;
         let mut request_order = tx.prepare_cached("INSERT INTO invoice_request_orders VALUES (?1, ?2)")?;
         let open_steps = [Step::ConfirmRequirements, Step::Implement, Step::SubmitRequirements, Step::Accept];
@@ -143,6 +146,12 @@ pub fn write(store: &mut Store, orders: u64, seed: u64, now: Instant) -> Result<
             }
         }
     }
+    tx.execute(&crate::schema::request_order_facts("first_order_ts IS NULL"), [])?;
+    tx.execute(
+        "UPDATE supervision_flows SET order_refunded = 1
+          WHERE EXISTS (SELECT 1 FROM orders o WHERE o.order_id = supervision_flows.order_id AND o.status = 'refunded')",
+        [],
+    )?;
     tx.commit()?;
     Ok(())
 }

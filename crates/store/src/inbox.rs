@@ -80,9 +80,8 @@ impl Store {
 
         // Merchant-side supervision steps, by when the user may appeal (the merchant's risk).
         let mut stmt = self.conn.prepare_cached(
-            "SELECT f.order_id, f.product_type, f.step, f.step_started_ts, f.rejections
-               FROM supervision_flows f JOIN orders o USING (order_id)
-              WHERE f.side = 'merchant' AND f.step <> 'completed' AND f.frozen_by IS NULL AND o.status <> 'refunded'",
+            "SELECT f.order_id, f.product_type, f.step, f.step_started_ts, f.rejections FROM supervision_flows f
+              WHERE f.side = 'merchant' AND f.step <> 'completed' AND f.frozen_by IS NULL AND f.order_refunded = 0",
         )?;
         let rows = stmt.query_map([], |r| {
             Ok((
@@ -128,9 +127,9 @@ impl Store {
         // User-side steps stalled for more than 5 days: the merchant may appeal.
         let stalled_before = now_ts - 120 * 3600;
         let mut stmt = self.conn.prepare_cached(
-            "SELECT f.order_id, f.step, f.step_started_ts FROM supervision_flows f JOIN orders o USING (order_id)
+            "SELECT f.order_id, f.step, f.step_started_ts FROM supervision_flows f
               WHERE f.side = 'user' AND f.step <> 'completed' AND f.frozen_by IS NULL AND f.step_started_ts < ?1
-                AND o.status <> 'refunded'",
+                AND f.order_refunded = 0",
         )?;
         let rows = stmt.query_map([stalled_before], |r| {
             Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, i64>(2)?))
@@ -222,21 +221,15 @@ impl Store {
             });
         }
 
-        // Invoice requests: 7 days from the request; the courier rule; what blocks invoicing. One grouped join over
-        // the open requests; orders with an unsubscription awaiting review are already known from above.
+        // Invoice requests: 7 days from the request; the courier rule; what blocks invoicing. The open requests come
+        // from their partial index; who invoices them comes from the order facts kept on each request (schema 5),
+        // so no request is joined to its orders here; orders with an unsubscription awaiting review are known
+        // from above.
         let mut stmt = self.conn.prepare_cached(
-            // The open requests must drive the join: MATERIALIZED keeps the grouping from walking every request,
-            // and CROSS JOIN (SQLite's way to fix join order) keeps the planner from scanning every request's
-            // orders with a Bloom filter instead.
-            "WITH open AS MATERIALIZED (
-                 SELECT id, requested_ts, medium, amount_fen, kind FROM invoice_requests WHERE status = 'requested')
-             SELECT r.id, r.requested_ts, r.medium, r.amount_fen, r.kind, group_concat(x.order_id),
-                    min(o.created_ts), max(p.channel <> 'general')
-               FROM open r
-               CROSS JOIN invoice_request_orders x ON x.request_id = r.id
-               JOIN orders o ON o.order_id = x.order_id
-               JOIN products p ON p.product_id = o.product_id
-              GROUP BY r.id ORDER BY r.requested_ts",
+            "SELECT r.id, r.requested_ts, r.medium, r.amount_fen, r.kind,
+                    (SELECT group_concat(x.order_id) FROM invoice_request_orders x WHERE x.request_id = r.id),
+                    r.first_order_ts, r.joint_operation
+               FROM invoice_requests r WHERE r.status = 'requested' ORDER BY r.requested_ts",
         )?;
         let rows = stmt.query_map([], |r| {
             Ok((

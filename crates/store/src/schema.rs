@@ -297,7 +297,38 @@ pub const MIGRATIONS: &[&str] = &[
     INSERT OR IGNORE INTO invoice_orders (invoice_id, order_id)
         SELECT i.id, json_extract(l.value, '$.order_id') FROM invoices i, json_each(i.document, '$.lines') l;
     "#,
+    // 5: what the inbox needs of an invoice request's orders — the earliest order's date and whether any is sold
+    // under joint operation (who invoices, [KG §2]) — kept on the request when it is written, so the first screen
+    // does not join every open request to its orders and products (docs/performance.md).
+    r#"
+    ALTER TABLE invoice_requests ADD COLUMN first_order_ts INTEGER;
+    ALTER TABLE invoice_requests ADD COLUMN joint_operation INTEGER;
+    UPDATE invoice_requests SET
+        first_order_ts = (SELECT min(o.created_ts) FROM invoice_request_orders x JOIN orders o ON o.order_id = x.order_id
+                           WHERE x.request_id = invoice_requests.id),
+        joint_operation = (SELECT max(p.channel <> 'general') FROM invoice_request_orders x
+                             JOIN orders o ON o.order_id = x.order_id JOIN products p ON p.product_id = o.product_id
+                            WHERE x.request_id = invoice_requests.id);
+    -- Likewise whether a step's order was refunded (the inbox leaves those out), kept on the flow.
+    ALTER TABLE supervision_flows ADD COLUMN order_refunded INTEGER NOT NULL DEFAULT 0;
+    UPDATE supervision_flows SET order_refunded = 1
+     WHERE EXISTS (SELECT 1 FROM orders o WHERE o.order_id = supervision_flows.order_id AND o.status = 'refunded');
+    "#,
 ];
+
+/// Sets an invoice request's order facts (schema 5) for the requests `scope` selects (a SQL condition on `id`);
+/// run after the request's orders are linked.
+pub(crate) fn request_order_facts(scope: &str) -> String {
+    format!(
+        "UPDATE invoice_requests SET
+             first_order_ts = (SELECT min(o.created_ts) FROM invoice_request_orders x
+                                 JOIN orders o ON o.order_id = x.order_id WHERE x.request_id = invoice_requests.id),
+             joint_operation = (SELECT max(p.channel <> 'general') FROM invoice_request_orders x
+                                  JOIN orders o ON o.order_id = x.order_id JOIN products p ON p.product_id = o.product_id
+                                 WHERE x.request_id = invoice_requests.id)
+          WHERE {scope}"
+    )
+}
 
 /// The schema version this build writes.
 pub fn latest() -> i64 {

@@ -154,3 +154,25 @@ fn actions_taken_offline_show_as_waiting_to_sync() {
     assert!(inbox.overdue >= 2);
     assert!(inbox.actionable >= inbox.overdue);
 }
+
+#[test]
+fn steps_of_refunded_orders_leave_the_inbox_whichever_feed_says_so_first() {
+    let mut s = store();
+    let now = "2026-11-26T10:00:00";
+    assert!(find(&items_at(&s, now), "confirm-requirements", "CS-M").is_some());
+    assert!(find(&items_at(&s, now), "appeal", "CS-U").is_some());
+    // The order is refunded after its step arrived: the orders feed says so.
+    let mut refunded =
+        order("CS-M", "2026-11-01T09:00:00+08:00", AccessType::ManualService, BillingMode::OneTime, 500000);
+    refunded.status = koodesk_protocol::feed::OrderStatus::Refunded;
+    s.apply_page(Kind::Orders, &page(vec![refunded], "orders.7"), 0).expect("refund");
+    assert!(find(&items_at(&s, now), "confirm-requirements", "CS-M").is_none());
+    // A step arriving after its order was refunded is left out too.
+    let mut gone = order("CS-U", "2026-11-01T09:00:00+08:00", AccessType::ManualService, BillingMode::OneTime, 500000);
+    gone.status = koodesk_protocol::feed::OrderStatus::Refunded;
+    s.apply_page(Kind::Orders, &page(vec![gone], "orders.8"), 0).expect("refund");
+    let again = vec![flow("CS-U", ProductType::ManualService, Step::Accept, "2026-11-20T09:00:00+08:00", 0)];
+    s.apply_page(Kind::Supervision, &page(again, "supervision.5"), 0).expect("flow again");
+    assert!(find(&items_at(&s, now), "appeal", "CS-U").is_none());
+    assert!(find(&items_at(&s, now), "deliver", "CS-R").is_some(), "other steps stay");
+}
