@@ -97,22 +97,33 @@ impl Store {
                 r.get::<_, i64>(4)?,
             ))
         })?;
+        // Each row is one month of one access type and billing mode: the rate is looked up once per tax product
+        // and month (rates are effective-dated), tax is summed in fen and converted once per rate.
+        let mut products: BTreeMap<(String, String), Option<koodesk_domain::catalog::TaxProduct>> = BTreeMap::new();
+        let mut fen_by_rate: BTreeMap<Decimal, i64> = BTreeMap::new();
         for row in rows {
             let (month, a, b, n, fen) = row?;
-            for (map, key) in [(&mut months, &month), (&mut access, &a), (&mut billing, &b)] {
-                let e = map.entry(key.clone()).or_default();
+            let product = *products.entry((a.clone(), b.clone())).or_insert_with(|| {
+                match (a.parse::<AccessType>(), b.parse::<BillingMode>()) {
+                    (Ok(a), Ok(b)) => koodesk_domain::catalog::tax_product(a, b).ok(),
+                    _ => None,
+                }
+            });
+            let date =
+                month.split_once('-').and_then(|(y, m)| NaiveDate::from_ymd_opt(y.parse().ok()?, m.parse().ok()?, 1));
+            if let (Some(p), Some(d)) = (product, date) {
+                if let Ok(rate) = tax::rate(p, Taxpayer::General, d) {
+                    *fen_by_rate.entry(rate.normalize()).or_insert(0) += fen;
+                }
+            }
+            for (map, key) in [(&mut months, month), (&mut access, a), (&mut billing, b)] {
+                let e = map.entry(key).or_default();
                 e.0 += n;
                 e.1 += fen;
             }
-            let date = NaiveDate::parse_from_str(&format!("{month}-01"), "%Y-%m-%d").ok();
-            let rate = match (a.parse::<AccessType>(), b.parse::<BillingMode>(), date) {
-                (Ok(a), Ok(b), Some(d)) => tax::lookup(a, b, Taxpayer::General, d).ok().map(|l| l.rate),
-                _ => None,
-            };
-            if let Some(rate) = rate {
-                let e = tax_rates.entry(rate.normalize()).or_insert(Cny::ZERO);
-                *e = *e + Cny::from_fen(fen);
-            }
+        }
+        for (rate, fen) in fen_by_rate {
+            tax_rates.insert(rate, Cny::from_fen(fen));
         }
         let counts = self.agg_counts()?;
         let count = |k: &str| counts.get(k).copied().unwrap_or(0);
