@@ -160,7 +160,7 @@ fn place_of(access_type: &str, billing_mode: &str, supervised: bool) -> String {
     }
 }
 
-fn like_escape(s: &str) -> String {
+pub(crate) fn like_escape(s: &str) -> String {
     s.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
 }
 

@@ -78,7 +78,7 @@ impl Store {
     /// Buyers whose name contains `query` (or whose ID is `query`), by name, at most `limit`.
     pub fn invoice_buyers_matching(&self, query: &str, limit: i64) -> Result<Vec<InvoiceBuyer>, StoreError> {
         let q = query.trim();
-        let pattern = format!("%{}%", q.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
+        let pattern = format!("%{}%", crate::browse::like_escape(q));
         let mut stmt = self.conn.prepare_cached(
             "SELECT b.buyer_id, b.name, b.kind, b.taxpayer_id,
                     (SELECT count(*) FROM orders o WHERE o.buyer_id = b.buyer_id)
@@ -139,10 +139,7 @@ impl Store {
             return Ok(Some(already_on(&order.order_id, &id, &state, number.as_deref())));
         }
         if let Some(request) = self.request_of(&order.order_id)? {
-            return Ok(Some(format!(
-                "order {}: the buyer asked KooGallery for its invoice (request {request}); draft that request instead",
-                order.order_id
-            )));
+            return Ok(Some(asked_through_koogallery(&order.order_id, &request)));
         }
         Ok(None)
     }
@@ -176,10 +173,7 @@ impl Store {
         }
         for (o, _) in &orders {
             if let Some(request) = self.request_of(&o.order_id)? {
-                return Err(StoreError::Invalid(format!(
-                    "order {}: the buyer asked KooGallery for its invoice (request {request}); draft that request instead",
-                    o.order_id
-                )));
+                return Err(StoreError::Invalid(asked_through_koogallery(&o.order_id, &request)));
             }
         }
         let (name, buyer_kind, taxpayer_id): (String, String, Option<String>) = self.conn.query_row(
@@ -302,4 +296,11 @@ fn next_batch_id(conn: &rusqlite::Connection, now: Instant) -> Result<String, St
         conn.query_row("SELECT max(batch_id) FROM invoices WHERE batch_id LIKE ?1 || '%'", [&prefix], |r| r.get(0))?;
     let n = last.and_then(|l| l.get(prefix.len()..).and_then(|s| s.parse::<u32>().ok())).unwrap_or(0) + 1;
     Ok(format!("{prefix}{n:03}"))
+}
+
+/// Why an order a KooGallery invoice request covers does not go on a batch.
+fn asked_through_koogallery(order_id: &str, request: &str) -> String {
+    format!(
+        "order {order_id}: the buyer asked KooGallery for its invoice (request {request}); draft that request instead"
+    )
 }
