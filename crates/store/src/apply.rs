@@ -68,6 +68,22 @@ impl Writes {
     }
 }
 
+/// The bulk upsert of a table: `INSERT INTO table (cols…) SELECT value->>0, … FROM jsonb_each(?1)`, then the
+/// `computed` columns with their expressions, `ON CONFLICT (first column) DO UPDATE` every other column.
+fn upsert(table: &str, cols: &[&str], computed: &[(&str, &str)]) -> String {
+    let names: Vec<&str> = cols.iter().chain(computed.iter().map(|(c, _)| c)).copied().collect();
+    let values: Vec<String> =
+        (0..cols.len()).map(|i| format!("value->>{i}")).chain(computed.iter().map(|(_, e)| e.to_string())).collect();
+    let set: Vec<String> = names[1..].iter().map(|c| format!("{c} = excluded.{c}")).collect();
+    format!(
+        "INSERT INTO {table} ({}) SELECT {} FROM jsonb_each(?1) WHERE true ON CONFLICT ({}) DO UPDATE SET {}",
+        names.join(", "),
+        values.join(", "),
+        names[0],
+        set.join(", ")
+    )
+}
+
 /// `value->>0, value->>1, …, value->>{n-1}`: the columns of a bulk row.
 fn columns(n: usize) -> String {
     (0..n).map(|i| format!("value->>{i}")).collect::<Vec<_>>().join(", ")
@@ -128,42 +144,35 @@ fn put_orders(w: &mut Writes, page: &[FeedOrder]) -> Result<(), StoreError> {
     let products: Vec<_> = products.into_values().collect();
     let buyers: Vec<_> = buyers.into_values().collect();
     w.bulk(
-        format!(
-            "INSERT INTO products SELECT {} FROM jsonb_each(?1) WHERE true
-             ON CONFLICT (product_id) DO UPDATE SET name = excluded.name, access_type = excluded.access_type,
-               billing_mode = excluded.billing_mode, supervised = excluded.supervised,
-               product_type = excluded.product_type, channel = excluded.channel",
-            columns(7)
+        upsert(
+            "products",
+            &["product_id", "name", "access_type", "billing_mode", "supervised", "product_type", "channel"],
+            &[],
         ),
         &products,
     )?;
+    w.bulk(upsert("buyers", &["buyer_id", "name", "kind", "taxpayer_id"], &[]), &buyers)?;
     w.bulk(
-        format!(
-            "INSERT INTO buyers SELECT {} FROM jsonb_each(?1) WHERE true
-             ON CONFLICT (buyer_id) DO UPDATE SET name = excluded.name, kind = excluded.kind,
-               taxpayer_id = excluded.taxpayer_id",
-            columns(4)
-        ),
-        &buyers,
-    )?;
-    w.bulk(
-        format!(
-            "INSERT INTO orders SELECT {} FROM jsonb_each(?1) WHERE true
-             ON CONFLICT (order_id) DO UPDATE SET order_type = excluded.order_type, created_ts = excluded.created_ts,
-               product_id = excluded.product_id, buyer_id = excluded.buyer_id, amount_fen = excluded.amount_fen,
-               status = excluded.status, scenario = excluded.scenario, settled_ts = excluded.settled_ts,
-               license_code = excluded.license_code, seq = excluded.seq",
-            columns(11)
+        upsert(
+            "orders",
+            &[
+                "order_id",
+                "order_type",
+                "created_ts",
+                "product_id",
+                "buyer_id",
+                "amount_fen",
+                "status",
+                "scenario",
+                "settled_ts",
+                "license_code",
+                "seq",
+            ],
+            &[],
         ),
         &orders,
     )?;
-    w.bulk(format!(
-            "INSERT INTO order_lines SELECT {} FROM jsonb_each(?1) WHERE true
-             ON CONFLICT (order_line_id) DO UPDATE SET product_id = excluded.product_id, amount_fen = excluded.amount_fen",
-            columns(4)
-        ),
-        &lines,
-    )?;
+    w.bulk(upsert("order_lines", &["order_line_id", "order_id", "product_id", "amount_fen"], &[]), &lines)?;
     // Steps of refunded orders leave the inbox (schema 5 keeps the fact on the flow).
     let refunded: Vec<&str> =
         page.iter().filter(|o| o.status == OrderStatus::Refunded).map(|o| o.order_id.as_str()).collect();
@@ -205,17 +214,24 @@ fn put_flows(w: &mut Writes, page: &[FeedFlow]) -> Result<(), StoreError> {
         }
     }
     w.bulk(
-        format!(
-            "INSERT INTO supervision_flows (order_id, product_type, step, side, step_started_ts, rejections,
-               frozen_by, rereview, parcel_signed_ts, seq, order_refunded)
-             SELECT {}, EXISTS (SELECT 1 FROM orders o WHERE o.order_id = value->>0 AND o.status = 'refunded')
-               FROM jsonb_each(?1) WHERE true
-             ON CONFLICT (order_id) DO UPDATE SET product_type = excluded.product_type, step = excluded.step,
-               side = excluded.side, step_started_ts = excluded.step_started_ts, rejections = excluded.rejections,
-               frozen_by = excluded.frozen_by, rereview = excluded.rereview,
-               parcel_signed_ts = excluded.parcel_signed_ts, seq = excluded.seq,
-               order_refunded = excluded.order_refunded",
-            columns(10)
+        upsert(
+            "supervision_flows",
+            &[
+                "order_id",
+                "product_type",
+                "step",
+                "side",
+                "step_started_ts",
+                "rejections",
+                "frozen_by",
+                "rereview",
+                "parcel_signed_ts",
+                "seq",
+            ],
+            &[(
+                "order_refunded",
+                "EXISTS (SELECT 1 FROM orders o WHERE o.order_id = value->>0 AND o.status = 'refunded')",
+            )],
         ),
         &flows,
     )?;
@@ -242,13 +258,22 @@ fn put_unsubscriptions(w: &mut Writes, page: &[FeedUnsubscription]) -> Result<()
         ));
     }
     w.bulk(
-        format!(
-            "INSERT INTO unsubscriptions SELECT {} FROM jsonb_each(?1) WHERE true
-             ON CONFLICT (id) DO UPDATE SET rule = excluded.rule, requested_ts = excluded.requested_ts,
-               refund_fen = excluded.refund_fen, paid_fen = excluded.paid_fen, reason = excluded.reason,
-               status = excluded.status, review_due = excluded.review_due, decision_reason = excluded.decision_reason,
-               seq = excluded.seq",
-            columns(11)
+        upsert(
+            "unsubscriptions",
+            &[
+                "id",
+                "order_id",
+                "rule",
+                "requested_ts",
+                "refund_fen",
+                "paid_fen",
+                "reason",
+                "status",
+                "review_due",
+                "decision_reason",
+                "seq",
+            ],
+            &[],
         ),
         &rows,
     )
@@ -274,14 +299,21 @@ fn put_invoice_requests(w: &mut Writes, page: &[FeedInvoiceRequest]) -> Result<(
         links.extend(r.order_ids.iter().map(|o| (&r.id, o)));
     }
     w.bulk(
-        format!(
-            "INSERT INTO invoice_requests (id, requested_ts, kind, medium, title, amount_fen, status, invoice_number,
-               issued_ts, seq) SELECT {} FROM jsonb_each(?1) WHERE true
-             ON CONFLICT (id) DO UPDATE SET requested_ts = excluded.requested_ts, kind = excluded.kind,
-               medium = excluded.medium, title = excluded.title, amount_fen = excluded.amount_fen,
-               status = excluded.status, invoice_number = excluded.invoice_number, issued_ts = excluded.issued_ts,
-               seq = excluded.seq",
-            columns(10)
+        upsert(
+            "invoice_requests",
+            &[
+                "id",
+                "requested_ts",
+                "kind",
+                "medium",
+                "title",
+                "amount_fen",
+                "status",
+                "invoice_number",
+                "issued_ts",
+                "seq",
+            ],
+            &[],
         ),
         &rows,
     )?;
@@ -309,14 +341,23 @@ fn put_bills(w: &mut Writes, page: &[FeedBill]) -> Result<(), StoreError> {
         ));
     }
     w.bulk(
-        format!(
-            "INSERT INTO bills SELECT {} FROM jsonb_each(?1) WHERE true
-             ON CONFLICT (bill_id) DO UPDATE SET period = excluded.period, bill_date = excluded.bill_date,
-               send_by = excluded.send_by, sign_off_by = excluded.sign_off_by, payment_by = excluded.payment_by,
-               order_count = excluded.order_count, amount_fen = excluded.amount_fen,
-               platform_fee_fen = excluded.platform_fee_fen, merchant_share_fen = excluded.merchant_share_fen,
-               status = excluded.status, seq = excluded.seq",
-            columns(12)
+        upsert(
+            "bills",
+            &[
+                "bill_id",
+                "period",
+                "bill_date",
+                "send_by",
+                "sign_off_by",
+                "payment_by",
+                "order_count",
+                "amount_fen",
+                "platform_fee_fen",
+                "merchant_share_fen",
+                "status",
+                "seq",
+            ],
+            &[],
         ),
         &rows,
     )

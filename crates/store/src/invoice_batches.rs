@@ -242,8 +242,14 @@ impl Store {
         self.invoices_of_batch(&id)
     }
 
+    /// When a batch was first drafted (its 7-day clock starts there).
     fn batch_started(&self, batch_id: &str) -> Result<Option<Instant>, StoreError> {
-        batch_started_on(&self.conn, batch_id)
+        let ts: Option<i64> = self.conn.query_row(
+            "SELECT min(created_ts) FROM invoices WHERE batch_id = ?1 AND red_of IS NULL",
+            [batch_id],
+            |r| r.get(0),
+        )?;
+        Ok(ts.map(at))
     }
 
     /// The invoices of a batch, red letters included.
@@ -277,16 +283,6 @@ impl Store {
         tx.commit()?;
         Ok(())
     }
-}
-
-/// When a batch was first drafted (its 7-day clock starts there).
-fn batch_started_on(conn: &rusqlite::Connection, batch_id: &str) -> Result<Option<Instant>, StoreError> {
-    let ts: Option<i64> = conn.query_row(
-        "SELECT min(created_ts) FROM invoices WHERE batch_id = ?1 AND red_of IS NULL",
-        [batch_id],
-        |r| r.get(0),
-    )?;
-    Ok(ts.map(at))
 }
 
 /// The next batch ID of the Beijing day: `M20261130-001`, `M20261130-002`, …
