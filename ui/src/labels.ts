@@ -10,9 +10,17 @@ const zh: Record<string, string> = {
   'confirm-code': '用户确认授权码', 'activate-code': '授权码激活', 'upload-proof': '上传交付凭证',
   'submit-code': '用户提交识别码', accept: '用户确认验收', 're-review': '华为云复核',
   merchant: '商家', user: '用户', person: '个人', enterprise: '企业', draft: '草稿', platform: '平台', software: '软件', service: '服务',
+  // Kinds of an order's timeline entries.
+  order: '订单', supervision: '服务监管', unsubscription: '退订', 'invoice-request': '开票申请', outbox: '待同步操作',
+  interface: '生产接口调用',
+}
+
+// English names where the code alone reads poorly.
+const en: Record<string, string> = {
+  'invoice-request': 'invoice request', outbox: 'queued action', interface: 'production interface call',
 }
 
 export function label(code: string | null | undefined, lang: string): string {
   if (!code) return '—'
-  return lang.startsWith('zh') ? (zh[code] ?? code) : code
+  return lang.startsWith('zh') ? (zh[code] ?? code) : (en[code] ?? code)
 }

@@ -72,6 +72,29 @@ test('orders: filter, search by ID, detail with timeline and tax; keyboard navig
   await page.close()
 })
 
+test("a SaaS order's timeline shows KooGallery's calls to the production interface", async () => {
+  const saas = await core.api('orders', { filter: { access_type: 'saas' }, limit: 1 })
+  const id = saas.rows[0].order_id
+  const detail = await core.api('order_detail', { order_id: id })
+  const calls = detail.timeline.filter((e) => e.kind === 'interface')
+  assert.ok(calls.length >= 1, JSON.stringify(detail.timeline))
+  const { page, problems } = await openPage(browser, core.url)
+  await page.waitForSelector('[data-nav="orders"]')
+  await page.keyboard.press('g')
+  await page.keyboard.press('r')
+  await page.waitForSelector('[data-test="order-row"] span')
+  await page.keyboard.press('/')
+  await page.keyboard.type(id)
+  await page.keyboard.press('Enter')
+  await page.waitForSelector('[data-test="timeline"] [data-kind="interface"]')
+  const shown = await page.$$eval('[data-test="timeline"] li', (lis) =>
+    lis.filter((li) => li.querySelector('[data-kind="interface"]')).map((li) => li.textContent))
+  assert.equal(shown.length, calls.length)
+  assert.ok(shown[0].includes('生产接口调用') && shown[0].includes(calls[0].title), shown[0])
+  assert.deepEqual(problems, [])
+  await page.close()
+})
+
 test('a supervision action taken offline reaches the sandbox after the network returns', async () => {
   const flows = await core.api('flows', { side: 'merchant', step: 'confirm-requirements' })
   const flow = flows.flows.find((f) => !f.pending_sync && !f.frozen_by)

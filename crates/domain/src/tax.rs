@@ -98,6 +98,16 @@ pub fn rate(product: TaxProduct, taxpayer: Taxpayer, date: NaiveDate) -> Result<
         .ok_or(NoRate { taxpayer, product, date })
 }
 
+/// Every rate in force at some time for `product` and `taxpayer`, oldest first: the date it took effect and the
+/// rate as a fraction [KG §1]. Kept aggregates (the store's revenue by rate) follow this table.
+pub fn rate_history(product: TaxProduct, taxpayer: Taxpayer) -> Vec<(NaiveDate, Decimal)> {
+    RATES
+        .iter()
+        .filter(|e| e.taxpayer == taxpayer && e.product == product)
+        .filter_map(|e| Some((NaiveDate::from_ymd_opt(e.from.0, e.from.1, e.from.2)?, Decimal::new(e.percent, 2))))
+        .collect()
+}
+
 /// Why no rate could be found for a product.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum TaxError {
@@ -176,6 +186,23 @@ mod tests {
             assert_eq!(rate(*p, Taxpayer::SmallScale, d(2026, 1, 1)), Ok(dec!(0.03)));
         }
         assert!(rate(TaxProduct::Service, Taxpayer::General, d(2000, 1, 1)).is_err());
+    }
+
+    #[test]
+    fn the_rate_history_agrees_with_the_rate_on_every_day() {
+        for p in TaxProduct::ALL {
+            for t in [Taxpayer::General, Taxpayer::SmallScale] {
+                let h = rate_history(*p, t);
+                assert!(h.windows(2).all(|w| w[0].0 < w[1].0), "oldest first");
+                for (i, (from, r)) in h.iter().enumerate() {
+                    assert_eq!(rate(*p, t, *from), Ok(*r));
+                    if let Some(next) = h.get(i + 1) {
+                        assert_eq!(rate(*p, t, next.0.pred_opt().expect("day")), Ok(*r), "in force until the next");
+                    }
+                }
+                assert!(rate(*p, t, h[0].0.pred_opt().expect("day")).is_err(), "nothing before the first");
+            }
+        }
     }
 
     #[test]

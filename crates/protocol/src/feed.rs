@@ -140,7 +140,29 @@ pub struct FeedOrder {
     /// License 2.0: the authorization code the buyer receives (activated through the open API).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub license_code: Option<String>,
+    /// KooGallery's calls to the seller's production URL for this order (SaaS), every attempt, oldest first
+    /// [KG §7]: what the seller console shows as the order's provisioning record.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub interface_calls: Vec<FeedInterfaceCall>,
     pub seq: u64,
+}
+
+/// One attempt of KooGallery's at calling the seller's production interface for an order [KG §7].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FeedInterfaceCall {
+    /// `newInstance`, `refreshInstance`, `queryInstance`, `releaseInstance`, …
+    pub activity: String,
+    /// 1 for the first call; a failed newInstance is retried hourly, up to attempt 4.
+    pub attempt: u32,
+    /// RFC 3339, Beijing time.
+    pub at: String,
+    /// The reply's `resultCode`; `None` when no proper reply came (timeout, connection refused, bad signature).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub result_code: Option<String>,
+    /// The instance ID returned, or what went wrong when there was no proper reply.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+    pub elapsed_ms: u32,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

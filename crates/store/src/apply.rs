@@ -10,6 +10,7 @@ use serde::de::DeserializeOwned;
 
 use crate::db::Store;
 use crate::error::StoreError;
+use crate::schema;
 
 /// What one page did.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -109,6 +110,7 @@ fn put_orders(w: &mut Writes, page: &[FeedOrder]) -> Result<(), StoreError> {
     let mut buyers = std::collections::BTreeMap::new();
     let mut orders = Vec::with_capacity(page.len());
     let mut lines = Vec::with_capacity(page.len());
+    let mut calls = Vec::new();
     for o in page {
         let p = &o.product;
         products.insert(
@@ -140,6 +142,18 @@ fn put_orders(w: &mut Writes, page: &[FeedOrder]) -> Result<(), StoreError> {
             o.seq as i64,
         ));
         lines.push((&o.order_line_id, &o.order_id, &p.product_id, amount));
+        for (i, c) in o.interface_calls.iter().enumerate() {
+            calls.push((
+                &o.order_id,
+                i as i64,
+                &c.activity,
+                c.attempt,
+                ts("interface call at", &c.at)?,
+                &c.result_code,
+                &c.detail,
+                c.elapsed_ms,
+            ));
+        }
     }
     let products: Vec<_> = products.into_values().collect();
     let buyers: Vec<_> = buyers.into_values().collect();
@@ -173,6 +187,8 @@ fn put_orders(w: &mut Writes, page: &[FeedOrder]) -> Result<(), StoreError> {
         &orders,
     )?;
     w.bulk(upsert("order_lines", &["order_line_id", "order_id", "product_id", "amount_fen"], &[]), &lines)?;
+    // Production-interface attempts only accumulate: those already stored are left as they are.
+    w.bulk(format!("INSERT OR IGNORE INTO interface_calls SELECT {} FROM jsonb_each(?1)", columns(8)), &calls)?;
     // Steps of refunded orders leave the inbox (schema 5 keeps the fact on the flow).
     let refunded: Vec<&str> =
         page.iter().filter(|o| o.status == OrderStatus::Refunded).map(|o| o.order_id.as_str()).collect();
@@ -319,7 +335,7 @@ fn put_invoice_requests(w: &mut Writes, page: &[FeedInvoiceRequest]) -> Result<(
     )?;
     w.bulk(format!("INSERT OR IGNORE INTO invoice_request_orders SELECT {} FROM jsonb_each(?1)", columns(2)), &links)?;
     let ids: Vec<&str> = page.iter().map(|r| r.id.as_str()).collect();
-    w.bulk(crate::schema::request_order_facts("id IN (SELECT value FROM jsonb_each(?1))"), &ids)
+    w.bulk(schema::request_order_facts("id IN (SELECT value FROM jsonb_each(?1))"), &ids)
 }
 
 fn put_bills(w: &mut Writes, page: &[FeedBill]) -> Result<(), StoreError> {
@@ -433,6 +449,9 @@ impl Store {
         }
         for (sql, rows) in &page.writes.statements {
             tx.prepare_cached(sql)?.execute([rows])?;
+        }
+        if page.kind == Kind::Orders {
+            tx.execute_batch(schema::REBUILD_ORDER_TOTALS)?;
         }
         tx.prepare_cached(
             "INSERT INTO sync_cursors VALUES (?1, ?2, ?3)

@@ -10,6 +10,7 @@ use koodesk_domain::money::Cny;
 use koodesk_domain::supervision::{AppealClocks, Side, MAX_REJECTIONS};
 use koodesk_domain::tax::{self, Taxpayer};
 use koodesk_domain::time::{self, Instant};
+use koodesk_protocol::result_code::ResultCode;
 use rusqlite::types::Value;
 use rusqlite::{params, OptionalExtension};
 use serde::{Deserialize, Serialize};
@@ -164,11 +165,28 @@ pub(crate) fn like_escape(s: &str) -> String {
     s.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
 }
 
+/// "newInstance, attempt 2: 000005 internal error" — one production-interface call as the timeline names it.
+fn interface_call_title(activity: &str, attempt: u32, code: Option<&str>) -> String {
+    let outcome = match code {
+        Some(c) => match ResultCode::parse(c) {
+            Some(rc) => format!("{c} {}", rc.message()),
+            None => format!("{c} (not a documented result code)"),
+        },
+        None => "no proper reply".to_string(),
+    };
+    if attempt > 1 {
+        format!("{activity}, attempt {attempt}: {outcome}")
+    } else {
+        format!("{activity}: {outcome}")
+    }
+}
+
 /// One step of an order's timeline.
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct TimelineEntry {
     pub at: String,
-    /// `order`, `supervision`, `unsubscription`, `invoice-request`, `outbox`.
+    /// `order`, `supervision`, `unsubscription`, `invoice-request`, `outbox`, `interface` (a production-interface
+    /// call KooGallery made for the order).
     pub kind: String,
     pub title: String,
     pub detail: String,
@@ -400,6 +418,26 @@ impl Store {
         })?;
         for q in queued {
             timeline.push(q?);
+        }
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT at_ts, activity, attempt, result_code, detail, elapsed_ms FROM interface_calls
+              WHERE order_id = ?1 ORDER BY idx",
+        )?;
+        let calls = stmt.query_map([order_id], |r| {
+            let (activity, attempt): (String, u32) = (r.get(1)?, r.get(2)?);
+            let (code, detail, ms): (Option<String>, Option<String>, i64) = (r.get(3)?, r.get(4)?, r.get(5)?);
+            Ok(TimelineEntry {
+                at: rfc(r.get(0)?),
+                kind: "interface".into(),
+                title: interface_call_title(&activity, attempt, code.as_deref()),
+                detail: match detail {
+                    Some(d) => format!("{d} · {ms} ms"),
+                    None => format!("{ms} ms"),
+                },
+            })
+        })?;
+        for c in calls {
+            timeline.push(c?);
         }
         timeline.sort_by(|a, b| a.at.cmp(&b.at));
         let flow = self.flows_where("f.order_id = ?1", params![order_id], now)?.into_iter().next();

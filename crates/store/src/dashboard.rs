@@ -3,8 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use chrono::NaiveDate;
-use koodesk_domain::catalog::{AccessType, BillingMode};
+use koodesk_domain::catalog::{self, AccessType};
 use koodesk_domain::money::Cny;
 use koodesk_domain::tax::{self, Taxpayer};
 use koodesk_domain::time::{self, Instant};
@@ -14,6 +13,7 @@ use ts_rs::TS;
 
 use crate::db::Store;
 use crate::error::StoreError;
+use crate::schema;
 
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct Bucket {
@@ -78,51 +78,46 @@ fn buckets(map: BTreeMap<String, (i64, i64)>) -> Vec<Bucket> {
     map.into_iter().map(|(key, (orders, fen))| Bucket { key, orders, revenue: Cny::from_fen(fen) }).collect()
 }
 
+/// How many months of revenue the overview's series shows: two years, whatever the length of the history.
+pub const MONTHS_SHOWN: i64 = 24;
+
 impl Store {
-    /// The overview's figures at `now` (a general taxpayer's rates for the tax estimate).
+    /// The overview's figures at `now` (a general taxpayer's rates for the tax estimate). Every part is read from a
+    /// table kept as orders are written (schemas 2 and 6), so the rows read are bounded: access types × billing
+    /// modes, the last [`MONTHS_SHOWN`] months, the rates, the counters.
     pub fn dashboard(&self, now: Instant) -> Result<Dashboard, StoreError> {
-        let mut months: BTreeMap<String, (i64, i64)> = BTreeMap::new();
         let mut access: BTreeMap<String, (i64, i64)> = BTreeMap::new();
         let mut billing: BTreeMap<String, (i64, i64)> = BTreeMap::new();
-        let mut tax_rates: BTreeMap<Decimal, Cny> = BTreeMap::new();
         let mut stmt = self.conn.prepare_cached(
-            "SELECT month, access_type, billing_mode, orders, revenue_fen FROM agg_orders_month WHERE orders > 0",
+            "SELECT access_type, billing_mode, orders, revenue_fen FROM agg_orders_mode WHERE orders > 0",
         )?;
         let rows = stmt.query_map([], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, i64>(3)?,
-                r.get::<_, i64>(4)?,
-            ))
+            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, i64>(2)?, r.get::<_, i64>(3)?))
         })?;
-        // Each row is one month of one access type and billing mode: the rate is looked up once per tax product
-        // and month (rates are effective-dated), tax is summed in fen and converted once per rate.
-        let mut products: BTreeMap<(String, String), Option<koodesk_domain::catalog::TaxProduct>> = BTreeMap::new();
-        let mut fen_by_rate: BTreeMap<Decimal, i64> = BTreeMap::new();
         for row in rows {
-            let (month, a, b, n, fen) = row?;
-            let product = *products.entry((a.clone(), b.clone())).or_insert_with(|| {
-                match (a.parse::<AccessType>(), b.parse::<BillingMode>()) {
-                    (Ok(a), Ok(b)) => koodesk_domain::catalog::tax_product(a, b).ok(),
-                    _ => None,
-                }
-            });
-            let date =
-                month.split_once('-').and_then(|(y, m)| NaiveDate::from_ymd_opt(y.parse().ok()?, m.parse().ok()?, 1));
-            if let (Some(p), Some(d)) = (product, date) {
-                if let Ok(rate) = tax::rate(p, Taxpayer::General, d) {
-                    *fen_by_rate.entry(rate.normalize()).or_insert(0) += fen;
-                }
-            }
-            for (map, key) in [(&mut months, month), (&mut access, a), (&mut billing, b)] {
+            let (a, b, n, fen) = row?;
+            for (map, key) in [(&mut access, a), (&mut billing, b)] {
                 let e = map.entry(key).or_default();
                 e.0 += n;
                 e.1 += fen;
             }
         }
-        for (rate, fen) in fen_by_rate {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT month, orders, revenue_fen FROM agg_orders_by_month WHERE orders > 0 ORDER BY month DESC LIMIT ?1",
+        )?;
+        let mut by_month = stmt
+            .query_map([MONTHS_SHOWN], |r| {
+                Ok(Bucket { key: r.get(0)?, orders: r.get(1)?, revenue: Cny::from_fen(r.get(2)?) })
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        by_month.reverse();
+        let mut stmt = self.conn.prepare_cached("SELECT rate, revenue_fen FROM agg_revenue_rate")?;
+        let mut tax_rates: BTreeMap<Decimal, Cny> = BTreeMap::new();
+        for row in stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))? {
+            let (rate, fen) = row?;
+            let rate: Decimal = rate
+                .parse()
+                .map_err(|_| StoreError::Invalid(format!("agg_revenue_rate: rate {rate:?} is not a decimal")))?;
             tax_rates.insert(rate, Cny::from_fen(fen));
         }
         let counts = self.agg_counts()?;
@@ -153,12 +148,12 @@ impl Store {
             [overdue_before],
             |r| r.get(0),
         )?;
-        let revenue = Cny::from_fen(months.values().map(|v| v.1).sum());
+        let revenue = Cny::from_fen(access.values().map(|v| v.1).sum());
         Ok(Dashboard {
             now: time::format_rfc3339(&now),
             orders: count("orders"),
             revenue,
-            by_month: buckets(months),
+            by_month,
             by_access_type: buckets(access),
             by_billing_mode: buckets(billing),
             supervision,
@@ -176,6 +171,42 @@ impl Store {
                 })
                 .collect(),
         })
+    }
+
+    /// Writes the domain's general-taxpayer rate table into `tax_rates` when it differs from the stored one (a new
+    /// KooDesk with a changed table [KG §1], or a store just migrated to schema 6) and then rebuilds the order
+    /// totals from the monthly ones.
+    /// A rate taking effect mid-month counts from that month: the totals are an estimate by month.
+    pub(crate) fn refresh_tax_rates(&mut self) -> Result<(), StoreError> {
+        let mut want: BTreeMap<(String, String, String), String> = BTreeMap::new();
+        for a in AccessType::ALL {
+            for b in catalog::allowed_modes(*a) {
+                let Ok(product) = catalog::tax_product(*a, *b) else { continue };
+                for (from, rate) in tax::rate_history(product, Taxpayer::General) {
+                    let key = (a.as_str().to_string(), b.as_str().to_string(), from.format("%Y-%m").to_string());
+                    want.insert(key, rate.normalize().to_string());
+                }
+            }
+        }
+        let have: BTreeMap<(String, String, String), String> = self
+            .conn
+            .prepare_cached("SELECT access_type, billing_mode, from_month, rate FROM tax_rates")?
+            .query_map([], |r| Ok(((r.get(0)?, r.get(1)?, r.get(2)?), r.get(3)?)))?
+            .collect::<Result<_, _>>()?;
+        if have == want {
+            return Ok(());
+        }
+        let tx = self.conn.transaction()?;
+        tx.execute("DELETE FROM tax_rates", [])?;
+        {
+            let mut insert = tx.prepare("INSERT INTO tax_rates VALUES (?1, ?2, ?3, ?4)")?;
+            for ((a, b, month), rate) in &want {
+                insert.execute([a, b, month, rate])?;
+            }
+        }
+        tx.execute_batch(schema::REBUILD_ORDER_TOTALS)?;
+        tx.commit()?;
+        Ok(())
     }
 
     fn agg_counts(&self) -> Result<BTreeMap<String, i64>, StoreError> {

@@ -96,7 +96,7 @@ impl Store {
             }
             self.migrate(version)?;
         }
-        Ok(())
+        self.refresh_tax_rates()
     }
 
     fn backup(&self, version: i64) -> Result<(), StoreError> {

@@ -152,6 +152,7 @@ pub fn write(store: &mut Store, orders: u64, seed: u64, now: Instant) -> Result<
           WHERE EXISTS (SELECT 1 FROM orders o WHERE o.order_id = supervision_flows.order_id AND o.status = 'refunded')",
         [],
     )?;
+    tx.execute_batch(crate::schema::REBUILD_ORDER_TOTALS)?;
     tx.commit()?;
     Ok(())
 }

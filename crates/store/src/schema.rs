@@ -314,6 +314,53 @@ pub const MIGRATIONS: &[&str] = &[
     UPDATE supervision_flows SET order_refunded = 1
      WHERE EXISTS (SELECT 1 FROM orders o WHERE o.order_id = supervision_flows.order_id AND o.status = 'refunded');
     "#,
+    // 6: the overview reads a bounded number of rows however long the history: totals by access type and billing
+    // mode, by month, and by tax rate, rebuilt from agg_orders_month (a few hundred rows) in the transaction of
+    // every orders page that changes it ([`REBUILD_ORDER_TOTALS`], under a millisecond) — per page, not per order:
+    // triggers cascading from every order made writing the orders feed a fifth slower (docs/performance.md). The rates are the domain's general-taxpayer table by
+    // access type, billing mode and the month a rate took effect [KG §1], written by the store when it opens
+    // (`Store::refresh_tax_rates`, which then rebuilds the totals: it does so on the first open after this
+    // migration, the table being empty) — SQL cannot ask the domain, so its answer is kept beside the data.
+    r#"
+    CREATE TABLE tax_rates (
+        access_type  TEXT NOT NULL,
+        billing_mode TEXT NOT NULL,
+        from_month   TEXT NOT NULL,
+        rate         TEXT NOT NULL,
+        PRIMARY KEY (access_type, billing_mode, from_month)
+    ) WITHOUT ROWID;
+    CREATE TABLE agg_orders_mode (
+        access_type  TEXT NOT NULL,
+        billing_mode TEXT NOT NULL,
+        orders       INTEGER NOT NULL,
+        revenue_fen  INTEGER NOT NULL,
+        PRIMARY KEY (access_type, billing_mode)
+    ) WITHOUT ROWID;
+    CREATE TABLE agg_orders_by_month (
+        month       TEXT PRIMARY KEY,
+        orders      INTEGER NOT NULL,
+        revenue_fen INTEGER NOT NULL
+    ) WITHOUT ROWID;
+    CREATE TABLE agg_revenue_rate (
+        rate        TEXT PRIMARY KEY,
+        revenue_fen INTEGER NOT NULL
+    ) WITHOUT ROWID;
+    "#,
+    // 7: KooGallery's calls to the seller's production interface for each order, every attempt (the orders feed's
+    // `interface_calls`), for the order's timeline [KG §7]. A record of what happened: rows are only added.
+    r#"
+    CREATE TABLE interface_calls (
+        order_id    TEXT NOT NULL REFERENCES orders(order_id),
+        idx         INTEGER NOT NULL,
+        activity    TEXT NOT NULL,
+        attempt     INTEGER NOT NULL,
+        at_ts       INTEGER NOT NULL,
+        result_code TEXT,
+        detail      TEXT,
+        elapsed_ms  INTEGER NOT NULL,
+        PRIMARY KEY (order_id, idx)
+    ) WITHOUT ROWID;
+    "#,
 ];
 
 /// Sets an invoice request's order facts (schema 5) for the requests `scope` selects (a SQL condition on `id`);
@@ -329,6 +376,24 @@ pub(crate) fn request_order_facts(scope: &str) -> String {
           WHERE {scope}"
     )
 }
+
+/// Rebuilds the order totals of schema 6 from the monthly aggregates and the `tax_rates` table: by access type and
+/// billing mode, by month, and revenue by the rate in force in each month.
+pub(crate) const REBUILD_ORDER_TOTALS: &str = "
+    DELETE FROM agg_orders_mode;
+    INSERT INTO agg_orders_mode
+        SELECT access_type, billing_mode, sum(orders), sum(revenue_fen) FROM agg_orders_month GROUP BY 1, 2;
+    DELETE FROM agg_orders_by_month;
+    INSERT INTO agg_orders_by_month SELECT month, sum(orders), sum(revenue_fen) FROM agg_orders_month GROUP BY 1;
+    DELETE FROM agg_revenue_rate;
+    INSERT INTO agg_revenue_rate
+        SELECT rate, sum(revenue_fen) FROM (
+            SELECT (SELECT t.rate FROM tax_rates t
+                     WHERE t.access_type = m.access_type AND t.billing_mode = m.billing_mode AND t.from_month <= m.month
+                     ORDER BY t.from_month DESC LIMIT 1) AS rate,
+                   m.revenue_fen
+              FROM agg_orders_month m)
+         WHERE rate IS NOT NULL GROUP BY rate;";
 
 /// The schema version this build writes.
 pub fn latest() -> i64 {

@@ -103,6 +103,10 @@ fn migrations_from_every_earlier_schema() {
         let d = s.dashboard(time::parse_datetime("2026-11-29T10:00:00").expect("t")).expect("dashboard");
         assert_eq!(d.orders, 1, "aggregates backfilled from the old rows");
         assert_eq!(d.revenue.to_fen(), Some(19800));
+        let by_rate: Vec<(String, Option<i64>)> =
+            d.tax_by_rate.iter().map(|t| (t.rate.to_string(), t.gross.to_fen())).collect();
+        assert_eq!(by_rate, [("0.06".to_string(), Some(19800))], "the totals by rate built for the old rows");
+        assert_eq!(d.by_month.iter().map(|b| b.key.as_str()).collect::<Vec<_>>(), ["2026-09"]);
         assert_eq!(d.unsubscriptions.iter().find(|u| u.status == "refunded").map(|u| u.count), Some(1));
         assert_eq!(s.integrity_check().expect("check"), "ok");
     }
@@ -179,6 +183,61 @@ fn sync_world(s: &mut Store, w: &World, page_size: usize) {
     }
 }
 
+/// The dashboard's order figures recounted from every order (the slow way the kept totals stand in for): by access
+/// type, billing mode, the last 24 months, and revenue by the general-taxpayer rate of each order's month.
+fn recount_dashboard(s: &Store, now: time::Instant) -> koodesk_store::dashboard::Dashboard {
+    use koodesk_domain::money::Cny;
+    use koodesk_domain::tax;
+    use koodesk_store::dashboard::{Bucket, TaxAtRate};
+    use std::collections::BTreeMap;
+    let mut d = s.dashboard(now).expect("dashboard");
+    let mut stmt = s
+        .connection()
+        .prepare(
+            "SELECT strftime('%Y-%m', o.created_ts + 8 * 3600, 'unixepoch'), p.access_type, p.billing_mode,
+                    CASE WHEN o.status = 'refunded' THEN 0 ELSE o.amount_fen END
+               FROM orders o JOIN products p USING (product_id)",
+        )
+        .expect("sql");
+    let rows: Vec<(String, String, String, i64)> = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+        .expect("rows")
+        .collect::<Result<_, _>>()
+        .expect("rows");
+    let (mut months, mut access, mut billing) = (BTreeMap::new(), BTreeMap::new(), BTreeMap::new());
+    let mut by_rate: BTreeMap<rust_decimal::Decimal, i64> = BTreeMap::new();
+    for (month, a, b, fen) in rows {
+        let first = chrono::NaiveDate::parse_from_str(&format!("{month}-01"), "%Y-%m-%d").expect("month");
+        let rate = tax::lookup(a.parse().expect("access"), b.parse().expect("billing"), tax::Taxpayer::General, first)
+            .expect("rate")
+            .rate;
+        *by_rate.entry(rate).or_default() += fen;
+        for (map, key) in [(&mut months, month), (&mut access, a), (&mut billing, b)] {
+            let e: &mut (i64, i64) = map.entry(key).or_default();
+            e.0 += 1;
+            e.1 += fen;
+        }
+    }
+    let buckets = |m: BTreeMap<String, (i64, i64)>| -> Vec<Bucket> {
+        m.into_iter().map(|(key, (orders, fen))| Bucket { key, orders, revenue: Cny::from_fen(fen) }).collect()
+    };
+    let mut by_month = buckets(months);
+    by_month.drain(..by_month.len().saturating_sub(24));
+    d.by_month = by_month;
+    d.revenue = Cny::from_fen(access.values().map(|v: &(i64, i64)| v.1).sum());
+    d.by_access_type = buckets(access);
+    d.by_billing_mode = buckets(billing);
+    d.tax_by_rate = by_rate
+        .into_iter()
+        .map(|(rate, fen)| {
+            let gross = Cny::from_fen(fen);
+            let split = tax::split_gross(gross, rate);
+            TaxAtRate { rate, gross, net: split.net, tax: split.tax }
+        })
+        .collect();
+    d
+}
+
 #[test]
 fn aggregates_match_a_full_recount() {
     let w = small_world();
@@ -206,10 +265,67 @@ fn aggregates_match_a_full_recount() {
         c.query_row("SELECT count(*) FROM invoice_requests WHERE status = 'requested'", [], |r| r.get(0)).expect("r");
     assert_eq!(d.invoices.requested, requested);
     assert!(d.tax_by_rate.iter().any(|t| t.rate.to_string() == "0.06"));
+    assert_eq!(d, recount_dashboard(&s, now), "every kept total equals a recount from the orders");
     // Statuses change (refunds): the aggregates follow.
     let refunded_before: i64 =
         c.query_row("SELECT count(*) FROM orders WHERE status = 'refunded'", [], |r| r.get(0)).expect("n");
     assert!(refunded_before > 0);
+    assert_eq!(s.integrity_check().expect("check"), "ok");
+}
+
+/// Orders over 40 months, across the 2019-04 rate change, some refunded afterwards: the kept totals (by mode, by
+/// month, by rate) follow every write, the series shows the last 24 months, and a store whose rate table differs
+/// from this build's (an older KooDesk's) is rebuilt when opened.
+#[test]
+fn kept_totals_follow_long_histories_rate_changes_and_refunds() {
+    use koodesk_protocol::feed::OrderStatus;
+    let path = temp("long-history");
+    let mut s = Store::open(&path).expect("store");
+    let modes = [
+        (AccessType::License, BillingMode::OneTime),
+        (AccessType::Saas, BillingMode::Period),
+        (AccessType::Hardware, BillingMode::OneTime),
+        (AccessType::ManualService, BillingMode::OneTime),
+    ];
+    let mut orders = Vec::new();
+    for m in 0..40 {
+        let (year, month) = (2017 + (m + 10) / 12, (m + 10) % 12 + 1);
+        for (i, (a, b)) in modes.iter().enumerate() {
+            orders.push(order(
+                &format!("CS{m:02}{i}"),
+                &format!("{year}-{month:02}-15T10:00:00+08:00"),
+                *a,
+                *b,
+                10000 + 137 * (m as i64) + i as i64,
+            ));
+        }
+    }
+    s.apply_page(Kind::Orders, &page(orders.clone(), "orders.1"), 0).expect("orders");
+    let now = time::parse_datetime("2026-11-29T10:00:00").expect("t");
+    let d = s.dashboard(now).expect("dashboard");
+    assert_eq!(d.by_month.len(), 24);
+    assert_eq!(d.by_month.last().map(|b| b.key.as_str()), Some("2021-02"));
+    let rates: Vec<String> = d.tax_by_rate.iter().map(|t| t.rate.to_string()).collect();
+    assert_eq!(rates, ["0.06", "0.13", "0.16", "0.17"]);
+    assert_eq!(d, recount_dashboard(&s, now));
+
+    // Refunds and a corrected amount: the monthly rows change, and every total kept from them follows.
+    for o in orders.iter_mut().step_by(3) {
+        o.status = OrderStatus::Refunded;
+        o.seq = 2;
+    }
+    orders[1].amount = koodesk_domain::money::Cny::from_fen(1);
+    orders[1].seq = 3;
+    s.apply_page(Kind::Orders, &page(orders, "orders.2"), 0).expect("updates");
+    assert_eq!(s.dashboard(now).expect("dashboard"), recount_dashboard(&s, now));
+
+    // An older KooDesk's rate table (and totals made with it): reopening rewrites the table and the totals.
+    s.connection()
+        .execute_batch("UPDATE tax_rates SET rate = '0.09' WHERE rate = '0.13'; DELETE FROM agg_revenue_rate;")
+        .expect("sql");
+    drop(s);
+    let s = Store::open(&path).expect("reopens");
+    assert_eq!(s.dashboard(now).expect("dashboard"), recount_dashboard(&s, now));
     assert_eq!(s.integrity_check().expect("check"), "ok");
 }
 
@@ -271,4 +387,45 @@ fn migrating_to_v4_records_which_orders_earlier_invoices_cover() {
         .expect("sql");
     let orders: Vec<String> = stmt.query_map([], |r| r.get(0)).expect("rows").collect::<Result<_, _>>().expect("ids");
     assert_eq!(orders, ["CS1", "CS2"]);
+}
+
+/// KooGallery's production-interface calls come with the order and join its timeline; attempts accumulate, and
+/// a page seen again adds nothing [KG §7].
+#[test]
+fn production_interface_calls_join_the_order_timeline() {
+    use koodesk_protocol::feed::FeedInterfaceCall;
+    let call = |attempt: u32, at: &str, code: Option<&str>, detail: &str| FeedInterfaceCall {
+        activity: "newInstance".into(),
+        attempt,
+        at: at.into(),
+        result_code: code.map(str::to_string),
+        detail: Some(detail.into()),
+        elapsed_ms: 120,
+    };
+    let mut s = Store::open_in_memory().expect("store");
+    let mut o = order("CS9", "2026-11-02T10:00:00+08:00", AccessType::Saas, BillingMode::Period, 19800);
+    o.interface_calls = vec![
+        call(1, "2026-11-02T10:00:05+08:00", Some("000005"), "internal error"),
+        call(2, "2026-11-02T11:00:05+08:00", None, "no reply within 5 s"),
+    ];
+    s.apply_page(Kind::Orders, &page(vec![o.clone()], "orders.1"), 0).expect("applies");
+    let titles = |s: &Store| -> Vec<(String, String)> {
+        let d = s.order_detail("CS9", time::parse_datetime("2026-11-29T10:00:00").expect("t")).expect("detail");
+        d.timeline.into_iter().filter(|e| e.kind == "interface").map(|e| (e.title, e.detail)).collect()
+    };
+    assert_eq!(
+        titles(&s),
+        [
+            ("newInstance: 000005 internal error".to_string(), "internal error · 120 ms".to_string()),
+            ("newInstance, attempt 2: no proper reply".to_string(), "no reply within 5 s · 120 ms".to_string()),
+        ]
+    );
+    o.interface_calls.push(call(3, "2026-11-02T12:00:05+08:00", Some("000000"), "ins-cs9"));
+    o.seq = 2;
+    let again = page(vec![o], "orders.2");
+    s.apply_page(Kind::Orders, &again, 0).expect("applies");
+    s.apply_page(Kind::Orders, &again, 0).expect("applies again");
+    let t = titles(&s);
+    assert_eq!(t.len(), 3, "{t:?}");
+    assert_eq!(t[2], ("newInstance, attempt 3: 000000 success".to_string(), "ins-cs9 · 120 ms".to_string()));
 }

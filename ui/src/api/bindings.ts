@@ -160,7 +160,8 @@ export type OrderLineRow = { order_line_id: string, product_id: string, amount: 
 
 export type TimelineEntry = { at: string, 
 /**
- * `order`, `supervision`, `unsubscription`, `invoice-request`, `outbox`.
+ * `order`, `supervision`, `unsubscription`, `invoice-request`, `outbox`, `interface` (a production-interface
+ * call KooGallery made for the order).
  */
 kind: string, title: string, detail: string, };
 

@@ -8,6 +8,7 @@
 
 mod catalog;
 mod open_api;
+mod provisioning;
 mod simulate;
 
 use std::collections::{BTreeMap, BinaryHeap, HashMap};
@@ -20,8 +21,8 @@ use koodesk_domain::refund::RefundRule;
 use koodesk_domain::supervision::{Action, Flow, Side};
 use koodesk_domain::time::{self, Instant};
 use koodesk_protocol::feed::{
-    self, ActionOutcome, FeedBill, FeedFlow, FeedInvoiceRequest, FeedOrder, FeedUnsubscription, InvoiceRequestStatus,
-    InvoiceTitle, Kind, OrderStatus, SupervisionAction, UnsubscriptionStatus,
+    self, ActionOutcome, FeedBill, FeedFlow, FeedInterfaceCall, FeedInvoiceRequest, FeedOrder, FeedUnsubscription,
+    InvoiceRequestStatus, InvoiceTitle, Kind, OrderStatus, SupervisionAction, UnsubscriptionStatus,
 };
 use koodesk_protocol::open_api::OrderType;
 use rand::SeedableRng;
@@ -62,6 +63,8 @@ pub struct OrderRec {
     pub status: OrderStatus,
     pub settled_at: Option<Instant>,
     pub flow: Option<usize>,
+    /// KooGallery's production-interface calls for the order (SaaS), every attempt.
+    pub calls: Vec<FeedInterfaceCall>,
     seq: u64,
 }
 
@@ -108,8 +111,18 @@ pub struct InvoiceRec {
 /// Events scheduled for later in the simulation.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 enum Event {
-    InvoiceRequest { order: usize },
-    Unsubscription { order: usize },
+    InvoiceRequest {
+        order: usize,
+    },
+    Unsubscription {
+        order: usize,
+    },
+    /// KooGallery calls the seller's production interface again (a retry, or a poll after 000004).
+    InterfaceAttempt {
+        order: usize,
+        activity: &'static str,
+        attempt: u32,
+    },
 }
 
 /// Why the world refused a seller's action.
@@ -295,6 +308,7 @@ impl World {
             scenario: (product.channel == koodesk_domain::invoice::Channel::JointOperation).then_some(buyer.scenario),
             settled_at: o.settled_at.map(|t| time::format_rfc3339(&t)),
             license_code: self.license_code(i),
+            interface_calls: o.calls.clone(),
             seq: o.seq,
         }
     }
@@ -536,8 +550,8 @@ impl World {
         let oi = u.order;
         self.touch(Kind::Unsubscriptions, ui);
         if approve {
-            self.orders[oi].status = OrderStatus::Refunded;
-            self.touch(Kind::Orders, oi);
+            let mut rng = rng_for(self.cfg.seed, self.now.timestamp(), 0x5E7 + oi as u64);
+            self.refund_order(&mut rng, oi, self.now);
         }
     }
 

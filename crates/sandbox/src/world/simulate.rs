@@ -96,6 +96,9 @@ impl World {
             id = order_id(rng, at);
         }
         let supervised = product.supervised && order_type == OrderType::New;
+        // A SaaS order is in progress until the seller's production interface has provisioned it [KG §7].
+        let saas = product.access_type == koodesk_domain::catalog::AccessType::Saas;
+        let in_progress = supervised || saas;
         let oi = self.orders.len();
         self.orders.push(OrderRec {
             line_id: format!("{id}-000001"),
@@ -105,9 +108,10 @@ impl World {
             product: pi,
             buyer: bi,
             amount,
-            status: if supervised { OrderStatus::InProgress } else { OrderStatus::Completed },
-            settled_at: if supervised { None } else { Some(at) },
+            status: if in_progress { OrderStatus::InProgress } else { OrderStatus::Completed },
+            settled_at: if in_progress { None } else { Some(at) },
             flow: None,
+            calls: Vec::new(),
             seq: 0,
         });
         self.order_index.insert(id, oi);
@@ -127,6 +131,13 @@ impl World {
             self.touch(Kind::Supervision, fi);
         }
         self.touch(Kind::Orders, oi);
+        if saas {
+            // Its own generator, so the rest of the world draws what it drew before provisioning was simulated.
+            let mut calls = rng_for(self.cfg.seed, at.timestamp(), 0xCA11 + oi as u64);
+            let activity = super::provisioning::provisioning_activity(order_type);
+            let first = at + Duration::seconds(calls.gen_range(1..20));
+            self.interface_attempt(&mut calls, oi, activity, 1, first);
+        }
         if amount.is_zero() {
             return;
         }
@@ -156,6 +167,9 @@ impl World {
             match event {
                 Event::InvoiceRequest { order } => self.invoice_request(&mut rng, order, at),
                 Event::Unsubscription { order } => self.unsubscription(&mut rng, order, at),
+                Event::InterfaceAttempt { order, activity, attempt } => {
+                    self.interface_attempt(&mut rng, order, activity, attempt, at)
+                }
             }
         }
     }
@@ -231,8 +245,7 @@ impl World {
         if negotiated {
             self.pending_unsubs.push(ui);
         } else {
-            self.orders[oi].status = OrderStatus::Refunded;
-            self.touch(Kind::Orders, oi);
+            self.refund_order(rng, oi, at);
         }
     }
 

@@ -1,6 +1,8 @@
 use super::*;
+use koodesk_domain::catalog::AccessType;
 use koodesk_domain::supervision::Step;
 use koodesk_protocol::feed::{BillStatus, Page};
+use koodesk_protocol::open_api::OrderType;
 
 fn cfg(seed: u64) -> WorldConfig {
     WorldConfig {
@@ -225,4 +227,73 @@ fn pages_resume_from_their_cursor_and_changes_reappear() {
     w.advance_to(start + Duration::days(2));
     let news: Page<FeedOrder> = serde_json::from_slice(&w.page_json(Kind::Orders, end_cursor, 5000)).expect("page");
     assert!(!news.items.is_empty(), "two more days bring orders or changes");
+}
+
+/// KooGallery's production-interface calls for SaaS orders [KG §7]: every SaaS order is called (newInstance,
+/// refreshInstance for a renewal, upgradeInstance for a change), failures are retried an hour apart at most 3
+/// times, a 4th failure refunds the order, 000004 is followed by a queryInstance poll, a provisioned order is in
+/// settlement from its successful call, and a refunded provisioned order's instance is released.
+#[test]
+fn saas_orders_carry_the_production_interface_calls_made_for_them() {
+    let mut c = cfg(11);
+    c.orders_per_day = 150.0;
+    c.products = 60;
+    let mut w = World::new(c.clone());
+    w.advance_to(c.start);
+    let orders: Vec<FeedOrder> = all(&w, Kind::Orders);
+    let saas: Vec<&FeedOrder> = orders.iter().filter(|o| o.product.access_type == AccessType::Saas).collect();
+    assert!(saas.len() > 300, "enough SaaS orders to see every case: {}", saas.len());
+    let now = time::format_rfc3339(&w.now());
+    let (mut retried, mut polled, mut failed, mut released) = (0, 0, 0, 0);
+    for o in &orders {
+        let calls = &o.interface_calls;
+        if o.product.access_type != AccessType::Saas {
+            assert!(calls.is_empty(), "{}: only SaaS orders are provisioned through the interface", o.order_id);
+            continue;
+        }
+        let first = calls.first().expect("every SaaS order is called");
+        let expected = match o.order_type {
+            OrderType::Renew => "refreshInstance",
+            OrderType::Change => "upgradeInstance",
+            _ => "newInstance",
+        };
+        assert_eq!((first.activity.as_str(), first.attempt), (expected, 1), "{}", o.order_id);
+        assert!(first.at >= o.created_at && calls.iter().all(|x| x.at <= now), "{}: calls happen in time", o.order_id);
+        let provisioning: Vec<_> = calls.iter().filter(|x| x.activity == expected).collect();
+        for pair in provisioning.windows(2) {
+            let (a, b) = (time::parse_datetime(&pair[0].at).expect("t"), time::parse_datetime(&pair[1].at).expect("t"));
+            assert_eq!(b - a, Duration::hours(1), "{}: retried an hour later", o.order_id);
+            assert_eq!(pair[1].attempt, pair[0].attempt + 1);
+            assert_ne!(pair[0].result_code.as_deref(), Some("000000"), "{}: no retry after a success", o.order_id);
+        }
+        let succeeded =
+            calls.iter().any(|x| x.result_code.as_deref() == Some("000000") && x.activity != "releaseInstance");
+        if provisioning.len() > 1 {
+            retried += 1;
+        }
+        if calls.iter().any(|x| x.activity == "queryInstance") {
+            polled += 1;
+            assert!(calls.iter().any(|x| x.result_code.as_deref() == Some("000004")));
+        }
+        let limit = if expected == "refreshInstance" { 2 } else { 4 };
+        assert!(provisioning.len() <= limit, "{}: {} attempts", o.order_id, provisioning.len());
+        if provisioning.len() == 4 && !succeeded {
+            failed += 1;
+            assert_eq!(o.status, OrderStatus::Refunded, "{}: four failures fail the order", o.order_id);
+            assert!(o.settled_at.is_none());
+        }
+        if succeeded && o.status == OrderStatus::Completed {
+            let ok = calls.iter().find(|x| x.result_code.as_deref() == Some("000000")).expect("success");
+            assert_eq!(o.settled_at.as_deref(), Some(ok.at.as_str()), "{}: in settlement once provisioned", o.order_id);
+        }
+        if calls.iter().any(|x| x.activity == "releaseInstance") {
+            released += 1;
+            assert_eq!(o.status, OrderStatus::Refunded);
+            assert!(succeeded, "{}: only a provisioned instance is released", o.order_id);
+        }
+    }
+    assert!(
+        retried > 0 && polled > 0 && released > 0 && failed > 0,
+        "retries {retried}, polls {polled}, releases {released}, failed orders {failed}"
+    );
 }
