@@ -1,10 +1,13 @@
 //! The floor for KooDesk's startup and memory figures: a Tauri window with a one-line page and no core, measured
-//! by `scripts/measure-desktop.sh` exactly as the real app is.
+//! by `scripts/measure-desktop.sh` exactly as the real app is, with the same rendering choice.
 
 #[path = "../src/measure.rs"]
 mod measure;
+#[path = "../src/rendering.rs"]
+mod rendering;
 
 fn main() {
+    rendering::choose();
     let result = tauri::Builder::default()
         .invoke_handler(tauri::generate_handler![measure::rendered])
         .setup(|app| {

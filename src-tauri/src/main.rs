@@ -6,6 +6,7 @@
 
 mod measure;
 mod notify;
+mod rendering;
 mod tray;
 mod window;
 
@@ -59,6 +60,7 @@ fn has_display() -> bool {
 }
 
 fn main() {
+    rendering::choose();
     if !has_display() {
         eprintln!(
             "koodesk-desktop: no display (neither DISPLAY nor WAYLAND_DISPLAY is set). \
