@@ -50,7 +50,7 @@ fn check(url: &str, extra: &[&str]) -> std::process::Output {
 }
 
 fn temp(name: &str) -> PathBuf {
-    std::env::temp_dir().join(format!("koodesk-check-{}-{name}", std::process::id()))
+    std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("koodesk-check-{}-{name}", std::process::id()))
 }
 
 #[test]

@@ -258,7 +258,7 @@ fn a_year_without_holiday_data_is_reported_not_silent() {
 
 #[test]
 fn extra_calendar_years_from_a_file() {
-    let dir = std::env::temp_dir().join(format!("koodesk-cal-{}", std::process::id()));
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("koodesk-cal-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
     let file = dir.join("2027.json");
     std::fs::write(

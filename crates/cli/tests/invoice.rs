@@ -14,7 +14,8 @@ fn bin() -> PathBuf {
 const NOW: &str = "2026-11-29T10:00:00";
 
 fn demo(name: &str) -> PathBuf {
-    let db = std::env::temp_dir().join(format!("koodesk-cli-invoice-{}-{name}.db", std::process::id()));
+    let db = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("koodesk-cli-invoice-{}-{name}.db", std::process::id()));
     for s in ["", "-wal", "-shm"] {
         let _ = std::fs::remove_file(format!("{}{s}", db.display()));
     }

@@ -16,7 +16,7 @@ fn vectors() -> Value {
 }
 
 fn body_file(name: &str, body: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("koodesk-sign-{}", std::process::id()));
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("koodesk-sign-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
     let path = dir.join(name);
     std::fs::write(&path, body).expect("write body");

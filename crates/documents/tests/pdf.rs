@@ -27,7 +27,8 @@ fn drafted() -> (Store, Vec<InvoiceRecord>) {
 }
 
 fn text_of(pdf: &[u8], name: &str) -> String {
-    let path = std::env::temp_dir().join(format!("koodesk-pdf-{}-{name}.pdf", std::process::id()));
+    let path = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("koodesk-pdf-{}-{name}.pdf", std::process::id()));
     std::fs::write(&path, pdf).expect("write");
     let out = Command::new("pdftotext")
         .args(["-layout", "-enc", "UTF-8"])

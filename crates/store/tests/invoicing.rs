@@ -15,7 +15,8 @@ fn now() -> Instant {
 }
 
 fn demo_file(name: &str) -> PathBuf {
-    let path = std::env::temp_dir().join(format!("koodesk-invoicing-{}-{name}.db", std::process::id()));
+    let path = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("koodesk-invoicing-{}-{name}.db", std::process::id()));
     for suffix in ["", "-wal", "-shm"] {
         let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
     }
