@@ -54,11 +54,14 @@ impl CallRecord {
 
 /// Hours after the first attempt at which KooGallery tries again [KG §7].
 pub fn retry_offsets_hours(req: &ProductionRequest) -> &'static [i64] {
-    match req {
-        ProductionRequest::NewInstance(_) | ProductionRequest::UpgradeInstance(_) => &[1, 2, 3],
-        ProductionRequest::RefreshInstance(_)
-        | ProductionRequest::UpdateInstanceStatus(_)
-        | ProductionRequest::ReleaseInstance(_) => &[1],
+    retry_offsets_for(req.activity())
+}
+
+/// The same, by the request's `activity` (the world's simulated calls use it too).
+pub fn retry_offsets_for(activity: &str) -> &'static [i64] {
+    match activity {
+        "newInstance" | "upgradeInstance" => &[1, 2, 3],
+        "refreshInstance" | "updateInstanceStatus" | "releaseInstance" => &[1],
         _ => &[],
     }
 }

@@ -4,8 +4,9 @@
 //! - A new or trial order is provisioned with `newInstance`, a renewal with `refreshInstance` (scene RENEWAL), a
 //!   change with `upgradeInstance`; a refunded order's instance is released with `releaseInstance`.
 //! - `000004` (processing) is not a failure: KooGallery polls `queryInstance` ten minutes later.
-//! - A failed newInstance or upgradeInstance is retried hourly for 3 hours; after the fourth failure the order
-//!   fails and is refunded. Refresh and release are retried once, an hour later.
+//! - Failures are retried on KooGallery's schedule (`caller::retry_offsets_for`, the one the sandbox's real calls
+//!   follow): newInstance and upgradeInstance hourly for 3 hours, after which the order fails and is refunded;
+//!   refresh and release once, an hour later.
 //! - Until provisioned, a SaaS order is in progress and not yet in settlement.
 //!
 //! The call itself is simulated (the sandbox's admin `deliveries` endpoint makes real ones to a URL).
@@ -18,6 +19,7 @@ use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 
 use super::{Event, World};
+use crate::caller;
 
 /// How a first call goes, per thousand: the rest succeed.
 const FIRST_FAILS: u32 = 40;
@@ -39,13 +41,6 @@ pub(super) fn provisioning_activity(order_type: OrderType) -> &'static str {
         OrderType::Renew => "refreshInstance",
         OrderType::Change => "upgradeInstance",
         _ => "newInstance",
-    }
-}
-
-fn retries(activity: &str) -> u32 {
-    match activity {
-        "newInstance" | "upgradeInstance" => 3,
-        _ => 1,
     }
 }
 
@@ -93,7 +88,7 @@ impl World {
             elapsed_ms,
         });
         if roll < fails {
-            if attempt <= retries(activity) {
+            if attempt as usize <= caller::retry_offsets_for(activity).len() {
                 self.schedule(
                     at + Duration::hours(1),
                     Event::InterfaceAttempt { order: oi, activity, attempt: attempt + 1 },
