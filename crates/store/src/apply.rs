@@ -398,6 +398,11 @@ pub struct ParsedPage {
 }
 
 impl ParsedPage {
+    /// How many items the page holds.
+    pub fn items(&self) -> usize {
+        self.items
+    }
+
     /// The cursor of the page after this one, if the feed has more.
     pub fn next(&self) -> Option<&str> {
         self.has_more.then_some(self.next_cursor.as_str())
@@ -443,22 +448,46 @@ impl Store {
 
     /// Writes a parsed page and its cursor in one transaction, all or nothing.
     pub fn apply_parsed(&mut self, page: &ParsedPage, now_ts: i64) -> Result<Applied, StoreError> {
+        self.apply_parsed_pages(std::slice::from_ref(page), now_ts)
+    }
+
+    /// Writes consecutive pages of one feed in one transaction with the last page's cursor, all or nothing: what
+    /// a crash leaves is the store before them or after all of them, never a page without its cursor.
+    ///
+    /// One commit for several pages writes each b-tree page they share once instead of once per feed page: the
+    /// sync writes together the pages that arrived while it was writing (docs/performance.md, "Sync").
+    pub fn apply_parsed_pages(&mut self, pages: &[ParsedPage], now_ts: i64) -> Result<Applied, StoreError> {
+        let Some(last) = pages.last() else {
+            return Err(StoreError::BadFeedData { what: "a write of no pages", detail: "nothing to apply".into() });
+        };
+        if let Some(other) = pages.iter().find(|p| p.kind != last.kind) {
+            return Err(StoreError::BadFeedData {
+                what: "pages of two feeds in one write",
+                detail: format!("{} and {}", other.kind.path(), last.kind.path()),
+            });
+        }
         let tx = self.conn.transaction()?;
-        for ids in &page.writes.requires {
-            require_orders(&tx, ids)?;
+        for page in pages {
+            for ids in &page.writes.requires {
+                require_orders(&tx, ids)?;
+            }
+            for (sql, rows) in &page.writes.statements {
+                tx.prepare_cached(sql)?.execute([rows])?;
+            }
         }
-        for (sql, rows) in &page.writes.statements {
-            tx.prepare_cached(sql)?.execute([rows])?;
-        }
-        if page.kind == Kind::Orders {
+        if last.kind == Kind::Orders {
             tx.execute_batch(schema::REBUILD_ORDER_TOTALS)?;
         }
         tx.prepare_cached(
             "INSERT INTO sync_cursors VALUES (?1, ?2, ?3)
              ON CONFLICT (feed) DO UPDATE SET cursor = excluded.cursor, updated_ts = excluded.updated_ts",
         )?
-        .execute(params![page.kind.path(), page.next_cursor, now_ts])?;
+        .execute(params![last.kind.path(), last.next_cursor, now_ts])?;
         tx.commit()?;
-        Ok(Applied { items: page.items, next_cursor: page.next_cursor.clone(), has_more: page.has_more })
+        Ok(Applied {
+            items: pages.iter().map(|p| p.items).sum(),
+            next_cursor: last.next_cursor.clone(),
+            has_more: last.has_more,
+        })
     }
 }

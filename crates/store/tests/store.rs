@@ -330,6 +330,97 @@ fn kept_totals_follow_long_histories_rate_changes_and_refunds() {
     assert_eq!(s.integrity_check().expect("check"), "ok");
 }
 
+/// Every row of every table, in a stable order (two stores compared whole).
+fn dump(s: &Store) -> Vec<String> {
+    let c = s.connection();
+    let tables: Vec<String> = c
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+        .expect("tables")
+        .query_map([], |r| r.get(0))
+        .expect("tables")
+        .collect::<Result<_, _>>()
+        .expect("tables");
+    let mut rows = Vec::new();
+    for t in tables {
+        let mut stmt = c.prepare(&format!("SELECT * FROM {t}")).expect("select");
+        let n = stmt.column_count();
+        let mut these: Vec<String> = stmt
+            .query_map([], |r| {
+                let values: Vec<rusqlite::types::Value> = (0..n).map(|i| r.get(i)).collect::<Result<_, _>>()?;
+                Ok(format!("{t} {values:?}"))
+            })
+            .expect("rows")
+            .collect::<Result<_, _>>()
+            .expect("rows");
+        these.sort();
+        rows.extend(these);
+    }
+    rows
+}
+
+#[test]
+fn pages_written_together_make_the_same_store_and_fail_together() {
+    let w = small_world();
+    let mut one_by_one = Store::open_in_memory().expect("store");
+    sync_world(&mut one_by_one, &w, 50);
+    let mut together = Store::open_in_memory().expect("store");
+    let mut groups = 0;
+    for kind in Kind::ALL {
+        let mut after = 0;
+        loop {
+            let mut group = Vec::new();
+            while group.len() < 3 {
+                let page = koodesk_store::apply::parse_page(kind, &w.page_json(kind, after, 50)).expect("parses");
+                let next = page.next().map(|c| koodesk_protocol::feed::decode_cursor(kind, c).expect("cursor"));
+                group.push(page);
+                match next {
+                    Some(n) => after = n,
+                    None => break,
+                }
+            }
+            let applied = together.apply_parsed_pages(&group, 0).expect("applies");
+            assert_eq!(applied.items, group.iter().map(|p| p.items()).sum::<usize>());
+            groups += 1;
+            if !applied.has_more {
+                break;
+            }
+        }
+    }
+    assert!(groups > Kind::ALL.len(), "several groups were written");
+    // The updated_ts of each cursor is the same 0 in both: every table, every row, the same.
+    assert_eq!(dump(&together), dump(&one_by_one));
+
+    // A group whose second page refers to an order the store does not have: none of it is kept.
+    let mut s = Store::open_in_memory().expect("store");
+    s.apply_page(Kind::Orders, &sample_orders(), 0).expect("orders");
+    let good = page(
+        vec![flow("CS1", ProductType::ManualService, Step::ConfirmRequirements, "2026-10-05T11:00:00+08:00", 0)],
+        "supervision.1",
+    );
+    let bad = page(
+        vec![flow("CS404", ProductType::ManualService, Step::ConfirmRequirements, "2026-10-05T11:00:00+08:00", 0)],
+        "supervision.2",
+    );
+    let group: Vec<_> =
+        [good, bad].iter().map(|b| koodesk_store::apply::parse_page(Kind::Supervision, b).expect("parses")).collect();
+    let e = s.apply_parsed_pages(&group, 0);
+    assert!(matches!(e, Err(StoreError::UnknownOrder(id)) if id == "CS404"));
+    assert_eq!(s.cursor(Kind::Supervision).expect("cursor"), "");
+    let n: i64 = s.connection().query_row("SELECT count(*) FROM supervision_flows", [], |r| r.get(0)).expect("count");
+    assert_eq!(n, 0, "the first page of the failed group is not kept either");
+    // Pages of two feeds are not written as one.
+    let mixed = vec![
+        koodesk_store::apply::parse_page(Kind::Orders, &sample_orders()).expect("parses"),
+        koodesk_store::apply::parse_page(
+            Kind::Supervision,
+            &page(Vec::<koodesk_protocol::feed::FeedFlow>::new(), "s.1"),
+        )
+        .expect("parses"),
+    ];
+    assert!(matches!(s.apply_parsed_pages(&mixed, 0), Err(StoreError::BadFeedData { .. })));
+    assert!(matches!(s.apply_parsed_pages(&[], 0), Err(StoreError::BadFeedData { .. })));
+}
+
 #[test]
 fn resyncing_the_same_pages_changes_nothing() {
     let w = small_world();
