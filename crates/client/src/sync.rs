@@ -1,7 +1,8 @@
 //! One sync: push the outbox, then pull every feed from its cursor to the end.
 //!
-//! Each page is verified and then applied with its cursor in one transaction, so a sync killed at any point
-//! resumes where the last committed page left off, with nothing lost or doubled. Transient failures (network,
+//! Each page is verified and then applied with its cursor in one transaction (pages that arrived together share
+//! one, with the last page's cursor), so a sync killed at any point resumes where the last committed page left
+//! off, with nothing lost or doubled. Transient failures (network,
 //! 5xx, truncated or unsigned replies) are retried with backoff; when they persist, that feed stops for this
 //! run and the report says why — the store is never written from a bad reply.
 
