@@ -166,7 +166,7 @@ enum Pulled {
 }
 
 /// A page fetched and parsed: what the writer needs, and the next cursor.
-type Fetched = Result<(Vec<u8>, ParsedPage), PageError>;
+type Fetched = Result<ParsedPage, PageError>;
 
 /// Why a page could not be had: the network, or its content.
 enum PageError {
@@ -178,8 +178,7 @@ enum PageError {
 async fn fetch_page(client: &FeedClient, kind: Kind, cursor: &str, opts: &SyncOptions, retries: &mut usize) -> Fetched {
     let body =
         with_retries(opts, retries, || client.page(kind, cursor, opts.page_size)).await.map_err(PageError::Fetch)?;
-    let parsed = parse_page(kind, &body).map_err(PageError::Store)?;
-    Ok((body, parsed))
+    parse_page(kind, &body).map_err(PageError::Store)
 }
 
 /// The pages of a feed fetched and parsed ahead, in order, by a task of their own while the store writes the
@@ -200,7 +199,7 @@ impl Ahead {
                 let mut retries = 0;
                 let fetched = fetch_page(&client, kind, &cursor, &opts, &mut retries).await;
                 let next = match &fetched {
-                    Ok((_, page)) => page.next().map(str::to_string),
+                    Ok(page) => page.next().map(str::to_string),
                     Err(_) => None,
                 };
                 if send.send((fetched, retries)).await.is_err() {
@@ -237,7 +236,7 @@ impl Ahead {
             };
             report.retries += retries;
             match fetched {
-                Ok((_, page)) => {
+                Ok(page) => {
                     items += page.items();
                     group.push(page);
                 }
