@@ -95,6 +95,11 @@ test("a SaaS order's timeline shows KooGallery's calls to the production interfa
   await page.close()
 })
 
+/** Resolves when the page's next sync (the status bar's button) has finished and the status is refreshed. */
+function syncedOnce(page) {
+  return page.evaluate(() => new Promise((resolve) => window.addEventListener('koodesk:synced', () => resolve(), { once: true })))
+}
+
 test('a supervision action taken offline reaches the sandbox after the network returns', async () => {
   const flows = await core.api('flows', { side: 'merchant', step: 'confirm-requirements' })
   const flow = flows.flows.find((f) => !f.pending_sync && !f.frozen_by)
@@ -120,7 +125,10 @@ test('a supervision action taken offline reaches the sandbox after the network r
   // The network returns; sync pushes the queued action and pulls the marketplace's answer.
   await page.click('[data-test="network"]')
   await page.waitForFunction(() => document.querySelector('[data-test="network"]')?.textContent?.includes('断开'))
+  // The outbox empties when the push is done, before the pull ends: wait for the whole sync.
+  const synced = syncedOnce(page)
   await page.click('[data-test="sync"]')
+  await synced
   await page.waitForFunction(() => !document.querySelector('[data-test="outbox-pending"]'))
   const online = await core.api('status')
   assert.equal(online.outbox_pending, 0)
@@ -270,7 +278,10 @@ test('an invoice drafted and issued with the network cut reaches the sandbox aft
   assert.ok(waiting.outbox_pending >= 1, 'waits in the outbox while offline')
   // Network back, sync: the marketplace has it.
   await page.click('[data-test="network"]')
+  await page.waitForFunction(() => document.querySelector('[data-test="network"]')?.textContent?.includes('断开'))
+  const synced = syncedOnce(page)
   await page.click('[data-test="sync"]')
+  await synced
   for (let i = 0; i < 50; i++) {
     const s = await core.api('status')
     if (s.outbox_pending === 0) break
