@@ -85,9 +85,15 @@ pub struct OrderLine {
     pub period_type: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period_number: Option<u32>,
-    /// Amount paid, decimal string in yuan.
+    /// Amount paid, decimal string in yuan (the sandbox's own name; the real one is `currencyAfterDiscount`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<String>,
+    /// The list price of the line, a decimal string in yuan, as the real `order/query` names it [KG §8].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub currency: Option<String>,
+    /// What the buyer paid for the line after discounts, a decimal string in yuan [KG §8].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub currency_after_discount: Option<String>,
     #[serde(default)]
     pub product_info: Vec<LineProduct>,
 }
@@ -95,9 +101,23 @@ pub struct OrderLine {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct BuyerInfo {
+    /// The buyer's Huawei Cloud account ID.
     pub customer_id: String,
+    /// The customer's (account's) name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_name: Option<String>,
+    /// The real-name-verified (实名认证) name: a company's or a person's legal name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer_real_name: Option<String>,
+    /// `"1"` an enterprise, `"0"` a person (Huawei Cloud's customer-type codes; the `order/query` page lists the
+    /// field without its values, so this is a KooDesk convention).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer_type: Option<String>,
+    /// The IAM user who placed the order.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_name: Option<String>,
     /// Encrypted (IV + base64).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mobile_phone: Option<String>,
@@ -133,7 +153,13 @@ pub struct OrderQueryReply {
 
 /// The open API's error codes [research §4].
 pub mod error_code {
+    /// Success as the `order/query` pages of the older guide show it; the sandbox answers it.
     pub const SUCCESS: &str = "CBC.0000";
+    /// Success as most current open-API pages show it: a client must accept both [KG §8] (REAL-DATA §5).
+    pub const SUCCESS_MKT: &str = "MKT.0000";
+    /// HTTP 406: access frequency over limit — the seller's access key called faster than its flow control
+    /// allows (REAL-DATA §5).
+    pub const RATE_LIMITED: &str = "MKT.0250";
     pub const INVALID_PARAMETER: &str = "CBC.0101";
     /// Also what an order that is not the caller's (or does not exist) answers: the API cannot tell them apart.
     pub const ILLEGAL_OPERATION: &str = "MKT.0150";
@@ -215,14 +241,31 @@ mod tests {
                     expire_time: Some("20271129080000".into()),
                     period_type: Some("year".into()),
                     period_number: Some(1),
-                    amount: Some("1000.00".into()),
+                    amount: Some("900.00".into()),
+                    currency: Some("1000.00".into()),
+                    currency_after_discount: Some("900.00".into()),
                     product_info: vec![],
                 }],
-                buyer_info: None,
+                buyer_info: Some(BuyerInfo {
+                    customer_id: "c-1".into(),
+                    customer_name: Some("hw000001".into()),
+                    customer_real_name: Some("北京云智科技有限公司".into()),
+                    customer_type: Some("1".into()),
+                    user_id: Some("u-1".into()),
+                    user_name: Some("hw000001".into()),
+                    mobile_phone: None,
+                    email: None,
+                }),
                 extend_params: vec![],
             }),
         };
         let v = serde_json::to_value(&reply).expect("json");
+        let line = &v["orderInfo"]["orderLine"][0];
+        assert_eq!((&line["currency"], &line["currencyAfterDiscount"]), (&"1000.00".into(), &"900.00".into()));
+        let buyer = &v["orderInfo"]["buyerInfo"];
+        for name in ["customerId", "customerName", "customerRealName", "customerType", "userId", "userName"] {
+            assert!(buyer[name].is_string(), "{name}");
+        }
         assert_eq!(v["orderInfo"]["orderType"], "TRIAL_TO_FORMAL");
         assert_eq!(v["orderInfo"]["orderLine"][0]["chargingMode"], "ON_DEMAND_PKG");
         assert_eq!(v["orderInfo"]["orderLine"][0]["orderLineId"], "MOCKPERIODYEARNEW-000001");

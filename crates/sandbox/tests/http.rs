@@ -1,6 +1,7 @@
 //! The real sandbox server on a loopback port: every route, its errors, faults, and the world on its clock.
 
 use chrono::Utc;
+use koodesk_domain::money::Cny;
 use koodesk_domain::time;
 use koodesk_protocol::apig;
 use koodesk_protocol::feed::{
@@ -240,6 +241,64 @@ async fn order_query_with_apig_signatures() {
         .await
         .expect("sent");
     assert_eq!(unsigned.status(), StatusCode::UNAUTHORIZED);
+    sb.stop().await.expect("stops");
+}
+
+#[tokio::test]
+async fn order_query_answers_with_the_real_field_names() {
+    let mut cfg = SandboxConfig::new(0, 14, time::parse_datetime("2026-11-29T10:00:00").expect("time"));
+    cfg.speed = 0.0;
+    cfg.world.history_days = 30;
+    cfg.world.orders_per_day = 200.0; // enough SaaS period orders for a few trials among them
+    let sb = serve(cfg).await.expect("sandbox starts");
+    let orders: Vec<(String, String, bool, bool)> = {
+        let w = sb.state.world();
+        w.orders()
+            .iter()
+            .map(|o| {
+                let p = &w.products()[o.product];
+                let period = p.billing_mode == koodesk_domain::catalog::BillingMode::Period;
+                (o.id.clone(), o.amount.to_string(), period, o.order_type == OrderType::Trial)
+            })
+            .collect()
+    };
+    let period = orders.iter().find(|o| o.2 && !o.3).expect("a period order");
+    let one_time = orders.iter().find(|o| !o.2).expect("an order that is not by period");
+    let trial = orders.iter().find(|o| o.3).expect("a trial");
+    for (id, paid, is_period, is_trial) in [period, one_time, trial] {
+        let r = open_api(&sb, "GET", &format!("order/query?orderId={id}"), "", None).await;
+        assert_eq!(r.status(), StatusCode::OK);
+        let v: Value = r.json().await.expect("json");
+        let line = &v["orderInfo"]["orderLine"][0];
+        assert_eq!(line["currencyAfterDiscount"], json!(paid), "{id}: what the buyer paid");
+        assert_eq!(line["amount"], json!(paid), "{id}: the sandbox's own name stays");
+        let list = line["currency"].as_str().expect("currency, a string");
+        let list: Cny = list.parse().expect("currency is an amount in yuan");
+        let paid: Cny = paid.parse().expect("an amount");
+        assert!(list >= paid, "{id}: the list price is not below what was paid");
+        if *is_trial {
+            assert!(paid.is_zero() && !list.is_zero(), "{id}: a trial lists its price and costs nothing");
+        }
+        assert_eq!(line["periodType"].is_string(), *is_period, "{id}: periodType on period lines only");
+        assert_eq!(line["periodNumber"].is_u64(), *is_period, "{id}: periodNumber on period lines only");
+        let product = &line["productInfo"][0];
+        for name in ["productId", "skuCode", "productName"] {
+            assert!(product[name].as_str().is_some_and(|s| !s.is_empty()), "{id}: productInfo[0].{name}");
+        }
+        let buyer = &v["orderInfo"]["buyerInfo"];
+        for name in ["customerId", "customerName", "customerRealName", "customerType", "userId", "userName"] {
+            assert!(buyer[name].as_str().is_some_and(|s| !s.is_empty()), "{id}: buyerInfo.{name}");
+        }
+        assert!(["0", "1"].contains(&buyer["customerType"].as_str().unwrap_or("")), "{id}");
+        // The typed reply reads the same names.
+        let typed: OrderQueryReply = serde_json::from_value(v).expect("typed reply");
+        let line = &typed.order_info.expect("order").order_line[0];
+        assert_eq!(line.currency_after_discount, line.amount);
+    }
+    let mock: Value =
+        open_api(&sb, "GET", "order/query?orderId=MOCKPERIODYEARNEW", "", None).await.json().await.expect("json");
+    assert_eq!(mock["orderInfo"]["orderLine"][0]["currencyAfterDiscount"], "100.00");
+    assert_eq!(mock["orderInfo"]["buyerInfo"]["userName"], "mockuser");
     sb.stop().await.expect("stops");
 }
 

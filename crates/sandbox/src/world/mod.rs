@@ -59,7 +59,10 @@ pub struct OrderRec {
     pub created_at: Instant,
     pub product: usize,
     pub buyer: usize,
+    /// What the buyer paid (`currencyAfterDiscount` in `order/query`).
     pub amount: Cny,
+    /// The list price (`currency`): the product's price × quantity, before a trial's or a discount's reduction.
+    pub list_price: Cny,
     pub status: OrderStatus,
     pub settled_at: Option<Instant>,
     pub flow: Option<usize>,

@@ -4,10 +4,10 @@ use chrono::Duration;
 use koodesk_domain::catalog::BillingMode;
 use koodesk_domain::supervision::{Action, ProductType, Side, Step};
 use koodesk_domain::time::Instant;
-use koodesk_protocol::feed::OrderStatus;
+use koodesk_protocol::feed::{BuyerKind, OrderStatus};
 use koodesk_protocol::open_api::{self as api, BuyerInfo, ChargingMode, LineProduct, OrderInfo, OrderLine, OrderType};
 
-use super::{World, WorldError};
+use super::{Buyer, World, WorldError};
 
 /// UTC `yyyyMMddHHmmss`, the open API's time format.
 pub fn utc_compact(t: &Instant) -> String {
@@ -20,6 +20,34 @@ pub fn charging_mode(m: BillingMode) -> ChargingMode {
         BillingMode::OnDemand | BillingMode::PerCall => ChargingMode::OnDemand,
         BillingMode::OnDemandPackage | BillingMode::PerCallPackage => ChargingMode::OnDemandPkg,
         BillingMode::OneTime | BillingMode::PerQuantity => ChargingMode::OneTime,
+    }
+}
+
+/// `customerType` of an enterprise and of a person: Huawei Cloud's customer-type codes, a KooDesk convention where
+/// the `order/query` page names the field without its values [KG §8].
+pub const CUSTOMER_TYPE_ENTERPRISE: &str = "1";
+pub const CUSTOMER_TYPE_PERSON: &str = "0";
+
+/// `buyerInfo` as the real `order/query` carries it [KG §8]: the account (customerId, customerName), the
+/// real-name-verified name, the customer type, and the IAM user who ordered (userId, userName). The sandbox's
+/// buyers order as their account's own user.
+fn buyer_info(b: &Buyer) -> BuyerInfo {
+    let digits = b.id.trim_start_matches('B');
+    BuyerInfo {
+        customer_id: b.id.clone(),
+        customer_name: Some(b.name.clone()),
+        customer_real_name: Some(b.name.clone()),
+        customer_type: Some(
+            match b.kind {
+                BuyerKind::Enterprise => CUSTOMER_TYPE_ENTERPRISE,
+                BuyerKind::Person => CUSTOMER_TYPE_PERSON,
+            }
+            .to_string(),
+        ),
+        user_id: Some(format!("U{digits}")),
+        user_name: Some(format!("hw{digits}")),
+        mobile_phone: None,
+        email: None,
     }
 }
 
@@ -65,6 +93,8 @@ impl World {
                 period_type: period.then(|| "year".to_string()),
                 period_number: period.then_some(1),
                 amount: Some(o.amount.to_string()),
+                currency: Some(o.list_price.to_string()),
+                currency_after_discount: Some(o.amount.to_string()),
                 product_info: vec![LineProduct {
                     product_id: p.id.clone(),
                     sku_code: format!("{}-SKU1", p.id),
@@ -72,12 +102,7 @@ impl World {
                     linear_value: None,
                 }],
             }],
-            buyer_info: Some(BuyerInfo {
-                customer_id: b.id.clone(),
-                customer_name: Some(b.name.clone()),
-                mobile_phone: None,
-                email: None,
-            }),
+            buyer_info: Some(buyer_info(b)),
             extend_params: vec![],
         })
     }
@@ -148,6 +173,7 @@ fn mock_order(order_id: &str, order_line_id: Option<&str>, now: Instant) -> Opti
         };
         utc_compact(&(now + Duration::days(days)))
     });
+    let paid = if order_type == OrderType::Trial { "0.00" } else { "100.00" };
     Some(OrderInfo {
         order_id: order_id.to_string(),
         order_type,
@@ -158,7 +184,9 @@ fn mock_order(order_id: &str, order_line_id: Option<&str>, now: Instant) -> Opti
             expire_time: expire,
             period_type: period.map(|(u, _)| u.to_string()),
             period_number: period.map(|(_, n)| n as u32),
-            amount: Some(if order_type == OrderType::Trial { "0.00".into() } else { "100.00".into() }),
+            amount: Some(paid.into()),
+            currency: Some("100.00".into()),
+            currency_after_discount: Some(paid.into()),
             product_info: vec![LineProduct {
                 product_id: "MOCKPRODUCT".into(),
                 sku_code: "MOCKSKU".into(),
@@ -169,6 +197,10 @@ fn mock_order(order_id: &str, order_line_id: Option<&str>, now: Instant) -> Opti
         buyer_info: Some(BuyerInfo {
             customer_id: "MOCKCUSTOMER".into(),
             customer_name: Some("调试用户".into()),
+            customer_real_name: Some("调试用户".into()),
+            customer_type: Some(CUSTOMER_TYPE_PERSON.into()),
+            user_id: Some("MOCKUSER".into()),
+            user_name: Some("mockuser".into()),
             mobile_phone: None,
             email: None,
         }),

@@ -86,11 +86,8 @@ impl World {
         } else {
             1
         };
-        let amount = if order_type == OrderType::Trial {
-            Cny::ZERO
-        } else {
-            Cny::from_fen(product.price.to_fen().unwrap_or(0) * quantity)
-        };
+        let list_price = Cny::from_fen(product.price.to_fen().unwrap_or(0) * quantity);
+        let amount = if order_type == OrderType::Trial { Cny::ZERO } else { list_price };
         let mut id = order_id(rng, at);
         while self.order_index.contains_key(&id) {
             id = order_id(rng, at);
@@ -108,6 +105,7 @@ impl World {
             product: pi,
             buyer: bi,
             amount,
+            list_price,
             status: if in_progress { OrderStatus::InProgress } else { OrderStatus::Completed },
             settled_at: if in_progress { None } else { Some(at) },
             flow: None,
