@@ -16,12 +16,14 @@ use koodesk_domain::time::{self, Instant};
 use crate::output::Failure;
 
 mod bench;
+mod gateway;
 mod interface;
 mod invoice;
 mod sandbox;
 mod sign;
 mod store;
 pub use bench::*;
+pub use gateway::*;
 pub use interface::*;
 pub use invoice::*;
 pub use sandbox::*;
@@ -99,6 +101,16 @@ pub enum Command {
             koodesk invoice issue --db koodesk.db --request IR0000001 --by 张三\n  koodesk invoice export --db koodesk.db --format csv --out invoices.csv"
     )]
     Invoice(InvoiceArgs),
+    /// Runs KooDesk Gateway: the seller's production interface (生产接口) for KooGallery's calls, on SQLite or a
+    /// shared PostgreSQL, and the seller feed the console syncs from it.
+    #[command(
+        after_help = "Examples:\n  KEY=… TOKEN=… koodesk gateway --listen 127.0.0.1:8443 --database sqlite:gateway.db \\\n    \
+            --interface-key-env KEY --feed-token-env TOKEN --front-end-url 'https://saas.example.com/login?i={instanceId}'\n  \
+            KOODESK_GATEWAY_DATABASE=postgres://gw@db/gw koodesk gateway --interface-key-file /run/credentials/interface-key \\\n    \
+            --feed-token-file /run/credentials/feed-token --upstream http://127.0.0.1:9000/produce\n\n\
+            Deployment (Huawei Cloud ECS + RDS for PostgreSQL, systemd, nginx): docs/gateway.md"
+    )]
+    Gateway(GatewayArgs),
     /// Runs the sample production interface (a correct reference server, or broken one way) on loopback.
     SampleInterface(SampleInterfaceArgs),
 }

@@ -56,6 +56,7 @@ fn main() -> ExitCode {
         Command::CheckInterface(a) => commands::interface::check(a),
         Command::Invoice(a) => commands::invoice::run(a),
         Command::SampleInterface(a) => commands::interface::sample(a),
+        Command::Gateway(a) => commands::gateway::run(a),
         Command::Demo(a) => {
             let now = match a.now.as_deref().map(koodesk_domain::time::parse_datetime) {
                 None => Ok(args::now()),

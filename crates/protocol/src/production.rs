@@ -305,6 +305,16 @@ pub struct AppInfo {
     pub memo: Option<String>,
 }
 
+impl AppInfo {
+    /// frontEndUrl mandatory ≤ 512, adminUrl ≤ 512, userName and password ≤ 128.
+    pub fn validate(&self) -> Result<(), RequestError> {
+        required("appInfo.frontEndUrl", &self.front_end_url, 512)?;
+        optional("appInfo.adminUrl", self.admin_url.as_deref(), 512)?;
+        optional("appInfo.userName", self.user_name.as_deref(), 128)?;
+        optional("appInfo.password", self.password.as_deref(), 128)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct InstanceInfo {
@@ -323,6 +333,9 @@ pub struct Reply {
     /// newInstance.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
+    /// newInstance, when the instance is ready at once (V2.0 allows the app information in the first reply).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub app_info: Option<AppInfo>,
     /// queryInstance.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub info: Option<Vec<InstanceInfo>>,
@@ -337,6 +350,7 @@ impl Reply {
             result_code: code,
             result_msg: Some(code.message().to_string()),
             instance_id: None,
+            app_info: None,
             info: None,
             encrypt_type: None,
         }
@@ -347,13 +361,13 @@ impl Reply {
     pub fn validate(&self) -> Result<(), RequestError> {
         optional("resultMsg", self.result_msg.as_deref(), 255)?;
         optional("instanceId", self.instance_id.as_deref(), 64)?;
+        if let Some(app) = &self.app_info {
+            app.validate()?;
+        }
         for info in self.info.iter().flatten() {
             required("info.instanceId", &info.instance_id, 64)?;
             if let Some(app) = &info.app_info {
-                required("appInfo.frontEndUrl", &app.front_end_url, 512)?;
-                optional("appInfo.adminUrl", app.admin_url.as_deref(), 512)?;
-                optional("appInfo.userName", app.user_name.as_deref(), 128)?;
-                optional("appInfo.password", app.password.as_deref(), 128)?;
+                app.validate()?;
             }
         }
         Ok(())

@@ -52,6 +52,97 @@ pub fn v2_verify(
     matches_hex32(signature, &hmac_sha256(key, &[key, nonce.as_bytes(), timestamp.as_bytes(), inner.as_bytes()]))
 }
 
+/// Which bytes a V2.0 signature was found to cover.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BodyForm {
+    /// The raw request body, as KooGallery's documented rule says [KG §7].
+    Raw,
+    /// The body as Huawei's own Java sample re-serialises it before hashing (see [`java_canonical_body`]).
+    JavaCanonical,
+}
+
+/// The request body as Huawei's Java sample (`IsvProduceAPI.verifySignature`) hashes it: parsed into a `TreeMap`
+/// (top-level keys sorted), null values dropped, serialised compactly by Jackson (no spaces, non-ASCII and `/`
+/// not escaped). Nested objects keep their order (Jackson parses them into insertion-ordered maps), so they are
+/// only stripped of insignificant whitespace. `None` when the body is not a JSON object.
+///
+/// Known difference from Jackson: inside nested values, string escapes are kept as sent, and a floating-point
+/// number keeps its text (KooGallery's bodies are flat strings apart from `productInfo`).
+pub fn java_canonical_body(body: &[u8]) -> Option<Vec<u8>> {
+    use serde_json::value::RawValue;
+    let top: std::collections::BTreeMap<String, Box<RawValue>> = serde_json::from_slice(body).ok()?;
+    let mut out = Vec::with_capacity(body.len());
+    out.push(b'{');
+    let mut first = true;
+    for (key, raw) in &top {
+        let text = raw.get();
+        if text == "null" {
+            continue;
+        }
+        if !first {
+            out.push(b',');
+        }
+        first = false;
+        out.extend_from_slice(serde_json::to_string(key).ok()?.as_bytes());
+        out.push(b':');
+        if text.starts_with('{') || text.starts_with('[') {
+            compact_json(text, &mut out);
+        } else {
+            // A scalar: re-serialised, so a string's escapes come out as Jackson writes them.
+            let value: serde_json::Value = serde_json::from_str(text).ok()?;
+            out.extend_from_slice(serde_json::to_string(&value).ok()?.as_bytes());
+        }
+    }
+    out.push(b'}');
+    Some(out)
+}
+
+/// Copies valid JSON text without the whitespace outside its strings.
+fn compact_json(text: &str, out: &mut Vec<u8>) {
+    let mut in_string = false;
+    let mut escaped = false;
+    for &b in text.as_bytes() {
+        if in_string {
+            out.push(b);
+            if escaped {
+                escaped = false;
+            } else if b == b'\\' {
+                escaped = true;
+            } else if b == b'"' {
+                in_string = false;
+            }
+        } else if b == b'"' {
+            in_string = true;
+            out.push(b);
+        } else if !matches!(b, b' ' | b'\n' | b'\r' | b'\t') {
+            out.push(b);
+        }
+    }
+}
+
+/// Checks a V2.0 signature against the raw body and, failing that, against the Java sample's canonical form of
+/// it [KG §7, REAL-DATA §4]. KooGallery documents the raw body, but Huawei's own sample verifies the re-serialised
+/// one; a seller's server must accept KooGallery's real calls whichever one its signer follows. The two agree
+/// whenever the body is already sorted and compact. Both comparisons are constant-time.
+pub fn v2_verify_either_form(
+    access_key: &str,
+    nonce: &str,
+    timestamp: &str,
+    body: &[u8],
+    signature: &str,
+) -> Result<BodyForm, SignatureError> {
+    match v2_verify(access_key, nonce, timestamp, body, signature) {
+        Ok(()) => Ok(BodyForm::Raw),
+        Err(SignatureError::Mismatch) => match java_canonical_body(body) {
+            Some(canonical) if canonical != body => {
+                v2_verify(access_key, nonce, timestamp, &canonical, signature).map(|()| BodyForm::JavaCanonical)
+            }
+            _ => Err(SignatureError::Mismatch),
+        },
+        Err(e) => Err(e),
+    }
+}
+
 /// The `x-sign` header of the joint-operation sync endpoints: lowercase hex [KG §7].
 pub fn x_sign(access_key: &str, nonce: &str, timestamp: &str, body: &[u8]) -> String {
     let key = access_key.as_bytes();

@@ -9,6 +9,7 @@ pub mod bench_sandbox;
 pub mod bench_store;
 pub mod credit_code;
 pub mod field;
+pub mod gateway;
 pub mod interface;
 pub mod invoice;
 pub mod invoice_rules;

@@ -1,0 +1,356 @@
+//! The PostgreSQL engine: several replicas share one database through a `deadpool-postgres` pool. TLS to the
+//! server follows the URL's `sslmode` (RDS for PostgreSQL: `sslmode=require`).
+
+use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
+use tokio_postgres::types::ToSql;
+
+use super::row::{self, Columns};
+use super::sql;
+use super::{schema, DbError, DbResult};
+use super::{
+    EnrichClaim, Enriched, HealthCounts, InstanceChange, InstanceRow, JournalEntry, JournalRow, NewInstance, OrderRow,
+    PendingOrder,
+};
+
+#[derive(Clone)]
+pub struct PgDb {
+    pool: Pool,
+}
+
+fn err<E: std::fmt::Display>(doing: &'static str) -> impl Fn(E) -> DbError {
+    move |e| DbError { engine: "postgres", doing, detail: e.to_string() }
+}
+
+/// A PostgreSQL error with its detail (tokio-postgres's Display alone says only "db error").
+fn pg(doing: &'static str) -> impl Fn(tokio_postgres::Error) -> DbError {
+    move |e| {
+        let detail = match e.as_db_error() {
+            Some(d) => format!("{}: {}", d.code().code(), d.message()),
+            None => {
+                let source = std::error::Error::source(&e).map(|s| format!(": {s}")).unwrap_or_default();
+                format!("{e}{source}")
+            }
+        };
+        DbError { engine: "postgres", doing, detail }
+    }
+}
+
+impl Columns for tokio_postgres::Row {
+    fn text(&self, i: usize) -> DbResult<Option<String>> {
+        self.try_get(i).map_err(pg("reading a column"))
+    }
+    fn int(&self, i: usize) -> DbResult<Option<i64>> {
+        self.try_get(i).map_err(pg("reading a column"))
+    }
+    fn flag(&self, i: usize) -> DbResult<bool> {
+        self.try_get(i).map_err(pg("reading a column"))
+    }
+}
+
+impl PgDb {
+    pub async fn connect(url: &str) -> DbResult<PgDb> {
+        let config: tokio_postgres::Config = url.parse().map_err(|e: tokio_postgres::Error| DbError {
+            engine: "postgres",
+            doing: "reading --database",
+            detail: format!("not a PostgreSQL URL: {e}"),
+        })?;
+        let tls = native_tls::TlsConnector::new().map_err(err("setting up TLS to the database"))?;
+        let tls = postgres_native_tls::MakeTlsConnector::new(tls);
+        let manager = Manager::from_config(config, tls, ManagerConfig { recycling_method: RecyclingMethod::Fast });
+        let pool = Pool::builder(manager).max_size(16).build().map_err(err("building the connection pool"))?;
+        let db = PgDb { pool };
+        db.ping().await?;
+        Ok(db)
+    }
+
+    async fn client(&self, doing: &'static str) -> DbResult<deadpool_postgres::Object> {
+        self.pool.get().await.map_err(|e| match e {
+            deadpool_postgres::PoolError::Backend(b) => pg(doing)(b),
+            other => err(doing)(other),
+        })
+    }
+
+    pub async fn migrate(&self) -> DbResult<()> {
+        let doing = "migrating the schema";
+        let mut c = self.client(doing).await?;
+        let tx = c.transaction().await.map_err(pg(doing))?;
+        // One replica migrates at a time; the others wait here and then find nothing to do.
+        tx.execute("SELECT pg_advisory_xact_lock(7255220330)", &[]).await.map_err(pg(doing))?;
+        tx.batch_execute(schema::VERSION_TABLE).await.map_err(pg(doing))?;
+        let current: i64 = tx
+            .query_one("SELECT COALESCE(MAX(version), 0)::BIGINT FROM schema_version", &[])
+            .await
+            .map_err(pg(doing))?
+            .get(0);
+        if current > schema::LATEST {
+            return Err(DbError { engine: "postgres", doing, detail: schema::newer(current) });
+        }
+        for v in current + 1..=schema::LATEST {
+            let Some(stmts) = schema::migration(v, "BIGSERIAL PRIMARY KEY") else { break };
+            tx.batch_execute(&stmts).await.map_err(pg(doing))?;
+            tx.execute("INSERT INTO schema_version (version) VALUES ($1)", &[&v]).await.map_err(pg(doing))?;
+        }
+        tx.commit().await.map_err(pg(doing))
+    }
+
+    pub async fn schema_version(&self) -> DbResult<i64> {
+        let doing = "reading the schema version";
+        let c = self.client(doing).await?;
+        let row = c
+            .query_one("SELECT COALESCE(MAX(version), 0)::BIGINT FROM schema_version", &[])
+            .await
+            .map_err(pg(doing))?;
+        Ok(row.get(0))
+    }
+
+    pub async fn ping(&self) -> DbResult<()> {
+        let doing = "checking the database answers";
+        let c = self.client(doing).await?;
+        c.simple_query("SELECT 1").await.map(|_| ()).map_err(pg(doing))
+    }
+
+    pub async fn claim_nonce(&self, nonce: &str, expires_ms: i64) -> DbResult<bool> {
+        let doing = "recording a nonce";
+        let c = self.client(doing).await?;
+        let stmt = c.prepare_cached(sql::CLAIM_NONCE).await.map_err(pg(doing))?;
+        Ok(c.execute(&stmt, &[&nonce, &expires_ms]).await.map_err(pg(doing))? == 1)
+    }
+
+    pub async fn upsert_instance(&self, n: &NewInstance) -> DbResult<InstanceRow> {
+        let doing = "storing an instance";
+        let c = self.client(doing).await?;
+        let stmt = c.prepare_cached(sql::UPSERT_INSTANCE).await.map_err(pg(doing))?;
+        let app = n.app.clone().unwrap_or_default();
+        let front = n.app.as_ref().map(|a| a.front_end_url.clone());
+        let row = c
+            .query_one(
+                &stmt,
+                &[
+                    &n.instance_id,
+                    &n.order_id,
+                    &n.order_line_id,
+                    &n.test,
+                    &n.state.as_str(),
+                    &front,
+                    &app.admin_url,
+                    &app.user_name,
+                    &app.password,
+                    &app.memo,
+                    &n.now_ms,
+                ],
+            )
+            .await
+            .map_err(pg(doing))?;
+        row::instance(&row)
+    }
+
+    pub async fn instances(&self, ids: &[String]) -> DbResult<Vec<InstanceRow>> {
+        let doing = "reading instances";
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let c = self.client(doing).await?;
+        let q = format!("SELECT {} FROM instances WHERE instance_id = ANY($1)", row::INSTANCE_COLUMNS);
+        let stmt = c.prepare_cached(&q).await.map_err(pg(doing))?;
+        let rows = c.query(&stmt, &[&ids]).await.map_err(pg(doing))?;
+        rows.iter().map(row::instance).collect()
+    }
+
+    pub async fn update_instance(
+        &self,
+        id: &str,
+        change: &InstanceChange,
+        now_ms: i64,
+    ) -> DbResult<Option<InstanceRow>> {
+        let doing = "changing an instance";
+        let c = self.client(doing).await?;
+        let state = match change {
+            InstanceChange::State(s) => s.as_str(),
+            _ => "",
+        };
+        let (q, params): (String, Vec<&(dyn ToSql + Sync)>) = match change {
+            InstanceChange::State(_) => (sql::set_state(), vec![&id, &state, &now_ms]),
+            InstanceChange::Expire(t) => (sql::set_expiry(), vec![&id, t, &now_ms]),
+            InstanceChange::Ready(a) => (
+                sql::set_ready(),
+                vec![&id, &a.front_end_url, &a.admin_url, &a.user_name, &a.password, &a.memo, &now_ms],
+            ),
+        };
+        let stmt = c.prepare_cached(&q).await.map_err(pg(doing))?;
+        let row = c.query_opt(&stmt, &params).await.map_err(pg(doing))?;
+        row.as_ref().map(row::instance).transpose()
+    }
+
+    pub async fn record(&self, j: &JournalEntry) -> DbResult<()> {
+        let doing = "journaling a call";
+        let mut c = self.client(doing).await?;
+        let tx = c.transaction().await.map_err(pg(doing))?;
+        let insert = tx.prepare_cached(sql::INSERT_JOURNAL).await.map_err(pg(doing))?;
+        tx.execute(
+            &insert,
+            &[
+                &j.received_ms,
+                &j.activity,
+                &j.order_id,
+                &j.order_line_id,
+                &j.instance_id,
+                &j.test,
+                &j.nonce,
+                &j.timestamp,
+                &j.source,
+                &j.replica,
+                &j.refused,
+                &j.result_code,
+                &j.reply,
+                &j.latency_us,
+            ],
+        )
+        .await
+        .map_err(pg(doing))?;
+        if let Some(t) = &j.touch {
+            let next = tx.prepare_cached(sql::NEXT_ORDER_SEQ).await.map_err(pg(doing))?;
+            let seq: i64 = tx.query_one(&next, &[]).await.map_err(pg(doing))?.get(0);
+            let provisioned = t.provisioned.then_some(j.received_ms);
+            let touch = tx.prepare_cached(sql::TOUCH_ORDER).await.map_err(pg(doing))?;
+            tx.execute(&touch, &[&t.order_id, &t.order_line_id, &t.instance_id, &j.received_ms, &provisioned, &seq])
+                .await
+                .map_err(pg(doing))?;
+        }
+        tx.commit().await.map_err(pg(doing))
+    }
+
+    pub async fn orders_page(&self, after: i64, limit: i64) -> DbResult<Vec<OrderRow>> {
+        let doing = "reading the orders feed";
+        let mut c = self.client(doing).await?;
+        // One snapshot for the orders and their calls.
+        let tx = c
+            .build_transaction()
+            .isolation_level(tokio_postgres::IsolationLevel::RepeatableRead)
+            .read_only(true)
+            .start()
+            .await
+            .map_err(pg(doing))?;
+        let page = tx.prepare_cached(sql::ORDERS_PAGE).await.map_err(pg(doing))?;
+        let rows = tx.query(&page, &[&after, &limit]).await.map_err(pg(doing))?;
+        let mut orders = rows.iter().map(row::order).collect::<DbResult<Vec<_>>>()?;
+        if let Some(last) = orders.last().map(|o| o.seq) {
+            let calls = tx.prepare_cached(sql::PAGE_CALLS).await.map_err(pg(doing))?;
+            let rows = tx.query(&calls, &[&after, &last]).await.map_err(pg(doing))?;
+            let calls = rows.iter().map(row::call).collect::<DbResult<Vec<_>>>()?;
+            row::attach_calls(&mut orders, calls);
+        }
+        tx.commit().await.map_err(pg(doing))?;
+        Ok(orders)
+    }
+
+    pub async fn claim_enrichments(&self, now_ms: i64, lease_until_ms: i64, limit: i64) -> DbResult<Vec<EnrichClaim>> {
+        let doing = "taking orders to enrich";
+        let c = self.client(doing).await?;
+        // SKIP LOCKED: replicas enriching at once take different orders.
+        let q = "UPDATE orders SET next_enrich_ms = $2 WHERE order_id IN (SELECT order_id FROM orders \
+                 WHERE enriched_ms IS NULL AND next_enrich_ms <= $1 ORDER BY next_enrich_ms LIMIT $3 \
+                 FOR UPDATE SKIP LOCKED) RETURNING order_id, order_line_id, enrich_attempts";
+        let stmt = c.prepare_cached(q).await.map_err(pg(doing))?;
+        let rows = c.query(&stmt, &[&now_ms, &lease_until_ms, &limit]).await.map_err(pg(doing))?;
+        rows.iter()
+            .map(|r| {
+                Ok(EnrichClaim {
+                    order_id: r.req_text(0, "orders.order_id")?,
+                    order_line_id: r.req_text(1, "orders.order_line_id")?,
+                    attempts: r.req_int(2, "orders.enrich_attempts")?,
+                })
+            })
+            .collect()
+    }
+
+    pub async fn save_enrichment(&self, order_id: &str, x: &Enriched, now_ms: i64) -> DbResult<()> {
+        let doing = "storing an order's details";
+        let mut c = self.client(doing).await?;
+        let tx = c.transaction().await.map_err(pg(doing))?;
+        let next = tx.prepare_cached(sql::NEXT_ORDER_SEQ).await.map_err(pg(doing))?;
+        let seq: i64 = tx.query_one(&next, &[]).await.map_err(pg(doing))?.get(0);
+        let save = tx.prepare_cached(sql::SAVE_ENRICHMENT).await.map_err(pg(doing))?;
+        tx.execute(
+            &save,
+            &[
+                &order_id,
+                &now_ms,
+                &x.order_type,
+                &x.created_at,
+                &x.charging_mode,
+                &x.period_type,
+                &x.period_number,
+                &x.product_id,
+                &x.sku_code,
+                &x.product_name,
+                &x.amount,
+                &x.buyer_id,
+                &x.buyer_name,
+                &x.buyer_kind,
+                &seq,
+                &x.order_line_id,
+            ],
+        )
+        .await
+        .map_err(pg(doing))?;
+        tx.commit().await.map_err(pg(doing))
+    }
+
+    pub async fn enrichment_failed(&self, order_id: &str, error: &str, next_ms: i64) -> DbResult<()> {
+        let doing = "recording a failed enrichment";
+        let c = self.client(doing).await?;
+        let stmt = c.prepare_cached(sql::ENRICHMENT_FAILED).await.map_err(pg(doing))?;
+        c.execute(&stmt, &[&order_id, &error, &next_ms]).await.map(|_| ()).map_err(pg(doing))
+    }
+
+    pub async fn health(&self, since_ms: i64) -> DbResult<HealthCounts> {
+        let doing = "counting the interface's health";
+        let c = self.client(doing).await?;
+        let one = |r: tokio_postgres::Row| -> i64 { r.get(0) };
+        let calls = one(c.query_one(sql::HEALTH_CALLS, &[&since_ms]).await.map_err(pg(doing))?);
+        let failed_orders = one(c.query_one(sql::HEALTH_FAILED_ORDERS, &[&since_ms]).await.map_err(pg(doing))?);
+        let enrichment_backlog = one(c.query_one(sql::BACKLOG, &[]).await.map_err(pg(doing))?);
+        let refused = c
+            .query(sql::HEALTH_REFUSED, &[&since_ms])
+            .await
+            .map_err(pg(doing))?
+            .iter()
+            .map(|r| Ok((r.req_text(0, "journal.refused")?, r.req_int(1, "count")?)))
+            .collect::<DbResult<Vec<_>>>()?;
+        let last_test_call = c
+            .query_opt(sql::HEALTH_LAST_TEST, &[])
+            .await
+            .map_err(pg(doing))?
+            .map(|r| {
+                Ok::<_, DbError>((
+                    r.req_int(0, "journal.received_ms")?,
+                    r.req_text(1, "journal.activity")?,
+                    r.req_text(2, "journal.result_code")?,
+                ))
+            })
+            .transpose()?;
+        Ok(HealthCounts { calls, failed_orders, refused, last_test_call, enrichment_backlog })
+    }
+
+    pub async fn pending_orders(&self, limit: i64) -> DbResult<Vec<PendingOrder>> {
+        let doing = "listing orders awaiting their details";
+        let c = self.client(doing).await?;
+        let rows = c.query(sql::PENDING_ORDERS, &[&limit]).await.map_err(pg(doing))?;
+        rows.iter().map(row::pending).collect()
+    }
+
+    pub async fn journal(&self, after: i64, limit: i64) -> DbResult<Vec<JournalRow>> {
+        let doing = "reading the journal";
+        let c = self.client(doing).await?;
+        let rows = c.query(sql::JOURNAL, &[&after, &limit]).await.map_err(pg(doing))?;
+        rows.iter().map(row::journal).collect()
+    }
+
+    pub async fn prune(&self, now_ms: i64, journal_before_ms: i64) -> DbResult<(u64, u64)> {
+        let doing = "pruning";
+        let c = self.client(doing).await?;
+        let n = c.execute(sql::PRUNE_NONCES, &[&now_ms]).await.map_err(pg(doing))?;
+        let j = c.execute(sql::PRUNE_JOURNAL, &[&journal_before_ms]).await.map_err(pg(doing))?;
+        Ok((n, j))
+    }
+}

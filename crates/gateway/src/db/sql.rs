@@ -1,0 +1,90 @@
+//! Statements shared by both engines, with PostgreSQL's `$n` parameters ([`for_sqlite`] turns them into `?n`).
+
+pub const CLAIM_NONCE: &str = "INSERT INTO nonces (nonce, expires_ms) VALUES ($1, $2) ON CONFLICT (nonce) DO NOTHING";
+
+/// newInstance: one statement, whichever replica or retry gets there first wins, and every caller reads the winner.
+pub const UPSERT_INSTANCE: &str = "INSERT INTO instances (instance_id, order_id, order_line_id, test, state, \
+     front_end_url, admin_url, user_name, password, memo, created_ms, updated_ms) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) \
+     ON CONFLICT (order_id, order_line_id) DO UPDATE SET updated_ms = instances.updated_ms \
+     RETURNING instance_id, order_id, order_line_id, test, state, front_end_url, admin_url, user_name, password, \
+     memo, expire_time";
+
+const RETURNING_INSTANCE: &str = " RETURNING instance_id, order_id, order_line_id, test, state, front_end_url, \
+     admin_url, user_name, password, memo, expire_time";
+
+pub fn set_state() -> String {
+    format!("UPDATE instances SET state = $2, updated_ms = $3 WHERE instance_id = $1{RETURNING_INSTANCE}")
+}
+
+pub fn set_expiry() -> String {
+    format!("UPDATE instances SET expire_time = $2, updated_ms = $3 WHERE instance_id = $1{RETURNING_INSTANCE}")
+}
+
+pub fn set_ready() -> String {
+    format!(
+        "UPDATE instances SET state = 'active', front_end_url = $2, admin_url = $3, user_name = $4, password = $5, \
+         memo = $6, updated_ms = $7 WHERE instance_id = $1{RETURNING_INSTANCE}"
+    )
+}
+
+pub const INSERT_JOURNAL: &str = "INSERT INTO journal (received_ms, activity, order_id, order_line_id, instance_id, \
+     test, nonce, timestamp_param, source, replica, refused, result_code, reply, latency_us) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)";
+
+/// The row lock on the counter orders every order-changing transaction: they commit in sequence order.
+pub const NEXT_ORDER_SEQ: &str = "UPDATE feed_counters SET value = value + 1 WHERE name = 'orders' RETURNING value";
+
+pub const TOUCH_ORDER: &str = "INSERT INTO orders (order_id, order_line_id, instance_id, first_call_ms, \
+     provisioned_ms, next_enrich_ms, seq) VALUES ($1, $2, $3, $4, $5, $4, $6) \
+     ON CONFLICT (order_id) DO UPDATE SET instance_id = COALESCE(orders.instance_id, excluded.instance_id), \
+     provisioned_ms = COALESCE(orders.provisioned_ms, excluded.provisioned_ms), seq = excluded.seq";
+
+pub const ORDERS_PAGE: &str = "SELECT order_id, order_line_id, instance_id, provisioned_ms, order_type, created_at, \
+     charging_mode, period_type, period_number, product_id, sku_code, product_name, amount, buyer_id, buyer_name, \
+     buyer_kind, seq FROM orders WHERE seq > $1 AND enriched_ms IS NOT NULL ORDER BY seq LIMIT $2";
+
+/// The calls of the orders whose sequence is in ($1, $2]: KooGallery's real calls, oldest first.
+pub const PAGE_CALLS: &str = "SELECT j.order_id, j.activity, j.received_ms, j.result_code, j.instance_id, \
+     j.latency_us FROM journal j JOIN orders o ON o.order_id = j.order_id \
+     WHERE o.seq > $1 AND o.seq <= $2 AND o.enriched_ms IS NOT NULL AND j.test = FALSE AND j.refused IS NULL \
+     AND j.activity IS NOT NULL ORDER BY j.received_ms, j.id";
+
+pub const SAVE_ENRICHMENT: &str = "UPDATE orders SET enriched_ms = $2, enrich_error = NULL, order_type = $3, \
+     created_at = $4, charging_mode = $5, period_type = $6, period_number = $7, product_id = $8, sku_code = $9, \
+     product_name = $10, amount = $11, buyer_id = $12, buyer_name = $13, buyer_kind = $14, seq = $15, \
+     order_line_id = CASE WHEN order_line_id = '' THEN $16 ELSE order_line_id END WHERE order_id = $1";
+
+pub const ENRICHMENT_FAILED: &str = "UPDATE orders SET enrich_attempts = enrich_attempts + 1, enrich_error = $2, \
+     next_enrich_ms = $3 WHERE order_id = $1";
+
+pub const HEALTH_CALLS: &str = "SELECT COUNT(*) FROM journal WHERE received_ms >= $1 AND test = FALSE \
+     AND refused IS NULL AND activity IS NOT NULL";
+
+/// Orders KooGallery called about since $1 whose calls failed (not 000000 or 000004) and that are not provisioned:
+/// what counts towards "more than 5 failed orders in a month" [KG §7].
+pub const HEALTH_FAILED_ORDERS: &str = "SELECT COUNT(*) FROM orders o WHERE o.provisioned_ms IS NULL AND EXISTS \
+     (SELECT 1 FROM journal j WHERE j.order_id = o.order_id AND j.received_ms >= $1 AND j.test = FALSE \
+     AND j.refused IS NULL AND j.result_code NOT IN ('000000', '000004'))";
+
+pub const HEALTH_REFUSED: &str = "SELECT refused, COUNT(*) FROM journal WHERE received_ms >= $1 \
+     AND refused IS NOT NULL GROUP BY refused ORDER BY refused";
+
+pub const HEALTH_LAST_TEST: &str = "SELECT received_ms, activity, result_code FROM journal WHERE test = TRUE \
+     AND activity IS NOT NULL ORDER BY received_ms DESC LIMIT 1";
+
+pub const BACKLOG: &str = "SELECT COUNT(*) FROM orders WHERE enriched_ms IS NULL";
+
+pub const PENDING_ORDERS: &str = "SELECT order_id, order_line_id, instance_id, first_call_ms, enrich_attempts, \
+     enrich_error FROM orders WHERE enriched_ms IS NULL ORDER BY first_call_ms LIMIT $1";
+
+pub const JOURNAL: &str = "SELECT id, received_ms, activity, order_id, instance_id, test, nonce, source, replica, \
+     refused, result_code, reply, latency_us FROM journal WHERE id > $1 ORDER BY id LIMIT $2";
+
+pub const PRUNE_NONCES: &str = "DELETE FROM nonces WHERE expires_ms < $1";
+pub const PRUNE_JOURNAL: &str = "DELETE FROM journal WHERE received_ms < $1";
+
+/// `$n` → `?n`: SQLite's numbered parameters.
+pub fn for_sqlite(sql: &str) -> String {
+    sql.replace('$', "?")
+}

@@ -1,0 +1,413 @@
+//! The SQLite engine: one replica, one file, one connection — the store's one writer — used off the async
+//! workers (`spawn_blocking`). WAL journal, so a SIGKILL loses no committed call.
+
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+
+use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
+
+use super::row::{self, Columns};
+use super::sql::{self, for_sqlite};
+use super::{schema, DbError, DbResult};
+use super::{
+    EnrichClaim, Enriched, HealthCounts, InstanceChange, InstanceRow, JournalEntry, JournalRow, NewInstance, OrderRow,
+    PendingOrder,
+};
+
+#[derive(Clone)]
+pub struct SqliteDb {
+    conn: Arc<Mutex<Connection>>,
+}
+
+fn err(doing: &'static str) -> impl Fn(rusqlite::Error) -> DbError {
+    move |e| DbError { engine: "sqlite", doing, detail: e.to_string() }
+}
+
+impl Columns for rusqlite::Row<'_> {
+    fn text(&self, i: usize) -> DbResult<Option<String>> {
+        self.get(i).map_err(err("reading a column"))
+    }
+    fn int(&self, i: usize) -> DbResult<Option<i64>> {
+        self.get(i).map_err(err("reading a column"))
+    }
+    fn flag(&self, i: usize) -> DbResult<bool> {
+        self.get(i).map_err(err("reading a column"))
+    }
+}
+
+impl SqliteDb {
+    pub async fn open(path: &Path) -> DbResult<SqliteDb> {
+        let path = path.to_path_buf();
+        let conn = tokio::task::spawn_blocking(move || -> DbResult<Connection> {
+            let open = |e: rusqlite::Error| DbError {
+                engine: "sqlite",
+                doing: "opening the database",
+                detail: format!("{}: {e}", path.display()),
+            };
+            let conn = Connection::open(&path).map_err(open)?;
+            conn.busy_timeout(std::time::Duration::from_secs(5)).map_err(open)?;
+            conn.pragma_update(None, "journal_mode", "WAL").map_err(open)?;
+            conn.pragma_update(None, "synchronous", "NORMAL").map_err(open)?;
+            conn.pragma_update(None, "foreign_keys", "ON").map_err(open)?;
+            Ok(conn)
+        })
+        .await
+        .map_err(|e| DbError { engine: "sqlite", doing: "opening the database", detail: e.to_string() })??;
+        Ok(SqliteDb { conn: Arc::new(Mutex::new(conn)) })
+    }
+
+    async fn run<T: Send + 'static>(
+        &self,
+        doing: &'static str,
+        f: impl FnOnce(&mut Connection) -> DbResult<T> + Send + 'static,
+    ) -> DbResult<T> {
+        let conn = self.conn.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut guard = conn.lock().map_err(|_| DbError {
+                engine: "sqlite",
+                doing,
+                detail: "an earlier statement panicked".into(),
+            })?;
+            f(&mut guard).map_err(|mut e| {
+                e.engine = "sqlite";
+                if e.doing.is_empty() {
+                    e.doing = doing;
+                }
+                e
+            })
+        })
+        .await
+        .map_err(|e| DbError { engine: "sqlite", doing, detail: e.to_string() })?
+    }
+
+    pub async fn migrate(&self) -> DbResult<()> {
+        self.run("migrating the schema", |conn| {
+            let e = err("migrating the schema");
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(&e)?;
+            tx.execute_batch(schema::VERSION_TABLE).map_err(&e)?;
+            let current: i64 =
+                tx.query_row("SELECT COALESCE(MAX(version), 0) FROM schema_version", [], |r| r.get(0)).map_err(&e)?;
+            if current > schema::LATEST {
+                return Err(DbError {
+                    engine: "sqlite",
+                    doing: "migrating the schema",
+                    detail: schema::newer(current),
+                });
+            }
+            for v in current + 1..=schema::LATEST {
+                let Some(stmts) = schema::migration(v, "INTEGER PRIMARY KEY AUTOINCREMENT") else { break };
+                tx.execute_batch(&stmts).map_err(&e)?;
+                tx.execute("INSERT INTO schema_version (version) VALUES (?1)", [v]).map_err(&e)?;
+            }
+            tx.commit().map_err(&e)
+        })
+        .await
+    }
+
+    pub async fn schema_version(&self) -> DbResult<i64> {
+        self.run("reading the schema version", |conn| {
+            conn.query_row("SELECT COALESCE(MAX(version), 0) FROM schema_version", [], |r| r.get(0))
+                .map_err(err("reading the schema version"))
+        })
+        .await
+    }
+
+    pub async fn ping(&self) -> DbResult<()> {
+        self.run("checking the database answers", |conn| {
+            conn.query_row("SELECT 1", [], |r| r.get::<_, i64>(0)).map(|_| ()).map_err(err("ping"))
+        })
+        .await
+    }
+
+    pub async fn claim_nonce(&self, nonce: &str, expires_ms: i64) -> DbResult<bool> {
+        let nonce = nonce.to_string();
+        self.run("recording a nonce", move |conn| {
+            let n = conn
+                .prepare_cached(&for_sqlite(sql::CLAIM_NONCE))
+                .and_then(|mut s| s.execute(params![nonce, expires_ms]))
+                .map_err(err("recording a nonce"))?;
+            Ok(n == 1)
+        })
+        .await
+    }
+
+    pub async fn upsert_instance(&self, new: &NewInstance) -> DbResult<InstanceRow> {
+        let n = new.clone();
+        self.run("storing an instance", move |conn| {
+            let app = n.app.clone().unwrap_or_default();
+            let has_app = n.app.is_some();
+            let mut stmt =
+                conn.prepare_cached(&for_sqlite(sql::UPSERT_INSTANCE)).map_err(err("storing an instance"))?;
+            let mut rows = stmt
+                .query(params![
+                    n.instance_id,
+                    n.order_id,
+                    n.order_line_id,
+                    n.test,
+                    n.state.as_str(),
+                    has_app.then_some(app.front_end_url),
+                    app.admin_url,
+                    app.user_name,
+                    app.password,
+                    app.memo,
+                    n.now_ms
+                ])
+                .map_err(err("storing an instance"))?;
+            let r = rows.next().map_err(err("storing an instance"))?.ok_or_else(|| DbError {
+                engine: "sqlite",
+                doing: "storing an instance",
+                detail: "the upsert returned no row".into(),
+            })?;
+            row::instance(r)
+        })
+        .await
+    }
+
+    pub async fn instances(&self, ids: &[String]) -> DbResult<Vec<InstanceRow>> {
+        let ids = ids.to_vec();
+        self.run("reading instances", move |conn| {
+            if ids.is_empty() {
+                return Ok(Vec::new());
+            }
+            let marks: Vec<String> = (1..=ids.len()).map(|i| format!("?{i}")).collect();
+            let q =
+                format!("SELECT {} FROM instances WHERE instance_id IN ({})", row::INSTANCE_COLUMNS, marks.join(", "));
+            let mut stmt = conn.prepare_cached(&q).map_err(err("reading instances"))?;
+            let mut rows = stmt.query(rusqlite::params_from_iter(ids.iter())).map_err(err("reading instances"))?;
+            let mut out = Vec::new();
+            while let Some(r) = rows.next().map_err(err("reading instances"))? {
+                out.push(row::instance(r)?);
+            }
+            Ok(out)
+        })
+        .await
+    }
+
+    pub async fn update_instance(
+        &self,
+        id: &str,
+        change: &InstanceChange,
+        now_ms: i64,
+    ) -> DbResult<Option<InstanceRow>> {
+        let id = id.to_string();
+        let change = change.clone();
+        self.run("changing an instance", move |conn| {
+            let e = err("changing an instance");
+            let read = |q: String, p: &[&dyn rusqlite::ToSql]| -> DbResult<Option<InstanceRow>> {
+                let mut stmt = conn.prepare_cached(&for_sqlite(&q)).map_err(&e)?;
+                let mut rows = stmt.query(p).map_err(&e)?;
+                match rows.next().map_err(&e)? {
+                    Some(r) => row::instance(r).map(Some),
+                    None => Ok(None),
+                }
+            };
+            match &change {
+                InstanceChange::State(s) => read(sql::set_state(), &[&id, &s.as_str(), &now_ms]),
+                InstanceChange::Expire(t) => read(sql::set_expiry(), &[&id, t, &now_ms]),
+                InstanceChange::Ready(a) => read(
+                    sql::set_ready(),
+                    &[&id, &a.front_end_url, &a.admin_url, &a.user_name, &a.password, &a.memo, &now_ms],
+                ),
+            }
+        })
+        .await
+    }
+
+    pub async fn record(&self, entry: &JournalEntry) -> DbResult<()> {
+        let j = entry.clone();
+        self.run("journaling a call", move |conn| {
+            let e = err("journaling a call");
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(&e)?;
+            tx.prepare_cached(&for_sqlite(sql::INSERT_JOURNAL))
+                .and_then(|mut s| {
+                    s.execute(params![
+                        j.received_ms,
+                        j.activity,
+                        j.order_id,
+                        j.order_line_id,
+                        j.instance_id,
+                        j.test,
+                        j.nonce,
+                        j.timestamp,
+                        j.source,
+                        j.replica,
+                        j.refused,
+                        j.result_code,
+                        j.reply,
+                        j.latency_us
+                    ])
+                })
+                .map_err(&e)?;
+            if let Some(t) = &j.touch {
+                let seq: i64 = tx.query_row(sql::NEXT_ORDER_SEQ, [], |r| r.get(0)).map_err(&e)?;
+                let provisioned = t.provisioned.then_some(j.received_ms);
+                tx.prepare_cached(&for_sqlite(sql::TOUCH_ORDER))
+                    .and_then(|mut s| {
+                        s.execute(params![t.order_id, t.order_line_id, t.instance_id, j.received_ms, provisioned, seq])
+                    })
+                    .map_err(&e)?;
+            }
+            tx.commit().map_err(&e)
+        })
+        .await
+    }
+
+    pub async fn orders_page(&self, after: i64, limit: i64) -> DbResult<Vec<OrderRow>> {
+        self.run("reading the orders feed", move |conn| {
+            let e = err("reading the orders feed");
+            let tx = conn.transaction().map_err(&e)?;
+            let mut orders = Vec::new();
+            {
+                let mut stmt = tx.prepare_cached(&for_sqlite(sql::ORDERS_PAGE)).map_err(&e)?;
+                let mut rows = stmt.query(params![after, limit]).map_err(&e)?;
+                while let Some(r) = rows.next().map_err(&e)? {
+                    orders.push(row::order(r)?);
+                }
+            }
+            if let Some(last) = orders.last().map(|o| o.seq) {
+                let mut stmt = tx.prepare_cached(&for_sqlite(sql::PAGE_CALLS)).map_err(&e)?;
+                let mut rows = stmt.query(params![after, last]).map_err(&e)?;
+                let mut calls = Vec::new();
+                while let Some(r) = rows.next().map_err(&e)? {
+                    calls.push(row::call(r)?);
+                }
+                row::attach_calls(&mut orders, calls);
+            }
+            Ok(orders)
+        })
+        .await
+    }
+
+    pub async fn claim_enrichments(&self, now_ms: i64, lease_until_ms: i64, limit: i64) -> DbResult<Vec<EnrichClaim>> {
+        self.run("taking orders to enrich", move |conn| {
+            let e = err("taking orders to enrich");
+            let q = "UPDATE orders SET next_enrich_ms = ?2 WHERE order_id IN (SELECT order_id FROM orders \
+                     WHERE enriched_ms IS NULL AND next_enrich_ms <= ?1 ORDER BY next_enrich_ms LIMIT ?3) \
+                     RETURNING order_id, order_line_id, enrich_attempts";
+            let mut stmt = conn.prepare_cached(q).map_err(&e)?;
+            let mut rows = stmt.query(params![now_ms, lease_until_ms, limit]).map_err(&e)?;
+            let mut out = Vec::new();
+            while let Some(r) = rows.next().map_err(&e)? {
+                out.push(EnrichClaim {
+                    order_id: r.req_text(0, "orders.order_id")?,
+                    order_line_id: r.req_text(1, "orders.order_line_id")?,
+                    attempts: r.req_int(2, "orders.enrich_attempts")?,
+                });
+            }
+            Ok(out)
+        })
+        .await
+    }
+
+    pub async fn save_enrichment(&self, order_id: &str, en: &Enriched, now_ms: i64) -> DbResult<()> {
+        let id = order_id.to_string();
+        let x = en.clone();
+        self.run("storing an order's details", move |conn| {
+            let e = err("storing an order's details");
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(&e)?;
+            let seq: i64 = tx.query_row(sql::NEXT_ORDER_SEQ, [], |r| r.get(0)).map_err(&e)?;
+            tx.prepare_cached(&for_sqlite(sql::SAVE_ENRICHMENT))
+                .and_then(|mut s| {
+                    s.execute(params![
+                        id,
+                        now_ms,
+                        x.order_type,
+                        x.created_at,
+                        x.charging_mode,
+                        x.period_type,
+                        x.period_number,
+                        x.product_id,
+                        x.sku_code,
+                        x.product_name,
+                        x.amount,
+                        x.buyer_id,
+                        x.buyer_name,
+                        x.buyer_kind,
+                        seq,
+                        x.order_line_id
+                    ])
+                })
+                .map_err(&e)?;
+            tx.commit().map_err(&e)
+        })
+        .await
+    }
+
+    pub async fn enrichment_failed(&self, order_id: &str, error: &str, next_ms: i64) -> DbResult<()> {
+        let (id, error) = (order_id.to_string(), error.to_string());
+        self.run("recording a failed enrichment", move |conn| {
+            conn.prepare_cached(&for_sqlite(sql::ENRICHMENT_FAILED))
+                .and_then(|mut s| s.execute(params![id, error, next_ms]))
+                .map(|_| ())
+                .map_err(err("recording a failed enrichment"))
+        })
+        .await
+    }
+
+    pub async fn health(&self, since_ms: i64) -> DbResult<HealthCounts> {
+        self.run("counting the interface's health", move |conn| {
+            let e = err("counting the interface's health");
+            let tx = conn.transaction().map_err(&e)?;
+            let count = |q: &str, p: &[&dyn rusqlite::ToSql]| -> DbResult<i64> {
+                tx.query_row(&for_sqlite(q), p, |r| r.get(0)).map_err(&e)
+            };
+            let calls = count(sql::HEALTH_CALLS, &[&since_ms])?;
+            let failed_orders = count(sql::HEALTH_FAILED_ORDERS, &[&since_ms])?;
+            let enrichment_backlog = count(sql::BACKLOG, &[])?;
+            let mut refused = Vec::new();
+            {
+                let mut stmt = tx.prepare_cached(&for_sqlite(sql::HEALTH_REFUSED)).map_err(&e)?;
+                let mut rows = stmt.query(params![since_ms]).map_err(&e)?;
+                while let Some(r) = rows.next().map_err(&e)? {
+                    refused.push((r.req_text(0, "journal.refused")?, r.req_int(1, "count")?));
+                }
+            }
+            let last_test_call = tx
+                .query_row(sql::HEALTH_LAST_TEST, [], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+                .optional()
+                .map_err(&e)?;
+            Ok(HealthCounts { calls, failed_orders, refused, last_test_call, enrichment_backlog })
+        })
+        .await
+    }
+
+    pub async fn pending_orders(&self, limit: i64) -> DbResult<Vec<PendingOrder>> {
+        self.run("listing orders awaiting their details", move |conn| {
+            let e = err("listing orders awaiting their details");
+            let mut stmt = conn.prepare_cached(&for_sqlite(sql::PENDING_ORDERS)).map_err(&e)?;
+            let mut rows = stmt.query(params![limit]).map_err(&e)?;
+            let mut out = Vec::new();
+            while let Some(r) = rows.next().map_err(&e)? {
+                out.push(row::pending(r)?);
+            }
+            Ok(out)
+        })
+        .await
+    }
+
+    pub async fn journal(&self, after: i64, limit: i64) -> DbResult<Vec<JournalRow>> {
+        self.run("reading the journal", move |conn| {
+            let e = err("reading the journal");
+            let mut stmt = conn.prepare_cached(&for_sqlite(sql::JOURNAL)).map_err(&e)?;
+            let mut rows = stmt.query(params![after, limit]).map_err(&e)?;
+            let mut out = Vec::new();
+            while let Some(r) = rows.next().map_err(&e)? {
+                out.push(row::journal(r)?);
+            }
+            Ok(out)
+        })
+        .await
+    }
+
+    pub async fn prune(&self, now_ms: i64, journal_before_ms: i64) -> DbResult<(u64, u64)> {
+        self.run("pruning", move |conn| {
+            let e = err("pruning");
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(&e)?;
+            let n = tx.execute(&for_sqlite(sql::PRUNE_NONCES), [now_ms]).map_err(&e)?;
+            let j = tx.execute(&for_sqlite(sql::PRUNE_JOURNAL), [journal_before_ms]).map_err(&e)?;
+            tx.commit().map_err(&e)?;
+            Ok((n as u64, j as u64))
+        })
+        .await
+    }
+}

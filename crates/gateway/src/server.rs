@@ -1,0 +1,231 @@
+//! The HTTP side: routes, the Body-Sign on every production-interface and feed reply, TLS (rustls, reloaded on
+//! SIGHUP), and a graceful shutdown that lets in-flight calls finish.
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{ConnectInfo, Path, Query, RawQuery, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use koodesk_protocol::feed::{self, FeedError, Kind};
+use koodesk_protocol::secret::Secret;
+use koodesk_protocol::signature;
+use subtle::ConstantTimeEq;
+
+use crate::db::Db;
+use crate::feed as feed_view;
+use crate::interface::Interface;
+use crate::log;
+use crate::metrics::Metrics;
+
+/// The feed's OpenAPI document, the same one the sandbox serves.
+pub const FEED_OPENAPI: &str = include_str!("../../sandbox/openapi/feed.yaml");
+/// Largest request body read: KooGallery's bodies are a few hundred bytes.
+const MAX_BODY: usize = 256 * 1024;
+
+pub struct Shared {
+    pub interface: Arc<Interface>,
+    pub db: Db,
+    pub feed_token: Secret,
+    pub metrics: Arc<Metrics>,
+    pub enrichment_configured: bool,
+}
+
+pub fn router(path: &str, shared: Arc<Shared>) -> Router {
+    Router::new()
+        .route(path, post(saasproduce))
+        .route("/healthz", get(healthz))
+        .route("/metrics", get(metrics))
+        .route("/feed/v1/openapi.yaml", get(openapi))
+        .route("/feed/v1/interface-health", get(interface_health))
+        .route("/feed/v1/{kind}", get(page))
+        .route("/feed/v1/{kind}/{id}/{action}", post(no_actions))
+        .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY))
+        .with_state(shared)
+}
+
+/// The caller: the peer, or the first `X-Forwarded-For` hop when the peer is a reverse proxy on this machine.
+fn source(peer: SocketAddr, headers: &HeaderMap) -> String {
+    let forwarded = headers
+        .get("x-forwarded-for")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(',').next())
+        .map(|v| v.trim().chars().take(64).collect::<String>())
+        .filter(|v| !v.is_empty());
+    match forwarded {
+        Some(f) if peer.ip().is_loopback() => f,
+        _ => peer.ip().to_string(),
+    }
+}
+
+fn signed(key: &Secret, status: StatusCode, content_type: &'static str, body: Vec<u8>) -> Response {
+    let sign = signature::body_sign_header(key.expose(), &body);
+    let mut resp = (status, body).into_response();
+    let h = resp.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    if let Ok(v) = HeaderValue::from_str(&sign) {
+        h.insert("Body-Sign", v);
+    }
+    resp
+}
+
+async fn saasproduce(
+    State(s): State<Arc<Shared>>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    RawQuery(query): RawQuery,
+    body: Result<Bytes, BytesRejection>,
+) -> Response {
+    // An unreadable body (too long, broken off) cannot match its signature: it is refused like any other.
+    let body = body.unwrap_or_default();
+    let answer = s.interface.call(query.as_deref().unwrap_or(""), &body, source(peer, &headers)).await;
+    signed(s.interface.key(), StatusCode::OK, "application/json;charset=UTF-8", answer.body)
+}
+
+async fn healthz(State(s): State<Arc<Shared>>) -> Response {
+    match s.db.ping().await {
+        Ok(()) => {
+            let body =
+                serde_json::json!({"status": "ok", "database": s.db.engine(), "version": env!("CARGO_PKG_VERSION")});
+            (StatusCode::OK, axum::Json(body)).into_response()
+        }
+        Err(e) => {
+            log::warn("healthz", &[("error", &e.to_string())]);
+            let body = serde_json::json!({"status": "unavailable", "database": s.db.engine(), "error": "the database does not answer"});
+            (StatusCode::SERVICE_UNAVAILABLE, axum::Json(body)).into_response()
+        }
+    }
+}
+
+async fn metrics(State(s): State<Arc<Shared>>) -> Response {
+    let backlog = s.db.health(i64::MAX).await.ok().map(|h| h.enrichment_backlog);
+    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], s.metrics.render(backlog)).into_response()
+}
+
+async fn openapi() -> Response {
+    ([(header::CONTENT_TYPE, "application/yaml")], FEED_OPENAPI).into_response()
+}
+
+fn feed_error(status: StatusCode, code: &str, message: impl Into<String>) -> Response {
+    (status, axum::Json(FeedError { code: code.to_string(), message: message.into() })).into_response()
+}
+
+/// `Authorization: Bearer <feed token>`, compared in constant time.
+fn unauthorised(s: &Shared, headers: &HeaderMap) -> Option<Response> {
+    let given = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim)
+        .unwrap_or("");
+    let ok: bool = given.as_bytes().ct_eq(s.feed_token.expose().as_bytes()).into();
+    (!ok).then(|| {
+        feed_error(StatusCode::UNAUTHORIZED, "unauthorized", "this API needs `Authorization: Bearer <feed token>`")
+    })
+}
+
+async fn page(
+    State(s): State<Arc<Shared>>,
+    headers: HeaderMap,
+    Path(kind): Path<String>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    if let Some(r) = unauthorised(&s, &headers) {
+        return r;
+    }
+    let Some(kind) = Kind::from_path(&kind) else {
+        let kinds: Vec<&str> = Kind::ALL.iter().map(|k| k.path()).collect();
+        return feed_error(
+            StatusCode::NOT_FOUND,
+            "not-found",
+            format!("no feed `{kind}`: feeds are {}, interface-health", kinds.join(", ")),
+        );
+    };
+    let cursor = q.get("cursor").map(String::as_str).unwrap_or("");
+    let Some(after) = feed::decode_cursor(kind, cursor) else {
+        return feed_error(
+            StatusCode::BAD_REQUEST,
+            "bad-cursor",
+            format!("cursor `{cursor}` is not a cursor of the {} feed", kind.path()),
+        );
+    };
+    let limit = match q.get("limit").map(|l| l.parse::<usize>()) {
+        None => feed::DEFAULT_PAGE,
+        Some(Ok(n)) if (1..=feed::MAX_PAGE).contains(&n) => n,
+        Some(_) => {
+            return feed_error(StatusCode::BAD_REQUEST, "invalid", format!("limit must be 1 to {}", feed::MAX_PAGE))
+        }
+    };
+    let body = if kind == Kind::Orders {
+        let after_i = i64::try_from(after).unwrap_or(i64::MAX);
+        let rows = match s.db.orders_page(after_i, limit as i64).await {
+            Ok(r) => r,
+            Err(e) => {
+                log::error("feed", &[("error", &e.to_string())]);
+                return feed_error(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "unavailable",
+                    "the gateway's database does not answer; try again",
+                );
+            }
+        };
+        match feed_view::orders_page(&rows, after, limit) {
+            Ok(b) => b,
+            Err(e) => {
+                log::error("feed", &[("error", &e.to_string())]);
+                return feed_error(StatusCode::INTERNAL_SERVER_ERROR, "damaged", e.to_string());
+            }
+        }
+    } else {
+        feed_view::empty_page(kind, after)
+    };
+    signed(&s.feed_token, StatusCode::OK, "application/json", body)
+}
+
+async fn interface_health(State(s): State<Arc<Shared>>, headers: HeaderMap) -> Response {
+    if let Some(r) = unauthorised(&s, &headers) {
+        return r;
+    }
+    let (period, since) = feed_view::month_start_ms(chrono::Utc::now());
+    let counts = s.db.health(since).await;
+    let pending = s.db.pending_orders(50).await;
+    match (counts, pending) {
+        (Ok(c), Ok(p)) => {
+            let view = feed_view::health(period, c, p, s.enrichment_configured);
+            signed(&s.feed_token, StatusCode::OK, "application/json", serde_json::to_vec(&view).unwrap_or_default())
+        }
+        (Err(e), _) | (_, Err(e)) => {
+            log::error("interface-health", &[("error", &e.to_string())]);
+            feed_error(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "unavailable",
+                "the gateway's database does not answer; try again",
+            )
+        }
+    }
+}
+
+/// Seller actions: KooGallery has no API for them [REAL-DATA §1].
+async fn no_actions(
+    State(s): State<Arc<Shared>>,
+    headers: HeaderMap,
+    Path((kind, _, action)): Path<(String, String, String)>,
+) -> Response {
+    if let Some(r) = unauthorised(&s, &headers) {
+        return r;
+    }
+    feed_error(
+        StatusCode::CONFLICT,
+        "not-on-gateway",
+        format!("KooGallery has no API for `{kind}` {action}: take it on the Seller Console (卖家中心), then record it in KooDesk"),
+    )
+}
+
+/// How long in-flight calls get to finish after SIGTERM.
+pub const DRAIN: Duration = Duration::from_secs(30);
