@@ -27,6 +27,9 @@ pub struct SandboxConfig {
     pub oauth_client_id: String,
     pub oauth_client_secret: Secret,
     pub faults: Vec<FaultRule>,
+    /// The open API's flow control: at most this many requests a second per access key, then HTTP 406
+    /// `MKT.0250` [KG §8]; `None` (the default) does not limit.
+    pub open_api_rate_limit: Option<u32>,
 }
 
 /// A random credential of `len` letters and digits.
@@ -48,6 +51,7 @@ impl SandboxConfig {
             oauth_client_id: format!("sandbox-{}", random_credential(8).to_lowercase()),
             oauth_client_secret: Secret::new(random_credential(32)),
             faults: Vec::new(),
+            open_api_rate_limit: None,
         }
     }
 }

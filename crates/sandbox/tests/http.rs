@@ -1,5 +1,7 @@
 //! The real sandbox server on a loopback port: every route, its errors, faults, and the world on its clock.
 
+use std::sync::{Arc, Mutex};
+
 use chrono::Utc;
 use koodesk_domain::money::Cny;
 use koodesk_domain::time;
@@ -9,6 +11,7 @@ use koodesk_protocol::feed::{
 };
 use koodesk_protocol::open_api::{self as api, LicenseReply, OrderQueryReply, OrderType};
 use koodesk_protocol::signature;
+use koodesk_sandbox::rate_limit::RateLimiter;
 use koodesk_sandbox::{serve, RunningSandbox, SandboxConfig};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
@@ -299,6 +302,49 @@ async fn order_query_answers_with_the_real_field_names() {
         open_api(&sb, "GET", "order/query?orderId=MOCKPERIODYEARNEW", "", None).await.json().await.expect("json");
     assert_eq!(mock["orderInfo"]["orderLine"][0]["currencyAfterDiscount"], "100.00");
     assert_eq!(mock["orderInfo"]["buyerInfo"]["userName"], "mockuser");
+    sb.stop().await.expect("stops");
+}
+
+#[tokio::test]
+async fn the_open_api_refuses_calls_over_the_rate_limit_with_406_mkt_0250() {
+    // The limiter runs on a clock the test moves, so no request depends on how fast the last one went.
+    let mut cfg = SandboxConfig::new(0, 15, time::parse_datetime("2026-11-29T10:00:00").expect("time"));
+    cfg.speed = 0.0;
+    cfg.world.history_days = 2;
+    cfg.open_api_rate_limit = Some(2);
+    let bind = cfg.bind;
+    let mut state = koodesk_sandbox::http::AppState::new(cfg);
+    assert_eq!(state.open_api_limiter.as_ref().map(|l| l.per_second()), Some(2), "the config sets the limit");
+    let now = Arc::new(Mutex::new(std::time::Instant::now()));
+    let read = now.clone();
+    state.open_api_limiter = Some(RateLimiter::with_clock(2, move || *read.lock().expect("clock")));
+    let sb = koodesk_sandbox::serve_state(Arc::new(state), bind).await.expect("sandbox starts");
+
+    let query = "order/query?orderId=MOCKPERIODYEARNEW";
+    for i in 0..2 {
+        let r = open_api(&sb, "GET", query, "", None).await;
+        assert_eq!(r.status(), StatusCode::OK, "request {i} is within the limit");
+    }
+    let r = open_api(&sb, "GET", query, "", None).await;
+    assert_eq!(r.status(), StatusCode::NOT_ACCEPTABLE, "the third in the same second is over the limit");
+    let v: Value = r.json().await.expect("json");
+    assert_eq!(v["error_code"], api::error_code::RATE_LIMITED);
+    assert_eq!(v["resultCode"], api::error_code::RATE_LIMITED);
+    assert_eq!(v["error_msg"], "access frequency over limit");
+    assert_eq!(v["resultMsg"], "access frequency over limit");
+    // Every open-API route shares the access key's window.
+    let r = open_api(&sb, "POST", "license/heartbeat", r#"{"license":"LIC-X"}"#, None).await;
+    assert_eq!(r.status(), StatusCode::NOT_ACCEPTABLE);
+    // A bad signature is refused as such, before it is counted.
+    let r = open_api(&sb, "GET", query, "", Some("not-the-secret")).await;
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    // The feed is not the open API: not limited.
+    let feed = Feed { sb: &sb, http: client() };
+    assert_eq!(feed.get("/feed/v1/orders?limit=1").await.status(), StatusCode::OK);
+
+    *now.lock().expect("clock") += koodesk_sandbox::rate_limit::WINDOW;
+    let r = open_api(&sb, "GET", query, "", None).await;
+    assert_eq!(r.status(), StatusCode::OK, "a second later the key may call again");
     sb.stop().await.expect("stops");
 }
 

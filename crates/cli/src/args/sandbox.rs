@@ -46,6 +46,10 @@ pub struct SandboxArgs {
     /// Inject a fault: ROUTE=KIND[:ARG][*COUNT], e.g. /feed/v1/orders=status:503*2; repeatable.
     #[arg(long = "fault", value_name = "RULE")]
     pub faults: Vec<FaultRule>,
+    /// The open API's flow control: at most N requests a second per access key, then HTTP 406 MKT.0250; off if
+    /// unset.
+    #[arg(long, value_name = "N")]
+    pub open_api_rate_limit: Option<u32>,
     /// Print the start banner as one JSON line (for scripts and tests).
     #[arg(long)]
     pub json: bool,

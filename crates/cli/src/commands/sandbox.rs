@@ -21,6 +21,9 @@ pub fn run(a: SandboxArgs) -> Result<(), Failure> {
     if a.buyers == 0 || a.products == 0 {
         return Err(Failure::usage("--buyers and --products: at least 1"));
     }
+    if a.open_api_rate_limit == Some(0) {
+        return Err(Failure::usage("--open-api-rate-limit: at least 1 request a second (leave it out for no limit)"));
+    }
     let mut cfg = SandboxConfig::new(a.port, a.seed, start);
     cfg.speed = a.speed;
     cfg.world.history_days = a.history_days;
@@ -39,6 +42,7 @@ pub fn run(a: SandboxArgs) -> Result<(), Failure> {
         cfg.oauth_client_id = id;
     }
     cfg.faults = a.faults;
+    cfg.open_api_rate_limit = a.open_api_rate_limit;
     let runtime =
         tokio::runtime::Runtime::new().map_err(|e| Failure::usage(format!("cannot start the runtime: {e}")))?;
     runtime.block_on(async move {
@@ -60,6 +64,7 @@ pub fn run(a: SandboxArgs) -> Result<(), Failure> {
                 "seed": c.world.seed,
                 "now": stats.now,
                 "orders": stats.orders,
+                "open_api_rate_limit": c.open_api_rate_limit,
             });
             println!("{banner}");
         } else {
@@ -67,6 +72,9 @@ pub fn run(a: SandboxArgs) -> Result<(), Failure> {
             println!("  sandbox time   {} (speed ×{}), seed {}", stats.now, c.speed, c.world.seed);
             println!("  world          {} orders, {} buyers, {} products", stats.orders, stats.buyers, stats.products);
             println!("  open API       access key {}  secret key {}", c.access_key, c.secret_key.expose());
+            if let Some(n) = c.open_api_rate_limit {
+                println!("  rate limit     {n} open-API requests a second per access key (then 406 MKT.0250)");
+            }
             println!("  interface key  {}", c.interface_key.expose());
             println!("  feed token     {}", c.feed_token.expose());
             println!("  OAuth client   {}  secret {}", c.oauth_client_id, c.oauth_client_secret.expose());

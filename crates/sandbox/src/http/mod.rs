@@ -30,6 +30,7 @@ use tokio::task::JoinHandle;
 use crate::clock::SandboxClock;
 use crate::config::SandboxConfig;
 use crate::faults::Faults;
+use crate::rate_limit::RateLimiter;
 use crate::world::World;
 
 /// Shared by every handler.
@@ -42,6 +43,9 @@ pub struct AppState {
     pub usage: Mutex<Vec<api::UsageRecord>>,
     /// Production-interface deliveries started through the admin API.
     pub deliveries: Mutex<Vec<admin::Delivery>>,
+    /// The open API's flow control, from `cfg.open_api_rate_limit`; a test may put one on its own clock here
+    /// before serving.
+    pub open_api_limiter: Option<RateLimiter>,
 }
 
 impl AppState {
@@ -56,6 +60,7 @@ impl AppState {
             oauth: Mutex::new(oauth::OAuthState::default()),
             usage: Mutex::new(Vec::new()),
             deliveries: Mutex::new(Vec::new()),
+            open_api_limiter: cfg.open_api_rate_limit.map(RateLimiter::new),
             cfg,
         }
     }

@@ -24,6 +24,27 @@ fn is_usage_value(s: &str) -> bool {
     !int.is_empty() && int.len() <= 12 && digits(int) && frac.len() <= 4 && digits(frac)
 }
 
+/// The refusal of a request that is not let through: its APIG signature does not verify against the sandbox's
+/// access key and secret key (at the real time), or its access key is over the flow-control limit [KG §8].
+fn refusal(state: &AppState, method: &Method, uri: &Uri, headers: &HeaderMap, body: &Bytes) -> Option<Response> {
+    unsigned(state, method, uri, headers, body).or_else(|| over_limit(state))
+}
+
+/// HTTP 406 `MKT.0250` when the access key has used up its requests for this second (REAL-DATA §5). The body
+/// carries the code under both spellings the open API uses: `error_code`/`error_msg` (APIG's) and
+/// `resultCode`/`resultMsg` (the order API's).
+fn over_limit(state: &AppState) -> Option<Response> {
+    let limiter = state.open_api_limiter.as_ref()?;
+    if limiter.admit(&state.cfg.access_key) {
+        return None;
+    }
+    let msg = "access frequency over limit";
+    Some(json(
+        StatusCode::NOT_ACCEPTABLE,
+        &json!({"error_code": error_code::RATE_LIMITED, "error_msg": msg, "resultCode": error_code::RATE_LIMITED, "resultMsg": msg}),
+    ))
+}
+
 /// Checks the APIG signature against the sandbox's access key and secret key, at the real time; the refusal if
 /// it does not verify.
 fn unsigned(state: &AppState, method: &Method, uri: &Uri, headers: &HeaderMap, body: &Bytes) -> Option<Response> {
@@ -57,8 +78,8 @@ pub async fn order_query(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    if let Some(refusal) = unsigned(&state, &method, &uri, &headers, &body) {
-        return refusal;
+    if let Some(refused) = refusal(&state, &method, &uri, &headers, &body) {
+        return refused;
     }
     let q: HashMap<String, String> = apig::Request::parse_query(uri.query().unwrap_or("")).into_iter().collect();
     let Some(order_id) = q.get("orderId").filter(|o| !o.trim().is_empty()) else {
@@ -101,8 +122,8 @@ pub async fn usage_data(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    if let Some(refusal) = unsigned(&state, &method, &uri, &headers, &body) {
-        return refusal;
+    if let Some(refused) = refusal(&state, &method, &uri, &headers, &body) {
+        return refused;
     }
     let header = |n: &str| headers.get(n).and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
     let (sig, ts, nonce) = (header("signature"), header("ts"), header("nonce"));
@@ -156,8 +177,8 @@ async fn license(
     body: Bytes,
     activate: bool,
 ) -> Response {
-    if let Some(refusal) = unsigned(&state, &method, &uri, &headers, &body) {
-        return refusal;
+    if let Some(refused) = refusal(&state, &method, &uri, &headers, &body) {
+        return refused;
     }
     let req: LicenseRequest = match serde_json::from_slice(&body) {
         Ok(r) => r,
