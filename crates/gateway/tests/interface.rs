@@ -1,0 +1,363 @@
+//! The production interface against real gateways on loopback, on SQLite and on a real PostgreSQL: every
+//! activity, every refusal, both signature forms, idempotency across two replicas, each provisioning mode.
+
+mod support;
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use koodesk_gateway::{DatabaseUrl, GatewayConfig, Provisioning, RunningGateway};
+use koodesk_protocol::secret::Secret;
+use koodesk_protocol::signature;
+use serde_json::{json, Value};
+use support::pg::Postgres;
+use support::{new_instance, nonce, now_ms, Kg, FEED_TOKEN, KEY};
+
+fn sqlite_url(name: &str) -> DatabaseUrl {
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"));
+    let path = dir.join(format!("gateway-{}-{name}-{}.db", std::process::id(), rand::random::<u32>()));
+    DatabaseUrl::Sqlite(path)
+}
+
+fn config(db: &DatabaseUrl, provisioning: Provisioning) -> GatewayConfig {
+    let mut c =
+        GatewayConfig::new("127.0.0.1:0".parse().expect("addr"), db.clone(), Secret::new(KEY), Secret::new(FEED_TOKEN));
+    c.provisioning = provisioning;
+    c
+}
+
+fn front_end() -> Provisioning {
+    Provisioning::FrontEndUrl("https://saas.example.com/login?i={instanceId}&o={orderId}".into())
+}
+
+async fn gateway(db: &DatabaseUrl, p: Provisioning) -> RunningGateway {
+    koodesk_gateway::start(config(db, p)).await.expect("the gateway starts")
+}
+
+/// Every activity with its documented fields and result codes [KG §7].
+async fn every_activity(db: DatabaseUrl) {
+    let gw = gateway(&db, front_end()).await;
+    let kg = Kg::new(&gw.interface_url);
+    let first = kg.call(&new_instance("CS1", "CS1-000001")).await.json();
+    assert_eq!(first["resultCode"], "000000");
+    let id = first["instanceId"].as_str().expect("instanceId").to_string();
+    assert!(first["appInfo"]["frontEndUrl"].as_str().expect("url").ends_with(&format!("i={id}&o=CS1")), "{first}");
+    let again = kg.call(&new_instance("CS1", "CS1-000001")).await.json();
+    assert_eq!(again["instanceId"], id.as_str(), "the same order line gets the same instance");
+    let other = kg.call(&new_instance("CS2", "CS2-000001")).await.json()["instanceId"].clone();
+    assert_ne!(other, json!(id));
+
+    let q = kg
+        .call(&json!({"activity": "queryInstance", "instanceId": format!("{id},{}", other.as_str().unwrap_or(""))}))
+        .await
+        .json();
+    assert_eq!(q["resultCode"], "000000", "{q}");
+    assert_eq!(q["info"].as_array().map(Vec::len), Some(2));
+    assert!(q["info"][0]["appInfo"]["frontEndUrl"].is_string());
+    let q = kg.call(&json!({"activity": "queryInstance", "instanceId": "nope"})).await.json();
+    assert_eq!(q["resultCode"], "000003");
+
+    let refresh = |instance: &str, expire: &str| {
+        json!({"activity": "refreshInstance", "scene": "RENEWAL", "orderId": "CS3", "orderLineId": "CS3-000001",
+               "instanceId": instance, "expireTime": expire})
+    };
+    assert_eq!(kg.call(&refresh(&id, "20271231160000")).await.code(), "000000");
+    assert_eq!(kg.call(&refresh("nope", "20271231160000")).await.code(), "000003");
+    let bad = kg.call(&refresh(&id, "2027-12-31")).await.json();
+    assert_eq!(bad["resultCode"], "000002");
+    assert!(bad["resultMsg"].as_str().unwrap_or("").contains("expireTime"), "names the field: {bad}");
+
+    for status in ["FREEZE", "UNFREEZE"] {
+        let r = kg.call(&json!({"activity": "updateInstanceStatus", "instanceId": id, "status": status})).await;
+        assert_eq!(r.code(), "000000");
+    }
+    assert_eq!(
+        kg.call(&json!({"activity": "updateInstanceStatus", "instanceId": id, "status": "PAUSE"})).await.code(),
+        "000002"
+    );
+    let up = json!({"activity": "upgradeInstance", "instanceId": id, "orderId": "CS4", "orderLineId": "CS4-000001"});
+    assert_eq!(kg.call(&up).await.code(), "000000");
+    let check = json!({"activity": "changeInstanceCheck", "instanceId": id,
+                       "productInfo": {"productId": "p", "skuCode": "s", "linearValue": 2, "productName": "n"}});
+    assert_eq!(kg.call(&check).await.code(), "000000");
+    assert_eq!(
+        kg.call(&json!({"activity": "orderNotify", "orderId": "CS5", "orderLineId": "CS5-000001"})).await.code(),
+        "000000"
+    );
+    let release =
+        json!({"activity": "releaseInstance", "instanceId": id, "orderId": "CS1", "orderLineId": "CS1-000001"});
+    assert_eq!(kg.call(&release).await.code(), "000000");
+    assert_eq!(kg.call(&release).await.code(), "000000", "releasing twice succeeds");
+    assert_eq!(kg.call(&json!({"activity": "releaseInstance", "instanceId": "nope"})).await.code(), "000003");
+    assert_eq!(kg.call(&json!({"activity": "queryInstance", "instanceId": id})).await.code(), "000003");
+    assert_eq!(kg.call(&up).await.code(), "000003", "a released instance cannot be upgraded");
+
+    // Debug calls (KooGallery's saved cases and dial tests) are journaled, never listed as orders.
+    let mut t = new_instance("CSTEST", "CSTEST-000001");
+    t["testFlag"] = json!("1");
+    assert_eq!(kg.call(&t).await.code(), "000000");
+
+    let journal = gw.db.journal(0, 1000).await.expect("journal");
+    assert_eq!(journal.len(), 20, "every call journaled");
+    assert!(journal.iter().all(|j| j.refused.is_none()));
+    assert!(journal.iter().any(|j| j.test && j.order_id.as_deref() == Some("CSTEST")));
+    let pending: Vec<String> =
+        gw.db.pending_orders(100).await.expect("pending").into_iter().map(|p| p.order_id).collect();
+    for o in ["CS1", "CS2", "CS3", "CS4", "CS5"] {
+        assert!(pending.contains(&o.to_string()), "{o} awaits its details: {pending:?}");
+    }
+    assert!(!pending.contains(&"CSTEST".to_string()), "debug orders are not orders");
+    gw.stop().await;
+}
+
+/// Each refusal is answered 000001 (000002 for a missing field), journaled with its reason, and never reaches
+/// provisioning (the hook counts every call it gets).
+async fn every_refusal(db: DatabaseUrl) {
+    let (hook_url, hook_calls) = hook_server(Duration::ZERO).await;
+    let gw = gateway(&db, Provisioning::Hook { url: hook_url, timeout: Duration::from_millis(3000) }).await;
+    let kg = Kg::new(&gw.interface_url);
+    let body = serde_json::to_vec(&new_instance("CSR", "CSR-000001")).expect("json");
+    let now = now_ms();
+    let sign = |b: &[u8], n: &str, ts: i64| signature::v2_sign(KEY, n, &ts.to_string(), b);
+    let n = nonce();
+    let cases: Vec<(&str, Vec<u8>, String, &str)> = vec![
+        ("no signature", body.clone(), format!("timestamp={now}&nonce={n}"), "missing-parameter"),
+        ("stale", body.clone(), kg.query(&body, &nonce(), now - 61_000), "stale-timestamp"),
+        ("future", body.clone(), kg.query(&body, &nonce(), now + 61_000), "future-timestamp"),
+        (
+            "not a number",
+            body.clone(),
+            format!("signature={}&timestamp=soon&nonce={n}", sign(&body, &n, now)),
+            "bad-timestamp",
+        ),
+        (
+            "tampered",
+            body.clone().into_iter().map(|b| if b == b'R' { b'X' } else { b }).collect(),
+            kg.query(&body, &nonce(), now),
+            "bad-signature",
+        ),
+        ("truncated", body[..body.len() - 5].to_vec(), kg.query(&body, &nonce(), now), "bad-signature"),
+        ("not hex", body.clone(), format!("signature=XYZ&timestamp={now}&nonce={n}"), "malformed-signature"),
+        (
+            "wrong key",
+            body.clone(),
+            {
+                let t = now.to_string();
+                format!("signature={}&timestamp={t}&nonce={n}", signature::v2_sign("other", &n, &t, &body))
+            },
+            "bad-signature",
+        ),
+    ];
+    for (what, b, q, _) in &cases {
+        let got = kg.raw(b, q).await;
+        support::assert_signed(&got);
+        assert_eq!(got.code(), "000001", "{what}");
+    }
+    // A replay: the first is served, the second refused.
+    let q = kg.query(&body, &nonce(), now_ms());
+    assert_eq!(kg.raw(&body, &q).await.code(), "000000");
+    assert_eq!(kg.raw(&body, &q).await.code(), "000001", "a replayed nonce is refused");
+    assert_eq!(hook_calls.load(Ordering::SeqCst), 1, "only the verified call reached provisioning");
+    // A missing field: 000002 naming it.
+    let missing =
+        serde_json::to_vec(&json!({"activity": "newInstance", "orderId": "CSM", "businessId": "b"})).expect("json");
+    let got = kg.raw(&missing, &kg.query(&missing, &nonce(), now_ms())).await;
+    assert_eq!(got.code(), "000002");
+    assert!(got.json()["resultMsg"].as_str().unwrap_or("").contains("orderLineId"));
+    // Huawei's Java sample signs the sorted compact form: accepted too.
+    let loose = br#"{ "orderLineId": "CSJ-000001", "businessId": "b", "activity": "newInstance", "orderId": "CSJ", "testFlag": null }"#;
+    let canonical = signature::java_canonical_body(loose).expect("canonical");
+    let got = kg.raw(loose, &kg.query(&canonical, &nonce(), now_ms())).await;
+    assert_eq!(got.code(), "000000", "{}", String::from_utf8_lossy(&got.body));
+
+    let journal = gw.db.journal(0, 1000).await.expect("journal");
+    let mut reasons: Vec<&str> = journal.iter().filter_map(|j| j.refused.as_deref()).collect();
+    reasons.sort();
+    let mut expected: Vec<&str> = cases.iter().map(|c| c.3).chain(["replayed-nonce"]).collect();
+    expected.sort();
+    assert_eq!(reasons, expected, "each refusal journaled with its reason");
+    assert!(journal
+        .iter()
+        .filter(|j| j.refused.is_some())
+        .all(|j| j.result_code == "000001" && j.instance_id.is_none()));
+    let health: Value = feed_json(&gw, "/feed/v1/interface-health").await;
+    assert_eq!(health["refused_total"], 9, "{health}");
+    assert_eq!(health["refused"]["bad-signature"], 3);
+    let metrics = reqwest::get(format!("{}/metrics", gw.base_url)).await.expect("metrics").text().await.expect("text");
+    assert!(metrics.contains("koodesk_gateway_refused_total{reason=\"replayed-nonce\"} 1"), "{metrics}");
+    gw.stop().await;
+}
+
+async fn feed_json(gw: &RunningGateway, path: &str) -> Value {
+    let resp = reqwest::Client::new()
+        .get(format!("{}{path}", gw.base_url))
+        .bearer_auth(FEED_TOKEN)
+        .send()
+        .await
+        .expect("feed answers");
+    assert_eq!(resp.status(), 200);
+    let sign = resp.headers().get("Body-Sign").and_then(|v| v.to_str().ok()).map(str::to_string).expect("Body-Sign");
+    let body = resp.bytes().await.expect("body");
+    signature::body_sign_verify(FEED_TOKEN, &body, &sign).expect("signed with the feed token");
+    serde_json::from_slice(&body).expect("json")
+}
+
+/// Two replicas on one database: concurrent newInstance retries split across both get one instanceId, and a
+/// nonce used at one is refused at the other.
+async fn two_replicas(db: DatabaseUrl) {
+    let a = gateway(&db, front_end()).await;
+    let b = gateway(&db, front_end()).await;
+    let (ka, kb) = (Kg::new(&a.interface_url), Kg::new(&b.interface_url));
+    for round in 0..5 {
+        let order = format!("CSC{round}");
+        let line = format!("{order}-000001");
+        let mut calls = Vec::new();
+        for i in 0..16 {
+            let k = if i % 2 == 0 { ka.clone() } else { kb.clone() };
+            let body = new_instance(&order, &line);
+            calls.push(tokio::spawn(async move { k.call(&body).await.json() }));
+        }
+        let mut ids = std::collections::BTreeSet::new();
+        for c in calls {
+            let r = c.await.expect("task");
+            assert_eq!(r["resultCode"], "000000", "{r}");
+            ids.insert(r["instanceId"].as_str().expect("id").to_string());
+        }
+        assert_eq!(ids.len(), 1, "round {round}: one instance for one order line, got {ids:?}");
+    }
+    let body = serde_json::to_vec(&new_instance("CSN", "CSN-000001")).expect("json");
+    let q = ka.query(&body, &nonce(), now_ms());
+    assert_eq!(ka.raw(&body, &q).await.code(), "000000");
+    assert_eq!(kb.raw(&body, &q).await.code(), "000001", "the other replica refuses the replayed nonce");
+    a.stop().await;
+    b.stop().await;
+}
+
+/// A provision hook: answers `{frontEndUrl, userName, password}` after `delay`, counting its calls.
+async fn hook_server(delay: Duration) -> (String, Arc<AtomicUsize>) {
+    let calls = Arc::new(AtomicUsize::new(0));
+    let counted = calls.clone();
+    let app = axum::Router::new().route(
+        "/provision",
+        axum::routing::post(move |axum::extract::RawQuery(q): axum::extract::RawQuery, body: axum::body::Bytes| {
+            let counted = counted.clone();
+            async move {
+                counted.fetch_add(1, Ordering::SeqCst);
+                // The hook is signed the way KooGallery signs its calls.
+                let p = koodesk_gateway::verify::Params::from_query(q.as_deref().unwrap_or(""));
+                let ok = koodesk_gateway::verify::check(&Secret::new(KEY), &p, &body, now_ms()).is_ok();
+                let v: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+                if !ok {
+                    return (axum::http::StatusCode::UNAUTHORIZED, String::new());
+                }
+                if v["orderId"].as_str().is_some_and(|o| o.starts_with("SLOW")) {
+                    tokio::time::sleep(delay).await;
+                }
+                let id = v["instanceId"].as_str().unwrap_or("");
+                (axum::http::StatusCode::OK, json!({"frontEndUrl": format!("https://tenant.example/{id}"), "userName": "admin", "password": "s3cret-Pw"}).to_string())
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    (format!("http://{addr}/provision"), calls)
+}
+
+/// Hook mode: a fast hook answers 000000 with the credentials encrypted; a slow one 000004 at once, and
+/// queryInstance answers 000000 once the hook has finished in the background.
+async fn hook_mode(db: DatabaseUrl) {
+    let (url, calls) = hook_server(Duration::from_millis(400)).await;
+    let gw = gateway(&db, Provisioning::Hook { url, timeout: Duration::from_millis(100) }).await;
+    let kg = Kg::new(&gw.interface_url);
+    let fast = kg.call(&new_instance("CSH", "CSH-000001")).await.json();
+    assert_eq!(fast["resultCode"], "000000", "{fast}");
+    assert_eq!(fast["encryptType"], "1");
+    let user = fast["appInfo"]["userName"].as_str().expect("userName");
+    assert_ne!(user, "admin", "credentials travel encrypted");
+    let plain = koodesk_protocol::field_crypto::decrypt(KEY, koodesk_protocol::field_crypto::EncryptType::Aes256, user)
+        .expect("decrypts");
+    assert_eq!(plain, "admin");
+    let journal = gw.db.journal(0, 100).await.expect("journal");
+    assert!(journal.iter().all(|j| !j.reply.contains(user)), "the journal masks credentials");
+
+    let slow = kg.call(&new_instance("SLOW1", "SLOW1-000001")).await.json();
+    assert_eq!(slow["resultCode"], "000004", "{slow}");
+    let id = slow["instanceId"].as_str().expect("id").to_string();
+    let again = kg.call(&new_instance("SLOW1", "SLOW1-000001")).await.json();
+    assert_eq!(again["instanceId"], id.as_str());
+    let ready = support::eventually(100_000, || {
+        let (kg, id) = (kg.clone(), id.clone());
+        async move {
+            let q = kg.call(&json!({"activity": "queryInstance", "instanceId": id})).await.json();
+            (q["resultCode"] == "000000").then_some(q)
+        }
+    })
+    .await;
+    assert_eq!(ready["info"][0]["appInfo"]["frontEndUrl"], format!("https://tenant.example/{id}"));
+    assert_eq!(calls.load(Ordering::SeqCst), 2, "one hook call per instance");
+    gw.stop().await;
+}
+
+/// Upstream mode: a verifying, journaling proxy in front of a correct existing interface (the sandbox's sample).
+async fn upstream_mode(db: DatabaseUrl) {
+    let mut cfg = koodesk_sandbox::sample_interface::SampleConfig::new(0, Secret::new(KEY));
+    cfg.provisioning = Duration::ZERO;
+    let sample = koodesk_sandbox::sample_interface::serve(cfg).await.expect("sample");
+    let gw = gateway(&db, Provisioning::Upstream(sample.url.clone())).await;
+    let kg = Kg::new(&gw.interface_url);
+    let r = kg.call(&new_instance("CSU", "CSU-000001")).await.json();
+    assert_eq!(r["resultCode"], "000000", "{r}");
+    let id = r["instanceId"].as_str().expect("id").to_string();
+    assert_eq!(kg.call(&new_instance("CSU", "CSU-000001")).await.json()["instanceId"], id.as_str());
+    let q = kg.call(&json!({"activity": "queryInstance", "instanceId": id})).await.json();
+    assert_eq!(q["resultCode"], "000000", "{q}");
+    // A bad call is refused by the gateway and never forwarded.
+    let served = sample.served();
+    let body = serde_json::to_vec(&new_instance("CSU", "CSU-000001")).expect("json");
+    assert_eq!(kg.raw(&body, &kg.query(b"{}", &nonce(), now_ms())).await.code(), "000001");
+    assert_eq!(sample.served(), served, "a refused call never reaches upstream");
+    let journal = gw.db.journal(0, 100).await.expect("journal");
+    assert_eq!(journal.len(), 4);
+    assert!(journal[0].reply.contains(&id));
+    gw.stop().await;
+    sample.stop().await;
+}
+
+macro_rules! on_both {
+    ($name:ident, $scenario:ident) => {
+        mod $name {
+            use super::*;
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                $scenario(sqlite_url(stringify!($name))).await;
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                let pg = Postgres::start();
+                $scenario(DatabaseUrl::parse(&pg.url()).expect("url")).await;
+            }
+        }
+    };
+}
+
+on_both!(activities, every_activity);
+on_both!(refusals, every_refusal);
+on_both!(replicas, two_replicas);
+on_both!(hook, hook_mode);
+on_both!(upstream, upstream_mode);
+
+#[tokio::test]
+async fn an_unreachable_database_is_named() {
+    let pg = Postgres::start();
+    let url = pg.url();
+    drop(pg);
+    let e = koodesk_gateway::start(config(&DatabaseUrl::parse(&url).expect("url"), front_end()))
+        .await
+        .err()
+        .expect("fails");
+    assert!(e.to_string().starts_with("--database:"), "{e}");
+}
