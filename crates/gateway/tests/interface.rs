@@ -361,3 +361,60 @@ async fn an_unreachable_database_is_named() {
         .expect("fails");
     assert!(e.to_string().starts_with("--database:"), "{e}");
 }
+
+/// Enrichment: order/query on the sandbox, behind a primary host that cannot be reached and under the sandbox's
+/// rate limit (406 MKT.0250); every order ends up in the feed with the amount the buyer paid and its calls.
+async fn enrichment(db: DatabaseUrl) {
+    let start = koodesk_domain::time::parse_datetime("2026-11-30T10:00:00+08:00").expect("time");
+    let mut sc = koodesk_sandbox::SandboxConfig::new(0, 3, start);
+    sc.world.history_days = 1;
+    sc.open_api_rate_limit = Some(3);
+    let sandbox = koodesk_sandbox::serve(sc).await.expect("sandbox");
+    let dead = std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).expect("port");
+    let mut cfg = config(&db, front_end());
+    cfg.open_api = Some(koodesk_gateway::OpenApiConfig {
+        bases: vec![format!("http://{dead}"), sandbox.base_url()],
+        access_key: sandbox.state.cfg.access_key.clone(),
+        secret_key: sandbox.state.cfg.secret_key.clone(),
+    });
+    let gw = koodesk_gateway::start(cfg).await.expect("starts");
+    let kg = Kg::new(&gw.interface_url);
+    let orders = ["MOCKPERIODYEARNEW", "MOCKONETIMENEW", "MOCKMONTYRENEW", "MOCKMONTYCHANGE", "MOCKPERIODDAYTRIAL", "MOCKONDEMANDPKG"];
+    for o in orders {
+        assert_eq!(kg.call(&new_instance(o, &format!("{o}-000001"))).await.code(), "000000");
+    }
+    let items = support::eventually(1_000_000, || {
+        let gw = &gw;
+        async move {
+            let page = feed_json(gw, "/feed/v1/orders?limit=100").await;
+            let items = page["items"].as_array().cloned().unwrap_or_default();
+            (items.len() == orders.len()).then_some(items)
+        }
+    })
+    .await;
+    for item in &items {
+        let order = item["order_id"].as_str().expect("id");
+        let truth = sandbox.state.world().order_info(order, None).expect("the sandbox knows it");
+        let paid = truth.order_line[0].currency_after_discount.clone().or(truth.order_line[0].amount.clone()).expect("paid");
+        let paid: rust_decimal::Decimal = paid.parse().expect("decimal");
+        let fed: rust_decimal::Decimal = item["amount"].as_str().expect("amount").parse().expect("decimal");
+        assert_eq!(fed, paid, "{order}: the amount the buyer paid");
+        assert_eq!(item["product"]["access_type"], "saas");
+        assert_eq!(item["status"], "completed");
+        assert_eq!(item["interface_calls"][0]["activity"], "newInstance");
+        assert_eq!(item["interface_calls"][0]["result_code"], "000000");
+    }
+    let metrics = reqwest::get(format!("{}/metrics", gw.base_url)).await.expect("metrics").text().await.expect("text");
+    assert!(metrics.contains("koodesk_gateway_enrichment_total{outcome=\"rate-limited\"}"), "the rate limit was met: {metrics}");
+    assert!(metrics.contains("koodesk_gateway_enrichment_backlog 0"), "{metrics}");
+    let page = feed_json(&gw, "/feed/v1/orders?limit=100").await;
+    let next = page["next_cursor"].as_str().expect("cursor").to_string();
+    let after = feed_json(&gw, &format!("/feed/v1/orders?cursor={next}")).await;
+    assert_eq!(after["items"], json!([]), "nothing after the last cursor");
+    for empty in ["supervision", "unsubscriptions", "invoice-requests", "bills"] {
+        assert_eq!(feed_json(&gw, &format!("/feed/v1/{empty}")).await["items"], json!([]));
+    }
+    gw.stop().await;
+}
+
+on_both!(enriched, enrichment);
