@@ -1,0 +1,308 @@
+//! `koodesk gateway` as processes: two replicas on one real PostgreSQL with one killed mid-burst,
+//! `koodesk check-interface` against each provisioning mode, the feed synced by `koodesk sync` into a store,
+//! and bad flags exiting 2 with the flag named.
+
+#[path = "../../gateway/tests/support/mod.rs"]
+mod support;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+
+use koodesk_gateway::db::Db;
+use koodesk_gateway::DatabaseUrl;
+use serde_json::{json, Value};
+use support::pg::Postgres;
+use support::{new_instance, nonce, now_ms, Kg, FEED_TOKEN, KEY};
+
+fn bin() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_koodesk"))
+}
+
+fn temp(name: &str) -> PathBuf {
+    std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("koodesk-gw-{}-{name}", std::process::id()))
+}
+
+struct Proc {
+    child: Child,
+    banner: Value,
+}
+
+impl Drop for Proc {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Proc {
+    fn url(&self) -> String {
+        self.banner["url"].as_str().expect("url").to_string()
+    }
+    fn interface(&self) -> String {
+        self.banner["interface_url"].as_str().expect("interface_url").to_string()
+    }
+}
+
+/// Starts a process that prints one JSON banner line on stdout.
+fn spawn(mut cmd: Command) -> Proc {
+    let mut child = cmd.stdout(Stdio::piped()).stderr(Stdio::null()).spawn().expect("starts");
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().expect("stdout")).read_line(&mut line).expect("banner");
+    let banner: Value = serde_json::from_str(&line).unwrap_or_else(|e| panic!("banner `{line}`: {e}"));
+    Proc { child, banner }
+}
+
+fn gateway_cmd(database: &str, extra: &[&str]) -> Command {
+    let mut c = Command::new(bin());
+    c.args(["gateway", "--listen", "127.0.0.1:0", "--database", database, "--json"])
+        .args(["--interface-key-env", "GW_KEY", "--feed-token-env", "GW_TOKEN"])
+        .args(extra)
+        .env("GW_KEY", KEY)
+        .env("GW_TOKEN", FEED_TOKEN);
+    c
+}
+
+fn front_end() -> [&'static str; 2] {
+    ["--front-end-url", "https://saas.example.com/login?i={instanceId}"]
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_replicas_on_postgres_one_killed_mid_burst_lose_no_answered_call_and_make_no_duplicate() {
+    let pg = Postgres::start();
+    let a = spawn(gateway_cmd(&pg.url(), &[&front_end()[0], front_end()[1], "--replica", "a"]));
+    let mut b = spawn(gateway_cmd(&pg.url(), &[&front_end()[0], front_end()[1], "--replica", "b"]));
+    let (ka, kb) = (Kg::new(&a.interface()), Kg::new(&b.interface()));
+    let lines = 60;
+    let mut tasks = Vec::new();
+    // Each order line is asked for four times, alternately at each replica; B is killed a third of the way in.
+    for round in 0..4 {
+        for l in 0..lines {
+            let k = if (round + l) % 2 == 0 { ka.clone() } else { kb.clone() };
+            let order = format!("CSK{l:03}");
+            let body = serde_json::to_vec(&new_instance(&order, &format!("{order}-000001"))).expect("json");
+            let n = nonce();
+            let query = k.query(&body, &n, now_ms());
+            tasks.push(tokio::spawn(async move {
+                let sent = k.http.post(format!("{}?{query}", k.url)).body(body).send().await;
+                let answer = match sent {
+                    Ok(r) => r.json::<Value>().await.ok(),
+                    Err(_) => None,
+                };
+                (order, n, answer)
+            }));
+        }
+        if round == 1 {
+            b.child.kill().expect("SIGKILL");
+            let _ = b.child.wait();
+        }
+    }
+    let mut answered = Vec::new();
+    for t in tasks {
+        let (order, n, answer) = t.await.expect("task");
+        if let Some(v) = answer {
+            if v["resultCode"] == "000000" {
+                answered.push((order, n, v["instanceId"].as_str().expect("id").to_string()));
+            }
+        }
+    }
+    assert!(answered.len() >= lines * 2, "every call to the survivor was answered: {}", answered.len());
+    let db = Db::open(&DatabaseUrl::parse(&pg.url()).expect("url")).await.expect("db");
+    let journal = db.journal(0, 10_000).await.expect("journal");
+    let journaled: BTreeMap<String, &str> =
+        journal.iter().filter_map(|j| j.nonce.clone().map(|n| (n, j.result_code.as_str()))).collect();
+    let mut per_line: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for (order, n, id) in &answered {
+        assert_eq!(journaled.get(n).copied(), Some("000000"), "an answered call has its journal entry");
+        per_line.entry(order.clone()).or_default().insert(id.clone());
+    }
+    for (order, ids) in &per_line {
+        assert_eq!(ids.len(), 1, "{order}: one instance, got {ids:?}");
+    }
+    // The survivor answers with the same instances afterwards.
+    for (order, ids) in per_line.iter().take(5) {
+        let again = ka.call(&new_instance(order, &format!("{order}-000001"))).await.json();
+        assert_eq!(again["instanceId"].as_str(), ids.iter().next().map(String::as_str));
+    }
+    drop(a);
+}
+
+fn check(url: &str, suite: &str) -> std::process::Output {
+    Command::new(bin())
+        .args(["check-interface", "--url", url, "--key-env", "THE_KEY", "--suite", suite])
+        .env("THE_KEY", KEY)
+        .output()
+        .expect("runs")
+}
+
+fn assert_passes(url: &str, what: &str) {
+    for suite in ["period", "per-call"] {
+        let out = check(url, suite);
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(out.status.code(), Some(0), "{what}, {suite}:\n{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
+    }
+}
+
+#[test]
+fn check_interface_passes_against_the_gateway_in_each_provisioning_mode() {
+    let db = temp("check-front.db");
+    let front = spawn(gateway_cmd(&format!("sqlite:{}", db.display()), &front_end()));
+    assert_passes(&front.interface(), "front-end-url");
+
+    let mut sample = Command::new(bin());
+    sample
+        .args(["sample-interface", "--port", "0", "--json", "--provisioning-ms", "0"])
+        .env("KOODESK_SAMPLE_INTERFACE_KEY", KEY);
+    let sample = spawn(sample);
+    let db = temp("check-upstream.db");
+    let upstream = spawn(gateway_cmd(
+        &format!("sqlite:{}", db.display()),
+        &["--upstream", sample.banner["url"].as_str().expect("url")],
+    ));
+    assert_passes(&upstream.interface(), "upstream");
+
+    let hook = hook_server();
+    let db = temp("check-hook.db");
+    let hooked = spawn(gateway_cmd(&format!("sqlite:{}", db.display()), &["--provision-hook", &hook]));
+    assert_passes(&hooked.interface(), "provision-hook");
+}
+
+/// A provision hook on a thread: answers every POST with app information.
+fn hook_server() -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            std::thread::spawn(move || {
+                let mut s = stream;
+                let mut reader = BufReader::new(s.try_clone().expect("clone"));
+                let mut len = 0usize;
+                loop {
+                    let mut line = String::new();
+                    if reader.read_line(&mut line).unwrap_or(0) == 0 {
+                        return;
+                    }
+                    if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+                        len = v.trim().parse().unwrap_or(0);
+                    }
+                    if line == "\r\n" {
+                        break;
+                    }
+                }
+                let mut body = vec![0; len];
+                let _ = reader.read_exact(&mut body);
+                let v: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+                let reply = json!({"frontEndUrl": format!("https://tenant.example/{}", v["instanceId"].as_str().unwrap_or("-"))}).to_string();
+                let _ = write!(s, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{reply}", reply.len());
+            });
+        }
+    });
+    format!("http://{addr}/provision")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_feed_is_synced_by_koodesk_sync_into_a_store() {
+    let mut sb = Command::new(bin());
+    sb.args([
+        "sandbox",
+        "--port",
+        "0",
+        "--json",
+        "--speed",
+        "0",
+        "--seed",
+        "5",
+        "--start",
+        "2026-11-29T10:00:00",
+        "--history-days",
+        "1",
+    ])
+    .env("KOODESK_SANDBOX_AK", "AKGATEWAYSYNCTEST01")
+    .env("KOODESK_SANDBOX_SK", "sk-gateway-sync-test-0123456789");
+    let sandbox = spawn(sb);
+    let db = temp("sync-gateway.db");
+    let mut g = gateway_cmd(&format!("sqlite:{}", db.display()), &front_end());
+    g.args(["--open-api", &sandbox.url(), "--access-key-env", "GW_AK", "--secret-key-env", "GW_SK"])
+        .env("GW_AK", "AKGATEWAYSYNCTEST01")
+        .env("GW_SK", "sk-gateway-sync-test-0123456789");
+    let gw = spawn(g);
+    let kg = Kg::new(&gw.interface());
+    let orders = ["MOCKPERIODYEARNEW", "MOCKONETIMENEW", "MOCKMONTYRENEW"];
+    for o in orders {
+        assert_eq!(kg.call(&new_instance(o, &format!("{o}-000001"))).await.code(), "000000");
+    }
+    let http = reqwest::Client::new();
+    support::eventually(1_000_000, || {
+        let (http, url) = (http.clone(), gw.url());
+        async move {
+            let v: Value = http
+                .get(format!("{url}/feed/v1/orders"))
+                .bearer_auth(FEED_TOKEN)
+                .send()
+                .await
+                .ok()?
+                .json()
+                .await
+                .ok()?;
+            (v["items"].as_array().map(Vec::len) == Some(orders.len())).then_some(())
+        }
+    })
+    .await;
+    let store = temp("sync-store.db");
+    let out = Command::new(bin())
+        .args(["sync", "--db"])
+        .arg(&store)
+        .args(["--feed", &gw.url(), "--json"])
+        .env("KOODESK_FEED_TOKEN", FEED_TOKEN)
+        .output()
+        .expect("sync runs");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let c = rusqlite::Connection::open(&store).expect("store");
+    let mut ids: Vec<String> = c
+        .prepare("SELECT order_id FROM orders ORDER BY order_id")
+        .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect())
+        .expect("orders");
+    ids.sort();
+    let mut want: Vec<String> = orders.iter().map(|s| s.to_string()).collect();
+    want.sort();
+    assert_eq!(ids, want);
+    let calls: i64 = c.query_row("SELECT COUNT(*) FROM interface_calls", [], |r| r.get(0)).expect("calls");
+    assert_eq!(calls, 3, "each order's newInstance call");
+}
+
+#[test]
+fn bad_flags_and_an_unreachable_database_exit_2_naming_them() {
+    let run = |mut c: Command| c.output().expect("runs");
+    let out = run(gateway_cmd("sqlite:x.db", &[]));
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("--front-end-url"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = run(gateway_cmd("mysql://root:hunter2@h/db", &front_end()));
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr).to_string();
+    assert!(err.contains("--database") && !err.contains("hunter2"), "{err}");
+    let port = std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).expect("port").port();
+    let out = run(gateway_cmd(&format!("postgres://gw:pw-s3cret@127.0.0.1:{port}/gw"), &front_end()));
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr).to_string();
+    assert!(err.contains("--database") && !err.contains("pw-s3cret"), "{err}");
+    let mut c = gateway_cmd("sqlite:x.db", &front_end());
+    c.env_remove("GW_KEY");
+    let out = run(c);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("--interface-key-env GW_KEY"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
