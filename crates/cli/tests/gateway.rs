@@ -71,8 +71,8 @@ fn front_end() -> [&'static str; 2] {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_replicas_on_postgres_one_killed_mid_burst_lose_no_answered_call_and_make_no_duplicate() {
     let pg = Postgres::start();
-    let a = spawn(gateway_cmd(&pg.url(), &[&front_end()[0], front_end()[1], "--replica", "a"]));
-    let mut b = spawn(gateway_cmd(&pg.url(), &[&front_end()[0], front_end()[1], "--replica", "b"]));
+    let a = spawn(gateway_cmd(&pg.url(), &[front_end()[0], front_end()[1], "--replica", "a"]));
+    let mut b = spawn(gateway_cmd(&pg.url(), &[front_end()[0], front_end()[1], "--replica", "b"]));
     let (ka, kb) = (Kg::new(&a.interface()), Kg::new(&b.interface()));
     let lines = 60;
     let mut tasks = Vec::new();

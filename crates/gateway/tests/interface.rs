@@ -379,7 +379,14 @@ async fn enrichment(db: DatabaseUrl) {
     });
     let gw = koodesk_gateway::start(cfg).await.expect("starts");
     let kg = Kg::new(&gw.interface_url);
-    let orders = ["MOCKPERIODYEARNEW", "MOCKONETIMENEW", "MOCKMONTYRENEW", "MOCKMONTYCHANGE", "MOCKPERIODDAYTRIAL", "MOCKONDEMANDPKG"];
+    let orders = [
+        "MOCKPERIODYEARNEW",
+        "MOCKONETIMENEW",
+        "MOCKMONTYRENEW",
+        "MOCKMONTYCHANGE",
+        "MOCKPERIODDAYTRIAL",
+        "MOCKONDEMANDPKG",
+    ];
     for o in orders {
         assert_eq!(kg.call(&new_instance(o, &format!("{o}-000001"))).await.code(), "000000");
     }
@@ -395,7 +402,8 @@ async fn enrichment(db: DatabaseUrl) {
     for item in &items {
         let order = item["order_id"].as_str().expect("id");
         let truth = sandbox.state.world().order_info(order, None).expect("the sandbox knows it");
-        let paid = truth.order_line[0].currency_after_discount.clone().or(truth.order_line[0].amount.clone()).expect("paid");
+        let paid =
+            truth.order_line[0].currency_after_discount.clone().or(truth.order_line[0].amount.clone()).expect("paid");
         let paid: rust_decimal::Decimal = paid.parse().expect("decimal");
         let fed: rust_decimal::Decimal = item["amount"].as_str().expect("amount").parse().expect("decimal");
         assert_eq!(fed, paid, "{order}: the amount the buyer paid");
@@ -405,7 +413,10 @@ async fn enrichment(db: DatabaseUrl) {
         assert_eq!(item["interface_calls"][0]["result_code"], "000000");
     }
     let metrics = reqwest::get(format!("{}/metrics", gw.base_url)).await.expect("metrics").text().await.expect("text");
-    assert!(metrics.contains("koodesk_gateway_enrichment_total{outcome=\"rate-limited\"}"), "the rate limit was met: {metrics}");
+    assert!(
+        metrics.contains("koodesk_gateway_enrichment_total{outcome=\"rate-limited\"}"),
+        "the rate limit was met: {metrics}"
+    );
     assert!(metrics.contains("koodesk_gateway_enrichment_backlog 0"), "{metrics}");
     let page = feed_json(&gw, "/feed/v1/orders?limit=100").await;
     let next = page["next_cursor"].as_str().expect("cursor").to_string();
