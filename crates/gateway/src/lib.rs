@@ -16,6 +16,7 @@
 //! | [`feed`] | the seller feed and the interface-health view |
 //! | [`db`] | SQLite or a shared PostgreSQL: nonces, instances, journal, orders, migrations |
 //! | [`metrics`] | `/metrics` |
+//! | [`openapi`] | the feed's OpenAPI document as the gateway serves it |
 //! | `server` | routes, TLS, shutdown |
 
 pub mod config;
@@ -25,6 +26,7 @@ pub mod feed;
 pub mod interface;
 pub mod log;
 pub mod metrics;
+pub mod openapi;
 mod server;
 pub mod upstream;
 pub mod verify;
@@ -38,7 +40,6 @@ use tokio::task::JoinHandle;
 
 pub use config::{ConfigError, DatabaseUrl, GatewayConfig, OpenApiConfig, Provisioning, TlsFiles};
 use db::{Db, DbError};
-pub use server::FEED_OPENAPI;
 
 /// How often expired nonces and journal entries past retention are removed.
 const PRUNE_EVERY: Duration = Duration::from_secs(600);

@@ -24,8 +24,6 @@ use crate::interface::Interface;
 use crate::log;
 use crate::metrics::Metrics;
 
-/// The feed's OpenAPI document, the same one the sandbox serves.
-pub const FEED_OPENAPI: &str = include_str!("../../sandbox/openapi/feed.yaml");
 /// Largest request body read: KooGallery's bodies are a few hundred bytes.
 const MAX_BODY: usize = 256 * 1024;
 
@@ -109,7 +107,7 @@ async fn metrics(State(s): State<Arc<Shared>>) -> Response {
 }
 
 async fn openapi() -> Response {
-    ([(header::CONTENT_TYPE, "application/yaml")], FEED_OPENAPI).into_response()
+    ([(header::CONTENT_TYPE, "application/yaml")], crate::openapi::document()).into_response()
 }
 
 fn feed_error(status: StatusCode, code: &str, message: impl Into<String>) -> Response {
