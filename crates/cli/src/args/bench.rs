@@ -43,8 +43,15 @@ pub enum BenchCommand {
         seconds: f64,
     },
     /// The sample production interface: signed newInstance/queryInstance requests per second and p99 latency on
-    /// loopback (target ≥ 10,000/s, p99 < 10 ms).
+    /// loopback (target ≥ 10,000/s, p99 < 10 ms). With --url, that interface (e.g. a gateway; repeat for replicas,
+    /// connections spread over them) measured the same way, beside the sample as the floor.
     Interface {
+        /// A production-interface URL to measure; repeat to spread the load over several replicas.
+        #[arg(long = "url", value_name = "URL")]
+        urls: Vec<String>,
+        /// The environment variable holding the interface key of --url.
+        #[arg(long, value_name = "VAR", requires = "urls")]
+        key_env: Option<String>,
         /// Concurrent keep-alive connections.
         #[arg(long, default_value_t = 32)]
         connections: usize,

@@ -123,12 +123,30 @@ pub fn run(a: BenchArgs) -> Result<(), Failure> {
             );
             Ok(())
         }
-        BenchCommand::Interface { connections, runs, seconds } => {
-            let f = super::bench_interface::new_and_query(connections.max(1), runs.max(1), seconds.clamp(0.2, 60.0))?;
-            if a.json {
-                return print_json(&f);
+        BenchCommand::Interface { urls, key_env, connections, runs, seconds } => {
+            let (connections, runs, seconds) = (connections.max(1), runs.max(1), seconds.clamp(0.2, 60.0));
+            let floor = super::bench_interface::new_and_query(connections, runs, seconds)?;
+            if urls.is_empty() {
+                if a.json {
+                    return print_json(&floor);
+                }
+                floor.print();
+                return Ok(());
             }
-            f.print();
+            let var = key_env.ok_or_else(|| Failure::usage("--url needs --key-env VAR (the interface key)"))?;
+            let key =
+                std::env::var(&var).map_err(|_| Failure::usage(format!("--key-env {var}: the variable is not set")))?;
+            let target = super::bench_interface::at_urls(urls, key, connections, runs, seconds)?;
+            let ratio =
+                if floor.median_per_second > 0.0 { target.median_per_second / floor.median_per_second } else { 0.0 };
+            if a.json {
+                return print_json(
+                    &serde_json::json!({"floor": floor, "target": target, "throughput_vs_floor": ratio}),
+                );
+            }
+            floor.print();
+            target.print();
+            println!("  throughput against the floor (medians): {ratio:.2}×");
             Ok(())
         }
     }
