@@ -30,6 +30,10 @@ pub struct SandboxConfig {
     /// The open API's flow control: at most this many requests a second per access key, then HTTP 406
     /// `MKT.0250` [KG §8]; `None` (the default) does not limit.
     pub open_api_rate_limit: Option<u32>,
+    /// The seller's production interface (an `http://` URL on loopback) KooGallery calls for real for the SaaS
+    /// orders placed from the start on, signed with `interface_key` [KG §7]; `None`: those calls are simulated,
+    /// as the history's are.
+    pub call_interface: Option<String>,
 }
 
 /// A random credential of `len` letters and digits.
@@ -52,6 +56,7 @@ impl SandboxConfig {
             oauth_client_secret: Secret::new(random_credential(32)),
             faults: Vec::new(),
             open_api_rate_limit: None,
+            call_interface: None,
         }
     }
 }

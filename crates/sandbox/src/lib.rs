@@ -7,6 +7,7 @@ pub mod clock;
 pub mod config;
 pub mod faults;
 pub mod http;
+pub mod live_calls;
 pub mod rate_limit;
 pub mod sample_interface;
 pub mod world;

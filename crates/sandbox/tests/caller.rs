@@ -192,3 +192,191 @@ async fn wrong_body_sign_and_wrong_key_are_recorded() {
     assert_eq!(r.status(), reqwest::StatusCode::BAD_REQUEST, "the sandbox calls only this machine");
     sb.stop().await.expect("stops");
 }
+
+// --- The world's SaaS orders called for real (`call_interface`), here at the crate's own sample interface. ---
+
+use koodesk_protocol::feed::{FeedInterfaceCall, FeedOrder, OrderStatus, Page};
+use koodesk_sandbox::sample_interface::{self, Flaw, SampleConfig};
+
+/// A sample production interface with `KEY`, provisioning in `provisioning`, broken by `flaw`.
+async fn sample(provisioning: std::time::Duration, flaw: Flaw) -> sample_interface::RunningSample {
+    let mut cfg = SampleConfig::new(0, Secret::new(KEY));
+    cfg.provisioning = provisioning;
+    cfg.flaw = flaw;
+    sample_interface::serve(cfg).await.expect("sample interface")
+}
+
+/// A sandbox standing still at 2026-11-29T10:00 that calls `url` for its SaaS orders, with `KEY`.
+async fn calling_sandbox(url: &str) -> (koodesk_sandbox::RunningSandbox, reqwest::Client, String) {
+    let mut cfg = SandboxConfig::new(0, 3, time::parse_datetime("2026-11-29T10:00:00").expect("time"));
+    cfg.world.history_days = 2;
+    cfg.speed = 0.0;
+    cfg.interface_key = Secret::new(KEY);
+    cfg.call_interface = Some(url.to_string());
+    let sb = serve(cfg).await.expect("sandbox");
+    let token = sb.state.cfg.feed_token.expose().to_string();
+    (sb, reqwest::Client::new(), token)
+}
+
+/// Buyers place `body`'s orders now; their IDs.
+async fn place(http: &reqwest::Client, base: &str, token: &str, body: Value) -> Vec<String> {
+    let r = http.post(format!("{base}/admin/orders")).bearer_auth(token).json(&body).send().await.expect("sent");
+    assert_eq!(r.status(), reqwest::StatusCode::CREATED, "{body}");
+    let v: Value = r.json().await.expect("json");
+    v["order_ids"].as_array().expect("ids").iter().map(|i| i.as_str().expect("id").to_string()).collect()
+}
+
+/// The whole orders feed.
+async fn feed_orders(http: &reqwest::Client, base: &str, token: &str) -> Vec<FeedOrder> {
+    let (mut out, mut cursor) = (Vec::new(), String::new());
+    loop {
+        let url = format!("{base}/feed/v1/orders?limit=500&cursor={cursor}");
+        let page: Page<FeedOrder> =
+            http.get(url).bearer_auth(token).send().await.expect("sent").json().await.expect("page");
+        out.extend(page.items);
+        cursor = page.next_cursor;
+        if !page.has_more {
+            return out;
+        }
+    }
+}
+
+/// Waits until the order's recorded calls satisfy `done` (the calls are made on the sandbox's own task).
+async fn calls_until(
+    sb: &koodesk_sandbox::RunningSandbox,
+    order_id: &str,
+    what: &str,
+    done: impl Fn(&[FeedInterfaceCall]) -> bool,
+) -> Vec<FeedInterfaceCall> {
+    for _ in 0..500 {
+        let calls = sb.state.world().order(order_id).map(|o| o.calls.clone()).unwrap_or_default();
+        if done(&calls) {
+            return calls;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    let calls = sb.state.world().order(order_id).map(|o| o.calls.clone());
+    panic!("{order_id}: {what} did not happen; calls so far: {calls:?}");
+}
+
+async fn advance(http: &reqwest::Client, base: &str, token: &str, seconds: i64) {
+    let r = http
+        .post(format!("{base}/admin/clock"))
+        .bearer_auth(token)
+        .json(&json!({"advance_seconds": seconds}))
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(r.status(), reqwest::StatusCode::OK);
+}
+
+#[tokio::test]
+async fn new_saas_orders_are_called_for_real_and_the_feed_shows_the_interfaces_replies() {
+    let interface = sample(std::time::Duration::ZERO, Flaw::None).await;
+    let (sb, http, token) = calling_sandbox(&interface.url).await;
+    let base = sb.base_url();
+    assert!(sb.state.world().orders().iter().all(|o| !o.live), "the history's calls are simulated");
+    let ids = place(&http, &base, &token, json!({"count": 3, "access_type": "saas"})).await;
+    assert_eq!(ids.len(), 3);
+    for id in &ids {
+        calls_until(&sb, id, "a newInstance answered 000000", |c| {
+            c.iter().any(|x| x.result_code.as_deref() == Some("000000"))
+        })
+        .await;
+    }
+    let feed = feed_orders(&http, &base, &token).await;
+    let mut instances = std::collections::HashSet::new();
+    for id in &ids {
+        let o = feed.iter().find(|o| &o.order_id == id).expect("in the feed");
+        let first = &o.interface_calls[0];
+        assert_eq!((first.activity.as_str(), first.attempt), ("newInstance", 1), "{id}");
+        assert_eq!(first.result_code.as_deref(), Some("000000"), "{id}: the sample provisions at once");
+        let instance = first.detail.as_deref().expect("the instanceId the sample returned");
+        assert!(instance.starts_with("sample-"), "{id}: {instance} is the sample's, not a simulated one");
+        assert!(instances.insert(instance.to_string()), "{id}: one instance per order");
+        assert!(first.at >= o.created_at, "{id}");
+        assert_eq!(o.status, OrderStatus::Completed, "{id}: provisioned, so complete");
+        assert_eq!(o.settled_at.as_deref(), Some(first.at.as_str()), "{id}: in settlement once provisioned");
+        // The order the call named is one order/query answers for, so a gateway can enrich it.
+        let info = sb.state.world().order_info(id, Some(&o.order_line_id)).expect("order/query answers");
+        assert_eq!(info.order_line[0].currency_after_discount.as_deref(), Some(o.amount.to_string().as_str()));
+    }
+    assert!(interface.served() >= 3, "the sample really was called: {}", interface.served());
+    sb.stop().await.expect("stops");
+    interface.stop().await;
+}
+
+#[tokio::test]
+async fn after_000004_the_sandbox_polls_query_instance_and_renewals_refresh_the_real_instance() {
+    let interface = sample(std::time::Duration::from_millis(30), Flaw::None).await;
+    let (sb, http, token) = calling_sandbox(&interface.url).await;
+    let base = sb.base_url();
+    let id = place(&http, &base, &token, json!({"count": 1, "access_type": "saas", "billing_mode": "period"})).await[0]
+        .clone();
+    let calls = calls_until(&sb, &id, "newInstance answered", |c| !c.is_empty()).await;
+    assert_eq!(calls[0].result_code.as_deref(), Some("000004"), "the sample provisions asynchronously");
+    let instance = calls[0].detail.clone().expect("instanceId with the 000004");
+    // The clock stands still: each ten minutes the test moves it brings one poll, until the instance is ready.
+    let mut polls = 0;
+    while !calls_until(&sb, &id, "a poll answered", |c| c.len() > polls)
+        .await
+        .iter()
+        .any(|c| c.activity == "queryInstance" && c.result_code.as_deref() == Some("000000"))
+    {
+        polls = sb.state.world().order(&id).map(|o| o.calls.len()).unwrap_or(0);
+        advance(&http, &base, &token, 600).await;
+        assert!(polls < 10, "the instance never became ready");
+    }
+    let feed = feed_orders(&http, &base, &token).await;
+    let o = feed.iter().find(|o| o.order_id == id).expect("in the feed");
+    let last = o.interface_calls.last().expect("calls");
+    assert_eq!((last.activity.as_str(), last.detail.as_deref()), ("queryInstance", Some(instance.as_str())));
+    assert_eq!(o.status, OrderStatus::Completed);
+    let at = |c: &FeedInterfaceCall| time::parse_datetime(&c.at).expect("time");
+    assert!(at(&o.interface_calls[1]) - at(&o.interface_calls[0]) >= chrono::Duration::minutes(10));
+
+    // A renewal of that order refreshes the instance the sample gave; the sample knows it.
+    let renewal = place(&http, &base, &token, json!({"count": 1, "order_type": "RENEW", "of_order": id})).await;
+    let calls = calls_until(&sb, &renewal[0], "refreshInstance answered", |c| !c.is_empty()).await;
+    assert_eq!((calls[0].activity.as_str(), calls[0].result_code.as_deref()), ("refreshInstance", Some("000000")));
+    // A renewal of an instance the interface never provisioned (one of the history's, simulated) gets what the
+    // interface answers: 000003, instance not found.
+    let history = {
+        let w = sb.state.world();
+        let saas_period = |o: &&koodesk_sandbox::world::OrderRec| {
+            let p = &w.products()[o.product];
+            p.access_type == koodesk_domain::catalog::AccessType::Saas
+                && p.billing_mode == koodesk_domain::catalog::BillingMode::Period
+        };
+        w.orders().iter().filter(|o| !o.live).find(saas_period).map(|o| o.id.clone())
+    };
+    let history = history.expect("the history sold a SaaS period order");
+    let renewal = place(&http, &base, &token, json!({"count": 1, "order_type": "RENEW", "of_order": history})).await;
+    let calls = calls_until(&sb, &renewal[0], "refreshInstance answered", |c| !c.is_empty()).await;
+    assert_eq!((calls[0].activity.as_str(), calls[0].result_code.as_deref()), ("refreshInstance", Some("000003")));
+    sb.stop().await.expect("stops");
+    interface.stop().await;
+}
+
+#[tokio::test]
+async fn an_interface_that_answers_wrong_is_retried_hourly_then_the_order_fails_and_is_refunded() {
+    let interface = sample(std::time::Duration::ZERO, Flaw::WrongStatus).await;
+    let (sb, http, token) = calling_sandbox(&interface.url).await;
+    let base = sb.base_url();
+    let id = place(&http, &base, &token, json!({"count": 1, "access_type": "saas"})).await[0].clone();
+    for attempt in 1..=4usize {
+        let calls = calls_until(&sb, &id, "the next attempt", |c| c.len() >= attempt).await;
+        let last = &calls[attempt - 1];
+        assert_eq!((last.activity.as_str(), last.attempt as usize), ("newInstance", attempt));
+        assert_eq!(last.result_code, None, "201 is no proper reply");
+        assert_eq!(last.detail.as_deref(), Some("HTTP 201 instead of 200"));
+        if attempt < 4 {
+            advance(&http, &base, &token, 3600).await;
+        }
+    }
+    let o = sb.state.world().order(&id).cloned().expect("order");
+    assert_eq!(o.status, OrderStatus::Refunded, "three hourly retries, then the order fails");
+    assert_eq!(o.settled_at, None);
+    sb.stop().await.expect("stops");
+    interface.stop().await;
+}

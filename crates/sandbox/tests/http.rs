@@ -636,6 +636,7 @@ async fn the_openapi_document_covers_every_feed_route() {
         "/admin/clock:",
         "/admin/faults:",
         "/admin/stats:",
+        "/admin/orders:",
     ] {
         assert!(yaml.contains(path), "{path} is documented");
     }

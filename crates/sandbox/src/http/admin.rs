@@ -14,6 +14,9 @@ use serde::{Deserialize, Serialize};
 use super::{json, without_feed_token, AppState};
 use crate::caller::{self, CallRecord, Caller};
 use crate::faults::FaultRule;
+use crate::world::{OrderRequest, WorldError};
+use koodesk_domain::catalog::{AccessType, BillingMode};
+use koodesk_protocol::open_api::OrderType;
 use koodesk_protocol::production::ProductionRequest;
 use koodesk_protocol::secret::Secret;
 
@@ -76,8 +79,9 @@ pub async fn set_clock(
             return bad(format!("speed: {e}"));
         }
     }
-    // Bring the world to the new time now, so the reply reflects it.
+    // Bring the world to the new time now, so the reply reflects it, and let calls now due go out.
     drop(state.world());
+    state.live_calls_wake.notify_one();
     json(StatusCode::OK, &view(&state))
 }
 
@@ -201,4 +205,66 @@ pub async fn deliveries(State(state): State<Arc<AppState>>, headers: HeaderMap) 
     }
     let list = state.deliveries.lock().map(|l| l.clone()).unwrap_or_default();
     json(StatusCode::OK, &list)
+}
+
+/// Body of `POST /admin/orders`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PlaceOrders {
+    count: usize,
+    /// `saas`, `license`, … (any if absent).
+    access_type: Option<AccessType>,
+    /// `period`, `one-time`, … (any if absent).
+    billing_mode: Option<BillingMode>,
+    /// `NEW` (the default), `TRIAL`, `RENEW` or `CHANGE`.
+    order_type: Option<OrderType>,
+    /// For RENEW and CHANGE: the order whose instance is renewed or changed.
+    of_order: Option<String>,
+}
+
+/// Buyers place orders now, on the sandbox clock: tests and demos need not wait for the world's next hour. SaaS
+/// orders among them are provisioned at once — by real calls when the sandbox has `call_interface` [KG §7].
+pub async fn place_orders(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    body: Result<Json<PlaceOrders>, JsonRejection>,
+) -> Response {
+    if let Some(refusal) = without_feed_token(&state, &headers) {
+        return refusal;
+    }
+    let Json(p) = match body {
+        Ok(b) => b,
+        Err(e) => {
+            return bad(format!(
+                "the body is {{count, access_type?, billing_mode?, order_type?, of_order?}}: {}",
+                e.body_text()
+            ))
+        }
+    };
+    let req = OrderRequest {
+        count: p.count,
+        access_type: p.access_type,
+        billing_mode: p.billing_mode,
+        order_type: p.order_type.unwrap_or(OrderType::New),
+        of_order: p.of_order,
+    };
+    let (placed, now) = {
+        let mut world = state.world();
+        (world.place_orders(&req), world.now())
+    };
+    match placed {
+        Ok(ids) => {
+            state.live_calls_wake.notify_one();
+            let at = time::format_rfc3339(&now);
+            json(StatusCode::CREATED, &serde_json::json!({"order_ids": ids, "placed_at": at}))
+        }
+        Err(e) => {
+            let status = match e {
+                WorldError::NotFound { .. } => StatusCode::NOT_FOUND,
+                WorldError::Refused(_) => StatusCode::CONFLICT,
+                WorldError::Invalid(_) => StatusCode::BAD_REQUEST,
+            };
+            json(status, &serde_json::json!({"code": e.code(), "message": e.to_string()}))
+        }
+    }
 }

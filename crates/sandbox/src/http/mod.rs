@@ -5,7 +5,7 @@
 //! | `/api/mkp-openapi-public/global/v1/` | the open API (APIG AK/SK signed) |
 //! | `/api/v1/oauth2/`, `/api/v1/logout` | OAuth for SaaS web login |
 //! | `/feed/v1/` | the seller feed KooDesk syncs from (Bearer feed token; replies signed) |
-//! | `/admin/` | the sandbox's own controls: clock, faults, stats (Bearer feed token) |
+//! | `/admin/` | the sandbox's own controls: clock, faults, stats, orders placed now (Bearer feed token) |
 
 mod admin;
 mod faults_layer;
@@ -15,6 +15,7 @@ mod open_api;
 mod pages;
 
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use axum::http::StatusCode;
@@ -24,9 +25,10 @@ use axum::{Json, Router};
 use koodesk_protocol::open_api as api;
 use koodesk_protocol::secret::Secret;
 use serde::Serialize;
-use tokio::sync::oneshot;
+use tokio::sync::{oneshot, Notify};
 use tokio::task::JoinHandle;
 
+use crate::caller::Caller;
 use crate::clock::SandboxClock;
 use crate::config::SandboxConfig;
 use crate::faults::Faults;
@@ -46,12 +48,18 @@ pub struct AppState {
     /// The open API's flow control, from `cfg.open_api_rate_limit`; a test may put one on its own clock here
     /// before serving.
     pub open_api_limiter: Option<RateLimiter>,
+    /// Wakes the task that makes the world's real production-interface calls (`cfg.call_interface`).
+    pub live_calls_wake: Arc<Notify>,
+    live_calls_started: AtomicBool,
 }
 
 impl AppState {
     pub fn new(cfg: SandboxConfig) -> AppState {
         let clock = SandboxClock::new(cfg.world.start, cfg.speed);
-        let world = World::new(cfg.world.clone());
+        let mut world = World::new(cfg.world.clone());
+        if cfg.call_interface.is_some() {
+            world.enable_live_calls();
+        }
         let faults = Faults::new(cfg.faults.clone());
         AppState {
             clock,
@@ -61,6 +69,8 @@ impl AppState {
             usage: Mutex::new(Vec::new()),
             deliveries: Mutex::new(Vec::new()),
             open_api_limiter: cfg.open_api_rate_limit.map(RateLimiter::new),
+            live_calls_wake: Arc::new(Notify::new()),
+            live_calls_started: AtomicBool::new(false),
             cfg,
         }
     }
@@ -125,6 +135,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/admin/faults", get(admin::faults).post(admin::add_fault).delete(admin::clear_faults))
         .route("/admin/stats", get(admin::stats))
         .route("/admin/production-calls", get(admin::deliveries).post(admin::start_delivery))
+        .route("/admin/orders", post(admin::place_orders))
         .layer(axum::middleware::from_fn_with_state(state.clone(), faults_layer::apply))
         .with_state(state)
 }
@@ -183,8 +194,24 @@ pub async fn serve_state(state: Arc<AppState>, bind: SocketAddr) -> std::io::Res
             format!("the sandbox serves on loopback only; {} is not a loopback address", bind.ip()),
         ));
     }
+    // KooGallery's real calls start with the first serving and go on across restarts, as a marketplace's would.
+    let caller =
+        match &state.cfg.call_interface {
+            Some(url) if !state.live_calls_started.load(Ordering::SeqCst) => {
+                let key = state.cfg.interface_key.clone();
+                Some(Caller::new(url, key).map_err(|e| {
+                    std::io::Error::new(std::io::ErrorKind::InvalidInput, format!("call_interface: {e}"))
+                })?)
+            }
+            _ => None,
+        };
     let listener = tokio::net::TcpListener::bind(bind).await?;
     let addr = listener.local_addr()?;
+    if let Some(caller) = caller {
+        if !state.live_calls_started.swap(true, Ordering::SeqCst) {
+            crate::live_calls::spawn(&state, caller);
+        }
+    }
     let app = router(state.clone());
     let (tx, rx) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {

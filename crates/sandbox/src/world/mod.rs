@@ -31,6 +31,7 @@ use serde::Serialize;
 
 pub use catalog::{Buyer, Product};
 pub use open_api::{utc_compact, LicenseCodeInfo};
+pub use provisioning::{LiveCall, LiveOutcome, OrderRequest};
 
 /// What the world is made from.
 #[derive(Debug, Clone)]
@@ -68,6 +69,10 @@ pub struct OrderRec {
     pub flow: Option<usize>,
     /// KooGallery's production-interface calls for the order (SaaS), every attempt.
     pub calls: Vec<FeedInterfaceCall>,
+    /// Whether its calls are made for real, to the seller's production interface (see [`World::enable_live_calls`]).
+    pub live: bool,
+    /// The instance the seller's interface returned for it (live orders).
+    pub instance_id: Option<String>,
     seq: u64,
 }
 
@@ -188,6 +193,9 @@ pub struct World {
     active_flows: Vec<usize>,
     pending_unsubs: Vec<usize>,
     open_invoices: Vec<usize>,
+    /// Whether SaaS orders from `start` on are provisioned by real calls (queued in `live_queue`).
+    live_calls: bool,
+    live_queue: Vec<provisioning::LiveCall>,
 }
 
 /// A generator for one entity in one hour: independent of everything else drawn.
@@ -224,6 +232,8 @@ impl World {
             active_flows: Vec::new(),
             pending_unsubs: Vec::new(),
             open_invoices: Vec::new(),
+            live_calls: false,
+            live_queue: Vec::new(),
             cfg,
         }
     }

@@ -70,7 +70,7 @@ impl World {
     fn new_order(&mut self, rng: &mut ChaCha8Rng, at: Instant) {
         let pi = rng.gen_range(0..self.products.len());
         let bi = rng.gen_range(0..self.buyers.len());
-        let product = self.products[pi].clone();
+        let product = &self.products[pi];
         let saas_period = product.access_type == koodesk_domain::catalog::AccessType::Saas
             && product.billing_mode == koodesk_domain::catalog::BillingMode::Period;
         let is_period = product.billing_mode == koodesk_domain::catalog::BillingMode::Period;
@@ -81,6 +81,21 @@ impl World {
             10..=24 if is_period => OrderType::Renew,
             _ => OrderType::New,
         };
+        self.place_order(rng, at, pi, bi, order_type);
+    }
+
+    /// An order of buyer `bi` for product `pi` placed at `at`, with what follows from it: its supervision flow,
+    /// its provisioning through the production interface (SaaS), later invoice and unsubscription requests.
+    /// Returns its index.
+    pub(super) fn place_order(
+        &mut self,
+        rng: &mut ChaCha8Rng,
+        at: Instant,
+        pi: usize,
+        bi: usize,
+        order_type: OrderType,
+    ) -> usize {
+        let product = self.products[pi].clone();
         let quantity = if product.billing_mode == koodesk_domain::catalog::BillingMode::PerQuantity {
             rng.gen_range(1..=5)
         } else {
@@ -110,6 +125,8 @@ impl World {
             settled_at: if in_progress { None } else { Some(at) },
             flow: None,
             calls: Vec::new(),
+            live: false,
+            instance_id: None,
             seq: 0,
         });
         self.order_index.insert(id, oi);
@@ -129,7 +146,11 @@ impl World {
             self.touch(Kind::Supervision, fi);
         }
         self.touch(Kind::Orders, oi);
-        if saas {
+        if saas && self.live_calls && at >= self.cfg.start {
+            // From the start on, KooGallery's calls go to the seller's real production interface.
+            self.orders[oi].live = true;
+            self.queue_provisioning(oi, at);
+        } else if saas {
             // Its own generator, so the rest of the world draws what it drew before provisioning was simulated.
             let mut calls = rng_for(self.cfg.seed, at.timestamp(), 0xCA11 + oi as u64);
             let activity = super::provisioning::provisioning_activity(order_type);
@@ -137,7 +158,7 @@ impl World {
             self.interface_attempt(&mut calls, oi, activity, 1, first);
         }
         if amount.is_zero() {
-            return;
+            return oi;
         }
         if rng.gen_bool(0.3) {
             self.schedule(at + Duration::hours(rng.gen_range(1..96)), Event::InvoiceRequest { order: oi });
@@ -152,6 +173,7 @@ impl World {
                 );
             }
         }
+        oi
     }
 
     fn run_events(&mut self, until: Instant) {

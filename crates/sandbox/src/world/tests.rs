@@ -1,8 +1,9 @@
 use super::*;
-use koodesk_domain::catalog::AccessType;
+use koodesk_domain::catalog::{AccessType, BillingMode};
 use koodesk_domain::supervision::Step;
 use koodesk_protocol::feed::{BillStatus, Page};
 use koodesk_protocol::open_api::OrderType;
+use provisioning::{LiveOutcome, OrderRequest};
 
 fn cfg(seed: u64) -> WorldConfig {
     WorldConfig {
@@ -296,4 +297,177 @@ fn saas_orders_carry_the_production_interface_calls_made_for_them() {
         retried > 0 && polled > 0 && released > 0 && failed > 0,
         "retries {retried}, polls {polled}, releases {released}, failed orders {failed}"
     );
+}
+
+fn outcome(at: Instant, code: Option<&str>, instance: Option<&str>) -> LiveOutcome {
+    LiveOutcome {
+        at,
+        result_code: code.map(str::to_string),
+        message: if code.is_none() { Some("no reply within 5 s".into()) } else { None },
+        instance_id: instance.map(str::to_string),
+        elapsed_ms: 12,
+    }
+}
+
+fn live_world(seed: u64) -> World {
+    let mut c = cfg(seed);
+    c.orders_per_day = 150.0;
+    c.products = 60;
+    c.history_days = 7;
+    let mut w = World::new(c.clone());
+    w.enable_live_calls();
+    w.advance_to(c.start);
+    w
+}
+
+fn saas_orders(w: &mut World, count: usize) -> Vec<String> {
+    let req = OrderRequest {
+        count,
+        access_type: Some(AccessType::Saas),
+        billing_mode: Some(BillingMode::Period),
+        order_type: OrderType::New,
+        of_order: None,
+    };
+    w.place_orders(&req).expect("placed")
+}
+
+#[test]
+fn with_live_calls_the_history_is_simulated_and_new_saas_orders_are_queued_for_real_calls() {
+    let mut w = live_world(21);
+    let start = w.config().start;
+    assert_eq!(w.live_calls_queued(), 0, "the history's calls are simulated");
+    assert!(w.orders().iter().filter(|o| o.created_at < start).all(|o| !o.live));
+    w.advance_to(start + Duration::hours(24));
+    let due = w.take_due_calls(w.now());
+    assert!(due.len() >= 3, "a day of orders brings SaaS orders: {}", due.len());
+    for call in &due {
+        let o = w.order(&call.order_id).expect("an order of the world");
+        assert!(o.live && o.created_at >= start && o.calls.is_empty(), "{}", o.id);
+        assert_eq!(call.attempt, 1);
+        assert_eq!(call.request.activity(), provisioning::provisioning_activity(o.order_type), "{}", o.id);
+        assert_eq!(o.status, OrderStatus::InProgress, "{}: in progress until the interface answers", o.id);
+        assert!(w.order_info(&call.order_id, Some(&o.line_id)).is_some(), "order/query answers for {}", o.id);
+        if let koodesk_protocol::production::ProductionRequest::NewInstance(n) = &call.request {
+            assert_eq!((n.order_id.as_str(), n.order_line_id.as_str()), (o.id.as_str(), o.line_id.as_str()));
+        }
+    }
+    assert_eq!(w.live_calls_queued(), 0, "taken calls leave the queue");
+    // The same world without live calls simulates them: the orders are the same, only their calls differ.
+    let mut plain = World::new(w.config().clone());
+    plain.advance_to(start + Duration::hours(24));
+    assert_eq!(plain.orders().len(), w.orders().len());
+    assert!(plain.orders().iter().zip(w.orders()).all(|(a, b)| a.id == b.id && a.amount == b.amount));
+}
+
+#[test]
+fn a_live_new_instance_polled_after_000004_completes_the_order_with_the_real_instance() {
+    let mut w = live_world(22);
+    let id = saas_orders(&mut w, 1).remove(0);
+    let t0 = w.now();
+    let first = w.take_due_calls(t0).pop().expect("the newInstance is due at once");
+    assert_eq!((first.order_id.as_str(), first.request.activity()), (id.as_str(), "newInstance"));
+    w.record_live_call(first, outcome(t0, Some("000004"), Some("sample-1")));
+    assert!(w.take_due_calls(t0 + Duration::minutes(9)).is_empty(), "the poll comes ten minutes later");
+    let t1 = t0 + Duration::minutes(10);
+    let poll = w.take_due_calls(t1).pop().expect("queryInstance");
+    assert_eq!(poll.request.activity(), "queryInstance");
+    assert!(serde_json::to_string(&poll.request).expect("json").contains("sample-1"), "polls the instance returned");
+    w.record_live_call(poll, outcome(t1, Some("000004"), None));
+    let t2 = t1 + Duration::minutes(10);
+    let poll = w.take_due_calls(t2).pop().expect("polled again while 000004");
+    assert_eq!(poll.attempt, 2);
+    w.record_live_call(poll, outcome(t2, Some("000000"), Some("sample-1")));
+    let o = w.order(&id).expect("order");
+    assert_eq!(o.status, OrderStatus::Completed);
+    assert_eq!(o.settled_at, Some(t2), "in settlement once provisioned");
+    assert_eq!(o.instance_id.as_deref(), Some("sample-1"));
+    let calls: Vec<(&str, Option<&str>, Option<&str>)> =
+        o.calls.iter().map(|c| (c.activity.as_str(), c.result_code.as_deref(), c.detail.as_deref())).collect();
+    assert_eq!(
+        calls,
+        [
+            ("newInstance", Some("000004"), Some("sample-1")),
+            ("queryInstance", Some("000004"), None),
+            ("queryInstance", Some("000000"), Some("sample-1")),
+        ]
+    );
+    assert_eq!(w.live_calls_queued(), 0, "nothing more to call");
+
+    // A renewal of it refreshes that instance; a refund releases it.
+    let req = OrderRequest {
+        count: 1,
+        access_type: None,
+        billing_mode: None,
+        order_type: OrderType::Renew,
+        of_order: Some(id.clone()),
+    };
+    let renewal = w.place_orders(&req).expect("a renewal of a period order");
+    let refresh = w.take_due_calls(w.now()).pop().expect("refreshInstance");
+    assert_eq!((refresh.order_id.as_str(), refresh.request.activity()), (renewal[0].as_str(), "refreshInstance"));
+    assert!(serde_json::to_string(&refresh.request).expect("json").contains("\"instanceId\":\"sample-1\""));
+    let (r, o) = (w.order(&renewal[0]).expect("renewal"), w.order(&id).expect("order"));
+    assert_eq!((r.buyer, r.product), (o.buyer, o.product), "the same buyer renews the same product");
+    let oi = w.order_index[&id];
+    let mut rng = rng_for(1, 2, 3);
+    w.refund_order(&mut rng, oi, t2 + Duration::hours(1));
+    let release = w.take_due_calls(t2 + Duration::hours(1)).pop().expect("releaseInstance");
+    assert_eq!(release.request.activity(), "releaseInstance");
+    assert!(serde_json::to_string(&release.request).expect("json").contains("sample-1"));
+}
+
+#[test]
+fn a_live_new_instance_that_keeps_failing_is_retried_hourly_then_the_order_fails() {
+    let mut w = live_world(23);
+    let id = saas_orders(&mut w, 1).remove(0);
+    let t0 = w.now();
+    let mut call = w.take_due_calls(t0).pop().expect("newInstance");
+    let mut at = t0;
+    for attempt in 1..=4 {
+        assert_eq!(call.attempt, attempt);
+        w.record_live_call(call, outcome(at, if attempt == 2 { Some("000005") } else { None }, None));
+        if attempt == 4 {
+            break;
+        }
+        assert!(w.take_due_calls(t0 + Duration::hours(attempt as i64) - Duration::seconds(1)).is_empty());
+        at = t0 + Duration::hours(attempt as i64);
+        call = w.take_due_calls(at).pop().expect("a retry an hour after the last");
+    }
+    let o = w.order(&id).expect("order");
+    assert_eq!(o.calls.len(), 4, "first try + 3 hourly retries");
+    assert_eq!(o.calls[0].detail.as_deref(), Some("no reply within 5 s"), "what went wrong is kept");
+    assert_eq!(o.calls[1].result_code.as_deref(), Some("000005"));
+    assert_eq!((o.status, o.settled_at), (OrderStatus::Refunded, None), "the order fails and is refunded");
+    assert_eq!(w.live_calls_queued(), 0, "nothing is released: nothing was provisioned");
+
+    // An accepted newInstance without an instanceId is no success.
+    let id = saas_orders(&mut w, 1).remove(0);
+    let call = w.take_due_calls(w.now()).pop().expect("newInstance");
+    w.record_live_call(call, outcome(w.now(), Some("000000"), None));
+    let o = w.order(&id).expect("order");
+    assert_eq!(o.status, OrderStatus::InProgress);
+    assert!(o.calls[0].detail.as_deref().is_some_and(|d| d.contains("without an instanceId")));
+    assert_eq!(w.live_calls_queued(), 1, "retried");
+}
+
+#[test]
+fn placing_orders_checks_what_it_is_asked() {
+    let mut w = live_world(24);
+    let bad = |w: &mut World, req: OrderRequest| w.place_orders(&req).expect_err("refused").to_string();
+    let base =
+        OrderRequest { count: 1, access_type: None, billing_mode: None, order_type: OrderType::New, of_order: None };
+    assert!(bad(&mut w, OrderRequest { count: 0, ..base.clone() }).starts_with("count:"));
+    assert!(bad(&mut w, OrderRequest { count: 101, ..base.clone() }).starts_with("count:"));
+    let e = bad(&mut w, OrderRequest { order_type: OrderType::Unsubscribe, ..base.clone() });
+    assert!(e.starts_with("order_type:"), "{e}");
+    let e = bad(&mut w, OrderRequest { of_order: Some("CSX".into()), ..base.clone() });
+    assert!(e.starts_with("of_order:"), "{e}");
+    let e = bad(&mut w, OrderRequest { order_type: OrderType::Renew, of_order: Some("CSNONE".into()), ..base.clone() });
+    assert!(e.contains("of_order") && e.contains("CSNONE"), "{e}");
+    let e =
+        bad(&mut w, OrderRequest { access_type: Some(AccessType::Api), order_type: OrderType::Trial, ..base.clone() });
+    assert!(e.starts_with("access_type, billing_mode:") && e.contains("TRIAL"), "{e}");
+    let before = w.orders().len();
+    let ids = w.place_orders(&OrderRequest { count: 5, ..base }).expect("placed");
+    assert_eq!((ids.len(), w.orders().len()), (5, before + 5));
+    assert!(ids.iter().all(|id| w.order(id).is_some_and(|o| o.created_at == w.now())));
 }
