@@ -323,3 +323,27 @@ fn help_lists_every_subcommand() {
         assert!(text.contains(sub), "{sub} missing from --help");
     }
 }
+
+#[test]
+fn sandbox_flags_that_cannot_work_are_refused_naming_the_flag() {
+    let refused = |args: &[&str], env: &[(&str, &str)], needle: &str| {
+        let mut cmd = koodesk();
+        cmd.arg("sandbox").args(["--port", "0", "--history-days", "0"]).args(args);
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        cmd.env_remove("KOODESK_TEST_NO_SUCH_VAR");
+        cmd.assert().code(2).stderr(predicate::str::contains(needle));
+    };
+    refused(&["--open-api-rate-limit", "0"], &[], "--open-api-rate-limit: at least 1");
+    refused(
+        &["--call-interface", "http://127.0.0.1:9/saasproduce", "--interface-key-env", "KOODESK_TEST_NO_SUCH_VAR"],
+        &[],
+        "--interface-key-env KOODESK_TEST_NO_SUCH_VAR: the environment variable KOODESK_TEST_NO_SUCH_VAR is not set",
+    );
+    refused(
+        &["--call-interface", "http://10.1.2.3/saasproduce", "--interface-key-env", "KOODESK_TEST_KEY"],
+        &[("KOODESK_TEST_KEY", "k-0123456789")],
+        "--call-interface: the production URL `http://10.1.2.3/saasproduce` is not an http:// URL on a loopback",
+    );
+}

@@ -50,6 +50,15 @@ pub struct SandboxArgs {
     /// unset.
     #[arg(long, value_name = "N")]
     pub open_api_rate_limit: Option<u32>,
+    /// Call this production interface (an http:// URL on loopback, e.g. a KooDesk Gateway) for real for the SaaS
+    /// orders sold from the start on: newInstance, refreshInstance, upgradeInstance, queryInstance polls,
+    /// releaseInstance, retried on KooGallery's schedule; the feed records its real replies.
+    #[arg(long, value_name = "URL")]
+    pub call_interface: Option<String>,
+    /// The environment variable holding the interface key (商家对接密钥) those calls are signed with; it becomes
+    /// the sandbox's interface key (instead of --interface-key) and is not printed.
+    #[arg(long, value_name = "VAR")]
+    pub interface_key_env: Option<String>,
     /// Print the start banner as one JSON line (for scripts and tests).
     #[arg(long)]
     pub json: bool,
