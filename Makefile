@@ -29,10 +29,11 @@ setup: check-toolchain system-packages ui/node_modules/.installed $(VENV)/.insta
 # Debian packages: Tauri's libraries; a real Secret Service for the keyring tests; Xvfb, WebKit's WebDriver and
 # Chromium for the UI and desktop tests; CJK fonts so Chinese renders; OpenSSL for HTTPS production URLs; the
 # invoice PDF's fonts (Droid Sans Fallback, DejaVu Sans) and poppler's pdftotext to read it back in tests.
-# PostgreSQL for the gateway's replication tests (each test starts its own server in a temporary directory).
+# PostgreSQL for the gateway's replication tests (each test starts its own server in a temporary directory);
+# openssl makes the certificates of its TLS tests.
 SYSTEM_PACKAGES := gnome-keyring dbus libwebkit2gtk-4.1-dev libgtk-3-dev libayatana-appindicator3-dev librsvg2-dev \
 	libxdo-dev libssl-dev pkg-config xvfb xauth webkit2gtk-driver chromium fonts-noto-cjk fonts-droid-fallback \
-	fonts-dejavu-core poppler-utils bc procps postgresql
+	fonts-dejavu-core poppler-utils bc procps postgresql openssl
 system-packages:
 	@missing=""; for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
