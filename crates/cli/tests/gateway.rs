@@ -306,3 +306,83 @@ fn bad_flags_and_an_unreachable_database_exit_2_naming_them() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// The interface key, the feed token, the open API's AK/SK and the database password never reach the logs, the
+/// database file, a reply or an error message — even when calls are refused and enrichment fails.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn secrets_stay_out_of_logs_the_database_and_replies() {
+    let ak = "AKSECRETSTEST0000001";
+    let sk = "sk-never-printed-4f9b7c1d2e";
+    let db = temp("secrets.db");
+    let stderr_path = temp("secrets.stderr");
+    let dead = std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).expect("port");
+    let mut g = gateway_cmd(&format!("sqlite:{}", db.display()), &front_end());
+    g.args(["--open-api", &format!("http://{dead}"), "--access-key-env", "GW_AK", "--secret-key-env", "GW_SK"])
+        .env("GW_AK", ak)
+        .env("GW_SK", sk);
+    let log = std::fs::File::create(&stderr_path).expect("log file");
+    let mut child = g.stdout(Stdio::piped()).stderr(log).spawn().expect("starts");
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().expect("stdout")).read_line(&mut line).expect("banner");
+    let banner: Value = serde_json::from_str(&line).expect("banner");
+    let gw = Proc { child, banner };
+    let kg = Kg::new(&gw.interface());
+    let mut replies = Vec::new();
+    replies.push(kg.call(&new_instance("CSS", "CSS-000001")).await.body);
+    let mut wrong = kg.clone();
+    wrong.key = "not-the-key".into();
+    replies.push(wrong.call_unchecked(&new_instance("CSS", "CSS-000001")).await.body);
+    replies.push(kg.call(&json!({"activity": "refreshInstance"})).await.body);
+    // Enrichment fails against the dead host; wait until it has been tried.
+    let http = reqwest::Client::new();
+    support::eventually(1_000_000, || {
+        let (http, url) = (http.clone(), gw.url());
+        async move {
+            let v: Value = http
+                .get(format!("{url}/feed/v1/interface-health"))
+                .bearer_auth(FEED_TOKEN)
+                .send()
+                .await
+                .ok()?
+                .json()
+                .await
+                .ok()?;
+            (v["enrichment"]["pending"][0]["attempts"].as_i64().unwrap_or(0) >= 1).then_some(())
+        }
+    })
+    .await;
+    let metrics = http.get(format!("{}/metrics", gw.url())).send().await.expect("metrics").text().await.expect("text");
+    let bad_pg = Command::new(bin())
+        .args([
+            "gateway",
+            "--database",
+            "postgres://gw:pg-pass-9z8y@127.0.0.1:1/gw",
+            "--interface-key-env",
+            "GW_KEY",
+            "--feed-token-env",
+            "GW_TOKEN",
+        ])
+        .args(front_end())
+        .env("GW_KEY", KEY)
+        .env("GW_TOKEN", FEED_TOKEN)
+        .output()
+        .expect("runs");
+    drop(gw);
+    let logs = std::fs::read(&stderr_path).expect("log");
+    let mut files: Vec<(String, Vec<u8>)> = vec![("stderr".into(), logs), ("metrics".into(), metrics.into_bytes())];
+    files.push(("error".into(), [bad_pg.stdout, bad_pg.stderr].concat()));
+    for suffix in ["", "-wal", "-shm"] {
+        if let Ok(b) = std::fs::read(format!("{}{suffix}", db.display())) {
+            files.push((format!("database{suffix}"), b));
+        }
+    }
+    for (i, r) in replies.into_iter().enumerate() {
+        files.push((format!("reply {i}"), r));
+    }
+    assert!(files.iter().any(|(n, b)| n == "stderr" && !b.is_empty()), "the gateway logged something");
+    for secret in [KEY, FEED_TOKEN, sk, "pg-pass-9z8y"] {
+        for (name, bytes) in &files {
+            assert!(!bytes.windows(secret.len()).any(|w| w == secret.as_bytes()), "`{secret}` found in {name}");
+        }
+    }
+}
