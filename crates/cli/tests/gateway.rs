@@ -386,3 +386,90 @@ async fn secrets_stay_out_of_logs_the_database_and_replies() {
         }
     }
 }
+
+/// The local stack: the sandbox plays KooGallery and calls the gateway for each SaaS order it sells; the gateway
+/// enriches them from the sandbox's order/query; `koodesk sync` pulls the gateway's feed into the console's store.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sandbox_to_gateway_to_console() {
+    let (ak, sk) = ("AKSTACKTEST000000001", "sk-stack-test-0123456789abcdef");
+    let port = std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).expect("port").port();
+    let sandbox_url = format!("http://127.0.0.1:{port}");
+    let db = temp("stack-gateway.db");
+    let mut g = gateway_cmd(&format!("sqlite:{}", db.display()), &front_end());
+    g.args(["--open-api", &sandbox_url, "--access-key-env", "GW_AK", "--secret-key-env", "GW_SK"])
+        .env("GW_AK", ak)
+        .env("GW_SK", sk);
+    let gw = spawn(g);
+    let mut sb = Command::new(bin());
+    sb.args(["sandbox", "--port", &port.to_string(), "--json", "--seed", "11", "--history-days", "2"])
+        .args([
+            "--call-interface",
+            &gw.interface(),
+            "--interface-key-env",
+            "SB_KEY",
+            "--feed-token",
+            "sandbox-feed-token",
+        ])
+        .env("SB_KEY", KEY)
+        .env("KOODESK_SANDBOX_AK", ak)
+        .env("KOODESK_SANDBOX_SK", sk);
+    let sandbox = spawn(sb);
+    let http = reqwest::Client::new();
+    let placed: Value = http
+        .post(format!("{}/admin/orders", sandbox.url()))
+        .bearer_auth("sandbox-feed-token")
+        .json(&json!({"count": 3, "access_type": "saas", "order_type": "NEW"}))
+        .send()
+        .await
+        .expect("orders placed")
+        .json()
+        .await
+        .expect("json");
+    let ids: BTreeSet<String> = placed["order_ids"]
+        .as_array()
+        .expect("order_ids")
+        .iter()
+        .map(|v| v.as_str().expect("id").to_string())
+        .collect();
+    assert_eq!(ids.len(), 3, "{placed}");
+    let fed = support::eventually(1_000_000, || {
+        let (http, url, ids) = (http.clone(), gw.url(), ids.clone());
+        async move {
+            let v: Value = http
+                .get(format!("{url}/feed/v1/orders"))
+                .bearer_auth(FEED_TOKEN)
+                .send()
+                .await
+                .ok()?
+                .json()
+                .await
+                .ok()?;
+            let items = v["items"].as_array()?.clone();
+            let got: BTreeSet<String> =
+                items.iter().filter_map(|i| i["order_id"].as_str().map(str::to_string)).collect();
+            ids.is_subset(&got).then_some(items)
+        }
+    })
+    .await;
+    for item in fed.iter().filter(|i| ids.contains(i["order_id"].as_str().unwrap_or(""))) {
+        assert_eq!(item["interface_calls"][0]["activity"], "newInstance", "{item}");
+        assert!(
+            item["interface_calls"][0]["detail"].as_str().unwrap_or("").starts_with("kd"),
+            "the gateway's instance: {item}"
+        );
+    }
+    let store = temp("stack-store.db");
+    let out = Command::new(bin())
+        .args(["sync", "--db"])
+        .arg(&store)
+        .args(["--feed", &gw.url()])
+        .env("KOODESK_FEED_TOKEN", FEED_TOKEN)
+        .output()
+        .expect("sync runs");
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let c = rusqlite::Connection::open(&store).expect("store");
+    for id in &ids {
+        let n: i64 = c.query_row("SELECT COUNT(*) FROM orders WHERE order_id = ?1", [id], |r| r.get(0)).expect("query");
+        assert_eq!(n, 1, "{id} reached the console's store");
+    }
+}
