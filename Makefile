@@ -24,6 +24,11 @@ run: setup ui-build
 
 test: setup lint ui-unit unit interop e2e desktop
 
+# The local stack on loopback: sandbox (KooGallery) → gateway (the seller's production interface) → console store.
+.PHONY: demo-gateway
+demo-gateway: setup
+	scripts/demo-gateway.sh
+
 setup: check-toolchain system-packages ui/node_modules/.installed $(VENV)/.installed tauri-driver
 
 # Debian packages: Tauri's libraries; a real Secret Service for the keyring tests; Xvfb, WebKit's WebDriver and
