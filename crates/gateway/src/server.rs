@@ -102,7 +102,7 @@ async fn healthz(State(s): State<Arc<Shared>>) -> Response {
 }
 
 async fn metrics(State(s): State<Arc<Shared>>) -> Response {
-    let backlog = s.db.health(i64::MAX).await.ok().map(|h| h.enrichment_backlog);
+    let backlog = s.db.backlog().await.ok();
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], s.metrics.render(backlog)).into_response()
 }
 

@@ -146,6 +146,11 @@ impl Db {
         dispatch!(self, db => db.health(since_ms).await)
     }
 
+    /// How many orders await their details.
+    pub async fn backlog(&self) -> DbResult<i64> {
+        dispatch!(self, db => db.backlog().await)
+    }
+
     /// Orders not enriched yet, oldest first.
     pub async fn pending_orders(&self, limit: i64) -> DbResult<Vec<PendingOrder>> {
         dispatch!(self, db => db.pending_orders(limit).await)

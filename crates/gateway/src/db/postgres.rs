@@ -332,6 +332,12 @@ impl PgDb {
         Ok(HealthCounts { calls, failed_orders, refused, last_test_call, enrichment_backlog })
     }
 
+    pub async fn backlog(&self) -> DbResult<i64> {
+        let doing = "counting orders awaiting their details";
+        let c = self.client(doing).await?;
+        Ok(c.query_one(sql::BACKLOG, &[]).await.map_err(pg(doing))?.get(0))
+    }
+
     pub async fn pending_orders(&self, limit: i64) -> DbResult<Vec<PendingOrder>> {
         let doing = "listing orders awaiting their details";
         let c = self.client(doing).await?;

@@ -371,6 +371,13 @@ impl SqliteDb {
         .await
     }
 
+    pub async fn backlog(&self) -> DbResult<i64> {
+        self.run("counting orders awaiting their details", |conn| {
+            conn.query_row(sql::BACKLOG, [], |r| r.get(0)).map_err(err("counting orders awaiting their details"))
+        })
+        .await
+    }
+
     pub async fn pending_orders(&self, limit: i64) -> DbResult<Vec<PendingOrder>> {
         self.run("listing orders awaiting their details", move |conn| {
             let e = err("listing orders awaiting their details");
