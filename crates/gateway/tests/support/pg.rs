@@ -42,8 +42,10 @@ fn run_as() -> Option<(u32, u32)> {
     Some((f[2].parse().ok()?, f[3].parse().ok()?))
 }
 
-fn command(bin: &Path, user: Option<(u32, u32)>) -> Command {
+fn command(bin: &Path, user: Option<(u32, u32)>, dir: &Path) -> Command {
     let mut c = Command::new(bin);
+    // A working directory the postgres user can enter, whatever the checkout's permissions.
+    c.current_dir(dir);
     if let Some((uid, gid)) = user {
         c.uid(uid).gid(gid);
     }
@@ -65,7 +67,7 @@ impl Postgres {
             std::os::unix::fs::chown(&dir, Some(uid), Some(gid)).expect("chown the data dir to postgres");
         }
         let data = dir.join("data");
-        let out = command(&bin.join("initdb"), user)
+        let out = command(&bin.join("initdb"), user, &dir)
             .args([
                 "-D",
                 data.to_str().expect("utf-8"),
@@ -82,7 +84,7 @@ impl Postgres {
             .expect("initdb runs");
         assert!(out.status.success(), "initdb failed: {}", String::from_utf8_lossy(&out.stderr));
         let port = free_port();
-        let mut child = command(&bin.join("postgres"), user)
+        let mut child = command(&bin.join("postgres"), user, &dir)
             .args(["-D", data.to_str().expect("utf-8"), "-p", &port.to_string(), "-k", dir.to_str().expect("utf-8")])
             .args(["-c", "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c", "max_connections=200"])
             .stdout(Stdio::null())
