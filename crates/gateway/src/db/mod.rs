@@ -10,6 +10,7 @@
 //!
 //! The SQL is written once with `$n` parameters (PostgreSQL's); SQLite reads them as `?n`.
 
+mod batch;
 mod postgres;
 mod row;
 mod schema;
@@ -24,7 +25,7 @@ pub use row::{
 };
 
 /// A database error, with what the gateway was doing.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 #[error("database ({engine}), {doing}: {detail}")]
 pub struct DbError {
     pub engine: &'static str,
@@ -34,11 +35,23 @@ pub struct DbError {
 
 pub type DbResult<T> = Result<T, DbError>;
 
-/// The gateway's database.
+/// The largest group of calls written in one transaction.
+const MAX_BATCH: usize = 128;
+
 #[derive(Clone)]
-pub enum Db {
+enum Engine {
     Sqlite(sqlite::SqliteDb),
     Postgres(postgres::PgDb),
+}
+
+/// The gateway's database. The writes every call makes (its nonce, newInstance's upsert, its journal entry) go
+/// through group commit ([`batch`]); the rest are single statements.
+#[derive(Clone)]
+pub struct Db {
+    engine: Engine,
+    nonces: batch::Batcher<(String, i64), bool>,
+    upserts: batch::Batcher<NewInstance, InstanceRow>,
+    records: batch::Batcher<JournalEntry, ()>,
 }
 
 impl std::fmt::Debug for Db {
@@ -49,28 +62,49 @@ impl std::fmt::Debug for Db {
 
 macro_rules! dispatch {
     ($self:ident, $db:ident => $e:expr) => {
-        match $self {
-            Db::Sqlite($db) => $e,
-            Db::Postgres($db) => $e,
+        match &$self.engine {
+            Engine::Sqlite($db) => $e,
+            Engine::Postgres($db) => $e,
         }
     };
+}
+
+macro_rules! batcher {
+    ($engine:expr, $what:literal, $method:ident) => {{
+        let engine = $engine.clone();
+        batch::Batcher::spawn($what, MAX_BATCH, move |reqs| {
+            let engine = engine.clone();
+            async move {
+                match &engine {
+                    Engine::Sqlite(db) => db.$method(reqs).await,
+                    Engine::Postgres(db) => db.$method(reqs).await,
+                }
+            }
+        })
+    }};
 }
 
 impl Db {
     /// Connects (or opens the file), checks the database answers, and applies the migrations it lacks.
     pub async fn open(url: &DatabaseUrl) -> DbResult<Db> {
-        let db = match url {
-            DatabaseUrl::Sqlite(path) => Db::Sqlite(sqlite::SqliteDb::open(path).await?),
-            DatabaseUrl::Postgres(url) => Db::Postgres(postgres::PgDb::connect(url.expose()).await?),
+        let engine = match url {
+            DatabaseUrl::Sqlite(path) => Engine::Sqlite(sqlite::SqliteDb::open(path).await?),
+            DatabaseUrl::Postgres(url) => Engine::Postgres(postgres::PgDb::connect(url.expose()).await?),
+        };
+        let db = Db {
+            nonces: batcher!(engine, "recording nonces", claim_nonces),
+            upserts: batcher!(engine, "storing instances", upsert_instances),
+            records: batcher!(engine, "journaling calls", record_many),
+            engine,
         };
         db.migrate().await?;
         Ok(db)
     }
 
     pub fn engine(&self) -> &'static str {
-        match self {
-            Db::Sqlite(_) => "sqlite",
-            Db::Postgres(_) => "postgres",
+        match self.engine {
+            Engine::Sqlite(_) => "sqlite",
+            Engine::Postgres(_) => "postgres",
         }
     }
 
@@ -90,12 +124,12 @@ impl Db {
 
     /// Records a nonce until `expires_ms`; `false` when it was seen before (at any replica).
     pub async fn claim_nonce(&self, nonce: &str, expires_ms: i64) -> DbResult<bool> {
-        dispatch!(self, db => db.claim_nonce(nonce, expires_ms).await)
+        self.nonces.call((nonce.to_string(), expires_ms)).await
     }
 
     /// The instance of an order line: the one stored, or `new` when there was none. `true` when `new` was stored.
     pub async fn upsert_instance(&self, new: &NewInstance) -> DbResult<(InstanceRow, bool)> {
-        let row = dispatch!(self, db => db.upsert_instance(new).await)?;
+        let row = self.upserts.call(new.clone()).await?;
         let created = row.instance_id == new.instance_id;
         Ok((row, created))
     }
@@ -118,7 +152,7 @@ impl Db {
     /// Appends a journal entry and, for a call about a real order, creates or touches the order (new sequence), in
     /// one transaction.
     pub async fn record(&self, entry: &JournalEntry) -> DbResult<()> {
-        dispatch!(self, db => db.record(entry).await)
+        self.records.call(entry.clone()).await
     }
 
     /// Enriched orders after `after` in sequence order, with their calls.

@@ -109,39 +109,81 @@ impl PgDb {
         c.simple_query("SELECT 1").await.map(|_| ()).map_err(pg(doing))
     }
 
-    pub async fn claim_nonce(&self, nonce: &str, expires_ms: i64) -> DbResult<bool> {
-        let doing = "recording a nonce";
+    /// One statement for the batch; a nonce twice in one batch is fresh the first time only.
+    pub async fn claim_nonces(&self, batch: Vec<(String, i64)>) -> DbResult<Vec<bool>> {
+        let doing = "recording nonces";
         let c = self.client(doing).await?;
-        let stmt = c.prepare_cached(sql::CLAIM_NONCE).await.map_err(pg(doing))?;
-        Ok(c.execute(&stmt, &[&nonce, &expires_ms]).await.map_err(pg(doing))? == 1)
-    }
-
-    pub async fn upsert_instance(&self, n: &NewInstance) -> DbResult<InstanceRow> {
-        let doing = "storing an instance";
-        let c = self.client(doing).await?;
-        let stmt = c.prepare_cached(sql::UPSERT_INSTANCE).await.map_err(pg(doing))?;
-        let app = n.app.clone().unwrap_or_default();
-        let front = n.app.as_ref().map(|a| a.front_end_url.clone());
-        let row = c
-            .query_one(
-                &stmt,
-                &[
-                    &n.instance_id,
-                    &n.order_id,
-                    &n.order_line_id,
-                    &n.test,
-                    &n.state.as_str(),
-                    &front,
-                    &app.admin_url,
-                    &app.user_name,
-                    &app.password,
-                    &app.memo,
-                    &n.now_ms,
-                ],
+        let stmt = c
+            .prepare_cached(
+                "INSERT INTO nonces (nonce, expires_ms) SELECT * FROM UNNEST($1::text[], $2::bigint[]) \
+                 ON CONFLICT (nonce) DO NOTHING RETURNING nonce",
             )
             .await
             .map_err(pg(doing))?;
-        row::instance(&row)
+        let (nonces, expiries): (Vec<String>, Vec<i64>) = batch.into_iter().unzip();
+        let rows = c.query(&stmt, &[&nonces, &expiries]).await.map_err(pg(doing))?;
+        let mut inserted: std::collections::HashSet<String> = rows.iter().map(|r| r.get::<_, String>(0)).collect();
+        Ok(nonces.iter().map(|n| inserted.remove(n)).collect())
+    }
+
+    /// One upsert for the distinct order lines of the batch, in key order (so two replicas lock rows in the same
+    /// order); every request gets the row that won for its line.
+    pub async fn upsert_instances(&self, batch: Vec<NewInstance>) -> DbResult<Vec<InstanceRow>> {
+        let doing = "storing instances";
+        let mut distinct: Vec<&NewInstance> = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        for n in &batch {
+            if seen.insert((n.order_id.as_str(), n.order_line_id.as_str())) {
+                distinct.push(n);
+            }
+        }
+        distinct.sort_by(|a, b| (&a.order_id, &a.order_line_id).cmp(&(&b.order_id, &b.order_line_id)));
+        let col = |f: &dyn Fn(&NewInstance) -> Option<String>| distinct.iter().map(|n| f(n)).collect::<Vec<_>>();
+        let ids: Vec<String> = distinct.iter().map(|n| n.instance_id.clone()).collect();
+        let orders: Vec<String> = distinct.iter().map(|n| n.order_id.clone()).collect();
+        let lines: Vec<String> = distinct.iter().map(|n| n.order_line_id.clone()).collect();
+        let tests: Vec<bool> = distinct.iter().map(|n| n.test).collect();
+        let states: Vec<String> = distinct.iter().map(|n| n.state.as_str().to_string()).collect();
+        let fronts = col(&|n| n.app.as_ref().map(|a| a.front_end_url.clone()));
+        let admins = col(&|n| n.app.as_ref().and_then(|a| a.admin_url.clone()));
+        let users = col(&|n| n.app.as_ref().and_then(|a| a.user_name.clone()));
+        let passwords = col(&|n| n.app.as_ref().and_then(|a| a.password.clone()));
+        let memos = col(&|n| n.app.as_ref().and_then(|a| a.memo.clone()));
+        let nows: Vec<i64> = distinct.iter().map(|n| n.now_ms).collect();
+        let c = self.client(doing).await?;
+        let stmt = c
+            .prepare_cached(
+                "INSERT INTO instances (instance_id, order_id, order_line_id, test, state, front_end_url, admin_url, \
+                 user_name, password, memo, created_ms, updated_ms) \
+                 SELECT i, o, l, t, s, f, a, u, p, m, n, n FROM UNNEST($1::text[], $2::text[], $3::text[], \
+                 $4::bool[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::bigint[]) \
+                 AS x(i, o, l, t, s, f, a, u, p, m, n) \
+                 ON CONFLICT (order_id, order_line_id) DO UPDATE SET updated_ms = instances.updated_ms \
+                 RETURNING instance_id, order_id, order_line_id, test, state, front_end_url, admin_url, user_name, \
+                 password, memo, expire_time",
+            )
+            .await
+            .map_err(pg(doing))?;
+        let rows = c
+            .query(
+                &stmt,
+                &[&ids, &orders, &lines, &tests, &states, &fronts, &admins, &users, &passwords, &memos, &nows],
+            )
+            .await
+            .map_err(pg(doing))?;
+        let won: Vec<InstanceRow> = rows.iter().map(row::instance).collect::<DbResult<_>>()?;
+        batch
+            .iter()
+            .map(|n| {
+                won.iter().find(|r| r.order_id == n.order_id && r.order_line_id == n.order_line_id).cloned().ok_or_else(
+                    || DbError {
+                        engine: "postgres",
+                        doing,
+                        detail: "the upsert returned no row for an order line".into(),
+                    },
+                )
+            })
+            .collect()
     }
 
     pub async fn instances(&self, ids: &[String]) -> DbResult<Vec<InstanceRow>> {
@@ -181,42 +223,74 @@ impl PgDb {
         row.as_ref().map(row::instance).transpose()
     }
 
-    pub async fn record(&self, j: &JournalEntry) -> DbResult<()> {
-        let doing = "journaling a call";
+    /// The batch's journal entries in one statement, then the orders they touch: the counter advanced once for
+    /// the batch (its row lock orders the commits), one upsert in order-ID order.
+    pub async fn record_many(&self, batch: Vec<JournalEntry>) -> DbResult<Vec<()>> {
+        let doing = "journaling calls";
         let mut c = self.client(doing).await?;
         let tx = c.transaction().await.map_err(pg(doing))?;
-        let insert = tx.prepare_cached(sql::INSERT_JOURNAL).await.map_err(pg(doing))?;
+        let insert = tx
+            .prepare_cached(
+                "INSERT INTO journal (received_ms, activity, order_id, order_line_id, instance_id, test, nonce, \
+                 timestamp_param, source, replica, refused, result_code, reply, latency_us) \
+                 SELECT * FROM UNNEST($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bool[], \
+                 $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::bigint[])",
+            )
+            .await
+            .map_err(pg(doing))?;
+        let ints = |f: &dyn Fn(&JournalEntry) -> i64| batch.iter().map(f).collect::<Vec<i64>>();
+        let opt = |f: &dyn Fn(&JournalEntry) -> Option<String>| batch.iter().map(f).collect::<Vec<Option<String>>>();
+        let text = |f: &dyn Fn(&JournalEntry) -> String| batch.iter().map(f).collect::<Vec<String>>();
+        let received = ints(&|j| j.received_ms);
+        let activity = opt(&|j| j.activity.clone());
+        let order = opt(&|j| j.order_id.clone());
+        let line = opt(&|j| j.order_line_id.clone());
+        let instance = opt(&|j| j.instance_id.clone());
+        let test: Vec<bool> = batch.iter().map(|j| j.test).collect();
+        let nonce = opt(&|j| j.nonce.clone());
+        let ts = opt(&|j| j.timestamp.clone());
+        let source = text(&|j| j.source.clone());
+        let replica = text(&|j| j.replica.clone());
+        let refused = opt(&|j| j.refused.map(str::to_string));
+        let code = text(&|j| j.result_code.clone());
+        let reply = text(&|j| j.reply.clone());
+        let latency = ints(&|j| j.latency_us);
         tx.execute(
             &insert,
             &[
-                &j.received_ms,
-                &j.activity,
-                &j.order_id,
-                &j.order_line_id,
-                &j.instance_id,
-                &j.test,
-                &j.nonce,
-                &j.timestamp,
-                &j.source,
-                &j.replica,
-                &j.refused,
-                &j.result_code,
-                &j.reply,
-                &j.latency_us,
+                &received, &activity, &order, &line, &instance, &test, &nonce, &ts, &source, &replica, &refused, &code,
+                &reply, &latency,
             ],
         )
         .await
         .map_err(pg(doing))?;
-        if let Some(t) = &j.touch {
-            let next = tx.prepare_cached(sql::NEXT_ORDER_SEQ).await.map_err(pg(doing))?;
-            let seq: i64 = tx.query_one(&next, &[]).await.map_err(pg(doing))?.get(0);
-            let provisioned = t.provisioned.then_some(j.received_ms);
-            let touch = tx.prepare_cached(sql::TOUCH_ORDER).await.map_err(pg(doing))?;
-            tx.execute(&touch, &[&t.order_id, &t.order_line_id, &t.instance_id, &j.received_ms, &provisioned, &seq])
+        let touches = row::merge_touches(&batch);
+        if !touches.is_empty() {
+            let n = touches.len() as i64;
+            let advance = tx.prepare_cached(sql::ADVANCE_ORDER_SEQ).await.map_err(pg(doing))?;
+            let last: i64 = tx.query_one(&advance, &[&n]).await.map_err(pg(doing))?.get(0);
+            let touch = tx
+                .prepare_cached(
+                    "INSERT INTO orders (order_id, order_line_id, instance_id, first_call_ms, provisioned_ms, \
+                     next_enrich_ms, seq) SELECT o, l, i, f, p, f, s FROM UNNEST($1::text[], $2::text[], $3::text[], \
+                     $4::bigint[], $5::bigint[], $6::bigint[]) AS x(o, l, i, f, p, s) \
+                     ON CONFLICT (order_id) DO UPDATE SET instance_id = COALESCE(orders.instance_id, excluded.instance_id), \
+                     provisioned_ms = COALESCE(orders.provisioned_ms, excluded.provisioned_ms), seq = excluded.seq, \
+                     order_line_id = CASE WHEN orders.order_line_id = '' THEN excluded.order_line_id \
+                     ELSE orders.order_line_id END",
+                )
                 .await
                 .map_err(pg(doing))?;
+            let ids: Vec<String> = touches.iter().map(|t| t.order_id.clone()).collect();
+            let lines: Vec<String> = touches.iter().map(|t| t.order_line_id.clone()).collect();
+            let instances: Vec<Option<String>> = touches.iter().map(|t| t.instance_id.clone()).collect();
+            let firsts: Vec<i64> = touches.iter().map(|t| t.first_call_ms).collect();
+            let provisioned: Vec<Option<i64>> = touches.iter().map(|t| t.provisioned_ms).collect();
+            let seqs: Vec<i64> = (0..n).map(|i| last - n + 1 + i).collect();
+            tx.execute(&touch, &[&ids, &lines, &instances, &firsts, &provisioned, &seqs]).await.map_err(pg(doing))?;
         }
-        tx.commit().await.map_err(pg(doing))
+        tx.commit().await.map_err(pg(doing))?;
+        Ok(vec![(); batch.len()])
     }
 
     pub async fn orders_page(&self, after: i64, limit: i64) -> DbResult<Vec<OrderRow>> {

@@ -325,6 +325,41 @@ pub(super) fn pending(r: &impl Columns) -> DbResult<PendingOrder> {
     })
 }
 
+/// The orders one batch of journal entries touches, once each (sorted by order ID, so replicas lock rows in
+/// one order): the first call's time, the first instance named, provisioned if any call provisioned it.
+pub(super) struct MergedTouch {
+    pub order_id: String,
+    pub order_line_id: String,
+    pub instance_id: Option<String>,
+    pub first_call_ms: i64,
+    pub provisioned_ms: Option<i64>,
+}
+
+pub(super) fn merge_touches(batch: &[JournalEntry]) -> Vec<MergedTouch> {
+    let mut by_order: std::collections::BTreeMap<&str, MergedTouch> = std::collections::BTreeMap::new();
+    for j in batch {
+        let Some(t) = &j.touch else { continue };
+        let m = by_order.entry(t.order_id.as_str()).or_insert_with(|| MergedTouch {
+            order_id: t.order_id.clone(),
+            order_line_id: String::new(),
+            instance_id: None,
+            first_call_ms: j.received_ms,
+            provisioned_ms: None,
+        });
+        if m.order_line_id.is_empty() {
+            m.order_line_id = t.order_line_id.clone();
+        }
+        if m.instance_id.is_none() {
+            m.instance_id = t.instance_id.clone();
+        }
+        m.first_call_ms = m.first_call_ms.min(j.received_ms);
+        if t.provisioned {
+            m.provisioned_ms = Some(m.provisioned_ms.map_or(j.received_ms, |p| p.min(j.received_ms)));
+        }
+    }
+    by_order.into_values().collect()
+}
+
 /// Attaches each order's calls (given oldest first) to it.
 pub(super) fn attach_calls(orders: &mut [OrderRow], calls: Vec<(String, CallRow)>) {
     for (order_id, call) in calls {

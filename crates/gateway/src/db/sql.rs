@@ -34,11 +34,14 @@ pub const INSERT_JOURNAL: &str = "INSERT INTO journal (received_ms, activity, or
 
 /// The row lock on the counter orders every order-changing transaction: they commit in sequence order.
 pub const NEXT_ORDER_SEQ: &str = "UPDATE feed_counters SET value = value + 1 WHERE name = 'orders' RETURNING value";
+/// The same for a batch of $1 orders: the batch gets the sequences (value - $1, value].
+pub const ADVANCE_ORDER_SEQ: &str = "UPDATE feed_counters SET value = value + $1 WHERE name = 'orders' RETURNING value";
 
 pub const TOUCH_ORDER: &str = "INSERT INTO orders (order_id, order_line_id, instance_id, first_call_ms, \
      provisioned_ms, next_enrich_ms, seq) VALUES ($1, $2, $3, $4, $5, $4, $6) \
      ON CONFLICT (order_id) DO UPDATE SET instance_id = COALESCE(orders.instance_id, excluded.instance_id), \
-     provisioned_ms = COALESCE(orders.provisioned_ms, excluded.provisioned_ms), seq = excluded.seq";
+     provisioned_ms = COALESCE(orders.provisioned_ms, excluded.provisioned_ms), seq = excluded.seq, \
+     order_line_id = CASE WHEN orders.order_line_id = '' THEN excluded.order_line_id ELSE orders.order_line_id END";
 
 pub const ORDERS_PAGE: &str = "SELECT order_id, order_line_id, instance_id, provisioned_ms, order_type, created_at, \
      charging_mode, period_type, period_number, product_id, sku_code, product_name, amount, buyer_id, buyer_name, \

@@ -119,46 +119,57 @@ impl SqliteDb {
         .await
     }
 
-    pub async fn claim_nonce(&self, nonce: &str, expires_ms: i64) -> DbResult<bool> {
-        let nonce = nonce.to_string();
-        self.run("recording a nonce", move |conn| {
-            let n = conn
-                .prepare_cached(&for_sqlite(sql::CLAIM_NONCE))
-                .and_then(|mut s| s.execute(params![nonce, expires_ms]))
-                .map_err(err("recording a nonce"))?;
-            Ok(n == 1)
+    pub async fn claim_nonces(&self, batch: Vec<(String, i64)>) -> DbResult<Vec<bool>> {
+        self.run("recording nonces", move |conn| {
+            let e = err("recording nonces");
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(&e)?;
+            let mut fresh = Vec::with_capacity(batch.len());
+            {
+                let mut stmt = tx.prepare_cached(&for_sqlite(sql::CLAIM_NONCE)).map_err(&e)?;
+                for (nonce, expires_ms) in &batch {
+                    fresh.push(stmt.execute(params![nonce, expires_ms]).map_err(&e)? == 1);
+                }
+            }
+            tx.commit().map_err(&e)?;
+            Ok(fresh)
         })
         .await
     }
 
-    pub async fn upsert_instance(&self, new: &NewInstance) -> DbResult<InstanceRow> {
-        let n = new.clone();
-        self.run("storing an instance", move |conn| {
-            let app = n.app.clone().unwrap_or_default();
-            let has_app = n.app.is_some();
-            let mut stmt =
-                conn.prepare_cached(&for_sqlite(sql::UPSERT_INSTANCE)).map_err(err("storing an instance"))?;
-            let mut rows = stmt
-                .query(params![
-                    n.instance_id,
-                    n.order_id,
-                    n.order_line_id,
-                    n.test,
-                    n.state.as_str(),
-                    has_app.then_some(app.front_end_url),
-                    app.admin_url,
-                    app.user_name,
-                    app.password,
-                    app.memo,
-                    n.now_ms
-                ])
-                .map_err(err("storing an instance"))?;
-            let r = rows.next().map_err(err("storing an instance"))?.ok_or_else(|| DbError {
-                engine: "sqlite",
-                doing: "storing an instance",
-                detail: "the upsert returned no row".into(),
-            })?;
-            row::instance(r)
+    pub async fn upsert_instances(&self, batch: Vec<NewInstance>) -> DbResult<Vec<InstanceRow>> {
+        self.run("storing instances", move |conn| {
+            let e = err("storing instances");
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(&e)?;
+            let mut out = Vec::with_capacity(batch.len());
+            {
+                let mut stmt = tx.prepare_cached(&for_sqlite(sql::UPSERT_INSTANCE)).map_err(&e)?;
+                for n in &batch {
+                    let app = n.app.clone().unwrap_or_default();
+                    let mut rows = stmt
+                        .query(params![
+                            n.instance_id,
+                            n.order_id,
+                            n.order_line_id,
+                            n.test,
+                            n.state.as_str(),
+                            n.app.as_ref().map(|a| a.front_end_url.clone()),
+                            app.admin_url,
+                            app.user_name,
+                            app.password,
+                            app.memo,
+                            n.now_ms
+                        ])
+                        .map_err(&e)?;
+                    let r = rows.next().map_err(&e)?.ok_or_else(|| DbError {
+                        engine: "sqlite",
+                        doing: "storing instances",
+                        detail: "the upsert returned no row".into(),
+                    })?;
+                    out.push(row::instance(r)?);
+                }
+            }
+            tx.commit().map_err(&e)?;
+            Ok(out)
         })
         .await
     }
@@ -213,41 +224,54 @@ impl SqliteDb {
         .await
     }
 
-    pub async fn record(&self, entry: &JournalEntry) -> DbResult<()> {
-        let j = entry.clone();
-        self.run("journaling a call", move |conn| {
-            let e = err("journaling a call");
+    pub async fn record_many(&self, batch: Vec<JournalEntry>) -> DbResult<Vec<()>> {
+        self.run("journaling calls", move |conn| {
+            let e = err("journaling calls");
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(&e)?;
-            tx.prepare_cached(&for_sqlite(sql::INSERT_JOURNAL))
-                .and_then(|mut s| {
-                    s.execute(params![
-                        j.received_ms,
-                        j.activity,
-                        j.order_id,
-                        j.order_line_id,
-                        j.instance_id,
-                        j.test,
-                        j.nonce,
-                        j.timestamp,
-                        j.source,
-                        j.replica,
-                        j.refused,
-                        j.result_code,
-                        j.reply,
-                        j.latency_us
-                    ])
-                })
-                .map_err(&e)?;
-            if let Some(t) = &j.touch {
-                let seq: i64 = tx.query_row(sql::NEXT_ORDER_SEQ, [], |r| r.get(0)).map_err(&e)?;
-                let provisioned = t.provisioned.then_some(j.received_ms);
-                tx.prepare_cached(&for_sqlite(sql::TOUCH_ORDER))
-                    .and_then(|mut s| {
-                        s.execute(params![t.order_id, t.order_line_id, t.instance_id, j.received_ms, provisioned, seq])
-                    })
-                    .map_err(&e)?;
+            {
+                let mut insert = tx.prepare_cached(&for_sqlite(sql::INSERT_JOURNAL)).map_err(&e)?;
+                for j in &batch {
+                    insert
+                        .execute(params![
+                            j.received_ms,
+                            j.activity,
+                            j.order_id,
+                            j.order_line_id,
+                            j.instance_id,
+                            j.test,
+                            j.nonce,
+                            j.timestamp,
+                            j.source,
+                            j.replica,
+                            j.refused,
+                            j.result_code,
+                            j.reply,
+                            j.latency_us
+                        ])
+                        .map_err(&e)?;
+                }
             }
-            tx.commit().map_err(&e)
+            let touches = row::merge_touches(&batch);
+            if !touches.is_empty() {
+                let n = touches.len() as i64;
+                let last: i64 = tx.query_row(&for_sqlite(sql::ADVANCE_ORDER_SEQ), [n], |r| r.get(0)).map_err(&e)?;
+                let mut touch = tx.prepare_cached(&for_sqlite(sql::TOUCH_ORDER)).map_err(&e)?;
+                for (i, t) in touches.iter().enumerate() {
+                    let seq = last - n + 1 + i as i64;
+                    touch
+                        .execute(params![
+                            t.order_id,
+                            t.order_line_id,
+                            t.instance_id,
+                            t.first_call_ms,
+                            t.provisioned_ms,
+                            seq
+                        ])
+                        .map_err(&e)?;
+                }
+            }
+            tx.commit().map_err(&e)?;
+            Ok(vec![(); batch.len()])
         })
         .await
     }
