@@ -88,10 +88,14 @@ async fn killed_mid_burst(database: &str) {
     let (ka, kb) = (Kg::new(&a.interface()), Kg::new(&b.interface()));
     let lines = 60;
     let mut tasks = Vec::new();
-    // Each order line is asked for four times, alternately at each replica; B is killed a third of the way in.
+    let answered_by_b = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    // Each order line is asked for four times, alternately at each replica; B is killed once it has answered
+    // some calls, with more of its calls on the way.
     for round in 0..4 {
         for l in 0..lines {
-            let k = if (round + l) % 2 == 0 { ka.clone() } else { kb.clone() };
+            let at_b = (round + l) % 2 == 1;
+            let k = if at_b { kb.clone() } else { ka.clone() };
+            let counter = answered_by_b.clone();
             let order = format!("CSK{l:03}");
             let body = serde_json::to_vec(&new_instance(&order, &format!("{order}-000001"))).expect("json");
             let n = nonce();
@@ -102,10 +106,18 @@ async fn killed_mid_burst(database: &str) {
                     Ok(r) => r.json::<Value>().await.ok(),
                     Err(_) => None,
                 };
+                if at_b && answer.is_some() {
+                    counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                }
                 (order, n, answer)
             }));
         }
         if round == 1 {
+            support::eventually(1_000_000, || {
+                let c = answered_by_b.clone();
+                async move { (c.load(std::sync::atomic::Ordering::SeqCst) >= 10).then_some(()) }
+            })
+            .await;
             b.child.kill().expect("SIGKILL");
             let _ = b.child.wait();
         }
@@ -120,6 +132,7 @@ async fn killed_mid_burst(database: &str) {
         }
     }
     assert!(answered.len() >= lines * 2, "every call to the survivor was answered: {}", answered.len());
+    assert!(answered.len() < lines * 4, "some calls to the killed replica went unanswered");
     let db = Db::open(&DatabaseUrl::parse(database).expect("url")).await.expect("db");
     let journal = db.journal(0, 10_000).await.expect("journal");
     let journaled: BTreeMap<String, &str> =

@@ -30,6 +30,12 @@ use crate::verify::{self, Params, Refusal};
 
 /// How long a provision hook may take in the background once KooGallery has been told 000004.
 const HOOK_BACKGROUND_LIMIT: Duration = Duration::from_secs(60);
+/// A provisioning instance untouched this long was abandoned (its replica stopped mid-hook) and may be taken over.
+const PROVISIONING_LEASE_MS: i64 = 90_000;
+/// The whole answer, database included, stays under KooGallery's 5 s [KG §7].
+const ANSWER_BUDGET: Duration = Duration::from_millis(4_700);
+/// The part of it kept for writing the journal.
+const JOURNAL_BUDGET: Duration = Duration::from_millis(700);
 /// The longest reply kept in the journal.
 const JOURNAL_REPLY_MAX: usize = 8 * 1024;
 
@@ -91,7 +97,15 @@ impl Outcome {
             self.instance_id.take().or_else(|| request_instance(req)).or_else(|| inst.map(|i| i.instance_id.clone()));
         self.test = req.is_test() || inst.is_some_and(|i| i.test);
         let ok = self.code == ResultCode::Success.code();
-        let provisioned = ok && matches!(req, ProductionRequest::NewInstance(_) | ProductionRequest::QueryInstance(_));
+        // The order is provisioned once its instance is (new purchase), renewed (refresh) or upgraded [KG §5].
+        let provisioned = ok
+            && matches!(
+                req,
+                ProductionRequest::NewInstance(_)
+                    | ProductionRequest::QueryInstance(_)
+                    | ProductionRequest::RefreshInstance(_)
+                    | ProductionRequest::UpgradeInstance(_)
+            );
         let single_query = !matches!(req, ProductionRequest::QueryInstance(q) if q.ids().count() != 1);
         if !self.test && single_query {
             if let Some(order_id) = self.order_id.clone() {
@@ -146,7 +160,17 @@ fn peek_activity(body: &[u8]) -> Option<String> {
     struct Peek {
         activity: Option<String>,
     }
-    serde_json::from_slice::<Peek>(body).ok()?.activity.map(|a| truncate(a, 64))
+    serde_json::from_slice::<Peek>(body).ok()?.activity.map(|a| clean(truncate(a, 64)))
+}
+
+/// Text as the journal keeps it: control characters (which PostgreSQL's TEXT refuses, in the case of NUL) shown
+/// as U+FFFD. What a caller sends can never make a journal write fail.
+fn clean(s: String) -> String {
+    if s.chars().any(char::is_control) {
+        s.chars().map(|c| if c.is_control() { '\u{fffd}' } else { c }).collect()
+    } else {
+        s
+    }
 }
 
 /// The reply as journaled: `userName` and `password` masked wherever they appear.
@@ -229,41 +253,53 @@ impl Interface {
         let started = Instant::now();
         let now_ms = Utc::now().timestamp_millis();
         let params = Params::from_query(query);
-        let mut outcome = match verify::check(&self.key, &params, body, now_ms) {
-            Err(r) => Outcome::refused(&r),
-            Ok(v) => match self.db.claim_nonce(&v.nonce, v.timestamp_ms + MAX_SKEW_MS).await {
-                Err(e) => Outcome::internal(&e),
-                Ok(false) => Outcome::refused(&Refusal::Replayed(v.nonce.clone())),
-                Ok(true) => match ProductionRequest::parse(body) {
-                    Err(e) => Outcome::code(e.result_code(), e.to_string()),
-                    Ok(req) => match self.serve(&req, body, now_ms).await {
-                        Ok(o) => o,
-                        Err(e) => Outcome::internal(&e),
+        let work = async {
+            match verify::check(&self.key, &params, body, now_ms) {
+                Err(r) => Outcome::refused(&r),
+                Ok(v) => match self.db.claim_nonce(&v.nonce, v.timestamp_ms + MAX_SKEW_MS).await {
+                    Err(e) => Outcome::internal(&e),
+                    Ok(false) => Outcome::refused(&Refusal::Replayed(v.nonce.clone())),
+                    Ok(true) => match ProductionRequest::parse(body) {
+                        Err(e) => Outcome::code(e.result_code(), e.to_string()),
+                        Ok(req) => match self.serve(&req, body, now_ms).await {
+                            Ok(o) => o,
+                            Err(e) => Outcome::internal(&e),
+                        },
                     },
                 },
-            },
+            }
         };
+        // What has not finished by then is answered 000005 (KooGallery retries; every step is idempotent), leaving
+        // the journal its share of the 5 s.
+        let mut outcome = tokio::time::timeout(ANSWER_BUDGET - JOURNAL_BUDGET, work).await.unwrap_or_else(|_| {
+            log::warn("slow-call", &[("activity", peek_activity(body).as_deref().unwrap_or("-"))]);
+            Outcome::code(ResultCode::InternalError, "the gateway could not answer in time; try again")
+        });
         let activity = peek_activity(body);
         let touches_order = outcome.touch.is_some();
         let mut entry = JournalEntry {
             received_ms: now_ms,
             activity: activity.clone(),
-            order_id: outcome.order_id.take(),
-            order_line_id: outcome.order_line_id.take(),
-            instance_id: outcome.instance_id.take(),
+            order_id: outcome.order_id.take().map(clean),
+            order_line_id: outcome.order_line_id.take().map(clean),
+            instance_id: outcome.instance_id.take().map(clean),
             test: outcome.test,
-            nonce: params.nonce.clone().map(|n| truncate(n, 128)),
-            timestamp: params.timestamp.clone().map(|t| truncate(t, 32)),
-            source,
+            nonce: params.nonce.clone().map(|n| clean(truncate(n, 128))),
+            timestamp: params.timestamp.clone().map(|t| clean(truncate(t, 32))),
+            source: clean(source),
             replica: self.replica.clone(),
             refused: outcome.refused,
             result_code: outcome.code.clone(),
-            reply: journal_reply(&outcome.body),
+            reply: clean(journal_reply(&outcome.body)),
             latency_us: 0,
             touch: outcome.touch.take(),
         };
         entry.latency_us = i64::try_from(started.elapsed().as_micros()).unwrap_or(i64::MAX);
-        if let Err(e) = self.db.record(&entry).await {
+        let recorded = match tokio::time::timeout(JOURNAL_BUDGET, self.db.record(&entry)).await {
+            Ok(r) => r,
+            Err(_) => Err(DbError { engine: self.db.engine(), doing: "journaling a call", detail: "timed out".into() }),
+        };
+        if let Err(e) = recorded {
             log::error("journal", &[("error", &e.to_string()), ("activity", activity.as_deref().unwrap_or("-"))]);
             if outcome.code == ResultCode::Success.code() || outcome.code == ResultCode::Processing.code() {
                 outcome = Outcome::code(ResultCode::InternalError, "the call could not be journaled; try again");
@@ -380,7 +416,8 @@ impl Interface {
                         InstanceStatus::Freeze => InstanceState::Frozen,
                         InstanceStatus::Unfreeze => InstanceState::Active,
                     };
-                    self.db.update_instance(&r.instance_id, &InstanceChange::State(state), now_ms).await?;
+                    let change = InstanceChange::to(state, &[InstanceState::Active, InstanceState::Frozen]);
+                    self.db.update_instance(&r.instance_id, &change, now_ms).await?;
                     Outcome::code(ResultCode::Success, "success")
                 }
             },
@@ -393,7 +430,11 @@ impl Interface {
                         return Ok(o.about(req, known.as_ref()));
                     }
                     self.db
-                        .update_instance(&r.instance_id, &InstanceChange::State(InstanceState::Released), now_ms)
+                        .update_instance(
+                            &r.instance_id,
+                            &InstanceChange::to(InstanceState::Released, crate::db::ANY_STATE),
+                            now_ms,
+                        )
                         .await?;
                     Outcome::code(ResultCode::Success, "success")
                 }
@@ -455,33 +496,45 @@ impl Interface {
             reply.instance_id = Some(row.instance_id.clone());
             Outcome::reply(&reply)
         };
+        // KooGallery's saved debug cases are replayed twice a day (拨测), each run ending in releaseInstance: a debug
+        // order line released earlier is brought back for the next run [KG §7].
+        let row = if row.test && row.state == InstanceState::Released {
+            let now = Utc::now().timestamp_millis();
+            let back = InstanceChange::to(InstanceState::Active, &[InstanceState::Released]);
+            self.db.update_instance(&row.instance_id, &back, now).await?.unwrap_or(row)
+        } else {
+            row
+        };
         let Provisioning::Hook { url, timeout } = &self.provisioning else {
             return Ok(ready(&row));
         };
-        match row.state {
-            InstanceState::Active | InstanceState::Frozen | InstanceState::Released => Ok(ready(&row)),
-            // Another call (a retry, or another replica) is provisioning it.
-            InstanceState::Provisioning if !created => Ok(processing(&row)),
+        let now = Utc::now().timestamp_millis();
+        let mine = match row.state {
+            InstanceState::Active | InstanceState::Frozen | InstanceState::Released => return Ok(ready(&row)),
+            InstanceState::Provisioning if created => true,
+            // A failed instance, or one whose provisioning was abandoned (its replica stopped mid-hook): one caller
+            // takes it over, by a conditional update; the others answer 000004.
             InstanceState::Provisioning | InstanceState::Failed => {
-                if row.state == InstanceState::Failed {
-                    self.db
-                        .update_instance(
-                            &row.instance_id,
-                            &InstanceChange::State(InstanceState::Provisioning),
-                            Utc::now().timestamp_millis(),
-                        )
-                        .await?;
-                }
-                let me = self.clone();
-                let (url, req, id) = (url.clone(), req.clone(), row.instance_id.clone());
-                let task = tokio::spawn(async move { me.provision_by_hook(&url, &req, &id).await });
-                match tokio::time::timeout(*timeout, task).await {
-                    Err(_) => Ok(processing(&row)),
-                    Ok(Err(e)) => Ok(Outcome::code(ResultCode::InternalError, format!("provisioning broke off: {e}"))),
-                    Ok(Ok(Err(e))) => Ok(Outcome::code(ResultCode::InternalError, format!("provisioning failed: {e}"))),
-                    Ok(Ok(Ok(row))) => Ok(ready(&row)),
-                }
+                let take = InstanceChange::Move {
+                    to: InstanceState::Provisioning,
+                    from: &[InstanceState::Failed, InstanceState::Provisioning],
+                    stale_before_ms: now - PROVISIONING_LEASE_MS,
+                };
+                self.db.update_instance(&row.instance_id, &take, now).await?.is_some()
             }
+        };
+        if !mine {
+            return Ok(processing(&row));
+        }
+        let me = self.clone();
+        let (url, req, id) = (url.clone(), req.clone(), row.instance_id.clone());
+        let task = tokio::spawn(async move { me.provision_by_hook(&url, &req, &id).await });
+        match tokio::time::timeout(*timeout, task).await {
+            Err(_) => Ok(processing(&row)),
+            Ok(Err(_)) | Ok(Ok(Err(_))) => {
+                Ok(Outcome::code(ResultCode::InternalError, "provisioning failed; KooGallery may try again"))
+            }
+            Ok(Ok(Ok(row))) => Ok(ready(&row)),
         }
     }
 
@@ -497,11 +550,11 @@ impl Interface {
         let stored = match result {
             Ok(Some(app)) => self.db.update_instance(instance_id, &InstanceChange::Ready(app), now).await,
             Ok(None) => {
-                let _ = self.db.update_instance(instance_id, &InstanceChange::State(InstanceState::Failed), now).await;
+                let _ = self.db.update_instance(instance_id, &failed(), now).await;
                 return Err("the provision hook's reply has no frontEndUrl".into());
             }
             Err(e) => {
-                let _ = self.db.update_instance(instance_id, &InstanceChange::State(InstanceState::Failed), now).await;
+                let _ = self.db.update_instance(instance_id, &failed(), now).await;
                 log::warn("provision-hook", &[("instance", instance_id), ("error", &e)]);
                 return Err(e);
             }
@@ -521,7 +574,7 @@ impl Interface {
             Ok(_) => Ok(()),
             Err(e) => {
                 log::warn("provision-hook", &[("activity", req.activity()), ("error", &e)]);
-                Err(Outcome::code(ResultCode::InternalError, format!("the provision hook: {e}")))
+                Err(Outcome::code(ResultCode::InternalError, "the provision hook did not accept the call"))
             }
         }
     }
@@ -557,7 +610,14 @@ impl Interface {
             return Ok(None);
         }
         let app: HookApp = serde_json::from_slice(&reply.body)
-            .map_err(|e| format!("the provision hook's reply is not the expected JSON: {e}"))?;
+            // Not serde's message: it may quote a value, and the values are credentials.
+            .map_err(|e| {
+                format!(
+                    "the provision hook's reply is not the expected JSON (line {}, column {})",
+                    e.line(),
+                    e.column()
+                )
+            })?;
         let key = self.key.expose();
         let Some(front_end_url) = app.front_end_url.filter(|u| !u.is_empty()) else { return Ok(None) };
         let stored = StoredApp {
@@ -593,9 +653,10 @@ impl Interface {
         {
             Ok(r) => r,
             Err(e) => {
+                log::warn("upstream", &[("activity", req.activity()), ("error", &e)]);
                 return Ok(
-                    Outcome::code(ResultCode::InternalError, format!("the upstream interface: {e}")).about(req, None)
-                )
+                    Outcome::code(ResultCode::InternalError, "the upstream interface did not answer").about(req, None)
+                );
             }
         };
         let Signed { status, body, body_sign } = reply;
@@ -620,12 +681,16 @@ impl Interface {
             Err(e) => {
                 return Ok(Outcome::code(
                     ResultCode::InternalError,
-                    format!("the upstream interface's reply is not a production-interface reply: {e}"),
+                    format!(
+                        "the upstream interface's reply is not a production-interface reply ({})",
+                        format!("{:?}", e.classify()).to_lowercase()
+                    ),
                 )
                 .about(req, None))
             }
         };
         let code = parsed.result_code;
+        let mut body = body;
         let mut known = None;
         match req {
             ProductionRequest::NewInstance(n) if matches!(code, ResultCode::Success | ResultCode::Processing) => {
@@ -654,6 +719,10 @@ impl Interface {
                                 ("upstream", &id),
                             ],
                         );
+                        // One order line, one instance: KooGallery is told the one it was told before.
+                        let mut fixed = parsed.clone();
+                        fixed.instance_id = Some(row.instance_id.clone());
+                        body = serde_json::to_vec(&fixed).unwrap_or(body);
                     }
                     known = Some(row);
                 }
@@ -661,7 +730,11 @@ impl Interface {
             ProductionRequest::ReleaseInstance(r) if code == ResultCode::Success => {
                 known = self
                     .db
-                    .update_instance(&r.instance_id, &InstanceChange::State(InstanceState::Released), now_ms)
+                    .update_instance(
+                        &r.instance_id,
+                        &InstanceChange::to(InstanceState::Released, crate::db::ANY_STATE),
+                        now_ms,
+                    )
                     .await?;
             }
             _ => {
@@ -672,15 +745,20 @@ impl Interface {
         }
         let o = Outcome { body, code: code.code().to_string(), ..Outcome::code(code, "") };
         let mut o = o.about(req, known.as_ref());
-        if let (ProductionRequest::NewInstance(_), Some(id)) = (req, parsed.instance_id) {
-            o.instance_id = Some(id);
+        if let (ProductionRequest::NewInstance(_), Some(row)) = (req, &known) {
+            o.instance_id = Some(row.instance_id.clone());
         }
         Ok(o)
     }
 }
 
+/// An instance that is provisioned and not released: what refresh, freeze, upgrade and change checks act on.
 fn live(known: &Option<InstanceRow>) -> Option<&InstanceRow> {
-    known.as_ref().filter(|i| i.state != InstanceState::Released)
+    known.as_ref().filter(|i| matches!(i.state, InstanceState::Active | InstanceState::Frozen))
+}
+
+fn failed() -> InstanceChange {
+    InstanceChange::to(InstanceState::Failed, &[InstanceState::Provisioning])
 }
 
 fn not_found(id: &str) -> Outcome {

@@ -41,6 +41,7 @@ use tokio::task::JoinHandle;
 pub use config::{ConfigError, DatabaseUrl, GatewayConfig, OpenApiConfig, Provisioning, TlsFiles};
 use db::{Db, DbError};
 
+const NONCE_MARGIN_MS: i64 = 300_000;
 /// How often expired nonces and journal entries past retention are removed.
 const PRUNE_EVERY: Duration = Duration::from_secs(600);
 
@@ -200,7 +201,9 @@ async fn prune(db: Db, retention_days: u32, mut stop: watch::Receiver<bool>) {
     loop {
         let now = chrono::Utc::now().timestamp_millis();
         let before = now - i64::from(retention_days) * 86_400_000;
-        match db.prune(now, before).await {
+        // A nonce is kept 5 minutes past its window, so a replica whose clock runs ahead cannot forget a nonce that
+        // another replica would still accept.
+        match db.prune(now - NONCE_MARGIN_MS, before).await {
             Ok((n, j)) if n + j > 0 => log::info("pruned", &[("nonces", &n.to_string()), ("journal", &j.to_string())]),
             Ok(_) => {}
             Err(e) => log::warn("prune", &[("error", &e.to_string())]),

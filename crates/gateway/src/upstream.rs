@@ -39,19 +39,24 @@ pub async fn post_signed(
         .body(body)
         .send()
         .await
-        .map_err(|e| describe(&e, url))?;
+        .map_err(|e| describe(e, &crate::config::redact_url(url)))?;
     let status = resp.status().as_u16();
     let body_sign = resp.headers().get("Body-Sign").and_then(|v| v.to_str().ok()).map(str::to_string);
-    let body = resp.bytes().await.map_err(|e| format!("the reply from {url} broke off: {e}"))?.to_vec();
+    let body = resp
+        .bytes()
+        .await
+        .map_err(|e| format!("the reply from {} broke off: {}", crate::config::redact_url(url), e.without_url()))?
+        .to_vec();
     Ok(Signed { status, body, body_sign })
 }
 
-fn describe(e: &reqwest::Error, url: &str) -> String {
+fn describe(e: reqwest::Error, url: &str) -> String {
     if e.is_timeout() {
         format!("{url} did not answer in time")
     } else if e.is_connect() {
         format!("{url} could not be reached")
     } else {
-        format!("{url}: {e}")
+        // Without the URL: the request's carries its signature.
+        format!("{url}: {}", e.without_url())
     }
 }

@@ -23,6 +23,8 @@ pub enum Refusal {
     Signature(SignatureError),
     #[error("nonce `{0}` was already used: a replayed request")]
     Replayed(String),
+    #[error("`nonce` has control characters or more than 128 characters")]
+    BadNonce,
 }
 
 impl Refusal {
@@ -36,6 +38,7 @@ impl Refusal {
             Refusal::Signature(SignatureError::Malformed { .. }) => "malformed-signature",
             Refusal::Signature(_) => "bad-signature",
             Refusal::Replayed(_) => "replayed-nonce",
+            Refusal::BadNonce => "bad-nonce",
         }
     }
 }
@@ -80,6 +83,9 @@ pub fn check(key: &Secret, p: &Params, body: &[u8], now_ms: i64) -> Result<Verif
     let sig = p.signature.as_deref().ok_or(Refusal::Missing("signature"))?;
     let ts = p.timestamp.as_deref().ok_or(Refusal::Missing("timestamp"))?;
     let nonce = p.nonce.as_deref().ok_or(Refusal::Missing("nonce"))?;
+    if nonce.chars().count() > 128 || nonce.chars().any(char::is_control) {
+        return Err(Refusal::BadNonce);
+    }
     let timestamp_ms: i64 = ts.trim().parse().map_err(|_| Refusal::BadTimestamp(ts.to_string()))?;
     let skew = now_ms.saturating_sub(timestamp_ms);
     if skew.abs() > MAX_SKEW_MS {

@@ -114,7 +114,7 @@ async fn every_activity(db: DatabaseUrl) {
 /// Each refusal is answered 000001 (000002 for a missing field), journaled with its reason, and never reaches
 /// provisioning (the hook counts every call it gets).
 async fn every_refusal(db: DatabaseUrl) {
-    let (hook_url, hook_calls) = hook_server(Duration::ZERO).await;
+    let (hook_url, hook_calls, _) = hook_server().await;
     let gw = gateway(&db, Provisioning::Hook { url: hook_url, timeout: Duration::from_millis(3000) }).await;
     let kg = Kg::new(&gw.interface_url);
     let body = serde_json::to_vec(&new_instance("CSR", "CSR-000001")).expect("json");
@@ -234,14 +234,17 @@ async fn two_replicas(db: DatabaseUrl) {
     b.stop().await;
 }
 
-/// A provision hook: answers `{frontEndUrl, userName, password}` after `delay`, counting its calls.
-async fn hook_server(delay: Duration) -> (String, Arc<AtomicUsize>) {
+/// A provision hook: answers `{frontEndUrl, userName, password}`, counting its calls; orders named `SLOW…` wait
+/// until the returned gate is opened.
+async fn hook_server() -> (String, Arc<AtomicUsize>, Arc<tokio::sync::Semaphore>) {
     let calls = Arc::new(AtomicUsize::new(0));
+    let gate = Arc::new(tokio::sync::Semaphore::new(0));
     let counted = calls.clone();
+    let held = gate.clone();
     let app = axum::Router::new().route(
         "/provision",
         axum::routing::post(move |axum::extract::RawQuery(q): axum::extract::RawQuery, body: axum::body::Bytes| {
-            let counted = counted.clone();
+            let (counted, held) = (counted.clone(), held.clone());
             async move {
                 counted.fetch_add(1, Ordering::SeqCst);
                 // The hook is signed the way KooGallery signs its calls.
@@ -252,7 +255,7 @@ async fn hook_server(delay: Duration) -> (String, Arc<AtomicUsize>) {
                     return (axum::http::StatusCode::UNAUTHORIZED, String::new());
                 }
                 if v["orderId"].as_str().is_some_and(|o| o.starts_with("SLOW")) {
-                    tokio::time::sleep(delay).await;
+                    let _ = held.acquire().await.map(|p| p.forget());
                 }
                 let id = v["instanceId"].as_str().unwrap_or("");
                 (axum::http::StatusCode::OK, json!({"frontEndUrl": format!("https://tenant.example/{id}"), "userName": "admin", "password": "s3cret-Pw"}).to_string())
@@ -264,14 +267,14 @@ async fn hook_server(delay: Duration) -> (String, Arc<AtomicUsize>) {
     tokio::spawn(async move {
         let _ = axum::serve(listener, app).await;
     });
-    (format!("http://{addr}/provision"), calls)
+    (format!("http://{addr}/provision"), calls, gate)
 }
 
 /// Hook mode: a fast hook answers 000000 with the credentials encrypted; a slow one 000004 at once, and
 /// queryInstance answers 000000 once the hook has finished in the background.
 async fn hook_mode(db: DatabaseUrl) {
-    let (url, calls) = hook_server(Duration::from_millis(400)).await;
-    let gw = gateway(&db, Provisioning::Hook { url, timeout: Duration::from_millis(100) }).await;
+    let (url, calls, gate) = hook_server().await;
+    let gw = gateway(&db, Provisioning::Hook { url, timeout: Duration::from_millis(1500) }).await;
     let kg = Kg::new(&gw.interface_url);
     let fast = kg.call(&new_instance("CSH", "CSH-000001")).await.json();
     assert_eq!(fast["resultCode"], "000000", "{fast}");
@@ -289,6 +292,8 @@ async fn hook_mode(db: DatabaseUrl) {
     let id = slow["instanceId"].as_str().expect("id").to_string();
     let again = kg.call(&new_instance("SLOW1", "SLOW1-000001")).await.json();
     assert_eq!(again["instanceId"], id.as_str());
+    assert_eq!(again["resultCode"], "000004", "still provisioning: the hook has not answered");
+    gate.add_permits(1);
     let ready = support::eventually(100_000, || {
         let (kg, id) = (kg.clone(), id.clone());
         async move {
@@ -327,6 +332,40 @@ async fn upstream_mode(db: DatabaseUrl) {
     sample.stop().await;
 }
 
+/// Calls that cannot be stored as they are (NUL in the nonce, the activity, the IDs) are answered and journaled
+/// without failing the good calls that share their batch.
+async fn poison(db: DatabaseUrl) {
+    let gw = gateway(&db, front_end()).await;
+    let kg = Kg::new(&gw.interface_url);
+    let mut tasks = Vec::new();
+    for i in 0..24 {
+        let k = kg.clone();
+        tasks.push(tokio::spawn(async move {
+            match i % 3 {
+                0 => (true, k.call(&new_instance(&format!("CSP{i}"), &format!("CSP{i}-000001"))).await.code()),
+                1 => {
+                    let body = br#"{"activity":"new\u0000Instance","orderId":"a\u0000"}"#;
+                    (false, k.raw(body, &format!("signature=00&timestamp={}&nonce=%00{i}", now_ms())).await.code())
+                }
+                _ => {
+                    let body = serde_json::to_vec(&new_instance(&format!("CSP\u{0}{i}"), "L")).expect("json");
+                    (false, k.raw(&body, &k.query(&body, &format!("n\u{0}{i}"), now_ms())).await.code())
+                }
+            }
+        }));
+    }
+    for t in tasks {
+        let (good, code) = t.await.expect("task");
+        if good {
+            assert_eq!(code, "000000");
+        } else {
+            assert!(code == "000001" || code == "000002", "{code}");
+        }
+    }
+    assert_eq!(gw.db.journal(0, 100).await.expect("journal").len(), 24, "every call journaled");
+    gw.stop().await;
+}
+
 macro_rules! on_both {
     ($name:ident, $scenario:ident) => {
         mod $name {
@@ -349,6 +388,7 @@ on_both!(refusals, every_refusal);
 on_both!(replicas, two_replicas);
 on_both!(hook, hook_mode);
 on_both!(upstream, upstream_mode);
+on_both!(poisoned, poison);
 
 #[tokio::test]
 async fn an_unreachable_database_is_named() {

@@ -124,8 +124,16 @@ async fn shutdown_lets_the_call_in_flight_finish() {
     let kg = support::Kg::new(&gw.interface_url);
     let in_flight = tokio::spawn(async move { kg.call(&new_instance("CSD", "CSD-000001")).await.json() });
     arrived.notified().await;
+    let health = format!("{}/healthz", gw.base_url);
     let stopping = tokio::spawn(gw.stop());
-    // The listener closes at once; the call already received goes on.
+    // The listener closes at once (a new connection is refused) while the call already received goes on.
+    let fresh = reqwest::Client::builder().pool_max_idle_per_host(0).build().expect("client");
+    support::eventually(100_000, || {
+        let (c, url) = (fresh.clone(), health.clone());
+        async move { c.get(url).send().await.is_err().then_some(()) }
+    })
+    .await;
+    assert!(!in_flight.is_finished(), "the call is still waiting for its hook");
     release.notify_one();
     let reply = in_flight.await.expect("task");
     assert_eq!(reply["resultCode"], "000000", "{reply}");

@@ -178,6 +178,9 @@ fn required(field: &'static str, value: &str, max: usize) -> Result<(), RequestE
 }
 
 fn optional(field: &'static str, value: Option<&str>, max: usize) -> Result<(), RequestError> {
+    if let Some(v) = value.filter(|v| v.chars().any(char::is_control)) {
+        return Err(RequestError::Format { field, value: v.escape_debug().to_string(), rule: "no control characters" });
+    }
     match value.map(|v| v.chars().count()) {
         Some(len) if len > max => Err(RequestError::TooLong { field, len, max }),
         _ => Ok(()),
@@ -422,6 +425,10 @@ mod tests {
                 "expireTime",
             ),
             (r#"{"activity":"queryInstance","instanceId":" , "}"#, "instanceId"),
+            (
+                r#"{"activity":"newInstance","orderId":"a\u0000b","orderLineId":"l","businessId":"b"}"#,
+                "control characters",
+            ),
         ];
         for (body, field) in cases {
             let e = ProductionRequest::parse(body.as_bytes()).expect_err(body);

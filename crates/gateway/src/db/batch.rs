@@ -24,7 +24,7 @@ impl<Req, Resp> Clone for Batcher<Req, Resp> {
     }
 }
 
-impl<Req: Send + 'static, Resp: Send + 'static> Batcher<Req, Resp> {
+impl<Req: Clone + Send + 'static, Resp: Send + 'static> Batcher<Req, Resp> {
     /// Runs `run` on batches of at most `max`; it must answer one response per request, in order.
     pub fn spawn<F, Fut>(what: &'static str, max: usize, run: F) -> Batcher<Req, Resp>
     where
@@ -43,7 +43,20 @@ impl<Req: Send + 'static, Resp: Send + 'static> Batcher<Req, Resp> {
                 }
                 let (reqs, answers): (Vec<Req>, Vec<_>) = jobs.into_iter().unzip();
                 let n = reqs.len();
-                match run(reqs).await {
+                let result = match run(reqs.clone()).await {
+                    // One bad request must not fail the others: a batch that fails is tried again one by one.
+                    Err(_) if n > 1 => {
+                        for (req, answer) in reqs.into_iter().zip(answers) {
+                            let r = run(vec![req]).await.and_then(|mut v| {
+                                v.pop().ok_or_else(|| DbError { engine: "", doing: what, detail: "no answer".into() })
+                            });
+                            let _ = answer.send(r);
+                        }
+                        continue;
+                    }
+                    other => other,
+                };
+                match result {
                     Ok(resps) if resps.len() == n => {
                         for (a, r) in answers.into_iter().zip(resps) {
                             let _ = a.send(Ok(r));

@@ -21,7 +21,7 @@ use crate::config::DatabaseUrl;
 
 pub use row::{
     CallRow, EnrichClaim, Enriched, HealthCounts, InstanceChange, InstanceRow, InstanceState, JournalEntry, JournalRow,
-    NewInstance, OrderRow, OrderTouch, PendingOrder, StoredApp,
+    NewInstance, OrderRow, OrderTouch, PendingOrder, StoredApp, ANY_STATE,
 };
 
 /// A database error, with what the gateway was doing.

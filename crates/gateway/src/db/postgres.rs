@@ -206,12 +206,14 @@ impl PgDb {
     ) -> DbResult<Option<InstanceRow>> {
         let doing = "changing an instance";
         let c = self.client(doing).await?;
-        let state = match change {
-            InstanceChange::State(s) => s.as_str(),
-            _ => "",
+        let (state, from, stale) = match change {
+            InstanceChange::Move { to, from, stale_before_ms } => {
+                (to.as_str(), InstanceChange::from_list(from), *stale_before_ms)
+            }
+            _ => ("", String::new(), 0),
         };
         let (q, params): (String, Vec<&(dyn ToSql + Sync)>) = match change {
-            InstanceChange::State(_) => (sql::set_state(), vec![&id, &state, &now_ms]),
+            InstanceChange::Move { .. } => (sql::set_state(), vec![&id, &state, &now_ms, &from, &stale]),
             InstanceChange::Expire(t) => (sql::set_expiry(), vec![&id, t, &now_ms]),
             InstanceChange::Ready(a) => (
                 sql::set_ready(),

@@ -70,15 +70,38 @@ pub struct NewInstance {
     pub now_ms: i64,
 }
 
-/// A change to an instance.
+/// A change to an instance. Every change names the states it may start from, so a late writer (a slow hook
+/// finishing after a release, two replicas retrying one failed instance) cannot undo another's.
 #[derive(Debug, Clone)]
 pub enum InstanceChange {
-    State(InstanceState),
+    /// To `to`, from one of `from`; a `provisioning` row only when last changed before `stale_before_ms`.
+    Move { to: InstanceState, from: &'static [InstanceState], stale_before_ms: i64 },
     /// refreshInstance: the new expiry (UTC `yyyyMMddHHmmss`).
     Expire(String),
-    /// Provisioning finished.
+    /// Provisioning finished (only while still provisioning).
     Ready(StoredApp),
 }
+
+impl InstanceChange {
+    /// A move from any of `from` (a provisioning row whatever its age).
+    pub fn to(to: InstanceState, from: &'static [InstanceState]) -> InstanceChange {
+        InstanceChange::Move { to, from, stale_before_ms: i64::MAX }
+    }
+
+    /// `from` as the `,a,b,` list the statement matches with LIKE.
+    pub(super) fn from_list(from: &[InstanceState]) -> String {
+        let names: Vec<&str> = from.iter().map(|s| s.as_str()).collect();
+        format!(",{},", names.join(","))
+    }
+}
+
+pub const ANY_STATE: &[InstanceState] = &[
+    InstanceState::Provisioning,
+    InstanceState::Active,
+    InstanceState::Frozen,
+    InstanceState::Released,
+    InstanceState::Failed,
+];
 
 /// A call about a real (not debug) order: the order is created when new, and gets a new feed sequence.
 #[derive(Debug, Clone)]

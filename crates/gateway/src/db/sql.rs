@@ -13,8 +13,12 @@ pub const UPSERT_INSTANCE: &str = "INSERT INTO instances (instance_id, order_id,
 const RETURNING_INSTANCE: &str = " RETURNING instance_id, order_id, order_line_id, test, state, front_end_url, \
      admin_url, user_name, password, memo, expire_time";
 
+/// $4 is the `,a,b,` list of states it may start from; a provisioning row moves only if older than $5.
 pub fn set_state() -> String {
-    format!("UPDATE instances SET state = $2, updated_ms = $3 WHERE instance_id = $1{RETURNING_INSTANCE}")
+    format!(
+        "UPDATE instances SET state = $2, updated_ms = $3 WHERE instance_id = $1 \
+         AND $4 LIKE '%,' || state || ',%' AND (state <> 'provisioning' OR updated_ms < $5){RETURNING_INSTANCE}"
+    )
 }
 
 pub fn set_expiry() -> String {
@@ -24,7 +28,7 @@ pub fn set_expiry() -> String {
 pub fn set_ready() -> String {
     format!(
         "UPDATE instances SET state = 'active', front_end_url = $2, admin_url = $3, user_name = $4, password = $5, \
-         memo = $6, updated_ms = $7 WHERE instance_id = $1{RETURNING_INSTANCE}"
+         memo = $6, updated_ms = $7 WHERE instance_id = $1 AND state = 'provisioning'{RETURNING_INSTANCE}"
     )
 }
 

@@ -1,5 +1,5 @@
 //! The SQLite engine: one replica, one file, one connection — the store's one writer — used off the async
-//! workers (`spawn_blocking`). WAL journal, so a SIGKILL loses no committed call.
+//! workers (`spawn_blocking`). WAL journal with synchronous=FULL: a committed call survives a SIGKILL and a crash.
 
 use std::path::Path;
 use std::sync::{Arc, Mutex};
@@ -47,7 +47,8 @@ impl SqliteDb {
             let conn = Connection::open(&path).map_err(open)?;
             conn.busy_timeout(std::time::Duration::from_secs(5)).map_err(open)?;
             conn.pragma_update(None, "journal_mode", "WAL").map_err(open)?;
-            conn.pragma_update(None, "synchronous", "NORMAL").map_err(open)?;
+            // FULL: a commit is on disk before the call it records is answered (group commit shares the fsync).
+            conn.pragma_update(None, "synchronous", "FULL").map_err(open)?;
             conn.pragma_update(None, "foreign_keys", "ON").map_err(open)?;
             Ok(conn)
         })
@@ -213,7 +214,10 @@ impl SqliteDb {
                 }
             };
             match &change {
-                InstanceChange::State(s) => read(sql::set_state(), &[&id, &s.as_str(), &now_ms]),
+                InstanceChange::Move { to, from, stale_before_ms } => {
+                    let from = InstanceChange::from_list(from);
+                    read(sql::set_state(), &[&id, &to.as_str(), &now_ms, &from, stale_before_ms])
+                }
                 InstanceChange::Expire(t) => read(sql::set_expiry(), &[&id, t, &now_ms]),
                 InstanceChange::Ready(a) => read(
                     sql::set_ready(),
