@@ -14,6 +14,19 @@ use super::{
     PendingOrder,
 };
 
+/// Runs `f` with `synchronous=NORMAL`: for the writes a call makes before its journal entry (its nonce,
+/// newInstance's upsert) — atomic and safe from a SIGKILL, not yet fsynced. The call's journal commit (FULL) comes
+/// later in the same WAL and syncs it before the call is answered: one fsync a call, not three.
+fn relaxed<T>(conn: &mut Connection, f: impl FnOnce(&mut Connection) -> DbResult<T>) -> DbResult<T> {
+    let e = err("setting synchronous");
+    conn.pragma_update(None, "synchronous", "NORMAL").map_err(&e)?;
+    let result = f(conn);
+    let restored = conn.pragma_update(None, "synchronous", "FULL").map_err(&e);
+    let value = result?;
+    restored?;
+    Ok(value)
+}
+
 #[derive(Clone)]
 pub struct SqliteDb {
     conn: Arc<Mutex<Connection>>,
@@ -122,55 +135,59 @@ impl SqliteDb {
 
     pub async fn claim_nonces(&self, batch: Vec<(String, i64)>) -> DbResult<Vec<bool>> {
         self.run("recording nonces", move |conn| {
-            let e = err("recording nonces");
-            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(&e)?;
-            let mut fresh = Vec::with_capacity(batch.len());
-            {
-                let mut stmt = tx.prepare_cached(&for_sqlite(sql::CLAIM_NONCE)).map_err(&e)?;
-                for (nonce, expires_ms) in &batch {
-                    fresh.push(stmt.execute(params![nonce, expires_ms]).map_err(&e)? == 1);
+            relaxed(conn, move |conn| {
+                let e = err("recording nonces");
+                let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(&e)?;
+                let mut fresh = Vec::with_capacity(batch.len());
+                {
+                    let mut stmt = tx.prepare_cached(&for_sqlite(sql::CLAIM_NONCE)).map_err(&e)?;
+                    for (nonce, expires_ms) in &batch {
+                        fresh.push(stmt.execute(params![nonce, expires_ms]).map_err(&e)? == 1);
+                    }
                 }
-            }
-            tx.commit().map_err(&e)?;
-            Ok(fresh)
+                tx.commit().map_err(&e)?;
+                Ok(fresh)
+            })
         })
         .await
     }
 
     pub async fn upsert_instances(&self, batch: Vec<NewInstance>) -> DbResult<Vec<InstanceRow>> {
         self.run("storing instances", move |conn| {
-            let e = err("storing instances");
-            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(&e)?;
-            let mut out = Vec::with_capacity(batch.len());
-            {
-                let mut stmt = tx.prepare_cached(&for_sqlite(sql::UPSERT_INSTANCE)).map_err(&e)?;
-                for n in &batch {
-                    let app = n.app.clone().unwrap_or_default();
-                    let mut rows = stmt
-                        .query(params![
-                            n.instance_id,
-                            n.order_id,
-                            n.order_line_id,
-                            n.test,
-                            n.state.as_str(),
-                            n.app.as_ref().map(|a| a.front_end_url.clone()),
-                            app.admin_url,
-                            app.user_name,
-                            app.password,
-                            app.memo,
-                            n.now_ms
-                        ])
-                        .map_err(&e)?;
-                    let r = rows.next().map_err(&e)?.ok_or_else(|| DbError {
-                        engine: "sqlite",
-                        doing: "storing instances",
-                        detail: "the upsert returned no row".into(),
-                    })?;
-                    out.push(row::instance(r)?);
+            relaxed(conn, move |conn| {
+                let e = err("storing instances");
+                let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(&e)?;
+                let mut out = Vec::with_capacity(batch.len());
+                {
+                    let mut stmt = tx.prepare_cached(&for_sqlite(sql::UPSERT_INSTANCE)).map_err(&e)?;
+                    for n in &batch {
+                        let app = n.app.clone().unwrap_or_default();
+                        let mut rows = stmt
+                            .query(params![
+                                n.instance_id,
+                                n.order_id,
+                                n.order_line_id,
+                                n.test,
+                                n.state.as_str(),
+                                n.app.as_ref().map(|a| a.front_end_url.clone()),
+                                app.admin_url,
+                                app.user_name,
+                                app.password,
+                                app.memo,
+                                n.now_ms
+                            ])
+                            .map_err(&e)?;
+                        let r = rows.next().map_err(&e)?.ok_or_else(|| DbError {
+                            engine: "sqlite",
+                            doing: "storing instances",
+                            detail: "the upsert returned no row".into(),
+                        })?;
+                        out.push(row::instance(r)?);
+                    }
                 }
-            }
-            tx.commit().map_err(&e)?;
-            Ok(out)
+                tx.commit().map_err(&e)?;
+                Ok(out)
+            })
         })
         .await
     }
