@@ -498,3 +498,27 @@ async fn sandbox_to_gateway_to_console() {
         assert_eq!(n, 1, "{id} reached the console's store");
     }
 }
+
+/// With no --database, the URL comes from KOODESK_GATEWAY_DATABASE, so a password in it is never on the command line.
+#[test]
+fn the_database_url_can_come_from_the_environment() {
+    let db = temp("env.db");
+    let mut c = Command::new(bin());
+    c.args([
+        "gateway",
+        "--listen",
+        "127.0.0.1:0",
+        "--json",
+        "--interface-key-env",
+        "GW_KEY",
+        "--feed-token-env",
+        "GW_TOKEN",
+    ])
+    .args(front_end())
+    .env("GW_KEY", KEY)
+    .env("GW_TOKEN", FEED_TOKEN)
+    .env("KOODESK_GATEWAY_DATABASE", format!("sqlite:{}", db.display()));
+    let gw = spawn(c);
+    assert_eq!(gw.banner["database"], "sqlite");
+    assert!(db.exists(), "the file named in the environment is the database");
+}
