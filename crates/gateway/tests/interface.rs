@@ -469,3 +469,19 @@ async fn enrichment(db: DatabaseUrl) {
 }
 
 on_both!(enriched, enrichment);
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn healthz_is_200_only_while_the_database_answers() {
+    let pg = Postgres::start();
+    let gw = gateway(&DatabaseUrl::parse(&pg.url()).expect("url"), front_end()).await;
+    let url = format!("{}/healthz", gw.base_url);
+    assert_eq!(reqwest::get(&url).await.expect("healthz").status(), 200);
+    drop(pg);
+    let status = support::eventually(100_000, || {
+        let url = url.clone();
+        async move { reqwest::get(&url).await.ok().map(|r| r.status().as_u16()).filter(|s| *s != 200) }
+    })
+    .await;
+    assert_eq!(status, 503);
+    gw.stop().await;
+}

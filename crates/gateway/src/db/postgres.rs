@@ -63,7 +63,18 @@ impl PgDb {
         let tls = native_tls::TlsConnector::new().map_err(err("setting up TLS to the database"))?;
         let tls = postgres_native_tls::MakeTlsConnector::new(tls);
         let manager = Manager::from_config(config, tls, ManagerConfig { recycling_method: RecyclingMethod::Fast });
-        let pool = Pool::builder(manager).max_size(16).build().map_err(err("building the connection pool"))?;
+        // Bounded waits, inside KooGallery's 5 s: a database that does not answer fails the call (000005) in time.
+        let timeouts = deadpool_postgres::Timeouts {
+            wait: Some(std::time::Duration::from_secs(2)),
+            create: Some(std::time::Duration::from_secs(2)),
+            recycle: Some(std::time::Duration::from_secs(1)),
+        };
+        let pool = Pool::builder(manager)
+            .max_size(16)
+            .runtime(deadpool_postgres::Runtime::Tokio1)
+            .timeouts(timeouts)
+            .build()
+            .map_err(err("building the connection pool"))?;
         let db = PgDb { pool };
         db.ping().await?;
         Ok(db)
