@@ -137,27 +137,12 @@ async fn page(
     if let Some(r) = unauthorised(&s, &headers) {
         return r;
     }
-    let Some(kind) = Kind::from_path(&kind) else {
-        let kinds: Vec<&str> = Kind::ALL.iter().map(|k| k.path()).collect();
-        return feed_error(
-            StatusCode::NOT_FOUND,
-            "not-found",
-            format!("no feed `{kind}`: feeds are {}, interface-health", kinds.join(", ")),
-        );
-    };
-    let cursor = q.get("cursor").map(String::as_str).unwrap_or("");
-    let Some(after) = feed::decode_cursor(kind, cursor) else {
-        return feed_error(
-            StatusCode::BAD_REQUEST,
-            "bad-cursor",
-            format!("cursor `{cursor}` is not a cursor of the {} feed", kind.path()),
-        );
-    };
-    let limit = match q.get("limit").map(|l| l.parse::<usize>()) {
-        None => feed::DEFAULT_PAGE,
-        Some(Ok(n)) if (1..=feed::MAX_PAGE).contains(&n) => n,
-        Some(_) => {
-            return feed_error(StatusCode::BAD_REQUEST, "invalid", format!("limit must be 1 to {}", feed::MAX_PAGE))
+    let page = feed::page_request(&kind, q.get("cursor").map(String::as_str), q.get("limit").map(String::as_str));
+    let (kind, after, limit) = match page {
+        Ok(p) => (p.kind, p.after, p.limit),
+        Err(r) => {
+            let status = StatusCode::from_u16(r.status).unwrap_or(StatusCode::BAD_REQUEST);
+            return (status, axum::Json(r.error)).into_response();
         }
     };
     let body = if kind == Kind::Orders {

@@ -81,6 +81,43 @@ pub fn decode_cursor(kind: Kind, cursor: &str) -> Option<u64> {
     u64::from_str_radix(seq, 16).ok()
 }
 
+/// One page asked for, checked: which feed, after which sequence, how many items.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PageRequest {
+    pub kind: Kind,
+    pub after: u64,
+    pub limit: usize,
+}
+
+/// A page request refused: the HTTP status to answer with, and the error.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PageRefusal {
+    pub status: u16,
+    pub error: FeedError,
+}
+
+/// Reads `/feed/v1/{kind}?cursor=…&limit=…` as both servers of the feed (the sandbox and the gateway) do.
+pub fn page_request(kind: &str, cursor: Option<&str>, limit: Option<&str>) -> Result<PageRequest, PageRefusal> {
+    let refuse = |status: u16, code: &str, message: String| PageRefusal {
+        status,
+        error: FeedError { code: code.to_string(), message },
+    };
+    let Some(k) = Kind::from_path(kind) else {
+        let kinds: Vec<&str> = Kind::ALL.iter().map(|k| k.path()).collect();
+        return Err(refuse(404, "not-found", format!("no feed `{kind}`: feeds are {}", kinds.join(", "))));
+    };
+    let cursor = cursor.unwrap_or("");
+    let Some(after) = decode_cursor(k, cursor) else {
+        return Err(refuse(400, "bad-cursor", format!("cursor `{cursor}` is not a cursor of the {} feed", k.path())));
+    };
+    let limit = match limit.map(str::parse::<usize>) {
+        None => DEFAULT_PAGE,
+        Some(Ok(n)) if (1..=MAX_PAGE).contains(&n) => n,
+        Some(_) => return Err(refuse(400, "invalid", format!("limit must be 1 to {MAX_PAGE}"))),
+    };
+    Ok(PageRequest { kind: k, after, limit })
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProductRef {
     pub product_id: String,
@@ -343,6 +380,17 @@ mod tests {
         for k in Kind::ALL {
             assert_eq!(Kind::from_path(k.path()), Some(k));
         }
+    }
+
+    #[test]
+    fn page_requests_are_checked() {
+        let ok = page_request("bills", Some(&encode_cursor(Kind::Bills, 7)), Some("50")).expect("valid");
+        assert_eq!(ok, PageRequest { kind: Kind::Bills, after: 7, limit: 50 });
+        assert_eq!(page_request("orders", None, None).map(|r| r.limit), Ok(DEFAULT_PAGE));
+        assert_eq!(page_request("nope", None, None).map_err(|r| r.status), Err(404));
+        let other = encode_cursor(Kind::Orders, 1);
+        assert_eq!(page_request("bills", Some(&other), None).map_err(|r| r.error.code), Err("bad-cursor".into()));
+        assert_eq!(page_request("bills", None, Some("0")).map_err(|r| r.error.code), Err("invalid".into()));
     }
 
     #[test]
