@@ -347,3 +347,23 @@ fn sandbox_flags_that_cannot_work_are_refused_naming_the_flag() {
         "--call-interface: the production URL `http://10.1.2.3/saasproduce` is not an http:// URL on a loopback",
     );
 }
+
+#[test]
+fn sync_sends_the_feed_token_only_over_https_or_to_this_machine() {
+    let db = std::env::temp_dir().join(format!("koodesk-never-created-{}.db", std::process::id()));
+    for feed in ["http://127.evil.example", "http://127.0.0.1.nip.io:8787", "http://user@127.0.0.1@evil", "ftp://x"] {
+        koodesk()
+            .args(["sync", "--db"])
+            .arg(&db)
+            .args(["--feed", feed])
+            .env("KOODESK_FEED_TOKEN", "kdf_must_not_travel_in_clear")
+            .assert()
+            .code(2)
+            .stderr(
+                predicate::str::contains("--feed: ")
+                    .and(predicate::str::contains("127.0.0.0/8, [::1] or localhost"))
+                    .and(predicate::str::contains("kdf_").not()),
+            );
+    }
+    assert!(!db.exists(), "refused before the store was opened");
+}

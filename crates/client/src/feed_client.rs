@@ -2,6 +2,7 @@
 
 use std::time::Duration;
 
+use koodesk_protocol::endpoint;
 use koodesk_protocol::feed::{FeedError, Kind};
 use koodesk_protocol::secret::Secret;
 use koodesk_protocol::signature;
@@ -21,6 +22,9 @@ pub enum FetchError {
     /// The token was not accepted.
     #[error("the feed token was not accepted (HTTP 401): check it with `koodesk credentials`")]
     Unauthorized,
+    /// The feed's URL may not carry the token: not a URL, or plain HTTP to another machine. Nothing was sent.
+    #[error("{0}")]
+    BadUrl(String),
 }
 
 impl FetchError {
@@ -37,7 +41,10 @@ pub struct FeedClient {
 }
 
 impl FeedClient {
+    /// A client for the feed at `base_url` (the settings' `feed_url`): `https://`, or plain `http://` only to a
+    /// loopback host, since every request carries the token ([`endpoint::check`]).
     pub fn new(base_url: &str, token: Secret) -> Result<FeedClient, FetchError> {
+        endpoint::check("feed_url", base_url).map_err(|e| FetchError::BadUrl(e.to_string()))?;
         let http = reqwest::Client::builder()
             .timeout(Duration::from_secs(30))
             .connect_timeout(Duration::from_secs(5))
@@ -113,5 +120,32 @@ impl FeedClient {
             .send()
             .await;
         self.read(resp).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_token_goes_only_over_https_or_to_this_machine() {
+        let token = || Secret::new("kdf_never_in_clear_to_another_host");
+        for ok in ["https://feed.example.com", "http://127.0.0.1:8787", "http://[::1]:8080", "http://localhost:1"] {
+            assert!(FeedClient::new(ok, token()).is_ok(), "{ok}");
+        }
+        for bad in [
+            "http://127.evil.example",
+            "http://127.0.0.1.nip.io",
+            "http://user@127.0.0.1@evil",
+            "http://192.0.2.1:8787",
+            "127.0.0.1:8787",
+        ] {
+            let Err(e) = FeedClient::new(bad, token()) else { panic!("{bad}: a client that would send the token") };
+            assert!(matches!(e, FetchError::BadUrl(_)) && !e.is_transient(), "{bad}: {e:?}");
+            let text = e.to_string();
+            assert!(text.starts_with("feed_url: "), "{bad}: names the field: {text}");
+            assert!(text.contains("127.0.0.0/8, [::1] or localhost"), "{bad}: states the rule: {text}");
+            assert!(!text.contains("kdf_"), "{text}");
+        }
     }
 }

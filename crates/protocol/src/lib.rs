@@ -12,10 +12,12 @@
 //! | [`open_api`] | open-API bodies: order query, usage data, License activation |
 //! | [`oauth`] | OAuth 2.0 requests, replies and errors |
 //! | [`secret`] | a string that never prints itself |
+//! | [`endpoint`] | which URLs a credential may go to: https://, or plain http:// to a loopback host |
 //!
 //! Nothing here does I/O or reads a clock: times are parameters.
 
 pub mod apig;
+pub mod endpoint;
 pub mod feed;
 pub mod field_crypto;
 pub mod oauth;

@@ -7,11 +7,11 @@
 //! refresh, freeze and release hourly for 1 hour. `000004` (processing) is not a failure: KooGallery then polls
 //! queryInstance. Waiting between attempts follows the sandbox clock, so `--speed` or the admin clock shortens it.
 
-use std::net::ToSocketAddrs;
 use std::time::{Duration as StdDuration, Instant as RealInstant};
 
 use chrono::Duration;
 use koodesk_domain::time::{self, Instant};
+use koodesk_protocol::endpoint;
 use koodesk_protocol::production::{ProductionRequest, Reply};
 use koodesk_protocol::result_code::ResultCode;
 use koodesk_protocol::secret::Secret;
@@ -84,11 +84,10 @@ pub struct Caller {
     key: Secret,
 }
 
+/// Plain `http://` to a loopback host, judged on the parsed URL: no name is resolved (a name resolving to 127.0.0.1
+/// today may not tomorrow), and only the host counts, never the user-info (`http://user@127.0.0.1@evil`).
 fn loopback_url(url: &str) -> bool {
-    let Some(rest) = url.strip_prefix("http://") else { return false };
-    let authority = rest.split(['/', '?']).next().unwrap_or("");
-    let with_port = if authority.contains(':') { authority.to_string() } else { format!("{authority}:80") };
-    with_port.to_socket_addrs().map(|mut addrs| addrs.all(|a| a.ip().is_loopback())).unwrap_or(false)
+    endpoint::check_loopback_http("url", url).is_ok()
 }
 
 impl Caller {
@@ -216,6 +215,12 @@ mod tests {
         assert!(loopback_url("http://localhost:9/x"));
         assert!(!loopback_url("https://127.0.0.1/x"), "no TLS in the sandbox");
         assert!(!loopback_url("http://10.0.0.1/x"));
+        assert!(loopback_url("http://[::1]:8080/saasproduce"));
+        assert!(loopback_url("http://localhost:1"));
+        for elsewhere in ["http://127.evil.example/x", "http://127.0.0.1.nip.io/x", "http://user@127.0.0.1@evil/x"] {
+            assert!(!loopback_url(elsewhere), "{elsewhere} is another machine");
+            assert!(Caller::new(elsewhere, Secret::new("k")).is_err(), "{elsewhere}");
+        }
         assert!(Caller::new("http://192.168.1.2/x", Secret::new("k")).is_err());
     }
 }

@@ -28,10 +28,9 @@ fn now_arg(now: Option<&str>) -> Result<Instant, Failure> {
 }
 
 pub fn sync(a: SyncArgs) -> Result<(), Failure> {
+    // The token goes with every request: https://, or plain http:// only to this machine.
+    koodesk_protocol::endpoint::check("--feed", &a.feed).map_err(|e| Failure::usage(e.to_string()))?;
     let token = credentials::load(&a.account, Credential::FeedToken).map_err(|e| Failure::negative(e.to_string()))?;
-    if !a.feed.starts_with("http://") && !a.feed.starts_with("https://") {
-        return Err(Failure::usage(format!("--feed `{}`: an http:// or https:// URL", a.feed)));
-    }
     let mut store = Store::open(&a.db).map_err(|e| Failure::negative(e.to_string()))?;
     let client = FeedClient::new(&a.feed, token).map_err(|e| Failure::negative(e.to_string()))?;
     let opts = SyncOptions { page_size: a.page_size.clamp(1, 5000), ..SyncOptions::default() };
