@@ -3,7 +3,8 @@
 //!
 //! The world is a function of its seed, the virtual time, and the seller's actions: hour `h` of the simulation
 //! draws from a generator seeded by (seed, h, entity), so advancing in one jump or hour by hour gives the same
-//! world. Before `start` (the history) the sandbox also plays the merchant; from `start` on, merchant-side steps
+//! world, and so does starting at another time: `h` counts from the epoch, and no generator is seeded with a
+//! timestamp. Before `start` (the history) the sandbox also plays the merchant; from `start` on, merchant-side steps
 //! wait for the seller, who acts through the feed.
 
 mod catalog;
@@ -198,7 +199,23 @@ pub struct World {
     live_queue: Vec<provisioning::LiveCall>,
 }
 
-/// A generator for one entity in one hour: independent of everything else drawn.
+/// What a generator draws for, beside the hour: each kind of draw keyed by an entity or event has its own range,
+/// so no two draws of one hour share a stream. (New orders use salt 1; flows, unsubscriptions and invoice
+/// requests `1_000_000`, `2_000_000` and `3_000_000` + their index.)
+pub(crate) mod salt {
+    const RANGE: u64 = 1 << 40;
+    /// A scheduled event, by its number.
+    pub const EVENT: u64 = RANGE;
+    /// The simulated production-interface calls of an order, by its index.
+    pub const CALLS: u64 = 2 * RANGE;
+    /// A refund the seller approved, by the order's index.
+    pub const REFUND: u64 = 3 * RANGE;
+    /// Orders placed through the admin API, by the number of orders before them.
+    pub const PLACED: u64 = 4 * RANGE;
+}
+
+/// A generator for one entity in one hour: independent of everything else drawn. `hour` is an hour of the
+/// simulation ([`World::hour_of`]), never a timestamp: the same seed then draws the same world whatever its start.
 pub(crate) fn rng_for(seed: u64, hour: i64, salt: u64) -> ChaCha8Rng {
     let mut x = seed ^ (hour as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ salt.wrapping_mul(0xC2B2_AE3D_27D4_EB4F);
     x ^= x >> 31;
@@ -240,6 +257,12 @@ impl World {
 
     pub fn config(&self) -> &WorldConfig {
         &self.cfg
+    }
+
+    /// The hour of the simulation `at` falls in: whole hours since the epoch (the first hour is 0), what the
+    /// generators are seeded with.
+    pub(crate) fn hour_of(&self, at: Instant) -> i64 {
+        (at - self.cfg.epoch()).num_seconds().div_euclid(3600)
     }
 
     pub fn now(&self) -> Instant {
@@ -563,7 +586,7 @@ impl World {
         let oi = u.order;
         self.touch(Kind::Unsubscriptions, ui);
         if approve {
-            let mut rng = rng_for(self.cfg.seed, self.now.timestamp(), 0x5E7 + oi as u64);
+            let mut rng = rng_for(self.cfg.seed, self.hour_of(self.now), salt::REFUND + oi as u64);
             self.refund_order(&mut rng, oi, self.now);
         }
     }

@@ -29,7 +29,7 @@ use koodesk_protocol::result_code::ResultCode;
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 
-use super::{rng_for, utc_compact, Event, World, WorldError};
+use super::{rng_for, salt, utc_compact, Event, World, WorldError};
 use crate::caller;
 
 /// How a first call goes, per thousand: the rest succeed.
@@ -491,7 +491,7 @@ impl World {
             )));
         }
         let now = self.now;
-        let mut rng = rng_for(self.cfg.seed, now.timestamp(), 0xAD_0000 + self.orders.len() as u64);
+        let mut rng = rng_for(self.cfg.seed, self.hour_of(now), salt::PLACED + self.orders.len() as u64);
         let mut ids = Vec::with_capacity(req.count);
         for _ in 0..req.count {
             let pi = candidates[rng.gen_range(0..candidates.len())];

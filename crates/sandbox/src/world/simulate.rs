@@ -15,7 +15,7 @@ use rand::seq::SliceRandom;
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 
-use super::{rng_for, Event, FlowRec, InvoiceRec, OrderRec, UnsubRec, World};
+use super::{rng_for, salt, Event, FlowRec, InvoiceRec, OrderRec, UnsubRec, World};
 
 /// The history's merchant stops this long before `start`, so a seller opening the sandbox finds a backlog.
 const MERCHANT_BACKLOG_HOURS: i64 = 36;
@@ -152,7 +152,7 @@ impl World {
             self.queue_provisioning(oi, at);
         } else if saas {
             // Its own generator, so the rest of the world draws what it drew before provisioning was simulated.
-            let mut calls = rng_for(self.cfg.seed, at.timestamp(), 0xCA11 + oi as u64);
+            let mut calls = rng_for(self.cfg.seed, self.hour_of(at), salt::CALLS + oi as u64);
             let activity = super::provisioning::provisioning_activity(order_type);
             let first = at + Duration::seconds(calls.gen_range(1..20));
             self.interface_attempt(&mut calls, oi, activity, 1, first);
@@ -183,7 +183,7 @@ impl World {
             }
             let (at, n) = (*at, *n);
             let Some(std::cmp::Reverse((_, _, event))) = self.events.pop() else { break };
-            let mut rng = rng_for(self.cfg.seed, at.timestamp(), n);
+            let mut rng = rng_for(self.cfg.seed, self.hour_of(at), salt::EVENT + n);
             match event {
                 Event::InvoiceRequest { order } => self.invoice_request(&mut rng, order, at),
                 Event::Unsubscription { order } => self.unsubscription(&mut rng, order, at),
