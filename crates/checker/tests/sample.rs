@@ -1,7 +1,11 @@
 //! The checker against the sandbox's sample production interface on loopback: the correct server passes every
 //! check, and each broken mode fails exactly the check for the rule it breaks.
+//!
+//! Nothing here depends on how fast the machine is: the sample provisions after a number of polls, not a time;
+//! replies get KooGallery's own 5 s, except where a slow reply is the point (the sample then waits longer than
+//! the checker does); and no test measures how long a run took.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use koodesk_checker::cases::{default_suites, Expectation, SavedCase, SavedSuite};
 use koodesk_checker::{Check, Checker, Options, Report, Suite, Target, Verdict};
@@ -11,37 +15,49 @@ use serde_json::json;
 
 const KEY: &str = "sample-interface-key-0123456789abcdef";
 
+/// queryInstance polls the sample answers `000004` before an instance is ready.
+const POLLS: u32 = 2;
+/// The checker's patience with the slow sample, which answers only after `SLOW_BY`: it gives up first, always.
+const SLOW_TIMEOUT: Duration = Duration::from_millis(400);
+const SLOW_BY: Duration = Duration::from_millis(900);
+
 async fn sample(flaw: Flaw) -> RunningSample {
     let mut cfg = SampleConfig::new(0, Secret::new(KEY));
     cfg.flaw = flaw;
-    cfg.provisioning = Duration::from_millis(120);
-    cfg.slow_by = Duration::from_millis(900);
+    cfg.provisioning = Duration::ZERO;
+    cfg.provisioning_polls = POLLS;
+    cfg.slow_by = SLOW_BY;
     sample_interface::serve(cfg).await.expect("sample starts")
 }
 
+/// KooGallery's timeout (5 s), so a loaded machine cannot fail the timeliness check of a correct reply.
 fn checker(url: &str, key: &str) -> Checker {
-    let opts =
-        Options { timeout: Duration::from_millis(400), poll_interval: Duration::from_millis(30), ..Options::default() };
+    checker_with(url, key, Options::default().timeout)
+}
+
+fn checker_with(url: &str, key: &str, timeout: Duration) -> Checker {
+    let opts = Options { timeout, poll_interval: Duration::from_millis(1), ..Options::default() };
     Checker::new(Target { url: url.to_string(), key: Secret::new(key) }, opts).expect("checker")
 }
 
 async fn check(url: &str, suite: Suite) -> Report {
+    check_with(checker(url, KEY), suite).await
+}
+
+async fn check_with(checker: Checker, suite: Suite) -> Report {
     let mut seen = 0;
-    let report = checker(url, KEY).run(suite, &mut |_| seen += 1).await;
+    let report = checker.run(suite, &mut |_| seen += 1).await;
     assert_eq!(seen, report.steps.len(), "every step is reported as it completes");
     report
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_correct_sample_passes_every_suite_quickly() {
+async fn the_correct_sample_passes_every_suite() {
     let server = sample(Flaw::None).await;
     for (suite, steps) in [(Suite::PerCall, 10), (Suite::Period, 14), (Suite::All, 15)] {
-        let started = Instant::now();
         let report = check(&server.url, suite).await;
-        let took = started.elapsed();
         assert!(report.ok(), "{}", report.text());
         assert_eq!(report.steps.len(), steps, "{}", report.text());
-        assert!(took < Duration::from_secs(2), "the {suite:?} suite took {took:?}");
         let ids: Vec<&str> = report.steps.iter().flat_map(|s| &s.outcomes).map(|o| o.id.as_str()).collect();
         for must in
             ["behaviour.idempotent", "behaviour.app-info", "behaviour.encrypted-fields", "security.replayed-nonce"]
@@ -52,11 +68,13 @@ async fn the_correct_sample_passes_every_suite_quickly() {
         let text = serde_json::to_string(&report).expect("json");
         assert!(!text.contains(KEY), "the key never appears in a report");
     }
-    // It provisions asynchronously, and the checker polled through 000004.
+    // It provisions asynchronously, and the checker polled through 000004: POLLS answers of 000004, then 000000.
     let report = check(&server.url, Suite::PerCall).await;
     let query = report.steps.iter().find(|s| s.name.starts_with("queryInstance (poll")).expect("query step");
-    assert!(query.exchanges.len() > 1, "polled while 000004: {:?}", query.exchanges.len());
-    assert!(query.exchanges[0].reply_body.as_deref().unwrap_or("").contains("000004"));
+    let codes: Vec<bool> =
+        query.exchanges.iter().map(|x| x.reply_body.as_deref().unwrap_or("").contains("000004")).collect();
+    let expected: Vec<bool> = (0..POLLS).map(|_| true).chain([false]).collect();
+    assert_eq!(codes, expected, "polled while 000004, then stopped");
     server.stop().await;
 }
 
@@ -76,7 +94,8 @@ async fn each_broken_mode_fails_exactly_its_check() {
     ];
     for (flaw, expected) in cases {
         let server = sample(flaw).await;
-        let report = check(&server.url, Suite::All).await;
+        let timeout = if flaw == Flaw::SlowReply { SLOW_TIMEOUT } else { Options::default().timeout };
+        let report = check_with(checker_with(&server.url, KEY, timeout), Suite::All).await;
         assert!(!report.ok(), "{flaw}: {}", report.text());
         assert_eq!(report.failed_checks(), vec![expected], "{flaw}:\n{}", report.text());
         let failure =

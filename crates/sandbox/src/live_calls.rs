@@ -53,6 +53,7 @@ async fn make(state: Arc<AppState>, caller: Arc<Caller>, call: LiveCall) {
     let at = state.clock.now();
     let record = caller.attempt(&call.request, call.attempt, at).await;
     state.world().record_live_call(call, outcome(&record, at));
+    state.call_recorded();
     state.live_calls_wake.notify_one();
 }
 

@@ -127,6 +127,9 @@ pub struct SampleConfig {
     pub flaw: Flaw,
     /// How long provisioning takes; zero provisions at once and answers newInstance with `000000`.
     pub provisioning: Duration,
+    /// Provisioning also waits for this many queryInstance polls (each answered `000004`) — a count, not a time,
+    /// for tests that must see the polling whatever the machine's speed. Zero: the time alone decides.
+    pub provisioning_polls: u32,
     /// How late [`Flaw::SlowReply`] answers.
     pub slow_by: Duration,
 }
@@ -139,6 +142,7 @@ impl SampleConfig {
             key,
             flaw: Flaw::None,
             provisioning: Duration::from_millis(100),
+            provisioning_polls: 0,
             slow_by: Duration::from_secs(6),
         }
     }
@@ -154,6 +158,8 @@ enum Lifecycle {
 #[derive(Debug)]
 struct Instance {
     ready_at: Instant,
+    /// queryInstance polls still to answer `000004` before it is ready.
+    polls_left: u32,
     state: Lifecycle,
     expire_time: Option<String>,
 }
@@ -294,14 +300,20 @@ impl Sample {
                     _ => {
                         let id = self.new_instance_id();
                         let ready_at = now + self.cfg.provisioning;
-                        instances
-                            .by_id
-                            .insert(id.clone(), Instance { ready_at, state: Lifecycle::Active, expire_time: None });
+                        instances.by_id.insert(
+                            id.clone(),
+                            Instance {
+                                ready_at,
+                                polls_left: self.cfg.provisioning_polls,
+                                state: Lifecycle::Active,
+                                expire_time: None,
+                            },
+                        );
                         instances.by_order_line.insert(line, id.clone());
                         id
                     }
                 };
-                let ready = instances.by_id.get(&id).is_some_and(|i| i.ready_at <= now);
+                let ready = instances.by_id.get(&id).is_some_and(|i| i.ready_at <= now && i.polls_left == 0);
                 let mut reply = Reply::of(if ready { ResultCode::Success } else { ResultCode::Processing });
                 reply.instance_id = Some(id);
                 reply
@@ -310,7 +322,11 @@ impl Sample {
                 let mut info = Vec::new();
                 let mut pending = false;
                 for id in q.ids() {
-                    match instances.by_id.get(id).filter(|i| live(i)) {
+                    match instances.by_id.get_mut(id).filter(|i| live(i)) {
+                        Some(i) if i.polls_left > 0 => {
+                            i.polls_left -= 1;
+                            pending = true;
+                        }
                         Some(i) if i.ready_at > now => pending = true,
                         Some(_) => {
                             info.push(InstanceInfo { instance_id: id.to_string(), app_info: Some(self.app_info(id)) })

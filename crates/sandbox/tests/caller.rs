@@ -1,4 +1,7 @@
 //! The sandbox as KooGallery: signed production-interface calls to a seller's server, retried on the schedule.
+//!
+//! The tests wait on the sandbox's own signal that a call was recorded (`AppState::calls_recorded`), then look:
+//! no sleeping, no time budget. Each wait is bounded by a number of recorded calls, not by a time.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -61,11 +64,24 @@ async fn merchant(m: Merchant) -> (String, Shared) {
     (url, shared)
 }
 
-async fn wait_done(http: &reqwest::Client, base: &str, token: &str, id: u64) -> Value {
-    // Each attempt is a request that waits for its answer: this waits on the condition, not on a time budget.
-    for _ in 0..100_000 {
+/// Recorded calls a wait looks at before it gives up: far more than any test here makes.
+const MAX_RECORDED: usize = 1000;
+
+/// The delivery `id` as the admin API lists it, once `done` holds for it: looked at now, then again each time
+/// the sandbox records a call.
+async fn delivery_until(
+    sb: &koodesk_sandbox::RunningSandbox,
+    http: &reqwest::Client,
+    token: &str,
+    id: u64,
+    what: &str,
+    done: impl Fn(&Value) -> bool,
+) -> Value {
+    // Subscribed before looking, so a call recorded in between is not missed.
+    let mut recorded = sb.state.calls_recorded();
+    for _ in 0..MAX_RECORDED {
         let list: Vec<Value> = http
-            .get(format!("{base}/admin/production-calls"))
+            .get(format!("{}/admin/production-calls", sb.base_url()))
             .bearer_auth(token)
             .send()
             .await
@@ -74,13 +90,17 @@ async fn wait_done(http: &reqwest::Client, base: &str, token: &str, id: u64) -> 
             .await
             .expect("json");
         if let Some(d) = list.into_iter().find(|d| d["id"] == id) {
-            if d["done"] == true {
+            if done(&d) {
                 return d;
             }
         }
-        tokio::task::yield_now().await;
+        recorded.changed().await.expect("the sandbox is running");
     }
-    panic!("delivery {id} did not finish");
+    panic!("delivery {id}: {what} did not happen in {MAX_RECORDED} recorded calls");
+}
+
+async fn wait_done(sb: &koodesk_sandbox::RunningSandbox, http: &reqwest::Client, token: &str, id: u64) -> Value {
+    delivery_until(sb, http, token, id, "the end", |d| d["done"] == true).await
 }
 
 /// A small sandbox whose clock runs at `speed`, with an HTTP client and its admin token.
@@ -119,7 +139,7 @@ async fn new_instance_is_retried_hourly_until_accepted() {
     let mut body = new_instance();
     body["url"] = json!(url);
     let id = start_delivery(&http, &sb.base_url(), &token, &body).await;
-    let d = wait_done(&http, &sb.base_url(), &token, id).await;
+    let d = wait_done(&sb, &http, &token, id).await;
     assert_eq!(d["outcome"], "succeeded");
     let attempts = d["attempts"].as_array().expect("attempts");
     assert_eq!(attempts.len(), 3, "two failures, then accepted on the second retry");
@@ -145,9 +165,11 @@ async fn a_server_that_never_answers_well_fails_after_three_hours() {
     let mut body = new_instance();
     body["url"] = json!(url);
     let id = start_delivery(&http, &sb.base_url(), &token, &body).await;
-    // The clock stands still until the test moves it: advance an hour at a time.
-    for _ in 0..3 {
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    // The clock stands still until the test moves it: an hour at a time, each once the attempt before is
+    // recorded (so the first attempt's time, which the retries count from, is the clock before any move).
+    for attempts in 1..=3 {
+        let attempts_made = |d: &Value| d["attempts"].as_array().map_or(0, Vec::len) >= attempts;
+        delivery_until(&sb, &http, &token, id, &format!("attempt {attempts}"), attempts_made).await;
         http.post(format!("{}/admin/clock", sb.base_url()))
             .bearer_auth(&token)
             .json(&json!({"advance_seconds": 3600}))
@@ -155,7 +177,7 @@ async fn a_server_that_never_answers_well_fails_after_three_hours() {
             .await
             .expect("sent");
     }
-    let d = wait_done(&http, &sb.base_url(), &token, id).await;
+    let d = wait_done(&sb, &http, &token, id).await;
     assert_eq!(d["outcome"], "failed");
     assert_eq!(d["attempts"].as_array().map(Vec::len), Some(4), "first try + 3 hourly retries");
     sb.stop().await.expect("stops");
@@ -167,7 +189,7 @@ async fn wrong_body_sign_and_wrong_key_are_recorded() {
     let (sb, http, token) = sandbox(36000.0).await;
     let body = json!({"url": url, "key": KEY, "request": {"activity": "releaseInstance", "instanceId": "i-1"}});
     let id = start_delivery(&http, &sb.base_url(), &token, &body).await;
-    let d = wait_done(&http, &sb.base_url(), &token, id).await;
+    let d = wait_done(&sb, &http, &token, id).await;
     let first = &d["attempts"][0];
     assert_eq!(first["body_sign_valid"], false);
     assert!(first["error"].as_str().expect("error").contains("Body-Sign"));
@@ -177,7 +199,7 @@ async fn wrong_body_sign_and_wrong_key_are_recorded() {
     let body =
         json!({"url": url, "key": "not-the-key", "request": {"activity": "releaseInstance", "instanceId": "i-1"}});
     let id = start_delivery(&http, &sb.base_url(), &token, &body).await;
-    let d = wait_done(&http, &sb.base_url(), &token, id).await;
+    let d = wait_done(&sb, &http, &token, id).await;
     assert_eq!(d["attempts"][0]["result_code"], "000001");
     assert!(shared.1.lock().expect("lock").refused >= 1);
 
@@ -199,10 +221,12 @@ async fn wrong_body_sign_and_wrong_key_are_recorded() {
 use koodesk_protocol::feed::{FeedInterfaceCall, FeedOrder, OrderStatus, Page};
 use koodesk_sandbox::sample_interface::{self, Flaw, SampleConfig};
 
-/// A sample production interface with `KEY`, provisioning in `provisioning`, broken by `flaw`.
-async fn sample(provisioning: std::time::Duration, flaw: Flaw) -> sample_interface::RunningSample {
+/// A sample production interface with `KEY`, broken by `flaw`, provisioning after `polls` queryInstance polls
+/// (a count, not a time; none: at once).
+async fn sample(polls: u32, flaw: Flaw) -> sample_interface::RunningSample {
     let mut cfg = SampleConfig::new(0, Secret::new(KEY));
-    cfg.provisioning = provisioning;
+    cfg.provisioning = std::time::Duration::ZERO;
+    cfg.provisioning_polls = polls;
     cfg.flaw = flaw;
     sample_interface::serve(cfg).await.expect("sample interface")
 }
@@ -242,22 +266,25 @@ async fn feed_orders(http: &reqwest::Client, base: &str, token: &str) -> Vec<Fee
     }
 }
 
-/// Waits until the order's recorded calls satisfy `done` (the calls are made on the sandbox's own task).
+/// Waits until the order's recorded calls satisfy `done` (the calls are made on the sandbox's own task): looked at
+/// now, then again each time the sandbox records a call.
 async fn calls_until(
     sb: &koodesk_sandbox::RunningSandbox,
     order_id: &str,
     what: &str,
     done: impl Fn(&[FeedInterfaceCall]) -> bool,
 ) -> Vec<FeedInterfaceCall> {
-    for _ in 0..500 {
+    // Subscribed before looking, so a call recorded in between is not missed.
+    let mut recorded = sb.state.calls_recorded();
+    for _ in 0..MAX_RECORDED {
         let calls = sb.state.world().order(order_id).map(|o| o.calls.clone()).unwrap_or_default();
         if done(&calls) {
             return calls;
         }
-        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        recorded.changed().await.expect("the sandbox is running");
     }
     let calls = sb.state.world().order(order_id).map(|o| o.calls.clone());
-    panic!("{order_id}: {what} did not happen; calls so far: {calls:?}");
+    panic!("{order_id}: {what} did not happen in {MAX_RECORDED} recorded calls; calls so far: {calls:?}");
 }
 
 async fn advance(http: &reqwest::Client, base: &str, token: &str, seconds: i64) {
@@ -273,7 +300,7 @@ async fn advance(http: &reqwest::Client, base: &str, token: &str, seconds: i64) 
 
 #[tokio::test]
 async fn new_saas_orders_are_called_for_real_and_the_feed_shows_the_interfaces_replies() {
-    let interface = sample(std::time::Duration::ZERO, Flaw::None).await;
+    let interface = sample(0, Flaw::None).await;
     let (sb, http, token) = calling_sandbox(&interface.url).await;
     let base = sb.base_url();
     assert!(sb.state.world().orders().iter().all(|o| !o.live), "the history's calls are simulated");
@@ -309,7 +336,7 @@ async fn new_saas_orders_are_called_for_real_and_the_feed_shows_the_interfaces_r
 
 #[tokio::test]
 async fn after_000004_the_sandbox_polls_query_instance_and_renewals_refresh_the_real_instance() {
-    let interface = sample(std::time::Duration::from_millis(30), Flaw::None).await;
+    let interface = sample(2, Flaw::None).await;
     let (sb, http, token) = calling_sandbox(&interface.url).await;
     let base = sb.base_url();
     let id = place(&http, &base, &token, json!({"count": 1, "access_type": "saas", "billing_mode": "period"})).await[0]
@@ -333,6 +360,11 @@ async fn after_000004_the_sandbox_polls_query_instance_and_renewals_refresh_the_
     let last = o.interface_calls.last().expect("calls");
     assert_eq!((last.activity.as_str(), last.detail.as_deref()), ("queryInstance", Some(instance.as_str())));
     assert_eq!(o.status, OrderStatus::Completed);
+    let codes: Vec<(&str, Option<&str>)> =
+        o.interface_calls.iter().map(|c| (c.activity.as_str(), c.result_code.as_deref())).collect();
+    let (new, query) = ("newInstance", "queryInstance");
+    let (processing, ready) = (Some("000004"), Some("000000"));
+    assert_eq!(codes, [(new, processing), (query, processing), (query, processing), (query, ready)], "two polls");
     let at = |c: &FeedInterfaceCall| time::parse_datetime(&c.at).expect("time");
     assert!(at(&o.interface_calls[1]) - at(&o.interface_calls[0]) >= chrono::Duration::minutes(10));
 
@@ -361,7 +393,7 @@ async fn after_000004_the_sandbox_polls_query_instance_and_renewals_refresh_the_
 
 #[tokio::test]
 async fn an_interface_that_answers_wrong_is_retried_hourly_then_the_order_fails_and_is_refunded() {
-    let interface = sample(std::time::Duration::ZERO, Flaw::WrongStatus).await;
+    let interface = sample(0, Flaw::WrongStatus).await;
     let (sb, http, token) = calling_sandbox(&interface.url).await;
     let base = sb.base_url();
     let id = place(&http, &base, &token, json!({"count": 1, "access_type": "saas"})).await[0].clone();

@@ -187,6 +187,7 @@ pub async fn start_delivery(
                     d.attempts.push(r.clone());
                 }
             }
+            task_state.call_recorded();
         };
         let records = caller.deliver(&d.request, &task_state.clock, record_into).await;
         if let Ok(mut list) = task_state.deliveries.lock() {
@@ -195,6 +196,7 @@ pub async fn start_delivery(
                 d.outcome = caller::outcome(&records);
             }
         }
+        task_state.call_recorded();
     });
     json(StatusCode::ACCEPTED, &serde_json::json!({"id": id}))
 }

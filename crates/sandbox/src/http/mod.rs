@@ -25,7 +25,7 @@ use axum::{Json, Router};
 use koodesk_protocol::open_api as api;
 use koodesk_protocol::secret::Secret;
 use serde::Serialize;
-use tokio::sync::{oneshot, Notify};
+use tokio::sync::{oneshot, watch, Notify};
 use tokio::task::JoinHandle;
 
 use crate::caller::Caller;
@@ -51,6 +51,9 @@ pub struct AppState {
     /// Wakes the task that makes the world's real production-interface calls (`cfg.call_interface`).
     pub live_calls_wake: Arc<Notify>,
     live_calls_started: AtomicBool,
+    /// How many production-interface calls made for real have been recorded (an admin delivery's attempt or its
+    /// end, a world order's call): [`AppState::calls_recorded`] lets a test wait for the next one.
+    calls_recorded: watch::Sender<u64>,
 }
 
 impl AppState {
@@ -71,8 +74,19 @@ impl AppState {
             open_api_limiter: cfg.open_api_rate_limit.map(RateLimiter::new),
             live_calls_wake: Arc::new(Notify::new()),
             live_calls_started: AtomicBool::new(false),
+            calls_recorded: watch::Sender::new(0),
             cfg,
         }
+    }
+
+    /// Changes each time a production-interface call made for real is recorded, after the record is visible
+    /// (in [`AppState::deliveries`] or on the world's order): wait with `changed()`, then look.
+    pub fn calls_recorded(&self) -> watch::Receiver<u64> {
+        self.calls_recorded.subscribe()
+    }
+
+    pub(crate) fn call_recorded(&self) {
+        self.calls_recorded.send_modify(|n| *n += 1);
     }
 
     /// The world, brought up to the sandbox clock's now.
