@@ -1,5 +1,6 @@
-//! Native notifications for the notices the core chooses (each once). On Linux they carry an "open" action that
-//! shows the item; elsewhere the plugin shows them and the tray lists the items.
+//! Native notifications for the notices the core chooses (each once: recorded only after it was delivered, so a
+//! notice that could not be shown comes again). On Linux they carry an "open" action that shows the item;
+//! elsewhere the plugin shows them and the tray lists the items.
 
 use koodesk_app::api::Notice;
 use tauri::{AppHandle, Manager};
@@ -8,19 +9,26 @@ use tauri::{AppHandle, Manager};
 pub async fn raise_due(app: &AppHandle) {
     let Some(core) = app.try_state::<crate::Core>() else { return };
     let Ok(ws) = core.ws().await else { return };
-    match koodesk_app::notices::due(ws, koodesk_app::commands::now()) {
+    match koodesk_app::notices::due(ws, koodesk_app::commands::now()).await {
         Ok(notices) => {
             for n in notices {
-                show(app, n);
+                let (key, route) = (n.key.clone(), n.route.clone());
+                if show(app, n).await {
+                    if let Err(e) = koodesk_app::notices::shown(ws, &key, &route, koodesk_app::commands::now()).await {
+                        eprintln!("koodesk: notice {key}: {e}");
+                    }
+                }
             }
         }
         Err(e) => eprintln!("koodesk: notices: {e}"),
     }
 }
 
+/// Shows a notice; true once the notification daemon has it.
 #[cfg(all(unix, not(target_os = "macos")))]
-fn show(app: &AppHandle, n: Notice) {
+async fn show(app: &AppHandle, n: Notice) -> bool {
     let app = app.clone();
+    let (delivered, answer) = tokio::sync::oneshot::channel();
     std::thread::spawn(move || {
         let shown = notify_rust::Notification::new()
             .appname("KooDesk")
@@ -29,20 +37,32 @@ fn show(app: &AppHandle, n: Notice) {
             .action("default", "打开 Open")
             .show();
         match shown {
-            Ok(handle) => handle.wait_for_action(|action| {
-                if action == "default" {
-                    crate::window::open_route(&app, &n.route);
-                }
-            }),
-            Err(e) => eprintln!("koodesk: notification {}: {e}", n.key),
+            Ok(handle) => {
+                let _ = delivered.send(true);
+                handle.wait_for_action(|action| {
+                    if action == "default" {
+                        crate::window::open_route(&app, &n.route);
+                    }
+                })
+            }
+            Err(e) => {
+                eprintln!("koodesk: notification {}: {e}", n.key);
+                let _ = delivered.send(false);
+            }
         }
     });
+    answer.await.unwrap_or(false)
 }
 
+/// Shows a notice; true once the platform has it.
 #[cfg(not(all(unix, not(target_os = "macos"))))]
-fn show(app: &AppHandle, n: Notice) {
+async fn show(app: &AppHandle, n: Notice) -> bool {
     use tauri_plugin_notification::NotificationExt;
-    if let Err(e) = app.notification().builder().title(&n.title).body(&n.body).show() {
-        eprintln!("koodesk: notification {}: {e}", n.key);
+    match app.notification().builder().title(&n.title).body(&n.body).show() {
+        Ok(()) => true,
+        Err(e) => {
+            eprintln!("koodesk: notification {}: {e}", n.key);
+            false
+        }
     }
 }

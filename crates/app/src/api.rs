@@ -44,12 +44,14 @@ command_table! {
     "invoice_requests": StatusFilter => InvoiceRequests,
     "settlement": NoArgs => Settlement,
     "sync_now": NoArgs => SyncResult,
+    "outbox_dismiss": ActionRef => Status,
     "settings": NoArgs => SettingsView,
     "settings_save": Settings => SettingsView,
     "credential_save": CredentialSave => SettingsView,
     "credential_delete": CredentialName => SettingsView,
     "sandbox_network": SandboxNetwork => SandboxState,
     "notifications_due": NoArgs => Notices,
+    "notification_shown": NoticeShown => NoArgs,
     "invoices_of_request": RequestId => InvoiceList,
     "invoice_draft": RequestId => InvoiceList,
     "invoice_issue": InvoiceIssue => InvoiceIssued,
@@ -180,9 +182,14 @@ pub struct Status {
     pub last_error: Option<String>,
     /// Sync failures in a row.
     pub failures_in_a_row: u32,
-    /// Actions waiting in the outbox, and those the marketplace refused (kept, with the reason).
+    /// Targets with an action waiting in the outbox.
     pub outbox_pending: i64,
+    /// Targets whose action KooGallery accepted and its feed does not show yet ("sent, waiting for KooGallery").
+    pub outbox_awaiting_echo: i64,
+    /// Actions the marketplace refused, kept with the reason until the seller dismisses them.
     pub outbox_refused: Vec<RefusedView>,
+    /// Outbox rows this build cannot read: named, left untouched, never sent.
+    pub outbox_damaged: Vec<String>,
     /// Items overdue or due within 24 hours: the tray's badge.
     pub urgent: i64,
     /// The three most urgent items, for the tray menu.
@@ -193,7 +200,7 @@ pub struct Status {
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct RefusedView {
     pub action_id: String,
-    pub kind: String,
+    pub kind: koodesk_store::outbox::ActionKind,
     pub target: String,
     pub reason: String,
 }
@@ -237,11 +244,19 @@ pub struct OrderId {
 pub struct FlowsArgs {
     pub step: Option<String>,
     pub side: Option<String>,
+    /// The page: rows to skip and at most how many (2,000 when absent).
+    #[ts(optional)]
+    pub offset: Option<i64>,
+    #[ts(optional)]
+    pub limit: Option<i64>,
 }
 
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct Flows {
+    /// The page asked for, soonest clock first.
     pub flows: Vec<FlowRow>,
+    /// Open flows matching the filter, in all.
+    pub total: i64,
     /// Open flows per step and side.
     pub by_step: Vec<StepSide>,
 }
@@ -273,7 +288,17 @@ pub struct Queued {
     pub action_id: String,
     /// Whether the action reached the marketplace already (an immediate push when online).
     pub sent: bool,
+    /// Where it stands now: queued, sent and awaiting the feed's echo, or (none) done — echoed or refused.
+    pub pending_sync: Option<koodesk_store::outbox::PendingSync>,
+    /// Why KooGallery refused it, when it did.
+    pub refused: Option<String>,
     pub message: String,
+}
+
+/// A refused action the seller has read.
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct ActionRef {
+    pub action_id: String,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, TS)]
@@ -323,6 +348,8 @@ pub struct SyncResult {
     pub items: usize,
     pub actions_sent: usize,
     pub actions_refused: usize,
+    /// Actions left queued untried because the host was found unreachable.
+    pub actions_untried: usize,
     pub offline: bool,
     pub message: String,
 }
@@ -338,7 +365,7 @@ pub struct SandboxState {
     pub sandbox_online: Option<bool>,
 }
 
-/// A notification to raise now (each is returned once).
+/// A notification to raise now (returned until it is recorded as shown).
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct Notice {
     pub key: String,
@@ -348,6 +375,14 @@ pub struct Notice {
     pub route: String,
 }
 
+/// A notice the shell delivered: recorded so it is not raised again.
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct NoticeShown {
+    pub key: String,
+    pub route: String,
+}
+
+/// The notices due now, not yet shown.
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct Notices {
     pub notices: Vec<Notice>,
@@ -568,6 +603,9 @@ pub fn typescript() -> String {
         CredentialSave,
         CredentialName,
         Status,
+        koodesk_store::outbox::ActionKind,
+        koodesk_store::outbox::PendingSync,
+        ActionRef,
         RefusedView,
         TopItem,
         Group,
@@ -609,6 +647,7 @@ pub fn typescript() -> String {
         SandboxState,
         Notice,
         Notices,
+        NoticeShown,
         koodesk_domain::invoice::InvoiceKind,
         koodesk_domain::invoice::Medium,
         koodesk_domain::invoice::CourierPayer,

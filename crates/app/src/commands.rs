@@ -14,7 +14,7 @@ use serde::Serialize;
 use serde_json::{json, Value};
 
 use crate::api::*;
-use crate::workspace::{self, to_api, Workspace};
+use crate::workspace::{self, Workspace};
 use crate::{interface, invoicing, notices};
 
 fn args<T: DeserializeOwned>(command: &str, v: Value) -> Result<T, ApiError> {
@@ -37,24 +37,27 @@ pub async fn call(ws: &Workspace, command: &str, a: Value) -> Result<Value, ApiE
         "status" => reply(status(ws).await?),
         "orders" => {
             let a: OrdersArgs = args(command, a)?;
-            reply(ws.store().orders_page(&a.filter, a.offset, a.limit).map_err(to_api)?)
+            reply(ws.read(move |s| Ok(s.orders_page(&a.filter, a.offset, a.limit)?)).await?)
         }
         "order_detail" => {
             let a: OrderId = args(command, a)?;
-            reply(ws.store().order_detail(&a.order_id, now()).map_err(to_api)?)
+            reply(ws.read(move |s| Ok(s.order_detail(&a.order_id, now())?)).await?)
         }
         "flows" => {
             let a: FlowsArgs = args(command, a)?;
-            let store = ws.store();
-            let flows = store.flows(a.step.as_deref(), a.side.as_deref(), now(), 2000).map_err(to_api)?;
-            let by_step = store
-                .dashboard(now())
-                .map_err(to_api)?
+            let (offset, limit) = (a.offset.unwrap_or(0), a.limit.unwrap_or(2000));
+            let (page, dashboard) = ws
+                .read(move |s| {
+                    let page = s.flows_page(a.step.as_deref(), a.side.as_deref(), now(), offset, limit)?;
+                    Ok((page, s.dashboard(now())?))
+                })
+                .await?;
+            let by_step = dashboard
                 .supervision
                 .into_iter()
                 .map(|s| StepSide { step: s.step, side: s.side, flows: s.flows })
                 .collect();
-            reply(Flows { flows, by_step })
+            reply(Flows { flows: page.rows, total: page.total, by_step })
         }
         "supervision_act" => {
             let a: SupervisionAct = args(command, a)?;
@@ -62,11 +65,15 @@ pub async fn call(ws: &Workspace, command: &str, a: Value) -> Result<Value, ApiE
         }
         "unsubscriptions" => {
             let a: StatusFilter = args(command, a)?;
-            let store = ws.store();
-            reply(Unsubscriptions {
-                requests: store.unsubscriptions(a.status.as_deref(), 2000).map_err(to_api)?,
-                refunded_by_month: store.refunds_by_month().map_err(to_api)?,
-            })
+            reply(
+                ws.read(move |s| {
+                    Ok(Unsubscriptions {
+                        requests: s.unsubscriptions(a.status.as_deref(), 2000)?,
+                        refunded_by_month: s.refunds_by_month()?,
+                    })
+                })
+                .await?,
+            )
         }
         "unsubscription_decide" => {
             let a: UnsubscriptionDecide = args(command, a)?;
@@ -79,13 +86,20 @@ pub async fn call(ws: &Workspace, command: &str, a: Value) -> Result<Value, ApiE
         "invoice_requests" => {
             let a: StatusFilter = args(command, a)?;
             reply(InvoiceRequests {
-                requests: ws.store().invoice_requests(a.status.as_deref(), now(), 2000).map_err(to_api)?,
+                requests: ws.read(move |s| Ok(s.invoice_requests(a.status.as_deref(), now(), 2000)?)).await?,
             })
         }
-        "settlement" => reply(settlement(ws)?),
+        "settlement" => reply(settlement(ws).await?),
         "sync_now" => {
             let _: NoArgs = args(command, a)?;
             reply(ws.sync_now().await)
+        }
+        "outbox_dismiss" => {
+            let a: ActionRef = args(command, a)?;
+            let id = a.action_id.clone();
+            ws.write(move |s| Ok(s.dismiss_refused(&id)?)).await?;
+            ws.log.info(&format!("refused action {} dismissed", a.action_id));
+            reply(status(ws).await?)
         }
         "settings" => reply(settings_view(ws)),
         "settings_save" => {
@@ -113,15 +127,20 @@ pub async fn call(ws: &Workspace, command: &str, a: Value) -> Result<Value, ApiE
         }
         "notifications_due" => {
             let _: NoArgs = args(command, a)?;
-            reply(Notices { notices: notices::due(ws, now())? })
+            reply(Notices { notices: notices::due(ws, now()).await? })
+        }
+        "notification_shown" => {
+            let a: NoticeShown = args(command, a)?;
+            notices::shown(ws, &a.key, &a.route, now()).await?;
+            reply(NoArgs::default())
         }
         "invoices_of_request" => {
             let a: RequestId = args(command, a)?;
-            reply(InvoiceList { invoices: ws.store().invoices_of(&a.request_id).map_err(to_api)? })
+            reply(InvoiceList { invoices: ws.read(move |s| Ok(s.invoices_of(&a.request_id)?)).await? })
         }
         "invoice_draft" => {
             let a: RequestId = args(command, a)?;
-            reply(InvoiceList { invoices: ws.store().draft_request(&a.request_id, now()).map_err(to_api)? })
+            reply(InvoiceList { invoices: ws.write(move |s| Ok(s.draft_request(&a.request_id, now())?)).await? })
         }
         "invoice_issue" => {
             let a: InvoiceIssue = args(command, a)?;
@@ -129,51 +148,51 @@ pub async fn call(ws: &Workspace, command: &str, a: Value) -> Result<Value, ApiE
         }
         "invoice_red_letter" => {
             let a: InvoiceRedLetter = args(command, a)?;
-            reply(invoicing::red_letter(ws, a)?)
+            reply(invoicing::red_letter(ws, a).await?)
         }
         "invoice_edit_buyer" => {
             let a: InvoiceBuyerEdit = args(command, a)?;
-            reply(invoicing::edit_buyer(ws, a)?)
+            reply(invoicing::edit_buyer(ws, a).await?)
         }
         "invoice_export" => {
             let a: InvoiceExport = args(command, a)?;
-            reply(invoicing::export(ws, a)?)
+            reply(invoicing::export(ws, a).await?)
         }
         "invoice_pdf" => {
             let a: InvoiceId = args(command, a)?;
-            reply(invoicing::pdf(ws, &a.id)?)
+            reply(invoicing::pdf(ws, &a.id).await?)
         }
         "invoice_buyers" => {
             let a: BuyerQuery = args(command, a)?;
-            reply(InvoiceBuyers { buyers: ws.store().invoice_buyers_matching(&a.query, 20).map_err(to_api)? })
+            reply(InvoiceBuyers { buyers: ws.read(move |s| Ok(s.invoice_buyers_matching(&a.query, 20)?)).await? })
         }
         "invoice_orders_of_buyer" => {
             let a: BuyerRef = args(command, a)?;
-            reply(OrdersToInvoice { orders: ws.store().orders_to_invoice(&a.buyer_id, 500).map_err(to_api)? })
+            reply(OrdersToInvoice { orders: ws.read(move |s| Ok(s.orders_to_invoice(&a.buyer_id, 500)?)).await? })
         }
         "invoice_preview_orders" => {
             let a: OrderChoice = args(command, a)?;
-            reply(InvoicePreview { drafts: ws.store().preview_orders(&a, now()).map_err(to_api)? })
+            reply(InvoicePreview { drafts: ws.read(move |s| Ok(s.preview_orders(&a, now())?)).await? })
         }
         "invoice_draft_orders" => {
             let a: OrderChoice = args(command, a)?;
-            reply(InvoiceList { invoices: ws.store().draft_orders(&a, now()).map_err(to_api)? })
+            reply(InvoiceList { invoices: ws.write(move |s| Ok(s.draft_orders(&a, now())?)).await? })
         }
         "invoices_of_batch" => {
             let a: BatchId = args(command, a)?;
-            reply(InvoiceList { invoices: ws.store().invoices_of_batch(&a.batch_id).map_err(to_api)? })
+            reply(InvoiceList { invoices: ws.read(move |s| Ok(s.invoices_of_batch(&a.batch_id)?)).await? })
         }
         "invoice_batches" => {
             let _: NoArgs = args(command, a)?;
-            reply(InvoiceList { invoices: ws.store().batch_invoices(500).map_err(to_api)? })
+            reply(InvoiceList { invoices: ws.read(move |s| Ok(s.batch_invoices(500)?)).await? })
         }
         "invoice_discard" => {
             let a: InvoiceId = args(command, a)?;
-            reply(invoicing::discard(ws, &a.id)?)
+            reply(invoicing::discard(ws, &a.id).await?)
         }
         "invoice_buyers_import" => {
             let a: BuyerListFile = args(command, a)?;
-            reply(invoicing::import_buyers(ws, a)?)
+            reply(invoicing::import_buyers(ws, a).await?)
         }
         "interface_overview" => {
             let _: NoArgs = args(command, a)?;
@@ -189,23 +208,23 @@ pub async fn call(ws: &Workspace, command: &str, a: Value) -> Result<Value, ApiE
         }
         "interface_run_report" => {
             let a: RunId = args(command, a)?;
-            reply(interface::report(ws, a.id)?)
+            reply(interface::report(ws, a.id).await?)
         }
         "interface_suite_save" => {
             let a: koodesk_checker::cases::SavedSuite = args(command, a)?;
-            reply(InterfaceSuites { suites: interface::save_suite(ws, &a)? })
+            reply(InterfaceSuites { suites: interface::save_suite(ws, &a).await? })
         }
         "interface_suite_delete" => {
             let a: SuiteName = args(command, a)?;
-            reply(InterfaceSuites { suites: interface::delete_suite(ws, &a.name)? })
+            reply(InterfaceSuites { suites: interface::delete_suite(ws, &a.name).await? })
         }
         "interface_cases_export" => {
             let _: NoArgs = args(command, a)?;
-            reply(CasesText { json: interface::export(ws)? })
+            reply(CasesText { json: interface::export(ws).await? })
         }
         "interface_cases_import" => {
             let a: CasesText = args(command, a)?;
-            reply(InterfaceSuites { suites: interface::import(ws, &a.json)? })
+            reply(InterfaceSuites { suites: interface::import(ws, &a.json).await? })
         }
         other => Err(ApiError::new(
             "unknown-command",
@@ -215,17 +234,15 @@ pub async fn call(ws: &Workspace, command: &str, a: Value) -> Result<Value, ApiE
 }
 
 async fn overview(ws: &Workspace) -> Result<Overview, ApiError> {
-    let (inbox, dashboard) = {
-        let store = ws.store();
-        (store.inbox(now(), WorkingCalendar::embedded()).map_err(to_api)?, store.dashboard(now()).map_err(to_api)?)
-    };
+    let (inbox, dashboard) =
+        ws.read(|s| Ok((s.inbox(now(), WorkingCalendar::embedded())?, s.dashboard(now())?))).await?;
     let status = status_from(ws, &inbox).await?;
     Ok(Overview { inbox, dashboard, status })
 }
 
 /// The status bar's and the tray's view.
 pub async fn status(ws: &Workspace) -> Result<Status, ApiError> {
-    let inbox = ws.store().inbox(now(), WorkingCalendar::embedded()).map_err(to_api)?;
+    let inbox = ws.read(|s| Ok(s.inbox(now(), WorkingCalendar::embedded())?)).await?;
     status_from(ws, &inbox).await
 }
 
@@ -241,27 +258,28 @@ pub fn route_of(group: Group, ref_id: &str, order_id: Option<&str>) -> String {
 
 /// Overdue or due within 24 hours, and needing an action.
 pub fn is_urgent(i: &koodesk_store::inbox::InboxItem) -> bool {
-    i.group != Group::Upcoming && !i.pending_sync && (i.overdue || i.seconds_left.is_some_and(|s| s <= 86_400))
+    i.group != Group::Upcoming && i.pending_sync.is_none() && (i.overdue || i.seconds_left.is_some_and(|s| s <= 86_400))
 }
 
 async fn status_from(ws: &Workspace, inbox: &Inbox) -> Result<Status, ApiError> {
     let st = ws.sync_state();
-    let (pending, refused) = {
-        let store = ws.store();
-        let pending = store.actions(koodesk_store::outbox::ActionStatus::Pending).map_err(to_api)?.len() as i64;
-        let refused = store
-            .actions(koodesk_store::outbox::ActionStatus::Refused)
-            .map_err(to_api)?
-            .into_iter()
-            .map(|a| RefusedView {
-                action_id: a.action_id,
-                kind: serde_json::to_value(a.kind).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default(),
-                target: a.target,
-                reason: a.last_error.unwrap_or_default(),
-            })
-            .collect();
-        (pending, refused)
-    };
+    let (pending, awaiting_echo, refused, damaged) = ws
+        .read(|s| {
+            let (queued, awaiting) = s.in_flight_counts()?;
+            let refused = s
+                .actions(koodesk_store::outbox::ActionStatus::Refused)?
+                .into_iter()
+                .map(|a| RefusedView {
+                    action_id: a.action_id,
+                    kind: a.kind,
+                    target: a.target,
+                    reason: a.last_error.unwrap_or_default(),
+                })
+                .collect();
+            let damaged = s.damaged_actions()?.into_iter().map(|d| d.to_string()).collect();
+            Ok((queued, awaiting, refused, damaged))
+        })
+        .await?;
     let urgent: Vec<_> = inbox.items.iter().filter(|i| is_urgent(i)).collect();
     let mut top = urgent.clone();
     top.sort_by_key(|i| i.seconds_left.unwrap_or(i64::MAX));
@@ -274,7 +292,9 @@ async fn status_from(ws: &Workspace, inbox: &Inbox) -> Result<Status, ApiError> 
         last_error: st.last_error,
         failures_in_a_row: st.failures_in_a_row,
         outbox_pending: pending,
+        outbox_awaiting_echo: awaiting_echo,
         outbox_refused: refused,
+        outbox_damaged: damaged,
         urgent: urgent.len() as i64,
         top: top
             .into_iter()
@@ -289,42 +309,22 @@ async fn status_from(ws: &Workspace, inbox: &Inbox) -> Result<Status, ApiError> 
     })
 }
 
-/// Queues an action and, when the marketplace answers, pushes it at once; offline it waits for the next sync.
+/// Queues an action and, when the marketplace answers, pushes it at once and pulls the feed it changes, so its
+/// echo arrives with the reply; offline it waits for the next sync. A target with an action in flight (queued, or
+/// sent and not yet echoed) refuses a second one: the store checks it inside the write.
 async fn queue(ws: &Workspace, kind: ActionKind, target: &str, payload: Value) -> Result<Queued, ApiError> {
     if target.trim().is_empty() {
         return Err(ApiError::invalid("target: an ID is required"));
     }
-    let action_id = {
-        let mut store = ws.store();
-        if let Some(p) = store.pending_for(target).map_err(to_api)? {
-            return Err(ApiError::invalid(format!(
-                "{target}: action {} is still waiting to reach the marketplace; sync first",
-                p.action_id
-            )));
-        }
-        store.enqueue(kind, target, payload, Utc::now().timestamp()).map_err(to_api)?
-    };
+    let t = target.to_string();
+    let action_id = ws.write(move |s| Ok(s.enqueue(kind, &t, payload, Utc::now().timestamp())?)).await?;
     ws.log.info(&format!("queued {action_id} on {target}"));
-    let r = ws.sync_now().await;
-    let sent = ws
-        .store()
-        .actions(koodesk_store::outbox::ActionStatus::Sent)
-        .map_err(to_api)?
-        .iter()
-        .any(|a| a.action_id == action_id);
-    Ok(Queued {
-        message: if sent {
-            "sent to the marketplace".into()
-        } else {
-            format!("queued: it will be sent at the next sync ({})", r.message)
-        },
-        action_id,
-        sent,
-    })
+    Ok(ws.push_action(&action_id).await)
 }
 
 async fn supervision_act(ws: &Workspace, a: SupervisionAct) -> Result<Queued, ApiError> {
-    let flow = ws.store().order_detail(&a.order_id, now()).map_err(to_api)?.flow.ok_or_else(|| {
+    let order_id = a.order_id.clone();
+    let flow = ws.read(move |s| Ok(s.order_detail(&order_id, now())?)).await?.flow.ok_or_else(|| {
         ApiError::invalid(format!("order_id `{}`: this order has no service supervision", a.order_id))
     })?;
     if flow.step == "completed" {
@@ -386,11 +386,11 @@ async fn supervision_act(ws: &Workspace, a: SupervisionAct) -> Result<Queued, Ap
     queue(ws, kind, &a.order_id, payload).await
 }
 
-fn settlement(ws: &Workspace) -> Result<Settlement, ApiError> {
+async fn settlement(ws: &Workspace) -> Result<Settlement, ApiError> {
     let today = time::business_date(&now());
     let s = settlement::schedule(YearMonth::of(today), WorkingCalendar::embedded());
     Ok(Settlement {
-        bills: ws.store().bills().map_err(to_api)?,
+        bills: ws.read(move |s| Ok(s.bills()?)).await?,
         month: YearMonth::of(today).to_string(),
         bill_date: s.value.bill_date.to_string(),
         send_by: s.value.send_by.to_string(),

@@ -18,7 +18,7 @@ use koodesk_store::interface_checks::{RunSummary, StoredCase};
 use tokio::sync::Mutex as AsyncMutex;
 
 use crate::api::{ApiError, InterfaceOverview, InterfaceRunArgs, InterfaceRunResult, KeySource};
-use crate::workspace::{to_api, Workspace};
+use crate::workspace::Workspace;
 
 /// Runs in progress, by token, kept at most this many.
 const MAX_LIVE_RUNS: usize = 16;
@@ -66,23 +66,28 @@ pub async fn overview(ws: &Workspace) -> Result<InterfaceOverview, ApiError> {
         sample_url: sample.map(|(url, _)| url),
         key_sources,
         built_in: [Suite::All, Suite::Period, Suite::PerCall].iter().map(|s| s.name().to_string()).collect(),
-        suites: suites(ws)?,
-        runs: ws.store().interface_runs(50).map_err(to_api)?,
+        suites: suites(ws).await?,
+        runs: ws.read(|s| Ok(s.interface_runs(50)?)).await?,
     })
 }
 
 /// The saved suites; KooGallery's listing cases are saved the first time.
-pub fn suites(ws: &Workspace) -> Result<Vec<SavedSuite>, ApiError> {
-    let mut store = ws.store();
-    if store.interface_suites().map_err(to_api)?.is_empty()
-        && !store.notified("interface-cases-seeded").map_err(to_api)?
-    {
-        for s in cases::default_suites() {
-            store.save_interface_suite(&s.name, &stored_cases(&s)?).map_err(to_api)?;
-        }
-        store.notify_once("interface-cases-seeded", "", chrono::Utc::now().timestamp()).map_err(to_api)?;
-    }
-    let rows = store.interface_suites().map_err(to_api)?;
+pub async fn suites(ws: &Workspace) -> Result<Vec<SavedSuite>, ApiError> {
+    let seeded = cases::default_suites()
+        .iter()
+        .map(|s| Ok((s.name.clone(), stored_cases(s)?)))
+        .collect::<Result<Vec<_>, ApiError>>()?;
+    let rows = ws
+        .write(move |store| {
+            if store.interface_suites()?.is_empty() && !store.notified("interface-cases-seeded")? {
+                for (name, cases) in &seeded {
+                    store.save_interface_suite(name, cases)?;
+                }
+                store.notify_once("interface-cases-seeded", "", chrono::Utc::now().timestamp())?;
+            }
+            Ok(store.interface_suites()?)
+        })
+        .await?;
     rows.into_iter()
         .map(|(name, rows)| {
             let cases = rows
@@ -115,36 +120,39 @@ fn stored_cases(s: &SavedSuite) -> Result<Vec<StoredCase>, ApiError> {
 }
 
 /// Saves a suite (validated whole first: a bad case changes nothing).
-pub fn save_suite(ws: &Workspace, s: &SavedSuite) -> Result<Vec<SavedSuite>, ApiError> {
+pub async fn save_suite(ws: &Workspace, s: &SavedSuite) -> Result<Vec<SavedSuite>, ApiError> {
     s.validate().map_err(|e| ApiError::invalid(e.0))?;
     if s.cases.is_empty() {
         return Err(ApiError::invalid(format!("suite `{}`: `cases` is empty; delete the suite instead", s.name)));
     }
-    ws.store().save_interface_suite(s.name.trim(), &stored_cases(s)?).map_err(to_api)?;
-    suites(ws)
+    let (name, cases) = (s.name.trim().to_string(), stored_cases(s)?);
+    ws.write(move |store| Ok(store.save_interface_suite(&name, &cases)?)).await?;
+    suites(ws).await
 }
 
-pub fn delete_suite(ws: &Workspace, name: &str) -> Result<Vec<SavedSuite>, ApiError> {
-    ws.store().save_interface_suite(name, &[]).map_err(to_api)?;
-    suites(ws)
+pub async fn delete_suite(ws: &Workspace, name: &str) -> Result<Vec<SavedSuite>, ApiError> {
+    let name = name.to_string();
+    ws.write(move |store| Ok(store.save_interface_suite(&name, &[])?)).await?;
+    suites(ws).await
 }
 
-pub fn export(ws: &Workspace) -> Result<String, ApiError> {
-    Ok(cases::export(&suites(ws)?).to_string())
+pub async fn export(ws: &Workspace) -> Result<String, ApiError> {
+    Ok(cases::export(&suites(ws).await?).to_string())
 }
 
 /// Imports an export: every suite is validated before any is saved; suites of the same name are replaced.
-pub fn import(ws: &Workspace, text: &str) -> Result<Vec<SavedSuite>, ApiError> {
+pub async fn import(ws: &Workspace, text: &str) -> Result<Vec<SavedSuite>, ApiError> {
     let imported = cases::import(text).map_err(|e| ApiError::invalid(format!("json: {}", e.0)))?;
     let rows: Vec<(String, Vec<StoredCase>)> =
         imported.iter().map(|s| Ok((s.name.trim().to_string(), stored_cases(s)?))).collect::<Result<_, ApiError>>()?;
-    {
-        let mut store = ws.store();
+    ws.write(move |store| {
         for (name, cases) in &rows {
-            store.save_interface_suite(name, cases).map_err(to_api)?;
+            store.save_interface_suite(name, cases)?;
         }
-    }
-    suites(ws)
+        Ok(())
+    })
+    .await?;
+    suites(ws).await
 }
 
 /// Runs a check to the end, publishing each step under `a.token` as it completes, and records it.
@@ -169,7 +177,7 @@ pub async fn run(ws: &Workspace, a: InterfaceRunArgs) -> Result<InterfaceRunResu
     };
     let saved =
         if a.saved {
-            let all = suites(ws)?;
+            let all = suites(ws).await?;
             Some(all.into_iter().find(|s| s.name == a.suite).ok_or_else(|| {
                 ApiError::new("not-found", format!("suite `{}`: no saved suite of that name", a.suite))
             })?)
@@ -203,7 +211,7 @@ pub async fn run(ws: &Workspace, a: InterfaceRunArgs) -> Result<InterfaceRunResu
         None => checker.run(suite, &mut publish).await,
     };
     lock(&ws.interface.progress).remove(&token);
-    let id = record(ws, &report)?;
+    let id = record(ws, &report).await?;
     ws.log.info(&format!(
         "interface check of {} ({}): {} passed, {} failed, {} skipped",
         report.url, report.suite, report.passed, report.failed, report.skipped
@@ -211,7 +219,7 @@ pub async fn run(ws: &Workspace, a: InterfaceRunArgs) -> Result<InterfaceRunResu
     Ok(InterfaceRunResult { id, report })
 }
 
-fn record(ws: &Workspace, r: &Report) -> Result<i64, ApiError> {
+async fn record(ws: &Workspace, r: &Report) -> Result<i64, ApiError> {
     let summary = RunSummary {
         id: 0,
         started_at: r.started_at.clone(),
@@ -223,7 +231,7 @@ fn record(ws: &Workspace, r: &Report) -> Result<i64, ApiError> {
         elapsed_ms: r.elapsed_ms as i64,
     };
     let json = serde_json::to_string(r).map_err(|e| ApiError::new("store", e.to_string()))?;
-    ws.store().record_interface_run(&summary, &json).map_err(to_api)
+    ws.write(move |store| Ok(store.record_interface_run(&summary, &json)?)).await
 }
 
 /// The steps a run in progress has finished; empty once it is over (its report is then in the history).
@@ -231,7 +239,7 @@ pub fn progress(ws: &Workspace, token: &str) -> Vec<StepReport> {
     lock(&ws.interface.progress).get(token).cloned().unwrap_or_default()
 }
 
-pub fn report(ws: &Workspace, id: i64) -> Result<Report, ApiError> {
-    let json = ws.store().interface_run_report(id).map_err(to_api)?;
+pub async fn report(ws: &Workspace, id: i64) -> Result<Report, ApiError> {
+    let json = ws.read(move |s| Ok(s.interface_run_report(id)?)).await?;
     serde_json::from_str(&json).map_err(|e| ApiError::new("store", format!("interface check run {id}: {e}")))
 }

@@ -5,7 +5,6 @@ use koodesk_domain::credit_code::CreditCode;
 use koodesk_domain::invoice::RedLetterReason;
 use koodesk_store::db::Store;
 use koodesk_store::invoicing::InvoiceRecord;
-use koodesk_store::outbox::ActionStatus;
 
 use base64::engine::general_purpose::STANDARD as BASE64;
 use base64::Engine;
@@ -16,39 +15,35 @@ use crate::api::{
     InvoiceList, InvoiceRedLetter,
 };
 use crate::commands::now;
-use crate::workspace::{to_api, Workspace};
+use crate::workspace::Workspace;
 
 /// Issues a draft (or records the tax system's number), then tries to tell KooGallery at once; offline, the
 /// action waits in the outbox and the invoice is issued all the same.
 pub async fn issue(ws: &Workspace, a: InvoiceIssue) -> Result<InvoiceIssued, ApiError> {
-    let invoice = {
-        let mut store = ws.store();
-        match a.number.as_deref().map(str::trim).filter(|n| !n.is_empty()) {
-            Some(n) => store.record_invoice_number(&a.id, n, &a.by, now()),
-            None => store.issue_invoice(&a.id, &a.by, now()),
-        }
-        .map_err(to_api)?
-    };
+    let (id, number, by) = (a.id.clone(), a.number.clone(), a.by.clone());
+    let invoice = ws
+        .write(move |store| {
+            Ok(match number.as_deref().map(str::trim).filter(|n| !n.is_empty()) {
+                Some(n) => store.record_invoice_number(&id, n, &by, now()),
+                None => store.issue_invoice(&id, &by, now()),
+            }?)
+        })
+        .await?;
     ws.log.info(&format!("invoice {} issued as {}", invoice.id, invoice.number.as_deref().unwrap_or("")));
     let Some(target) = invoice.request_id.clone() else {
         // Drafted from chosen orders: KooGallery has no request to close.
         return Ok(InvoiceIssued { message: "issued (no KooGallery request to tell)".into(), invoice, sent: true });
     };
-    let r = ws.sync_now().await;
-    let sent = ws.store().pending_for(&target).map_err(to_api)?.is_none()
-        && ws.store().actions(ActionStatus::Refused).map_err(to_api)?.iter().all(|x| x.target != target);
-    Ok(InvoiceIssued {
-        message: if sent {
-            "sent to the marketplace".into()
-        } else {
-            format!("issued; KooGallery is told at the next sync ({})", r.message)
-        },
-        invoice,
-        sent,
-    })
+    let t = target.clone();
+    let action = ws.read(move |s| Ok(s.in_flight_for(&t)?)).await?;
+    let Some((action_id, _)) = action else {
+        return Ok(InvoiceIssued { message: "issued".into(), invoice, sent: true });
+    };
+    let q = ws.push_action(&action_id).await;
+    Ok(InvoiceIssued { message: q.message, invoice, sent: q.sent && q.refused.is_none() })
 }
 
-pub fn red_letter(ws: &Workspace, a: InvoiceRedLetter) -> Result<InvoiceList, ApiError> {
+pub async fn red_letter(ws: &Workspace, a: InvoiceRedLetter) -> Result<InvoiceList, ApiError> {
     let reason = match a.reason.as_str() {
         "invoicing-error" => RedLetterReason::InvoicingError,
         "goods-returned" => RedLetterReason::GoodsReturned,
@@ -60,14 +55,17 @@ pub fn red_letter(ws: &Workspace, a: InvoiceRedLetter) -> Result<InvoiceList, Ap
             )))
         }
     };
-    let mut store = ws.store();
-    let red = store.red_letter(&a.id, reason, now()).map_err(to_api)?;
-    let invoices = siblings(&store, &red)?.unwrap_or_else(|| vec![red]);
+    let invoices = ws
+        .write(move |store| {
+            let red = store.red_letter(&a.id, reason, now())?;
+            Ok(siblings(store, &red)?.unwrap_or_else(|| vec![red]))
+        })
+        .await?;
     Ok(InvoiceList { invoices })
 }
 
 /// Changes the buyer of a draft: the title is required; a taxpayer ID must be a valid 统一社会信用代码.
-pub fn edit_buyer(ws: &Workspace, a: InvoiceBuyerEdit) -> Result<InvoiceList, ApiError> {
+pub async fn edit_buyer(ws: &Workspace, a: InvoiceBuyerEdit) -> Result<InvoiceList, ApiError> {
     let title = a.title.trim();
     if title.is_empty() {
         return Err(ApiError::invalid("title: an invoice is made out to a name"));
@@ -81,53 +79,83 @@ pub fn edit_buyer(ws: &Workspace, a: InvoiceBuyerEdit) -> Result<InvoiceList, Ap
                 .to_string(),
         ),
     };
-    let mut store = ws.store();
-    let mut rec = store.invoice(&a.id).map_err(to_api)?;
-    if rec.draft.kind == koodesk_domain::invoice::InvoiceKind::Special && taxpayer_id.is_none() {
-        return Err(ApiError::invalid("taxpayer_id: a special invoice (专票) needs the buyer's taxpayer ID [KG §2]"));
-    }
-    let clean = |v: Option<String>| v.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
-    rec.draft.buyer.title = title.to_string();
-    rec.draft.buyer.taxpayer_id = taxpayer_id;
-    rec.draft.buyer.address = clean(a.address);
-    rec.draft.buyer.bank = clean(a.bank);
-    let rec = store.edit_draft(&a.id, &rec.draft).map_err(to_api)?;
-    let invoices = siblings(&store, &rec)?.unwrap_or_else(|| vec![rec]);
+    let title = title.to_string();
+    let invoices = ws
+        .write(move |store| {
+            let mut rec = store.invoice(&a.id)?;
+            if rec.draft.kind == koodesk_domain::invoice::InvoiceKind::Special && taxpayer_id.is_none() {
+                return Err(ApiError::invalid(
+                    "taxpayer_id: a special invoice (专票) needs the buyer's taxpayer ID [KG §2]",
+                ));
+            }
+            let clean = |v: Option<String>| v.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
+            rec.draft.buyer.title = title;
+            rec.draft.buyer.taxpayer_id = taxpayer_id;
+            rec.draft.buyer.address = clean(a.address);
+            rec.draft.buyer.bank = clean(a.bank);
+            let rec = store.edit_draft(&a.id, &rec.draft)?;
+            Ok(siblings(store, &rec)?.unwrap_or_else(|| vec![rec]))
+        })
+        .await?;
     Ok(InvoiceList { invoices })
 }
 
 /// The invoices of the request or batch `rec` belongs to (what the Invoices page shows together), if any.
 fn siblings(store: &Store, rec: &InvoiceRecord) -> Result<Option<Vec<InvoiceRecord>>, ApiError> {
     match (&rec.request_id, &rec.batch_id) {
-        (Some(r), _) => store.invoices_of(r).map(Some).map_err(to_api),
-        (None, Some(b)) => store.invoices_of_batch(b).map(Some).map_err(to_api),
+        (Some(r), _) => Ok(store.invoices_of(r).map(Some)?),
+        (None, Some(b)) => Ok(store.invoices_of_batch(b).map(Some)?),
         (None, None) => Ok(None),
     }
 }
 
 /// Discards a draft; answers what is left of its request or batch.
-pub fn discard(ws: &Workspace, id: &str) -> Result<InvoiceList, ApiError> {
-    let mut store = ws.store();
-    let rec = store.invoice(id).map_err(to_api)?;
-    store.discard_draft(id).map_err(to_api)?;
+pub async fn discard(ws: &Workspace, id: &str) -> Result<InvoiceList, ApiError> {
+    let draft = id.to_string();
+    let invoices = ws
+        .write(move |store| {
+            let rec = store.invoice(&draft)?;
+            store.discard_draft(&draft)?;
+            Ok(siblings(store, &rec)?.unwrap_or_default())
+        })
+        .await?;
     ws.log.info(&format!("draft {id} discarded"));
-    Ok(InvoiceList { invoices: siblings(&store, &rec)?.unwrap_or_default() })
+    Ok(InvoiceList { invoices })
 }
 
 /// Drafts and issued invoices as a file: CSV or XLSX for the tax system's batch import, JSON for backups.
-pub fn export(ws: &Workspace, a: InvoiceExport) -> Result<ExportFile, ApiError> {
-    let state = a.state.as_deref().filter(|s| !s.is_empty());
-    if let Some(s) = state {
+pub async fn export(ws: &Workspace, a: InvoiceExport) -> Result<ExportFile, ApiError> {
+    let state = a.state.clone().filter(|s| !s.is_empty());
+    if let Some(s) = &state {
         if s != "draft" && s != "issued" {
             return Err(ApiError::invalid(format!("state `{s}`: draft or issued")));
         }
     }
-    let recs = ws.store().invoices(state, 100_000).map_err(to_api)?;
+    let recs = ws.read(move |s| Ok(s.invoices(state.as_deref(), 100_000)?)).await?;
+    // Building an XLSX of 100,000 rows is blocking work: off the async workers.
+    let format = a.format.clone();
+    let (recs, built) = tokio::task::spawn_blocking(move || {
+        let built = build_export(&recs, &format);
+        (recs, built)
+    })
+    .await
+    .map_err(|e| ApiError::new("store", format!("the export stopped: {e}")))?;
+    let (bytes, mime, ext) = built?;
     let stamp = chrono::Utc::now().format("%Y%m%d-%H%M%S");
-    let (bytes, mime, ext) = match a.format.as_str() {
-        "csv" => (batch::csv(&recs).into_bytes(), "text/csv", "csv"),
+    Ok(ExportFile {
+        file_name: format!("koodesk-invoices-{stamp}.{ext}"),
+        mime: mime.into(),
+        content_base64: BASE64.encode(bytes),
+        invoices: recs.len() as u32,
+    })
+}
+
+/// The export's bytes, MIME type and file extension.
+fn build_export(recs: &[InvoiceRecord], format: &str) -> Result<(Vec<u8>, &'static str, &'static str), ApiError> {
+    Ok(match format {
+        "csv" => (batch::csv(recs).into_bytes(), "text/csv", "csv"),
         "xlsx" => (
-            batch::xlsx(&recs).map_err(|e| ApiError::new("store", e.to_string()))?,
+            batch::xlsx(recs).map_err(|e| ApiError::new("store", e.to_string()))?,
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             "xlsx",
         ),
@@ -138,17 +166,11 @@ pub fn export(ws: &Workspace, a: InvoiceExport) -> Result<ExportFile, ApiError> 
             "json",
         ),
         other => return Err(ApiError::invalid(format!("format `{other}`: csv, xlsx or json"))),
-    };
-    Ok(ExportFile {
-        file_name: format!("koodesk-invoices-{stamp}.{ext}"),
-        mime: mime.into(),
-        content_base64: BASE64.encode(bytes),
-        invoices: recs.len() as u32,
     })
 }
 
 /// Imports the seller's buyer list; a bad row refuses the whole file, naming the row and column.
-pub fn import_buyers(ws: &Workspace, a: BuyerListFile) -> Result<BuyersImported, ApiError> {
+pub async fn import_buyers(ws: &Workspace, a: BuyerListFile) -> Result<BuyersImported, ApiError> {
     let bytes = BASE64.decode(a.content_base64.trim()).map_err(|_| ApiError::invalid("content_base64: not base64"))?;
     let list = if a.file_name.to_ascii_lowercase().ends_with(".xlsx") {
         buyers::from_xlsx(&bytes)
@@ -158,17 +180,25 @@ pub fn import_buyers(ws: &Workspace, a: BuyerListFile) -> Result<BuyersImported,
         buyers::from_csv(&text)
     }
     .map_err(|e| ApiError::invalid(format!("{}: {e}", a.file_name)))?;
-    let n = ws.store().import_buyers(&list).map_err(to_api)?;
+    let n = ws.write(move |s| Ok(s.import_buyers(&list)?)).await?;
     ws.log.info(&format!("{n} buyers imported from {}", a.file_name));
     Ok(BuyersImported { imported: n as u32 })
 }
 
 /// One invoice as a PDF laid out like a 数电票 (marked as a draft until issued).
-pub fn pdf(ws: &Workspace, id: &str) -> Result<ExportFile, ApiError> {
-    let rec = ws.store().invoice(id).map_err(to_api)?;
-    let fonts = invoice_pdf::Fonts::find().map_err(|e| ApiError::new("store", e.to_string()))?;
-    let bytes = invoice_pdf::render(&rec, &invoice_pdf::Seller::default(), &fonts)
-        .map_err(|e| ApiError::new("store", e.to_string()))?;
+pub async fn pdf(ws: &Workspace, id: &str) -> Result<ExportFile, ApiError> {
+    let invoice = id.to_string();
+    let rec = ws.read(move |s| Ok(s.invoice(&invoice)?)).await?;
+    // Finding the fonts and laying out the PDF are blocking work: off the async workers.
+    let (rec, bytes) = tokio::task::spawn_blocking(move || {
+        let bytes = invoice_pdf::Fonts::find()
+            .and_then(|fonts| invoice_pdf::render(&rec, &invoice_pdf::Seller::default(), &fonts))
+            .map_err(|e| ApiError::new("store", e.to_string()));
+        (rec, bytes)
+    })
+    .await
+    .map_err(|e| ApiError::new("store", format!("the PDF stopped: {e}")))?;
+    let bytes = bytes?;
     Ok(ExportFile {
         file_name: format!("{}.pdf", rec.number.as_deref().unwrap_or(&rec.id)),
         mime: "application/pdf".into(),

@@ -1,5 +1,7 @@
-//! Which native notifications to raise now. Each fires once (the store remembers its key across restarts), and
-//! each carries the route that opens its item.
+//! Which native notifications to raise now. Each fires once: its key names what it is about (the item and its
+//! deadline, or the sync-failure streak by when it began), and the store records it only once the shell has
+//! delivered it ([`shown`]), so a notice that could not be shown — no notification daemon yet — comes again.
+//! Each carries the route that opens its item.
 //!
 //! Raised: an invoice request due within 24 hours; a merchant-side supervision step whose user-appeal window
 //! opens within 24 hours; an unsubscription awaiting review; sync failing three times in a row. At most
@@ -11,30 +13,30 @@ use koodesk_store::inbox::Group;
 
 use crate::api::{ApiError, Notice};
 use crate::commands::route_of;
-use crate::workspace::{to_api, Workspace};
+use crate::workspace::Workspace;
 
 pub const MAX_AT_ONCE: usize = 5;
 /// Sync failures in a row before the seller hears of it.
 pub const SYNC_FAILURES: u32 = 3;
 const DAY: i64 = 86_400;
 
-/// The notifications to raise at `now`, each recorded as raised.
-pub fn due(ws: &Workspace, now: Instant) -> Result<Vec<Notice>, ApiError> {
+/// The notifications to raise at `now`, not shown before. Record each with [`shown`] once it is delivered.
+pub async fn due(ws: &Workspace, now: Instant) -> Result<Vec<Notice>, ApiError> {
     let mut candidates = Vec::new();
     let st = ws.sync_state();
-    if st.failures_in_a_row >= SYNC_FAILURES {
-        // One per failure streak: the key is the streak's length bucket, reset when a sync succeeds.
+    if let (true, Some(since)) = (st.failures_in_a_row >= SYNC_FAILURES, st.failing_since) {
+        // One per failure streak: keyed on when the streak began (reset by a good sync), so a token that broke
+        // before the first good sync is told of once per streak, not once per store.
         candidates.push(Notice {
-            key: format!("sync-failing:{}", st.last_sync_at.map(|t| t.timestamp()).unwrap_or(0)),
+            key: format!("sync-failing:{}", since.timestamp()),
             title: "同步持续失败 Sync keeps failing".into(),
             body: st.last_error.unwrap_or_default(),
             route: "/settings".into(),
         });
     }
-    let mut store = ws.store();
-    let inbox = store.inbox(now, WorkingCalendar::embedded()).map_err(to_api)?;
+    let inbox = ws.read(move |s| Ok(s.inbox(now, WorkingCalendar::embedded())?)).await?;
     for i in &inbox.items {
-        if i.pending_sync {
+        if i.pending_sync.is_some() {
             continue;
         }
         let left = i.seconds_left.unwrap_or(i64::MAX);
@@ -58,14 +60,15 @@ pub fn due(ws: &Workspace, now: Instant) -> Result<Vec<Notice>, ApiError> {
             route: route_of(i.group, &i.ref_id, i.order_id.as_deref()),
         });
     }
-    let mut out = Vec::new();
-    for n in candidates {
-        if out.len() == MAX_AT_ONCE {
-            break;
-        }
-        if store.notify_once(&n.key, &n.route, now.timestamp()).map_err(to_api)? {
-            out.push(n);
-        }
-    }
-    Ok(out)
+    let keys: Vec<String> = candidates.iter().map(|n| n.key.clone()).collect();
+    let fired = ws
+        .read(move |s| keys.iter().map(|k| s.notified(k)).collect::<Result<Vec<bool>, _>>().map_err(Into::into))
+        .await?;
+    Ok(candidates.into_iter().zip(fired).filter(|(_, fired)| !fired).map(|(n, _)| n).take(MAX_AT_ONCE).collect())
+}
+
+/// Records that a notice was delivered: it is not raised again.
+pub async fn shown(ws: &Workspace, key: &str, route: &str, now: Instant) -> Result<(), ApiError> {
+    let (key, route) = (key.to_string(), route.to_string());
+    ws.write(move |s| Ok(s.notify_once(&key, &route, now.timestamp()).map(|_| ())?)).await
 }

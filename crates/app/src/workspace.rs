@@ -1,8 +1,10 @@
 //! A workspace: one seller's store, settings and connection, and the embedded sandbox when the console runs
 //! on its default.
 //!
-//! Reads go through one connection behind a mutex; sync writes through a second connection of its own (SQLite's
-//! WAL lets the screens read while a sync writes), serialised by an async mutex so two syncs never overlap.
+//! The store has one writer — a thread of its own ([`Writer`]) that the sync and every command send their writes
+//! to — and a small pool of read-only connections ([`Readers`]) the screens' queries run on, each on a blocking
+//! thread: SQLite never runs on an async worker, two writes never contend for the lock, and a long export never
+//! stalls `status`. Syncs are serialised by an async mutex so two never overlap.
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -13,11 +15,12 @@ use koodesk_client::{FeedClient, SyncOptions};
 use koodesk_domain::time::{self, Instant};
 use koodesk_protocol::secret::Secret;
 use koodesk_sandbox::{RunningSandbox, SandboxConfig};
-use koodesk_store::Store;
+use koodesk_store::{Readers, Store, StoreError, Writer};
 use tokio::sync::Mutex as AsyncMutex;
 
-use crate::api::{ApiError, EndpointMode, Settings, SyncResult};
+use crate::api::{ApiError, EndpointMode, Queued, Settings, SyncResult};
 use crate::log::Log;
+use koodesk_store::outbox::{ActionStatus, PendingSync};
 
 /// How the workspace starts.
 #[derive(Debug, Clone)]
@@ -46,6 +49,8 @@ pub struct SyncState {
     pub last_sync_at: Option<Instant>,
     pub last_error: Option<String>,
     pub failures_in_a_row: u32,
+    /// When the current streak of failed syncs began (none after a good one).
+    pub failing_since: Option<Instant>,
 }
 
 struct Embedded {
@@ -56,8 +61,10 @@ struct Embedded {
 }
 
 pub struct Workspace {
-    pub(crate) store: Mutex<Store>,
-    sync_store: AsyncMutex<Store>,
+    writer: Writer,
+    readers: Readers,
+    /// Held while a sync or an immediate push runs.
+    syncing: AsyncMutex<()>,
     pub(crate) settings: Mutex<Settings>,
     pub(crate) sync_state: Mutex<SyncState>,
     sandbox: AsyncMutex<Option<Embedded>>,
@@ -70,6 +77,15 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     // A panic while holding the lock leaves the data as it was written; carry on with it.
     m.lock().unwrap_or_else(|e| e.into_inner())
 }
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> ApiError {
+        to_api(e)
+    }
+}
+
+/// Connections the screens read on at once.
+const READERS: usize = 3;
 
 pub(crate) fn to_api(e: koodesk_store::StoreError) -> ApiError {
     match e {
@@ -114,11 +130,13 @@ impl Workspace {
                 Some(Embedded { addr: running.addr, state: running.state.clone(), running: Some(running), feed_token });
         }
         let store = Store::open(&db).map_err(to_api)?;
-        let sync_store = Store::open(&db).map_err(to_api)?;
+        let writer = Writer::spawn(store).map_err(to_api)?;
+        let readers = Readers::open(&db, READERS).map_err(to_api)?;
         log.info(&format!("store {}", db.display()));
         let ws = Arc::new(Workspace {
-            store: Mutex::new(store),
-            sync_store: AsyncMutex::new(sync_store),
+            writer,
+            readers,
+            syncing: AsyncMutex::new(()),
             settings: Mutex::new(settings),
             sync_state: Mutex::new(SyncState::default()),
             sandbox: AsyncMutex::new(sandbox),
@@ -142,8 +160,25 @@ impl Workspace {
         &self.data_dir
     }
 
-    pub fn store(&self) -> MutexGuard<'_, Store> {
-        lock(&self.store)
+    /// Runs a query on a reader connection, off the async workers.
+    pub async fn read<R: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Store) -> Result<R, ApiError> + Send + 'static,
+    ) -> Result<R, ApiError> {
+        self.readers.read(move |s| Ok(f(s))).await.map_err(to_api)?
+    }
+
+    /// Runs a write on the store's writer thread.
+    pub async fn write<R: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut Store) -> Result<R, ApiError> + Send + 'static,
+    ) -> Result<R, ApiError> {
+        self.writer.run(move |s| Ok(f(s))).await.map_err(to_api)?
+    }
+
+    /// The store's writer, for callers that sync or write themselves (tests, the shell).
+    pub fn writer(&self) -> &Writer {
+        &self.writer
     }
 
     pub fn settings(&self) -> Settings {
@@ -202,22 +237,75 @@ impl Workspace {
         self.sync(true).await
     }
 
+    /// The options of the console's syncs: few, quick retries (the schedule tries again).
+    fn sync_options(push_all_pending: bool) -> SyncOptions {
+        SyncOptions {
+            attempts: 2,
+            backoff: std::time::Duration::from_millis(100),
+            push_all_pending,
+            ..SyncOptions::default()
+        }
+    }
+
     /// One sync: push the outbox, pull every feed. Never fails: the result says what happened.
     pub async fn sync(&self, push_all_pending: bool) -> SyncResult {
-        let mut store = self.sync_store.lock().await;
+        let _one_at_a_time = self.syncing.lock().await;
         lock(&self.sync_state).syncing = true;
         let outcome = async {
             let (url, token) = self.endpoint().await?;
             let client = FeedClient::new(&url, token).map_err(|e| ApiError::new("sync", e.to_string()))?;
-            let opts = SyncOptions {
-                attempts: 2,
-                backoff: std::time::Duration::from_millis(100),
-                push_all_pending,
-                ..SyncOptions::default()
-            };
-            koodesk_client::sync(&mut store, &client, &opts).await.map_err(|e| ApiError::new("sync", e.to_string()))
+            koodesk_client::sync(&self.writer, &client, &Workspace::sync_options(push_all_pending))
+                .await
+                .map_err(|e| ApiError::new("sync", e.to_string()))
         }
         .await;
+        self.record_sync(outcome, true)
+    }
+
+    /// Pushes what the seller just did (and anything else due) and pulls only the feeds it changed, so the echo
+    /// comes back with the reply; the full pull is left to the schedule. Answers where the action stands.
+    pub async fn push_action(&self, action_id: &str) -> Queued {
+        let outcome = {
+            let _one_at_a_time = self.syncing.lock().await;
+            async {
+                let (url, token) = self.endpoint().await?;
+                let client = FeedClient::new(&url, token).map_err(|e| ApiError::new("sync", e.to_string()))?;
+                koodesk_client::push_and_echo(&self.writer, &client, &Workspace::sync_options(false))
+                    .await
+                    .map_err(|e| ApiError::new("sync", e.to_string()))
+            }
+            .await
+        };
+        let result = self.record_sync(outcome, false);
+        let id = action_id.to_string();
+        let state = self.read(move |s| Ok((s.action(&id)?, s.in_flight_for_action(&id)?))).await;
+        let (sent, refused, pending_sync) = match state {
+            Ok((Some(Ok(a)), in_flight)) => (
+                a.status == ActionStatus::Sent,
+                (a.status == ActionStatus::Refused).then(|| a.last_error.unwrap_or_default()),
+                in_flight,
+            ),
+            _ => (false, None, Some(PendingSync::Queued)),
+        };
+        Queued {
+            message: match (&refused, pending_sync) {
+                (Some(why), _) => format!("refused by KooGallery: {why}"),
+                (None, Some(PendingSync::AwaitingEcho)) => "sent; waiting for KooGallery to show it".into(),
+                (None, Some(PendingSync::Queued)) => {
+                    format!("queued: it will be sent at the next sync ({})", result.message)
+                }
+                (None, None) => "sent to the marketplace".into(),
+            },
+            action_id: action_id.to_string(),
+            sent,
+            pending_sync,
+            refused,
+        }
+    }
+
+    /// Records what a sync or a push did in the status bar's state. `full`: a whole sync (only a good one counts
+    /// as the last sync).
+    fn record_sync(&self, outcome: Result<koodesk_client::SyncReport, ApiError>, full: bool) -> SyncResult {
         let now = time::to_beijing(Utc::now());
         let mut st = lock(&self.sync_state);
         st.syncing = false;
@@ -227,16 +315,23 @@ impl Workspace {
                 let ok = report.incomplete.is_empty() && !report.offline;
                 st.offline = report.offline;
                 if ok {
-                    st.failures_in_a_row = 0;
-                    st.last_error = None;
-                    st.last_sync_at = Some(now);
+                    if full {
+                        st.failures_in_a_row = 0;
+                        st.failing_since = None;
+                        st.last_error = None;
+                        st.last_sync_at = Some(now);
+                    }
                 } else {
                     st.failures_in_a_row += 1;
+                    st.failing_since.get_or_insert(now);
                     st.last_error = Some(if report.offline {
                         "the marketplace cannot be reached: working offline".to_string()
                     } else {
                         report.incomplete.join("; ")
                     });
+                }
+                for d in &report.actions_damaged {
+                    self.log.info(d);
                 }
                 SyncResult {
                     ok,
@@ -244,6 +339,7 @@ impl Workspace {
                     items,
                     actions_sent: report.actions_sent,
                     actions_refused: report.actions_refused.len(),
+                    actions_untried: report.actions_untried,
                     offline: report.offline,
                     message: if ok {
                         format!("synced {} pages, {items} changes, {} actions sent", report.pages, report.actions_sent)
@@ -254,6 +350,7 @@ impl Workspace {
             }
             Err(e) => {
                 st.failures_in_a_row += 1;
+                st.failing_since.get_or_insert(now);
                 st.last_error = Some(e.message.clone());
                 SyncResult {
                     ok: false,
@@ -261,13 +358,14 @@ impl Workspace {
                     items: 0,
                     actions_sent: 0,
                     actions_refused: 0,
+                    actions_untried: 0,
                     offline: st.offline,
                     message: e.message,
                 }
             }
         };
         drop(st);
-        self.log.info(&format!("sync: {}", result.message));
+        self.log.info(&format!("{}: {}", if full { "sync" } else { "push" }, result.message));
         result
     }
 

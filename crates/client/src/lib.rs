@@ -6,4 +6,4 @@ pub mod feed_client;
 pub mod sync;
 
 pub use feed_client::{FeedClient, FetchError};
-pub use sync::{sync, SyncError, SyncOptions, SyncReport};
+pub use sync::{push_and_echo, sync, SyncError, SyncOptions, SyncReport};

@@ -9,12 +9,10 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use base64::engine::general_purpose::STANDARD as BASE64;
-use base64::Engine;
-use koodesk_protocol::feed::{Kind, DEFAULT_PAGE};
+use koodesk_protocol::feed::{ActionOutcome, Kind, DEFAULT_PAGE};
 use koodesk_store::apply::{parse_page, Applied, ParsedPage};
-use koodesk_store::outbox::{ActionKind, QueuedAction};
-use koodesk_store::{Store, StoreError};
+use koodesk_store::outbox::{ActionKind, QueuedAction, SENT_RETENTION_SECS};
+use koodesk_store::{StoreError, Writer};
 use serde::Serialize;
 
 use crate::feed_client::{FeedClient, FetchError};
@@ -52,6 +50,10 @@ pub struct SyncReport {
     pub actions_sent: usize,
     pub actions_refused: Vec<RefusedAction>,
     pub actions_deferred: usize,
+    /// Queued actions not tried because the host was found unreachable: still queued.
+    pub actions_untried: usize,
+    /// Outbox rows this build cannot read: named, left untouched, not sent.
+    pub actions_damaged: Vec<String>,
     pub retries: usize,
     /// Feeds that stopped early, and why.
     pub incomplete: Vec<String>,
@@ -108,14 +110,18 @@ async fn push_one(client: &FeedClient, a: &QueuedAction) -> Result<Vec<u8>, Fetc
             client.post_json(&format!("/feed/v1/invoice-requests/{}/issued", a.target), &body).await
         }
         ActionKind::Delivery => {
-            let name = a.payload["file_name"].as_str().unwrap_or("delivery-proof");
-            let content = BASE64.decode(a.payload["content_base64"].as_str().unwrap_or("")).map_err(|_| {
-                FetchError::Refused { status: 0, code: "invalid".into(), message: "the queued file is damaged".into() }
-            })?;
+            // The store hands out only deliveries whose file it can read; others are reported as damaged.
+            let Some((name, content)) = a.delivery_file() else {
+                return Err(FetchError::Refused {
+                    status: 0,
+                    code: "damaged".into(),
+                    message: "the queued file cannot be read".into(),
+                });
+            };
             client
                 .post_file(
                     &format!("/feed/v1/supervision/{}/delivery", a.target),
-                    &[("action_id", a.action_id.as_str()), ("file_name", name)],
+                    &[("action_id", a.action_id.as_str()), ("file_name", name.as_str())],
                     content,
                 )
                 .await
@@ -123,22 +129,46 @@ async fn push_one(client: &FeedClient, a: &QueuedAction) -> Result<Vec<u8>, Fetc
     }
 }
 
-/// Pushes due outbox actions: sent, refused (kept with the reason) or deferred (backoff).
+/// The feed each kind of action changes, so the pull after a push reads only that one.
+pub fn feed_of(kind: ActionKind) -> Kind {
+    match kind {
+        ActionKind::Supervision | ActionKind::Delivery => Kind::Supervision,
+        ActionKind::UnsubscriptionDecision => Kind::Unsubscriptions,
+        ActionKind::InvoiceIssued => Kind::InvoiceRequests,
+    }
+}
+
+/// Pushes due outbox actions: sent (with the sequence KooGallery answered, so the target stays in flight until
+/// the feed echoes it), refused (kept with the reason) or deferred (backoff). The first action that finds the
+/// host unreachable ends the push: the rest stay queued, untried, and the report says offline — a thousand
+/// queued actions do not each wait through their retries. Returns the feeds the sent actions touched.
 async fn push(
-    store: &mut Store,
+    writer: &Writer,
     client: &FeedClient,
     opts: &SyncOptions,
     report: &mut SyncReport,
-) -> Result<(), SyncError> {
+) -> Result<Vec<Kind>, SyncError> {
     let horizon = if opts.push_all_pending { i64::MAX } else { opts.now_ts };
-    for a in store.due_actions(horizon, 1000)? {
+    let due = writer.run(move |s| s.due_actions(horizon, 1000)).await?;
+    report.actions_damaged.extend(due.damaged.iter().map(ToString::to_string));
+    let mut touched = Vec::new();
+    let now = opts.now_ts;
+    let mut actions = due.actions.into_iter();
+    while let Some(a) = actions.next() {
+        let id = a.id;
         match with_retries(opts, &mut report.retries, || push_one(client, &a)).await {
-            Ok(_) => {
-                store.mark_sent(a.id, opts.now_ts)?;
+            Ok(body) => {
+                // A reply without the entity's sequence cannot be awaited: the action counts as echoed.
+                let echo = serde_json::from_slice::<ActionOutcome>(&body).ok().map(|o| o.seq);
+                writer.run(move |s| s.mark_sent(id, echo, now)).await?;
                 report.actions_sent += 1;
+                if !touched.contains(&feed_of(a.kind)) {
+                    touched.push(feed_of(a.kind));
+                }
             }
             Err(FetchError::Refused { message, .. }) => {
-                store.mark_refused(a.id, &message, opts.now_ts)?;
+                let reason = message.clone();
+                writer.run(move |s| s.mark_refused(id, &reason, now)).await?;
                 report.actions_refused.push(RefusedAction {
                     action_id: a.action_id.clone(),
                     target: a.target.clone(),
@@ -147,12 +177,19 @@ async fn push(
             }
             Err(FetchError::Unauthorized) => return Err(SyncError::Auth(FetchError::Unauthorized)),
             Err(e) => {
-                store.mark_retry(a.id, &e.to_string(), opts.now_ts)?;
+                let offline = matches!(e, FetchError::Unreachable(_));
+                let error = e.to_string();
+                writer.run(move |s| s.mark_retry(id, &error, now)).await?;
                 report.actions_deferred += 1;
+                if offline {
+                    report.offline = true;
+                    report.actions_untried = actions.len();
+                    break;
+                }
             }
         }
     }
-    Ok(())
+    Ok(touched)
 }
 
 /// How a pull ended.
@@ -263,15 +300,22 @@ fn pages_ahead(page_size: usize) -> usize {
     (GROUP_ITEMS / page_size.max(1)).clamp(2, 64)
 }
 
-/// Writes pages; on a multi-threaded runtime, off the async workers so fetching keeps going meanwhile.
-fn apply(store: &mut Store, pages: &[ParsedPage], now_ts: i64) -> Result<Applied, StoreError> {
-    let multi = tokio::runtime::Handle::try_current()
-        .is_ok_and(|h| h.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread);
-    if multi {
-        tokio::task::block_in_place(|| store.apply_parsed_pages(pages, now_ts))
-    } else {
-        store.apply_parsed_pages(pages, now_ts)
-    }
+/// What writing a group of pages came to: written, or refused because an order they refer to is not stored
+/// yet (the pages come back, to be written after the orders are pulled).
+enum Written {
+    Applied(Applied),
+    UnknownOrder(Vec<ParsedPage>),
+}
+
+/// Writes pages on the store's writer thread, while the fetching goes on.
+async fn apply(writer: &Writer, pages: Vec<ParsedPage>, now_ts: i64) -> Result<Written, StoreError> {
+    writer
+        .run(move |s| match s.apply_parsed_pages(&pages, now_ts) {
+            Ok(a) => Ok(Written::Applied(a)),
+            Err(StoreError::UnknownOrder(_)) => Ok(Written::UnknownOrder(pages)),
+            Err(e) => Err(e),
+        })
+        .await
 }
 
 /// Pulls one feed to its end. Returns false when it stopped early (recorded in the report).
@@ -279,29 +323,38 @@ fn apply(store: &mut Store, pages: &[ParsedPage], now_ts: i64) -> Result<Applied
 /// Pages are fetched ahead while earlier ones are written; those that arrived meanwhile are written together,
 /// in one transaction with the last one's cursor.
 async fn pull(
-    store: &mut Store,
+    writer: &Writer,
     client: &FeedClient,
     kind: Kind,
     opts: &SyncOptions,
     report: &mut SyncReport,
 ) -> Result<Pulled, SyncError> {
-    let mut ahead = Ahead::start(client, kind, store.cursor(kind)?, opts);
+    let cursor = writer.run(move |s| s.cursor(kind)).await?;
+    let mut ahead = Ahead::start(client, kind, cursor, opts);
     loop {
         let (group, failed) = ahead.next_group(report).await;
         if !group.is_empty() {
-            let applied = match apply(store, &group, opts.now_ts) {
-                Ok(a) => a,
-                Err(StoreError::UnknownOrder(_)) if kind != Kind::Orders => {
+            let pages = group.len();
+            let applied = match apply(writer, group, opts.now_ts).await? {
+                Written::Applied(a) => a,
+                Written::UnknownOrder(_) if kind == Kind::Orders => {
+                    return Err(StoreError::BadFeedData {
+                        what: "an orders page referring to an order it does not hold",
+                        detail: kind.path().into(),
+                    }
+                    .into())
+                }
+                Written::UnknownOrder(group) => {
                     // An order arrived after the orders feed was read: read it again, then these pages.
-                    let orders = Box::pin(pull(store, client, Kind::Orders, opts, report)).await?;
+                    let orders = Box::pin(pull(writer, client, Kind::Orders, opts, report)).await?;
                     if orders != Pulled::ToTheEnd {
                         return Ok(orders);
                     }
-                    apply(store, &group, opts.now_ts)?
+                    let now = opts.now_ts;
+                    writer.run(move |s| s.apply_parsed_pages(&group, now)).await?
                 }
-                Err(e) => return Err(e.into()),
             };
-            report.pages += group.len();
+            report.pages += pages;
             *report.items.entry(kind.path().to_string()).or_default() += applied.items;
             if !applied.has_more {
                 return Ok(Pulled::ToTheEnd);
@@ -323,15 +376,43 @@ async fn pull(
     }
 }
 
-/// One full sync.
-pub async fn sync(store: &mut Store, client: &FeedClient, opts: &SyncOptions) -> Result<SyncReport, SyncError> {
-    let mut report = SyncReport::default();
-    push(store, client, opts, &mut report).await?;
-    for kind in Kind::ALL {
-        if pull(store, client, kind, opts, &mut report).await? == Pulled::Offline {
+/// Pulls feeds in turn until one finds the host unreachable.
+async fn pull_all(
+    writer: &Writer,
+    client: &FeedClient,
+    kinds: &[Kind],
+    opts: &SyncOptions,
+    report: &mut SyncReport,
+) -> Result<(), SyncError> {
+    for &kind in kinds {
+        if pull(writer, client, kind, opts, report).await? == Pulled::Offline {
             report.offline = true;
             break;
         }
+    }
+    Ok(())
+}
+
+/// One full sync: push the outbox, pull every feed, then prune the sent actions the feeds have echoed long ago.
+/// When the push finds the host unreachable, nothing is pulled: the report says offline.
+pub async fn sync(writer: &Writer, client: &FeedClient, opts: &SyncOptions) -> Result<SyncReport, SyncError> {
+    let mut report = SyncReport::default();
+    push(writer, client, opts, &mut report).await?;
+    if !report.offline {
+        pull_all(writer, client, &Kind::ALL, opts, &mut report).await?;
+    }
+    let now = opts.now_ts;
+    writer.run(move |s| s.prune_outbox(now, SENT_RETENTION_SECS)).await?;
+    Ok(report)
+}
+
+/// What the seller just did, sent now: the due actions are pushed (the new one among them), and only the
+/// feeds those actions change are pulled, so the echo arrives at once; the full pull is left to the schedule.
+pub async fn push_and_echo(writer: &Writer, client: &FeedClient, opts: &SyncOptions) -> Result<SyncReport, SyncError> {
+    let mut report = SyncReport::default();
+    let touched = push(writer, client, opts, &mut report).await?;
+    if !report.offline && !touched.is_empty() {
+        pull_all(writer, client, &touched, opts, &mut report).await?;
     }
     Ok(report)
 }

@@ -21,7 +21,8 @@ pub enum Fault {
     Reset,
 }
 
-/// A fault on every route whose path starts with `route` (`*` for all).
+/// A fault on every route whose path starts with `route` (`*` for all; a trailing `$` for that path alone, e.g.
+/// `/feed/v1/supervision$` fails the supervision feed's pages and not the actions posted under it).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FaultRule {
     pub route: String,
@@ -34,7 +35,10 @@ pub struct FaultRule {
 
 impl FaultRule {
     fn matches(&self, path: &str) -> bool {
-        self.route == "*" || path.starts_with(&self.route)
+        match self.route.strip_suffix('$') {
+            Some(exact) => path == exact,
+            None => self.route == "*" || path.starts_with(&self.route),
+        }
     }
 }
 
@@ -151,5 +155,12 @@ mod tests {
         assert_eq!(f.list().len(), 1);
         assert_eq!(f.take("/other/x"), [Fault::Reset]);
         assert_eq!(f.take("/other/x"), [Fault::Reset], "no count: every time");
+    }
+
+    #[test]
+    fn a_trailing_dollar_matches_that_path_alone() {
+        let f = Faults::new(vec!["/feed/v1/supervision$=status:500".parse().expect("rule")]);
+        assert!(f.take("/feed/v1/supervision/CS1/actions").is_empty());
+        assert_eq!(f.take("/feed/v1/supervision"), [Fault::Status { status: 500 }]);
     }
 }

@@ -71,13 +71,18 @@ impl Writes {
 
 /// The bulk upsert of a table: `INSERT INTO table (cols…) SELECT value->>0, … FROM jsonb_each(?1)`, then the
 /// `computed` columns with their expressions, `ON CONFLICT (first column) DO UPDATE` every other column.
+///
+/// A table with a `seq` column is only ever moved forward: the update applies when the feed's row is newer
+/// (`WHERE excluded.seq > table.seq`), so a page fetched before a change — a retried page, a second sync
+/// running late — never puts back what a newer row already stored.
 fn upsert(table: &str, cols: &[&str], computed: &[(&str, &str)]) -> String {
     let names: Vec<&str> = cols.iter().chain(computed.iter().map(|(c, _)| c)).copied().collect();
     let values: Vec<String> =
         (0..cols.len()).map(|i| format!("value->>{i}")).chain(computed.iter().map(|(_, e)| e.to_string())).collect();
     let set: Vec<String> = names[1..].iter().map(|c| format!("{c} = excluded.{c}")).collect();
+    let guard = if names.contains(&"seq") { format!(" WHERE excluded.seq > {table}.seq") } else { String::new() };
     format!(
-        "INSERT INTO {table} ({}) SELECT {} FROM jsonb_each(?1) WHERE true ON CONFLICT ({}) DO UPDATE SET {}",
+        "INSERT INTO {table} ({}) SELECT {} FROM jsonb_each(?1) WHERE true ON CONFLICT ({}) DO UPDATE SET {}{guard}",
         names.join(", "),
         values.join(", "),
         names[0],
@@ -466,7 +471,7 @@ impl Store {
                 detail: format!("{} and {}", other.kind.path(), last.kind.path()),
             });
         }
-        let tx = self.conn.transaction()?;
+        let tx = self.write()?;
         for page in pages {
             for ids in &page.writes.requires {
                 require_orders(&tx, ids)?;

@@ -7,7 +7,7 @@
 use chrono::{Duration, NaiveDate, TimeZone, Utc};
 use koodesk_domain::catalog::{AccessType, BillingMode};
 use koodesk_domain::money::Cny;
-use koodesk_domain::supervision::{AppealClocks, Side, MAX_REJECTIONS};
+use koodesk_domain::supervision::{AppealClocks, Side, MAX_REJECTIONS, STALL_HOURS};
 use koodesk_domain::tax::{self, Taxpayer};
 use koodesk_domain::time::{self, Instant};
 use koodesk_protocol::result_code::ResultCode;
@@ -18,6 +18,7 @@ use ts_rs::TS;
 
 use crate::db::Store;
 use crate::error::StoreError;
+use crate::outbox::PendingSync;
 
 /// Totals above this are reported as "at least".
 pub const COUNT_CAP: i64 = 100_000;
@@ -242,7 +243,15 @@ pub struct FlowRow {
     pub user_may_appeal_at: Option<String>,
     /// Seconds from now to the clock that matters for this side (negative: already open).
     pub seconds_to_appeal: Option<i64>,
-    pub pending_sync: bool,
+    /// An action of the seller's on it not yet seen in KooGallery's feed: queued, or sent and awaiting echo.
+    pub pending_sync: Option<PendingSync>,
+}
+
+/// A page of open flows and how many there are in all.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct FlowPage {
+    pub rows: Vec<FlowRow>,
+    pub total: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
@@ -261,7 +270,8 @@ pub struct UnsubscriptionRow {
     pub place: String,
     pub review_due: Option<String>,
     pub decision_reason: Option<String>,
-    pub pending_sync: bool,
+    /// An action of the seller's on it not yet seen in KooGallery's feed: queued, or sent and awaiting echo.
+    pub pending_sync: Option<PendingSync>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
@@ -278,7 +288,8 @@ pub struct InvoiceRequestRow {
     pub status: String,
     pub invoice_number: Option<String>,
     pub order_ids: Vec<String>,
-    pub pending_sync: bool,
+    /// An action of the seller's on it not yet seen in KooGallery's feed: queued, or sent and awaiting echo.
+    pub pending_sync: Option<PendingSync>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
@@ -481,18 +492,53 @@ impl Store {
         now: Instant,
         limit: i64,
     ) -> Result<Vec<FlowRow>, StoreError> {
+        Ok(self.flows_page(step, side, now, 0, limit)?.rows)
+    }
+
+    /// A page of the open flows, soonest clock first, with how many there are in all.
+    ///
+    /// Open means as the inbox counts it: not completed, and not ended by a refund of the order [KG §3]. The order
+    /// is the clock that matters for the side (see [`AppealClocks`]), computed in SQL, so the limit cuts after
+    /// sorting: past thousands of open flows the most urgent are still the first.
+    pub fn flows_page(
+        &self,
+        step: Option<&str>,
+        side: Option<&str>,
+        now: Instant,
+        offset: i64,
+        limit: i64,
+    ) -> Result<FlowPage, StoreError> {
         if !(1..=MAX_PAGE * 10).contains(&limit) {
             return Err(bad("limit", &limit.to_string(), "1 to 10000"));
+        }
+        if offset < 0 {
+            return Err(bad("offset", &offset.to_string(), "0 or more"));
         }
         if let Some(s) = side {
             if s != "merchant" && s != "user" {
                 return Err(bad("side", s, "merchant or user"));
             }
         }
-        let clause = "f.step <> 'completed' AND (?1 IS NULL OR f.step = ?1) AND (?2 IS NULL OR f.side = ?2)";
-        let mut rows = self.flows_where(&format!("{clause} LIMIT {limit}"), params![step, side], now)?;
-        rows.sort_by_key(|f| f.seconds_to_appeal.unwrap_or(i64::MAX));
-        Ok(rows)
+        let clause = "f.step <> 'completed' AND f.order_refunded = 0 AND (?1 IS NULL OR f.step = ?1) AND (?2 IS NULL OR f.side = ?2)";
+        let total: i64 = self.conn.query_row(
+            &format!("SELECT count(*) FROM supervision_flows f WHERE {clause}"),
+            params![step, side],
+            |r| r.get(0),
+        )?;
+        // The clock of AppealClocks: a merchant step over the rejection limit lets the user appeal at once; a
+        // merchant or user step stalls STALL_HOURS after it started; a platform step has none (last).
+        let clock = format!(
+            "CASE WHEN f.side = 'merchant' AND f.rejections > {MAX_REJECTIONS} THEN f.step_started_ts
+                  WHEN f.side IN ('merchant', 'user') THEN f.step_started_ts + {}
+             END",
+            STALL_HOURS * 3600
+        );
+        let rows = self.flows_where(
+            &format!("{clause} ORDER BY ({clock}) IS NULL, ({clock}), f.order_id LIMIT {limit} OFFSET {offset}"),
+            params![step, side],
+            now,
+        )?;
+        Ok(FlowPage { rows, total })
     }
 
     fn flows_where(&self, clause: &str, p: impl rusqlite::Params, now: Instant) -> Result<Vec<FlowRow>, StoreError> {
@@ -531,7 +577,7 @@ impl Store {
                 _ => None,
             };
             out.push(FlowRow {
-                pending_sync: pending.contains(&order_id),
+                pending_sync: pending.get(&order_id).copied(),
                 order_id,
                 product_type,
                 step,
@@ -575,7 +621,7 @@ impl Store {
         let rows = stmt.query_map(p, |r| {
             let id: String = r.get(0)?;
             Ok(UnsubscriptionRow {
-                pending_sync: pending.contains(&id),
+                pending_sync: pending.get(&id).copied(),
                 id,
                 order_id: r.get(1)?,
                 rule: r.get(2)?,
@@ -618,10 +664,17 @@ impl Store {
         now: Instant,
     ) -> Result<Vec<InvoiceRequestRow>, StoreError> {
         let pending = self.pending_target_set()?;
+        // An issue sent or queued and not yet echoed by the feed is the request's state until the feed has it.
         let sql = format!(
-            "SELECT id, requested_ts, kind, medium, title, amount_fen, status, invoice_number,
+            "WITH requests AS (
+                SELECT r.id, r.requested_ts, r.kind, r.medium, r.title, r.amount_fen,
+                       CASE WHEN a.id IS NULL THEN r.status ELSE 'issued' END AS status,
+                       CASE WHEN a.id IS NULL THEN r.invoice_number ELSE a.payload->>'invoice_number' END AS invoice_number
+                  FROM invoice_requests r
+                  LEFT JOIN outbox_in_flight a ON a.kind = 'invoice-issued' AND a.target = r.id)
+             SELECT id, requested_ts, kind, medium, title, amount_fen, status, invoice_number,
                     (SELECT group_concat(order_id) FROM invoice_request_orders WHERE request_id = id)
-               FROM invoice_requests WHERE {clause}"
+               FROM requests WHERE {clause}"
         );
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let rows = stmt.query_map(p, |r| {
@@ -630,7 +683,7 @@ impl Store {
             let due = koodesk_domain::invoice::due_at(requested);
             let orders: Option<String> = r.get(8)?;
             Ok(InvoiceRequestRow {
-                pending_sync: pending.contains(&id),
+                pending_sync: pending.get(&id).copied(),
                 id,
                 requested_at: time::format_rfc3339(&requested),
                 due_at: time::format_rfc3339(&due),
@@ -683,9 +736,7 @@ impl Store {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    fn pending_target_set(&self) -> Result<std::collections::HashSet<String>, StoreError> {
-        let mut stmt = self.conn.prepare_cached("SELECT DISTINCT target FROM outbox WHERE status = 'pending'")?;
-        let rows = stmt.query_map([], |r| r.get(0))?;
-        Ok(rows.collect::<Result<_, _>>()?)
+    fn pending_target_set(&self) -> Result<std::collections::HashMap<String, PendingSync>, StoreError> {
+        self.in_flight_targets()
     }
 }

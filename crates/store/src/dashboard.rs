@@ -144,7 +144,8 @@ impl Store {
             .collect();
         let overdue_before = now.timestamp() - 7 * 86400;
         let overdue: i64 = self.conn.query_row(
-            "SELECT count(*) FROM invoice_requests WHERE status = 'requested' AND requested_ts < ?1",
+            "SELECT count(*) FROM invoice_requests r WHERE r.status = 'requested' AND r.requested_ts < ?1
+                AND NOT EXISTS (SELECT 1 FROM outbox_in_flight a WHERE a.kind = 'invoice-issued' AND a.target = r.id)",
             [overdue_before],
             |r| r.get(0),
         )?;
@@ -196,7 +197,7 @@ impl Store {
         if have == want {
             return Ok(());
         }
-        let tx = self.conn.transaction()?;
+        let tx = self.write()?;
         tx.execute("DELETE FROM tax_rates", [])?;
         {
             let mut insert = tx.prepare("INSERT INTO tax_rates VALUES (?1, ?2, ?3, ?4)")?;

@@ -3,7 +3,7 @@
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use rusqlite::{Connection, OpenFlags, OptionalExtension};
+use rusqlite::{Connection, OpenFlags, OptionalExtension, Transaction, TransactionBehavior};
 
 use crate::error::StoreError;
 use crate::schema::{self, APPLICATION_ID, MIGRATIONS};
@@ -54,6 +54,33 @@ impl Store {
         Ok(store)
     }
 
+    /// Opens a connection that only reads (`PRAGMA query_only`) to a store the writer has opened and migrated:
+    /// it runs no migration and writes nothing, and refuses a file at another schema version.
+    pub fn open_reader(path: impl AsRef<Path>) -> Result<Store, StoreError> {
+        let path = path.as_ref();
+        if !path.exists() || !looks_like_sqlite(path)? {
+            return Err(StoreError::NotSqlite { path: path.into() });
+        }
+        let conn =
+            Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX)
+                .map_err(|e| corrupt(path, e))?;
+        conn.set_prepared_statement_cache_capacity(128);
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        conn.execute_batch("PRAGMA query_only = ON; PRAGMA temp_store = MEMORY; PRAGMA cache_size = -32768;")
+            .map_err(|e| corrupt(path, e))?;
+        let store = Store { conn, path: path.into() };
+        let app_id: i32 =
+            store.conn.query_row("PRAGMA application_id", [], |r| r.get(0)).map_err(|e| corrupt(path, e))?;
+        if app_id != APPLICATION_ID {
+            return Err(StoreError::Foreign { path: path.into(), found: app_id });
+        }
+        let found = store.schema_version()?;
+        if found != schema::latest() {
+            return Err(StoreError::ReaderBeforeWriter { path: path.into(), found, known: schema::latest() });
+        }
+        Ok(store)
+    }
+
     /// A store in memory, for tests and previews.
     pub fn open_in_memory() -> Result<Store, StoreError> {
         let mut store = Store { conn: Connection::open_in_memory()?, path: PathBuf::from(":memory:") };
@@ -63,6 +90,13 @@ impl Store {
 
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// Begins a write transaction: `BEGIN IMMEDIATE`, so the write lock is taken before anything is read. A
+    /// deferred transaction that reads and then writes fails at once with "database is locked" when another
+    /// connection committed in between, whatever the busy timeout; an immediate one waits for the lock instead.
+    pub(crate) fn write(&mut self) -> Result<Transaction<'_>, StoreError> {
+        Ok(self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?)
     }
 
     /// The schema version of the open database.
@@ -147,7 +181,7 @@ fn run_migrations(conn: &mut Connection, from: usize, to: usize) -> Result<(), S
     conn.execute_batch("PRAGMA foreign_keys = OFF;")?;
     let result = (|| {
         for (i, sql) in MIGRATIONS.iter().enumerate().take(to).skip(from) {
-            let tx = conn.transaction()?;
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
             tx.execute_batch(sql)?;
             tx.execute_batch(&format!("PRAGMA application_id = {APPLICATION_ID}; PRAGMA user_version = {};", i + 1))?;
             let broken: Option<String> = tx.query_row("PRAGMA foreign_key_check", [], |r| r.get(0)).optional()?;

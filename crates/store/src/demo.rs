@@ -24,7 +24,7 @@ fn kebab<T: serde::Serialize>(v: &T) -> String {
 /// Writes `orders` orders (and their flows, unsubscriptions, invoice requests, bills) ending at `now`.
 pub fn write(store: &mut Store, orders: u64, seed: u64, now: Instant) -> Result<(), StoreError> {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    let tx = store.conn.transaction()?;
+    let tx = store.write()?;
     // Products: every access type × billing mode.
     let mut products = Vec::new();
     for a in AccessType::ALL {

@@ -27,6 +27,10 @@ pub enum StoreError {
     Invalid(String),
     #[error("no {0} in this store")]
     NotFound(String),
+    #[error("the store's writer has stopped; restart KooDesk")]
+    WriterGone,
+    #[error("{path}: opened for reading before the writer migrated it (schema {found}, this build writes {known})")]
+    ReaderBeforeWriter { path: PathBuf, found: i64, known: i64 },
     #[error("database: {0}")]
     Sql(#[from] rusqlite::Error),
 }

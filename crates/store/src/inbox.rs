@@ -18,6 +18,7 @@ use ts_rs::TS;
 
 use crate::db::Store;
 use crate::error::StoreError;
+use crate::outbox::PendingSync;
 
 /// Where invoice requests are handled in the seller console.
 pub const INVOICE_PATH: &str = "订单管理 > 发票管理";
@@ -50,8 +51,9 @@ pub struct InboxItem {
     pub console_path: &'static str,
     /// Seconds until due (negative: overdue).
     pub seconds_left: Option<i64>,
-    /// The seller already acted offline; the action waits in the outbox.
-    pub pending_sync: bool,
+    /// The seller already acted: the action waits in the outbox, or was sent and KooGallery's feed does not show
+    /// it yet.
+    pub pending_sync: Option<PendingSync>,
     pub detail: serde_json::Value,
 }
 
@@ -75,8 +77,8 @@ impl Store {
     pub fn inbox(&self, now: Instant, cal: &WorkingCalendar) -> Result<Inbox, StoreError> {
         let now_ts = now.timestamp();
         let mut items = Vec::new();
-        let pending_targets = self.pending_targets()?;
-        let pending = |t: &str| pending_targets.iter().any(|p| p == t);
+        let pending_targets = self.in_flight_targets()?;
+        let pending = |t: &str| pending_targets.get(t).copied();
 
         // Merchant-side supervision steps, by when the user may appeal (the merchant's risk).
         let mut stmt = self.conn.prepare_cached(
@@ -174,7 +176,7 @@ impl Store {
                 overdue: false,
                 console_path: SELLER_PATH,
                 seconds_left: Some((due - now).num_seconds()),
-                pending_sync: false,
+                pending_sync: None,
                 detail: serde_json::json!({"parcel_signed_at": time::format_rfc3339(&at(signed))}),
             });
         }
@@ -229,7 +231,9 @@ impl Store {
             "SELECT r.id, r.requested_ts, r.medium, r.amount_fen, r.kind,
                     (SELECT group_concat(x.order_id) FROM invoice_request_orders x WHERE x.request_id = r.id),
                     r.first_order_ts, r.joint_operation
-               FROM invoice_requests r WHERE r.status = 'requested' ORDER BY r.requested_ts",
+               FROM invoice_requests r WHERE r.status = 'requested'
+                AND NOT EXISTS (SELECT 1 FROM outbox_in_flight a WHERE a.kind = 'invoice-issued' AND a.target = r.id)
+              ORDER BY r.requested_ts",
         )?;
         let rows = stmt.query_map([], |r| {
             Ok((
@@ -314,7 +318,7 @@ impl Store {
                 overdue: due.is_some_and(|d| now > d),
                 console_path: BILL_PATH,
                 seconds_left: due.map(|d| (d - now).num_seconds()),
-                pending_sync: false,
+                pending_sync: None,
                 detail: serde_json::json!({"status": status, "period": period}),
             });
         }
@@ -343,7 +347,7 @@ impl Store {
                 overdue: false,
                 console_path: BILL_PATH,
                 seconds_left: Some((due - now).num_seconds()),
-                pending_sync: false,
+                pending_sync: None,
                 detail: serde_json::json!({"orders": count, "payment_by": schedule.payment_by.to_string()}),
             });
         }
@@ -359,11 +363,5 @@ impl Store {
         let actionable = items.iter().filter(|i| i.group != Group::Upcoming).count();
         let overdue = items.iter().filter(|i| i.group != Group::Upcoming && i.overdue).count();
         Ok(Inbox { now: time::format_rfc3339(&now), actionable, overdue, items })
-    }
-
-    fn pending_targets(&self) -> Result<Vec<String>, StoreError> {
-        let mut stmt = self.conn.prepare_cached("SELECT DISTINCT target FROM outbox WHERE status = 'pending'")?;
-        let rows = stmt.query_map([], |r| r.get(0))?;
-        Ok(rows.collect::<Result<_, _>>()?)
     }
 }

@@ -57,7 +57,7 @@ impl Store {
         if suite.trim().is_empty() {
             return Err(StoreError::Invalid("the suite `name` is empty".into()));
         }
-        let tx = self.conn.transaction()?;
+        let tx = self.write()?;
         tx.execute("DELETE FROM interface_cases WHERE suite = ?1", [suite])?;
         {
             let mut insert = tx.prepare(
@@ -81,7 +81,7 @@ impl Store {
 
     /// Records a finished run and prunes the history to [`KEPT_RUNS`]; returns the run's id.
     pub fn record_interface_run(&mut self, run: &RunSummary, report_json: &str) -> Result<i64, StoreError> {
-        let tx = self.conn.transaction()?;
+        let tx = self.write()?;
         tx.execute(
             "INSERT INTO interface_runs (started_at, url, suite, passed, failed, skipped, elapsed_ms, report)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",

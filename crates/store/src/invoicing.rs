@@ -191,7 +191,7 @@ impl Store {
 
     /// Adds or replaces buyers in the seller's list, all in one transaction; returns how many.
     pub fn import_buyers(&mut self, buyers: &[BuyerEntry]) -> Result<usize, StoreError> {
-        let tx = self.conn.transaction()?;
+        let tx = self.write()?;
         {
             let mut stmt = tx.prepare(
                 "INSERT INTO invoice_buyers (title, taxpayer_id, address, bank) VALUES (?1, ?2, ?3, ?4)
@@ -393,13 +393,11 @@ impl Store {
                 [request],
                 |r| r.get(0),
             )?;
-            // The request is fulfilled when its last draft (one per rate) is issued: then it is marked, and
-            // KooGallery is told once, with the number of that last invoice.
+            // The request is fulfilled when its last draft (one per rate) is issued: then KooGallery is told
+            // once, with the number of that last invoice. The request's row is the feed's and is not written
+            // here: until the feed echoes the issue, the queued action is the overlay every screen reads
+            // (`outbox_in_flight`), so a feed page can never put the request back to "requested" meanwhile.
             if open == 0 {
-                tx.execute(
-                    "UPDATE invoice_requests SET status = 'issued', invoice_number = ?2, issued_ts = ?3 WHERE id = ?1",
-                    params![request, number, now.timestamp()],
-                )?;
                 let payload = serde_json::json!({"invoice_number": number, "issued_at": time::format_rfc3339(&now)});
                 crate::outbox::enqueue_on(&tx, ActionKind::InvoiceIssued, request, payload, now.timestamp())?;
             }

@@ -6,7 +6,9 @@
 //! | [`schema`] | the numbered migrations |
 //! | [`db`] | opening, refusing foreign or newer files, backing up and migrating |
 //! | [`apply`] | feed pages written atomically with their cursor |
-//! | [`outbox`] | the seller's actions waiting to reach the marketplace |
+//! | [`outbox`] | the seller's actions waiting to reach the marketplace, and echoed back by its feed |
+//! | [`writer`] | the one thread that writes; everyone else sends it jobs |
+//! | [`readers`] | a small pool of read-only connections for the screens |
 //! | [`inbox`] | what needs the seller now, with the domain rules |
 //! | [`dashboard`] | aggregates for the overview |
 //! | [`browse`] | paged, filtered lists and one order's timeline for the screens |
@@ -25,7 +27,11 @@ pub mod invoice_batches;
 pub mod invoicing;
 pub mod notifications;
 pub mod outbox;
+pub mod readers;
 pub mod schema;
+pub mod writer;
 
 pub use db::Store;
 pub use error::StoreError;
+pub use readers::Readers;
+pub use writer::Writer;

@@ -361,6 +361,26 @@ pub const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (order_id, idx)
     ) WITHOUT ROWID;
     "#,
+    // 8: the outbox's "sent, awaiting echo" state. `echo_seq` is the entity's change sequence KooGallery answered
+    // with; until the pulled row reaches it, the action is still in flight and the screens show the row as
+    // waiting (`outbox_in_flight`: queued, or sent and not yet echoed). Actions sent before this schema are taken as
+    // echoed.
+    r#"
+    ALTER TABLE outbox ADD COLUMN echo_seq INTEGER;
+    CREATE INDEX outbox_target ON outbox(target);
+    CREATE VIEW outbox_in_flight AS
+        SELECT o.id, o.action_id, o.kind, o.target, o.payload,
+               CASE o.status WHEN 'pending' THEN 'queued' ELSE 'awaiting-echo' END AS state
+          FROM outbox o
+         WHERE o.status = 'pending'
+            OR (o.status = 'sent' AND o.echo_seq IS NOT NULL AND o.echo_seq > coalesce(
+                   CASE o.kind
+                       WHEN 'supervision' THEN (SELECT f.seq FROM supervision_flows f WHERE f.order_id = o.target)
+                       WHEN 'delivery' THEN (SELECT f.seq FROM supervision_flows f WHERE f.order_id = o.target)
+                       WHEN 'unsubscription-decision' THEN (SELECT u.seq FROM unsubscriptions u WHERE u.id = o.target)
+                       WHEN 'invoice-issued' THEN (SELECT r.seq FROM invoice_requests r WHERE r.id = o.target)
+                   END, -1));
+    "#,
 ];
 
 /// Sets an invoice request's order facts (schema 5) for the requests `scope` selects (a SQL condition on `id`);

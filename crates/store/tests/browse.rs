@@ -140,7 +140,7 @@ fn an_order_has_its_lines_flow_timeline_and_tax() {
 #[test]
 fn flows_filter_by_side_and_step_with_their_clocks() {
     let s = demo();
-    let open = count(&s, "SELECT count(*) FROM supervision_flows WHERE step <> 'completed'");
+    let open = count(&s, "SELECT count(*) FROM supervision_flows WHERE step <> 'completed' AND order_refunded = 0");
     let all = s.flows(None, None, now(), 10_000).expect("flows");
     assert_eq!(all.len() as i64, open);
     let merchant = s.flows(None, Some("merchant"), now(), 10_000).expect("flows");
@@ -184,4 +184,46 @@ fn unsubscriptions_invoice_requests_and_bills() {
     for b in &bills {
         assert_eq!(b.platform_fee + b.merchant_share, b.amount);
     }
+}
+
+/// 2,001 open flows written oldest clock last, and one whose order was refunded: the limit cuts after sorting, so
+/// the most urgent is first; the refunded one is not open; pages cover the rest without overlap.
+#[test]
+fn flows_sort_before_the_limit_and_leave_out_refunded_orders() {
+    let mut s = Store::open_in_memory().expect("store");
+    let c = s.connection();
+    c.execute_batch(
+        "INSERT INTO products (product_id, name, access_type, billing_mode, supervised, channel)
+             VALUES ('P1', '实施服务', 'manual-service', 'one-time', 1, 'general');
+         INSERT INTO buyers (buyer_id, name, kind) VALUES ('B1', '买家', 'enterprise');",
+    )
+    .expect("product");
+    // Step started times descend with the rowid: the most urgent flow (the oldest step) is written last.
+    for i in 0..2001i64 {
+        let started = 1_790_000_000 - i * 60;
+        c.execute(
+            "INSERT INTO orders (order_id, order_type, created_ts, product_id, buyer_id, amount_fen, status, seq)
+                 VALUES (?1, 'new', ?2, 'P1', 'B1', 100, 'in-progress', 1)",
+            rusqlite::params![format!("CS{i:05}"), started],
+        )
+        .expect("order");
+        c.execute(
+            "INSERT INTO supervision_flows (order_id, product_type, step, side, step_started_ts, rejections, rereview, seq)
+                 VALUES (?1, 'software-package', 'confirm-requirements', 'merchant', ?2, 0, 0, 1)",
+            rusqlite::params![format!("CS{i:05}"), started],
+        )
+        .expect("flow");
+    }
+    c.execute("UPDATE supervision_flows SET order_refunded = 1 WHERE order_id = 'CS00005'", []).expect("refunded");
+    let page = s.flows_page(None, None, now(), 0, 2000).expect("page");
+    assert_eq!(page.total, 2000, "the refunded order's flow is not open");
+    assert_eq!(page.rows[0].order_id, "CS02000", "the most urgent open flow comes first, though written last");
+    assert!(!page.rows.iter().any(|f| f.order_id == "CS00005"));
+    assert_eq!(s.flows(None, None, now(), 2000).expect("flows")[0].order_id, "CS02000");
+    assert!(page.rows.windows(2).all(|w| w[0].seconds_to_appeal <= w[1].seconds_to_appeal));
+    let next = s.flows_page(None, None, now(), 1990, 2000).expect("page");
+    assert_eq!(next.rows.len(), 10);
+    assert_eq!(next.rows.last().map(|f| f.order_id.as_str()), Some("CS00000"));
+    assert!(matches!(s.flows_page(None, None, now(), -1, 10), Err(StoreError::Invalid(m)) if m.starts_with("offset")));
+    let _ = &mut s;
 }

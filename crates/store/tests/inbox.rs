@@ -148,7 +148,10 @@ fn actions_taken_offline_show_as_waiting_to_sync() {
     let mut s = store();
     s.enqueue(ActionKind::Supervision, "CS-M", serde_json::json!({"action": "confirm"}), 0).expect("queued");
     let items = items_at(&s, "2026-11-24T10:00:00");
-    assert!(find(&items, "confirm-requirements", "CS-M").expect("listed").pending_sync);
+    assert!(
+        find(&items, "confirm-requirements", "CS-M").expect("listed").pending_sync
+            == Some(koodesk_store::outbox::PendingSync::Queued)
+    );
     let inbox =
         s.inbox(time::parse_datetime("2026-11-25T09:00:01").expect("t"), WorkingCalendar::embedded()).expect("inbox");
     assert!(inbox.overdue >= 2);

@@ -7,7 +7,7 @@ use koodesk_domain::supervision::{ProductType, Step};
 use koodesk_domain::time;
 use koodesk_protocol::feed::Kind;
 use koodesk_sandbox::world::{World, WorldConfig};
-use koodesk_store::outbox::{backoff_seconds, ActionKind, ActionStatus};
+use koodesk_store::outbox::{backoff_seconds, ActionKind, ActionStatus, PendingSync};
 use koodesk_store::{schema, Store, StoreError};
 use support::*;
 
@@ -443,20 +443,160 @@ fn the_outbox_keeps_actions_until_delivered_or_refused() {
     let id2 =
         s.enqueue(ActionKind::InvoiceIssued, "IR1", serde_json::json!({"invoice_number": "1"}), 1001).expect("queued");
     assert_ne!(id1, id2);
-    let due = s.due_actions(1001, 10).expect("due");
+    let due = s.due_actions(1001, 10).expect("due").actions;
     assert_eq!(due.len(), 2);
-    assert!(s.pending_for("CS1").expect("pending").is_some());
+    assert_eq!(s.in_flight_for("CS1").expect("in flight"), Some((id1.clone(), PendingSync::Queued)));
     s.mark_retry(due[0].id, "connection refused", 1001).expect("retry");
-    assert_eq!(s.due_actions(1002, 10).expect("due").len(), 1, "backing off");
-    assert_eq!(s.due_actions(1001 + backoff_seconds(1), 10).expect("due").len(), 2);
+    assert_eq!(s.due_actions(1002, 10).expect("due").actions.len(), 1, "backing off");
+    assert_eq!(s.due_actions(1001 + backoff_seconds(1), 10).expect("due").actions.len(), 2);
     s.mark_refused(due[1].id, "invoice_number: 8 to 20 digits", 1005).expect("refused");
     let refused = s.actions(ActionStatus::Refused).expect("refused");
     assert_eq!(refused.len(), 1);
     assert_eq!(refused[0].last_error.as_deref(), Some("invoice_number: 8 to 20 digits"));
-    s.mark_sent(due[0].id, 1010).expect("sent");
-    assert!(s.pending_for("CS1").expect("pending").is_none());
+    // Sent without a sequence to wait for (no such entity in the store either): done at once.
+    s.mark_sent(due[0].id, None, 1010).expect("sent");
+    assert_eq!(s.in_flight_for("CS1").expect("in flight"), None);
+    // A refusal stays until the seller dismisses it.
+    assert!(s.prune_outbox(i64::MAX / 2, 0).is_ok());
+    assert_eq!(s.actions(ActionStatus::Refused).expect("refused").len(), 1, "pruning keeps refusals");
+    s.dismiss_refused(&id2).expect("dismissed");
+    assert!(s.actions(ActionStatus::Refused).expect("refused").is_empty());
+    assert!(matches!(s.dismiss_refused(&id2), Err(StoreError::NotFound(_))));
     assert_eq!(backoff_seconds(1), 2);
     assert_eq!(backoff_seconds(30), 300);
+}
+
+/// A store with one supervised order at step confirm-requirements (flow seq 1).
+fn store_with_flow() -> Store {
+    let mut s = Store::open_in_memory().expect("store");
+    s.apply_page(Kind::Orders, &sample_orders(), 0).expect("orders");
+    let f = flow("CS1", ProductType::SoftwarePackage, Step::ConfirmRequirements, "2026-11-20T10:00:00+08:00", 0);
+    s.apply_page(Kind::Supervision, &page(vec![f], "supervision.1"), 0).expect("flow");
+    s
+}
+
+#[test]
+fn a_sent_action_stays_in_flight_until_the_feed_echoes_it_and_a_second_is_refused_meanwhile() {
+    let mut s = store_with_flow();
+    let now = time::parse_datetime("2026-11-21T10:00:00").expect("t");
+    let id = s.enqueue(ActionKind::Supervision, "CS1", serde_json::json!({"action": "confirm"}), 1000).expect("queued");
+    let a = s.due_actions(1000, 10).expect("due").actions.remove(0);
+    // KooGallery accepted it: the flow is now at seq 5 there; the store still holds seq 1.
+    s.mark_sent(a.id, Some(5), 1001).expect("sent");
+    assert_eq!(s.in_flight_for("CS1").expect("in flight"), Some((id.clone(), PendingSync::AwaitingEcho)));
+    let row = s.flows(None, None, now, 10).expect("flows").into_iter().find(|f| f.order_id == "CS1").expect("row");
+    assert_eq!(row.pending_sync, Some(PendingSync::AwaitingEcho), "shown as sent, waiting for KooGallery");
+    let err = s.enqueue(ActionKind::Supervision, "CS1", serde_json::json!({"action": "confirm"}), 1002);
+    assert!(matches!(&err, Err(StoreError::Invalid(m)) if m.contains(&id) && m.contains("sent")), "{err:?}");
+    // A page from before the action (seq 4) does not end the wait…
+    let mut f = flow("CS1", ProductType::SoftwarePackage, Step::ConfirmRequirements, "2026-11-20T10:00:00+08:00", 0);
+    f.seq = 4;
+    s.apply_page(Kind::Supervision, &page(vec![f.clone()], "supervision.4"), 0).expect("older");
+    assert!(s.in_flight_for("CS1").expect("in flight").is_some());
+    // …the echo (seq 5) does, and a new action may be queued.
+    f.seq = 5;
+    f.step = Step::Implement;
+    f.side = Step::Implement.side();
+    s.apply_page(Kind::Supervision, &page(vec![f], "supervision.5"), 0).expect("echo");
+    assert_eq!(s.in_flight_for("CS1").expect("in flight"), None);
+    assert_eq!(s.in_flight_counts().expect("counts"), (0, 0));
+    s.enqueue(ActionKind::Supervision, "CS1", serde_json::json!({"action": "activate"}), 1003).expect("queued now");
+    // Echoed sent actions go after the retention period; those in flight never do.
+    assert_eq!(s.prune_outbox(1001 + 10, 100).expect("pruned"), 0, "within retention");
+    assert_eq!(s.prune_outbox(1001 + 1000, 100).expect("pruned"), 1);
+    assert_eq!(s.actions(ActionStatus::Pending).expect("pending").len(), 1, "the queued one stays");
+}
+
+#[test]
+fn feed_rows_only_move_forward() {
+    let mut s = store_with_flow();
+    let mut f = flow("CS1", ProductType::SoftwarePackage, Step::Implement, "2026-11-21T10:00:00+08:00", 0);
+    f.seq = 7;
+    s.apply_page(Kind::Supervision, &page(vec![f.clone()], "supervision.7"), 0).expect("newer");
+    // A page fetched before that change (a retry, a late second sync) arrives after it.
+    let mut old = flow("CS1", ProductType::SoftwarePackage, Step::ConfirmRequirements, "2026-11-20T10:00:00+08:00", 0);
+    old.seq = 3;
+    s.apply_page(Kind::Supervision, &page(vec![old], "supervision.3"), 0).expect("older");
+    let step: String = s
+        .connection()
+        .query_row("SELECT step FROM supervision_flows WHERE order_id = 'CS1'", [], |r| r.get(0))
+        .expect("step");
+    assert_eq!(step, "implement", "an older row never overwrites a newer one");
+    // The same for every kind with a sequence: orders, unsubscriptions, invoice requests.
+    let mut u = unsub("DU1", "CS1", "2026-11-21T10:00:00+08:00", "2026-11-24");
+    u.seq = 9;
+    u.status = koodesk_protocol::feed::UnsubscriptionStatus::Approved;
+    s.apply_page(Kind::Unsubscriptions, &page(vec![u.clone()], "unsubscriptions.9"), 0).expect("newer");
+    u.seq = 2;
+    u.status = koodesk_protocol::feed::UnsubscriptionStatus::Pending;
+    s.apply_page(Kind::Unsubscriptions, &page(vec![u], "unsubscriptions.2"), 0).expect("older");
+    let status: String =
+        s.connection().query_row("SELECT status FROM unsubscriptions WHERE id = 'DU1'", [], |r| r.get(0)).expect("st");
+    assert_eq!(status, "approved");
+}
+
+#[test]
+fn an_issued_invoice_is_an_overlay_the_feed_cannot_undo_before_its_echo() {
+    use koodesk_domain::invoice::Medium;
+    let mut s = Store::open_in_memory().expect("store");
+    s.apply_page(Kind::Orders, &sample_orders(), 0).expect("orders");
+    let mut r = invoice_request("IR1", "CS1", "2026-11-20T10:00:00+08:00", Medium::FullyDigital, 100000);
+    s.apply_page(Kind::InvoiceRequests, &page(vec![r.clone()], "invoice-requests.1"), 0).expect("request");
+    let now = time::parse_datetime("2026-11-21T10:00:00").expect("t");
+    let drafts = s.draft_request("IR1", now).expect("drafted");
+    for d in &drafts {
+        s.issue_invoice(&d.id, "财务", now).expect("issued");
+    }
+    let status = |s: &Store| {
+        let r = s.invoice_requests(None, now, 10).expect("requests").into_iter().find(|r| r.id == "IR1").expect("row");
+        (r.status, r.pending_sync)
+    };
+    assert_eq!(status(&s), ("issued".to_string(), Some(PendingSync::Queued)));
+    let inbox = s.inbox(now, koodesk_domain::calendar::WorkingCalendar::embedded()).expect("inbox");
+    assert!(!inbox.items.iter().any(|i| i.ref_id == "IR1"), "an issued request leaves the inbox");
+    // A feed page with a change to the request made before KooGallery heard of the issue (seq 2).
+    r.seq = 2;
+    s.apply_page(Kind::InvoiceRequests, &page(vec![r.clone()], "invoice-requests.2"), 0).expect("page");
+    assert_eq!(status(&s).0, "issued", "the queued issue still shows");
+    // Sent (KooGallery answers seq 3), then echoed.
+    let a = s.due_actions(i64::MAX, 10).expect("due").actions.remove(0);
+    s.mark_sent(a.id, Some(3), 1).expect("sent");
+    assert_eq!(status(&s), ("issued".to_string(), Some(PendingSync::AwaitingEcho)));
+    r.seq = 3;
+    r.status = koodesk_protocol::feed::InvoiceRequestStatus::Issued;
+    r.invoice_number = Some("26110000000000000001".into());
+    s.apply_page(Kind::InvoiceRequests, &page(vec![r], "invoice-requests.3"), 0).expect("echo");
+    assert_eq!(status(&s), ("issued".to_string(), None));
+}
+
+#[test]
+fn a_damaged_outbox_row_is_reported_left_untouched_and_never_sent() {
+    let mut s = Store::open_in_memory().expect("store");
+    s.enqueue(ActionKind::Supervision, "CS1", serde_json::json!({"action": "confirm"}), 10).expect("queued");
+    let c = s.connection();
+    c.execute_batch(
+        "INSERT INTO outbox (action_id, kind, target, payload, created_ts, next_attempt_ts)
+             VALUES ('kd-kind', 'teleport', 'CS2', '{}', 10, 10),
+                    ('kd-json', 'supervision', 'CS3', 'not json', 10, 10),
+                    ('kd-file', 'delivery', 'CS4', '{\"file_name\": \"a.pdf\"}', 10, 10);
+         INSERT INTO outbox (action_id, kind, target, payload, created_ts, next_attempt_ts, status)
+             VALUES ('kd-status', 'supervision', 'CS5', '{}', 10, 10, 'lost');",
+    )
+    .expect("damage");
+    let due = s.due_actions(100, 10).expect("due");
+    assert_eq!(due.actions.len(), 1, "only the readable one is handed out");
+    let named: Vec<&str> = due.damaged.iter().map(|d| d.action_id.as_str()).collect();
+    assert_eq!(named, ["kd-kind", "kd-json", "kd-file"]);
+    assert!(due.damaged[0].to_string().contains("kind `teleport`"), "{}", due.damaged[0]);
+    assert!(due.damaged[1].problem.contains("payload"), "{}", due.damaged[1]);
+    let all = s.damaged_actions().expect("damaged");
+    assert_eq!(all.len(), 4);
+    assert!(all[3].problem.contains("status `lost`"), "{}", all[3]);
+    let untouched: i64 = s
+        .connection()
+        .query_row("SELECT count(*) FROM outbox WHERE attempts = 0 AND action_id LIKE 'kd-%'", [], |r| r.get(0))
+        .expect("count");
+    assert_eq!(untouched, 5);
 }
 
 #[test]

@@ -69,9 +69,21 @@ offline: boolean, syncing: boolean, last_sync_at: string | null, last_error: str
  */
 failures_in_a_row: number, 
 /**
- * Actions waiting in the outbox, and those the marketplace refused (kept, with the reason).
+ * Targets with an action waiting in the outbox.
  */
-outbox_pending: number, outbox_refused: Array<RefusedView>, 
+outbox_pending: number, 
+/**
+ * Targets whose action KooGallery accepted and its feed does not show yet ("sent, waiting for KooGallery").
+ */
+outbox_awaiting_echo: number, 
+/**
+ * Actions the marketplace refused, kept with the reason until the seller dismisses them.
+ */
+outbox_refused: Array<RefusedView>, 
+/**
+ * Outbox rows this build cannot read: named, left untouched, never sent.
+ */
+outbox_damaged: Array<string>, 
 /**
  * Items overdue or due within 24 hours: the tray's badge.
  */
@@ -81,7 +93,13 @@ urgent: number,
  */
 top: Array<TopItem>, sandbox_online: boolean | null, };
 
-export type RefusedView = { action_id: string, kind: string, target: string, reason: string, };
+export type ActionKind = "supervision" | "delivery" | "unsubscription-decision" | "invoice-issued";
+
+export type PendingSync = "queued" | "awaiting-echo";
+
+export type ActionRef = { action_id: string, };
+
+export type RefusedView = { action_id: string, kind: ActionKind, target: string, reason: string, };
 
 export type TopItem = { ref_id: string, summary: string, route: string, };
 
@@ -106,9 +124,10 @@ ref_id: string, due_at: string | null, overdue: boolean, console_path: string,
  */
 seconds_left: number | null, 
 /**
- * The seller already acted offline; the action waits in the outbox.
+ * The seller already acted: the action waits in the outbox, or was sent and KooGallery's feed does not show
+ * it yet.
  */
-pending_sync: boolean, detail: JsonValue, };
+pending_sync: PendingSync | null, detail: JsonValue, };
 
 export type Inbox = { now: string, 
 /**
@@ -179,7 +198,11 @@ merchant_may_appeal_at: string | null, user_may_appeal_at: string | null,
 /**
  * Seconds from now to the clock that matters for this side (negative: already open).
  */
-seconds_to_appeal: number | null, pending_sync: boolean, };
+seconds_to_appeal: number | null, 
+/**
+ * An action of the seller's on it not yet seen in KooGallery's feed: queued, or sent and awaiting echo.
+ */
+pending_sync: PendingSync | null, };
 
 export type OrderDetail = { order: OrderRow, buyer_kind: string, lines: Array<OrderLineRow>, flow: FlowRow | null, timeline: Array<TimelineEntry>, 
 /**
@@ -187,9 +210,21 @@ export type OrderDetail = { order: OrderRow, buyer_kind: string, lines: Array<Or
  */
 tax: OrderTax | null, tax_note: string | null, };
 
-export type FlowsArgs = { step: string | null, side: string | null, };
+export type FlowsArgs = { step: string | null, side: string | null, 
+/**
+ * The page: rows to skip and at most how many (2,000 when absent).
+ */
+offset?: number, limit?: number, };
 
-export type Flows = { flows: Array<FlowRow>, 
+export type Flows = { 
+/**
+ * The page asked for, soonest clock first.
+ */
+flows: Array<FlowRow>, 
+/**
+ * Open flows matching the filter, in all.
+ */
+total: number, 
 /**
  * Open flows per step and side.
  */
@@ -211,7 +246,15 @@ export type Queued = { action_id: string,
 /**
  * Whether the action reached the marketplace already (an immediate push when online).
  */
-sent: boolean, message: string, };
+sent: boolean, 
+/**
+ * Where it stands now: queued, sent and awaiting the feed's echo, or (none) done — echoed or refused.
+ */
+pending_sync: PendingSync | null, 
+/**
+ * Why KooGallery refused it, when it did.
+ */
+refused: string | null, message: string, };
 
 export type StatusFilter = { status: string | null, };
 
@@ -219,7 +262,11 @@ export type UnsubscriptionRow = { id: string, order_id: string, rule: string, re
 /**
  * Where the buyer made the request (the product's refund policy) [KG §4].
  */
-place: string, review_due: string | null, decision_reason: string | null, pending_sync: boolean, };
+place: string, review_due: string | null, decision_reason: string | null, 
+/**
+ * An action of the seller's on it not yet seen in KooGallery's feed: queued, or sent and awaiting echo.
+ */
+pending_sync: PendingSync | null, };
 
 export type MonthAmount = { month: string, count: number, amount: string, };
 
@@ -227,7 +274,11 @@ export type Unsubscriptions = { requests: Array<UnsubscriptionRow>, refunded_by_
 
 export type UnsubscriptionDecide = { id: string, approve: boolean, reason: string, };
 
-export type InvoiceRequestRow = { id: string, requested_at: string, due_at: string, seconds_left: number, kind: string, medium: string, title: string, amount: string, status: string, invoice_number: string | null, order_ids: Array<string>, pending_sync: boolean, };
+export type InvoiceRequestRow = { id: string, requested_at: string, due_at: string, seconds_left: number, kind: string, medium: string, title: string, amount: string, status: string, invoice_number: string | null, order_ids: Array<string>, 
+/**
+ * An action of the seller's on it not yet seen in KooGallery's feed: queued, or sent and awaiting echo.
+ */
+pending_sync: PendingSync | null, };
 
 export type InvoiceRequests = { requests: Array<InvoiceRequestRow>, };
 
@@ -247,7 +298,11 @@ fee_rate: string,
  */
 calendar_exact: boolean, };
 
-export type SyncResult = { ok: boolean, pages: number, items: number, actions_sent: number, actions_refused: number, offline: boolean, message: string, };
+export type SyncResult = { ok: boolean, pages: number, items: number, actions_sent: number, actions_refused: number, 
+/**
+ * Actions left queued untried because the host was found unreachable.
+ */
+actions_untried: number, offline: boolean, message: string, };
 
 export type SandboxNetwork = { online: boolean, };
 
@@ -264,6 +319,8 @@ export type Notice = { key: string, title: string, body: string,
 route: string, };
 
 export type Notices = { notices: Array<Notice>, };
+
+export type NoticeShown = { key: string, route: string, };
 
 export type InvoiceKind = "ordinary" | "special";
 
@@ -539,12 +596,14 @@ export interface Commands {
   invoice_requests: { args: StatusFilter; result: InvoiceRequests };
   settlement: { args: NoArgs; result: Settlement };
   sync_now: { args: NoArgs; result: SyncResult };
+  outbox_dismiss: { args: ActionRef; result: Status };
   settings: { args: NoArgs; result: SettingsView };
   settings_save: { args: Settings; result: SettingsView };
   credential_save: { args: CredentialSave; result: SettingsView };
   credential_delete: { args: CredentialName; result: SettingsView };
   sandbox_network: { args: SandboxNetwork; result: SandboxState };
   notifications_due: { args: NoArgs; result: Notices };
+  notification_shown: { args: NoticeShown; result: NoArgs };
   invoices_of_request: { args: RequestId; result: InvoiceList };
   invoice_draft: { args: RequestId; result: InvoiceList };
   invoice_issue: { args: InvoiceIssue; result: InvoiceIssued };

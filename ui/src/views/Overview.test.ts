@@ -9,8 +9,8 @@ const overview = {
   inbox: {
     now: '2026-11-29T10:00:00+08:00', actionable: 2, overdue: 1,
     items: [
-      { group: 'invoices', action: 'issue-invoice', summary: '开具发票 100.00 元', order_id: 'O1', ref_id: 'IR1', due_at: '2026-11-29T09:00:00+08:00', overdue: true, console_path: '订单管理 > 发票管理', seconds_left: -3600, pending_sync: false, detail: null },
-      { group: 'supervision', action: 'appeal', summary: '可发起申诉', order_id: 'O2', ref_id: 'O2', due_at: '2026-11-28T10:00:00+08:00', overdue: false, console_path: '交易管理', seconds_left: -86400, pending_sync: true, detail: null },
+      { group: 'invoices', action: 'issue-invoice', summary: '开具发票 100.00 元', order_id: 'O1', ref_id: 'IR1', due_at: '2026-11-29T09:00:00+08:00', overdue: true, console_path: '订单管理 > 发票管理', seconds_left: -3600, pending_sync: null, detail: null },
+      { group: 'supervision', action: 'appeal', summary: '可发起申诉', order_id: 'O2', ref_id: 'O2', due_at: '2026-11-28T10:00:00+08:00', overdue: false, console_path: '交易管理', seconds_left: -86400, pending_sync: 'queued', detail: null },
     ],
   },
   dashboard: { now: '', orders: 42, revenue: '1234.50', by_month: [], by_access_type: [], by_billing_mode: [], supervision: [], unsubscriptions: [{ status: 'pending', count: 3, amount: '9.00' }], invoices: { requested: 1, issued: 0, overdue: 1 }, tax_by_rate: [] },

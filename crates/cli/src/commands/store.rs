@@ -31,13 +31,14 @@ pub fn sync(a: SyncArgs) -> Result<(), Failure> {
     // The token goes with every request: https://, or plain http:// only to this machine.
     koodesk_protocol::endpoint::check("--feed", &a.feed).map_err(|e| Failure::usage(e.to_string()))?;
     let token = credentials::load(&a.account, Credential::FeedToken).map_err(|e| Failure::negative(e.to_string()))?;
-    let mut store = Store::open(&a.db).map_err(|e| Failure::negative(e.to_string()))?;
+    let store = Store::open(&a.db).map_err(|e| Failure::negative(e.to_string()))?;
+    let writer = koodesk_store::Writer::spawn(store).map_err(|e| Failure::negative(e.to_string()))?;
     let client = FeedClient::new(&a.feed, token).map_err(|e| Failure::negative(e.to_string()))?;
     let opts = SyncOptions { page_size: a.page_size.clamp(1, 5000), ..SyncOptions::default() };
     let rt = tokio::runtime::Runtime::new().map_err(|e| Failure::negative(format!("runtime: {e}")))?;
     let started = std::time::Instant::now();
     let report = rt
-        .block_on(koodesk_client::sync(&mut store, &client, &opts))
+        .block_on(koodesk_client::sync(&writer, &client, &opts))
         .map_err(|e| Failure::negative(format!("sync: {e}")))?;
     let seconds = started.elapsed().as_secs_f64();
     if a.json {
@@ -57,8 +58,14 @@ pub fn sync(a: SyncArgs) -> Result<(), Failure> {
                 report.actions_deferred
             );
         }
+        if report.actions_untried > 0 {
+            println!("  {} more still queued: the marketplace cannot be reached", report.actions_untried);
+        }
         for r in &report.actions_refused {
             println!("  refused {} on {}: {}", r.action_id, r.target, r.reason);
+        }
+        for d in &report.actions_damaged {
+            println!("  {d}");
         }
         for i in &report.incomplete {
             println!("  incomplete: {i}");
@@ -82,7 +89,7 @@ pub fn inbox(a: InboxArgs) -> Result<(), Failure> {
     for i in &inbox.items {
         let flag = if i.overdue {
             "!"
-        } else if i.pending_sync {
+        } else if i.pending_sync.is_some() {
             "~"
         } else {
             " "
