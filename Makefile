@@ -77,9 +77,12 @@ lint: ui-build
 ui-unit: ui/node_modules/.installed
 	cd ui && npx vue-tsc --noEmit && npx vitest run
 
-# Inside a D-Bus session with gnome-keyring, so the keyring tests run against a real Secret Service.
+# Inside a D-Bus session with gnome-keyring. The keyring tests are #[ignore]d (a run without a Secret Service
+# shows them as skipped), so they are run here explicitly, against the real Secret Service with-keyring.sh starts.
+KEYRING_TESTS := --run-ignored only -E 'test(keyring)'
 unit: ui-build
 	dbus-run-session -- scripts/with-keyring.sh $(CARGO) nextest run --workspace --locked --no-fail-fast
+	dbus-run-session -- scripts/with-keyring.sh $(CARGO) nextest run --workspace --locked --no-fail-fast $(KEYRING_TESTS)
 
 # The binaries come from `unit`'s build (same features, no rebuild); built here only when run on their own.
 target/debug/koodesk:
