@@ -162,7 +162,10 @@ pub struct SettingsView {
 pub struct CredentialSave {
     /// `access-key`, `secret-key`, `client-secret` or `feed-token`.
     pub name: String,
-    pub value: String,
+    /// Typed as a secret from the moment it is read off the IPC or HTTP body: its Debug shows no value, and it is
+    /// zeroized when dropped.
+    #[ts(type = "string")]
+    pub value: koodesk_protocol::secret::Secret,
 }
 
 #[derive(Debug, Clone, Deserialize, TS)]
@@ -698,4 +701,20 @@ pub fn typescript() -> String {
     );
     out.push_str(&command_interface(&cfg));
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_credential_read_off_the_wire_is_a_secret_its_debug_never_shows() {
+        let a: CredentialSave =
+            serde_json::from_value(serde_json::json!({"name": "feed-token", "value": "kdf_wire_secret_42"}))
+                .expect("parses");
+        assert_eq!(a.value.expose(), "kdf_wire_secret_42");
+        let debug = format!("{a:?}");
+        assert!(!debug.contains("kdf_wire_secret_42"), "{debug}");
+        assert!(debug.contains("feed-token"));
+    }
 }

@@ -465,12 +465,14 @@ pub fn hosts(region: &str) -> Vec<String> {
 }
 
 /// Saves a credential in the OS keyring for the settings' account.
-pub fn save_credential(account: &str, name: &str, value: &str) -> Result<(), ApiError> {
+pub fn save_credential(account: &str, name: &str, value: &Secret) -> Result<(), ApiError> {
     let c = parse_credential(name)?;
-    if value.trim().is_empty() {
+    let trimmed = value.expose().trim();
+    if trimmed.is_empty() {
         return Err(ApiError::invalid(format!("{name}: the value is empty")));
     }
-    credentials::store(account, c, &Secret::new(value.trim())).map_err(|e| ApiError::new("keyring", e.to_string()))
+    let value = if trimmed.len() == value.expose().len() { value.clone() } else { Secret::new(trimmed) };
+    credentials::store(account, c, &value).map_err(|e| ApiError::new("keyring", e.to_string()))
 }
 
 pub fn parse_credential(name: &str) -> Result<Credential, ApiError> {

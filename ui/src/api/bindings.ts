@@ -55,7 +55,12 @@ export type CredentialSave = {
 /**
  * `access-key`, `secret-key`, `client-secret` or `feed-token`.
  */
-name: string, value: string, };
+name: string, 
+/**
+ * Typed as a secret from the moment it is read off the IPC or HTTP body: its Debug shows no value, and it is
+ * zeroized when dropped.
+ */
+value: string, };
 
 export type CredentialName = { name: string, };
 
