@@ -417,16 +417,10 @@ impl Workspace {
 }
 
 fn validate_settings(s: &Settings) -> Result<(), ApiError> {
-    if s.mode == EndpointMode::Remote
-        && !s.feed_url.is_empty()
-        && !s.feed_url.starts_with("https://")
-        && !s.feed_url.starts_with("http://127.")
-        && !s.feed_url.starts_with("http://localhost")
-    {
-        return Err(ApiError::invalid(format!(
-            "feed_url `{}`: an https:// URL (plain http only on loopback)",
-            s.feed_url
-        )));
+    // The feed token goes with every request: https://, or plain http:// only to a loopback address — judged on
+    // the parsed URL, so `http://127.evil.example` is not taken for this machine.
+    if s.mode == EndpointMode::Remote && !s.feed_url.is_empty() {
+        koodesk_protocol::endpoint::check("feed_url", &s.feed_url).map_err(|e| ApiError::invalid(e.to_string()))?;
     }
     if !["zh-CN", "en-US"].contains(&s.language.as_str()) {
         return Err(ApiError::invalid(format!("language `{}`: zh-CN or en-US", s.language)));

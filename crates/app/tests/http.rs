@@ -169,6 +169,14 @@ async fn bad_input_names_the_field_and_the_rule() {
     let (status, body) = e.call("settings_save", json!({"language": "fr-FR"})).await;
     assert_eq!(status, 400);
     assert!(body["message"].as_str().is_some_and(|m| m.contains("language `fr-FR`")), "{body}");
+    // A host that only starts like a loopback address is another host: the feed token would travel in clear.
+    for url in ["http://127.evil.example/feed", "http://127.0.0.1.nip.io"] {
+        let (status, body) = e.call("settings_save", json!({"mode": "remote", "feed_url": url})).await;
+        assert_eq!(status, 400, "{url}: {body}");
+        assert!(body["message"].as_str().is_some_and(|m| m.starts_with("feed_url")), "{body}");
+    }
+    let (status, body) = e.call("settings_save", json!({"mode": "remote", "feed_url": "http://127.0.0.1:8080"})).await;
+    assert_eq!(status, 200, "loopback is fine: {body}");
     let (status, body) = e.call("no_such_command", json!({})).await;
     assert_eq!(status, 404);
     assert_eq!(body["code"], "unknown-command");
