@@ -1,6 +1,9 @@
 // End-to-end: the real UI in Chromium against the real core over HTTP (embedded sandbox, seeded demo data).
+//
+// Each test has a core of its own (a fresh data directory and demo marketplace), so no test sees another's
+// network cut, outbox or refusals. Tests wait on events and replies they registered before acting, never on time.
 import { readFileSync } from 'node:fs'
-import { after, before, test } from 'node:test'
+import { after, afterEach, before, beforeEach, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { openPage, startBrowser, startCore } from './harness.mjs'
 
@@ -8,13 +11,39 @@ let core
 let browser
 
 before(async () => {
-  core = await startCore()
   browser = await startBrowser()
 })
 after(async () => {
   await browser?.close()
-  await core?.stop()
 })
+beforeEach(async () => {
+  core = await startCore()
+})
+afterEach(async () => {
+  await core?.stop()
+  core = null
+})
+
+/** The command each screen loads first, and the element it renders. */
+const SCREENS = {
+  '/': ['overview', '[data-test="kpis"]'],
+  '/orders': ['orders', '[data-test="orders"]'],
+  '/supervision': ['flows', '[data-test="flows"]'],
+  '/refunds': ['unsubscriptions', '[data-test="unsubscriptions"]'],
+  '/invoices': ['invoice_requests', '[data-test="invoice-requests"]'],
+  '/settlement': ['settlement', '[data-test="schedule"]'],
+  '/settings': ['settings', '[data-test="mode"]'],
+}
+
+/** Opens a screen and resolves once its first reply has come and the screen shows it. */
+async function visit(page, hash) {
+  const [command, shown] = SCREENS[hash]
+  const loaded = page.waitForResponse((r) => r.url().endsWith(`/api/${command}`) && r.request().method() === 'POST')
+  await page.evaluate((h) => (location.hash = h), hash)
+  const reply = await loaded
+  assert.equal(reply.status(), 200, `${hash}: ${command} answered ${reply.status()}`)
+  await page.waitForSelector(shown)
+}
 
 test('the overview shows the inbox the core computes for the seeded sandbox', async () => {
   const expected = await core.api('overview')
@@ -95,14 +124,21 @@ test("a SaaS order's timeline shows KooGallery's calls to the production interfa
   await page.close()
 })
 
-/** Resolves when the page's next sync (the status bar's button) has finished and the status is refreshed. */
-function syncedOnce(page) {
-  return page.evaluate(() => new Promise((resolve) => window.addEventListener('koodesk:synced', () => resolve(), { once: true })))
+/** Clicks Sync and resolves with the sync's result once it has finished and every screen reloaded; a failed
+ * sync fails the test as a failed sync. The listener is registered before the click. */
+async function syncFromTheStatusBar(page) {
+  await page.evaluate(() => {
+    window.__synced = new Promise((resolve) => window.addEventListener('koodesk:synced', (e) => resolve(e.detail), { once: true }))
+  })
+  await page.click('[data-test="sync"]')
+  const result = await page.evaluate(() => window.__synced)
+  assert.equal(result.ok, true, `the sync failed: ${result.message}`)
+  return result
 }
 
 test('a supervision action taken offline reaches the sandbox after the network returns', async () => {
   const flows = await core.api('flows', { side: 'merchant', step: 'confirm-requirements' })
-  const flow = flows.flows.find((f) => !f.pending_sync && !f.frozen_by)
+  const flow = flows.flows.find((f) => f.pending_sync === null && !f.frozen_by)
   assert.ok(flow, 'the demo has a requirement to confirm')
   const { page, problems } = await openPage(browser, core.url)
   await page.waitForSelector('[data-test="network"]')
@@ -125,13 +161,13 @@ test('a supervision action taken offline reaches the sandbox after the network r
   // The network returns; sync pushes the queued action and pulls the marketplace's answer.
   await page.click('[data-test="network"]')
   await page.waitForFunction(() => document.querySelector('[data-test="network"]')?.textContent?.includes('断开'))
-  // The outbox empties when the push is done, before the pull ends: wait for the whole sync.
-  const synced = syncedOnce(page)
-  await page.click('[data-test="sync"]')
-  await synced
-  await page.waitForFunction(() => !document.querySelector('[data-test="outbox-pending"]'))
+  // The sync pushes the action and pulls its echo: nothing is queued or awaiting afterwards.
+  const result = await syncFromTheStatusBar(page)
+  assert.equal(result.actions_sent, 1)
+  await page.waitForFunction(() => !document.querySelector('[data-test="outbox-pending"], [data-test="outbox-awaiting"]'))
   const online = await core.api('status')
   assert.equal(online.outbox_pending, 0)
+  assert.equal(online.outbox_awaiting_echo, 0)
   assert.equal(online.offline, false)
   const detail = await core.api('order_detail', { order_id: flow.order_id })
   assert.notEqual(detail.flow.step, 'confirm-requirements', 'the sandbox moved the flow on')
@@ -147,8 +183,7 @@ test('every screen renders without console errors, in both themes', async () => 
   const { page, problems } = await openPage(browser, core.url)
   await page.waitForSelector('[data-test="inbox-item"]')
   for (const hash of ['/orders', '/supervision', '/refunds', '/invoices', '/settlement', '/settings', '/']) {
-    await page.evaluate((h) => (location.hash = h), hash)
-    await page.waitForTimeout(300)
+    await visit(page, hash)
   }
   await page.click('[data-test="theme"]')
   assert.equal(await page.getAttribute('html', 'data-theme'), 'dark')
@@ -177,8 +212,7 @@ test('a credential typed in Settings goes to the keyring and never comes back to
   assert.equal(await page.inputValue('[data-test="value-secret-key"]'), '', 'the field is cleared once stored')
   // Every screen once more, then look at the page and at every reply it received.
   for (const hash of ['/', '/orders', '/supervision', '/refunds', '/invoices', '/settlement', '/settings']) {
-    await page.evaluate((h) => (location.hash = h), hash)
-    await page.waitForTimeout(250)
+    await visit(page, hash)
   }
   const html = await page.content()
   assert.ok(!html.includes(secret), 'the page shows no stored secret')
@@ -279,16 +313,11 @@ test('an invoice drafted and issued with the network cut reaches the sandbox aft
   // Network back, sync: the marketplace has it.
   await page.click('[data-test="network"]')
   await page.waitForFunction(() => document.querySelector('[data-test="network"]')?.textContent?.includes('断开'))
-  const synced = syncedOnce(page)
-  await page.click('[data-test="sync"]')
-  await synced
-  for (let i = 0; i < 50; i++) {
-    const s = await core.api('status')
-    if (s.outbox_pending === 0) break
-    await page.waitForTimeout(200)
-  }
+  const result = await syncFromTheStatusBar(page)
+  assert.ok(result.actions_sent >= 1, JSON.stringify(result))
   const after = await core.api('status')
   assert.equal(after.outbox_pending, 0)
+  assert.equal(after.outbox_awaiting_echo, 0)
   assert.equal(after.outbox_refused.length, 0)
   const issued = (await core.api('invoice_requests', { status: 'issued' })).requests.find((r) => r.id === request.id)
   assert.ok(issued && /^\d{20}$/.test(issued.invoice_number), JSON.stringify(issued))
