@@ -101,24 +101,28 @@ pub async fn call(ws: &Workspace, command: &str, a: Value) -> Result<Value, ApiE
             ws.log.info(&format!("refused action {} dismissed", a.action_id));
             reply(status(ws).await?)
         }
-        "settings" => reply(settings_view(ws)),
+        "settings" => reply(settings_view(ws).await?),
         "settings_save" => {
             let s: Settings = args(command, a)?;
             ws.save_settings(s)?;
-            reply(settings_view(ws))
+            reply(settings_view(ws).await?)
         }
         "credential_save" => {
             let a: CredentialSave = args(command, a)?;
-            workspace::save_credential(&ws.settings().account, &a.name, &a.value)?;
+            let (account, name) = (ws.settings().account, a.name.clone());
+            workspace::keyring(move || workspace::save_credential(&account, &name, &a.value)).await??;
             ws.log.info(&format!("credential {} stored in the OS keyring", a.name));
-            reply(settings_view(ws))
+            reply(settings_view(ws).await?)
         }
         "credential_delete" => {
             let a: CredentialName = args(command, a)?;
             let c = workspace::parse_credential(&a.name)?;
-            credentials::delete(&ws.settings().account, c).map_err(|e| ApiError::new("keyring", e.to_string()))?;
+            let account = ws.settings().account;
+            workspace::keyring(move || credentials::delete(&account, c))
+                .await?
+                .map_err(|e| ApiError::new("keyring", e.to_string()))?;
             ws.log.info(&format!("credential {} removed from the OS keyring", a.name));
-            reply(settings_view(ws))
+            reply(settings_view(ws).await?)
         }
         "sandbox_network" => {
             let a: SandboxNetwork = args(command, a)?;
@@ -401,21 +405,32 @@ async fn settlement(ws: &Workspace) -> Result<Settlement, ApiError> {
     })
 }
 
-pub fn settings_view(ws: &Workspace) -> SettingsView {
+/// The settings, and which credentials the keyring holds (asked on a blocking thread).
+pub async fn settings_view(ws: &Workspace) -> Result<SettingsView, ApiError> {
     let settings = ws.settings();
-    let mut problem = None;
-    let creds = Credential::ALL
-        .iter()
-        .map(|c| {
-            let stored = match credentials::is_stored(&settings.account, *c) {
-                Ok(s) => s,
-                Err(e) => {
-                    problem.get_or_insert_with(|| e.to_string());
-                    false
-                }
-            };
-            CredentialState { name: c.name().to_string(), stored }
-        })
-        .collect();
-    SettingsView { hosts: workspace::hosts(&settings.region), settings, credentials: creds, keyring_problem: problem }
+    let account = settings.account.clone();
+    let (creds, problem) = workspace::keyring(move || {
+        let mut problem = None;
+        let creds = Credential::ALL
+            .iter()
+            .map(|c| {
+                let stored = match credentials::is_stored(&account, *c) {
+                    Ok(s) => s,
+                    Err(e) => {
+                        problem.get_or_insert_with(|| e.to_string());
+                        false
+                    }
+                };
+                CredentialState { name: c.name().to_string(), stored }
+            })
+            .collect();
+        (creds, problem)
+    })
+    .await?;
+    Ok(SettingsView {
+        hosts: workspace::hosts(&settings.region),
+        settings,
+        credentials: creds,
+        keyring_problem: problem,
+    })
 }

@@ -18,7 +18,7 @@ use koodesk_store::interface_checks::{RunSummary, StoredCase};
 use tokio::sync::Mutex as AsyncMutex;
 
 use crate::api::{ApiError, InterfaceOverview, InterfaceRunArgs, InterfaceRunResult, KeySource};
-use crate::workspace::Workspace;
+use crate::workspace::{self, Workspace};
 
 /// Runs in progress, by token, kept at most this many.
 const MAX_LIVE_RUNS: usize = 16;
@@ -57,7 +57,9 @@ impl InterfaceState {
 pub async fn overview(ws: &Workspace) -> Result<InterfaceOverview, ApiError> {
     let sample = ws.interface.sample(ws).await;
     let account = ws.settings().account;
-    let stored = credentials::is_stored(&account, Credential::InterfaceKey).unwrap_or(false);
+    let asked = account.clone();
+    let stored =
+        workspace::keyring(move || credentials::is_stored(&asked, Credential::InterfaceKey).unwrap_or(false)).await?;
     let mut key_sources = vec![KeySource { id: "keyring".into(), account: account.clone(), available: stored }];
     if sample.is_some() {
         key_sources.insert(0, KeySource { id: "sample".into(), account: String::new(), available: true });
@@ -171,8 +173,12 @@ pub async fn run(ws: &Workspace, a: InterfaceRunArgs) -> Result<InterfaceRunResu
                 return Err(ApiError::invalid("key_source `sample`: only the demo workspace has a sample interface"))
             }
         },
-        "keyring" => credentials::load(&ws.settings().account, Credential::InterfaceKey)
-            .map_err(|e| ApiError::new("keyring", e.to_string()))?,
+        "keyring" => {
+            let account = ws.settings().account;
+            workspace::keyring(move || credentials::load(&account, Credential::InterfaceKey))
+                .await?
+                .map_err(|e| ApiError::new("keyring", e.to_string()))?
+        }
         other => return Err(ApiError::invalid(format!("key_source `{other}`: one of sample, keyring"))),
     };
     let saved =

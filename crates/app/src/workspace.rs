@@ -214,7 +214,9 @@ impl Workspace {
                 if settings.feed_url.is_empty() {
                     return Err(ApiError::invalid("feed_url: set the seller feed's URL in Settings first"));
                 }
-                let token = credentials::load(&settings.account, Credential::FeedToken)
+                let account = settings.account.clone();
+                let token = keyring(move || credentials::load(&account, Credential::FeedToken))
+                    .await?
                     .map_err(|e| ApiError::new("keyring", e.to_string()))?;
                 Ok((settings.feed_url.clone(), token))
             }
@@ -456,6 +458,12 @@ pub fn hosts(region: &str) -> Vec<String> {
         "intl" => vec![koodesk_protocol::open_api::INTL_HOST.to_string()],
         _ => koodesk_protocol::open_api::HOSTS.iter().map(|h| h.to_string()).collect(),
     }
+}
+
+/// Runs keyring work (D-Bus to the Secret Service on Linux: it blocks) on a blocking thread, off the async
+/// workers.
+pub async fn keyring<R: Send + 'static>(f: impl FnOnce() -> R + Send + 'static) -> Result<R, ApiError> {
+    tokio::task::spawn_blocking(f).await.map_err(|e| ApiError::new("keyring", format!("the keyring call stopped: {e}")))
 }
 
 /// Saves a credential in the OS keyring for the settings' account.
