@@ -289,6 +289,13 @@ impl World {
         self.order_index.get(id).map(|&i| &self.orders[i])
     }
 
+    /// The seller's actions the marketplace accepted, by `action_id`: the entity each acted on (`supervision
+    /// CS…`, `unsubscription UN…`, `invoice request IR…`) and the entity's sequence it answered with. An
+    /// `action_id` is accepted once; sending it again replays that answer.
+    pub fn accepted_actions(&self) -> impl Iterator<Item = (&str, &str, u64)> {
+        self.actions.iter().map(|(id, (entity, seq))| (id.as_str(), entity.as_str(), *seq))
+    }
+
     /// Simulates every whole hour up to `now`. Time never goes back: an earlier `now` changes nothing.
     pub fn advance_to(&mut self, now: Instant) {
         let epoch = self.cfg.epoch();
