@@ -282,7 +282,8 @@ pub struct InvoiceRequestRow {
     pub seconds_left: i64,
     pub kind: String,
     pub medium: String,
-    pub title: String,
+    /// The buyer's name on the invoice (抬头); none when the store's copy is damaged (sync it again).
+    pub title: Option<String>,
     #[ts(type = "string")]
     pub amount: Cny,
     pub status: String,
@@ -667,12 +668,12 @@ impl Store {
         // An issue sent or queued and not yet echoed by the feed is the request's state until the feed has it.
         let sql = format!(
             "WITH requests AS (
-                SELECT r.id, r.requested_ts, r.kind, r.medium, r.title, r.amount_fen,
+                SELECT r.id, r.requested_ts, r.kind, r.medium, r.title_name, r.amount_fen,
                        CASE WHEN a.id IS NULL THEN r.status ELSE 'issued' END AS status,
                        CASE WHEN a.id IS NULL THEN r.invoice_number ELSE a.payload->>'invoice_number' END AS invoice_number
                   FROM invoice_requests r
                   LEFT JOIN outbox_in_flight a ON a.kind = 'invoice-issued' AND a.target = r.id)
-             SELECT id, requested_ts, kind, medium, title, amount_fen, status, invoice_number,
+             SELECT id, requested_ts, kind, medium, title_name, amount_fen, status, invoice_number,
                     (SELECT group_concat(order_id) FROM invoice_request_orders WHERE request_id = id)
                FROM requests WHERE {clause}"
         );

@@ -75,8 +75,8 @@ pub fn write(store: &mut Store, orders: u64, seed: u64, now: Instant) -> Result<
             "INSERT INTO unsubscriptions VALUES (?1, ?2, 'negotiated', ?3, ?4, ?5, '需求变更', ?6, NULL, NULL, ?7)",
         )?;
         let mut request = tx.prepare_cached(
-            "INSERT INTO invoice_requests (id, requested_ts, kind, medium, title, amount_fen, status, invoice_number,
-               issued_ts, seq) VALUES (?1, ?2, 'ordinary', ?3, '{\"kind\":\"enterprise\",\"name\":\"演示客户\"}', ?4, ?5, NULL, NULL, ?6)",
+            "INSERT INTO invoice_requests (id, requested_ts, kind, medium, title_kind, title_name, amount_fen, status,
+               invoice_number, issued_ts, seq) VALUES (?1, ?2, 'ordinary', ?3, 'enterprise', '演示客户', ?4, ?5, NULL, NULL, ?6)",
         )?;
         let mut request_order = tx.prepare_cached("INSERT INTO invoice_request_orders VALUES (?1, ?2)")?;
         let open_steps = [Step::ConfirmRequirements, Step::Implement, Step::SubmitRequirements, Step::Accept];

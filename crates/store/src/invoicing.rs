@@ -75,33 +75,51 @@ impl Store {
         let row = self
             .conn
             .query_row(
-                "SELECT requested_ts, kind, medium, title, amount_fen FROM invoice_requests WHERE id = ?1",
+                "SELECT requested_ts, kind, medium, amount_fen, title_kind, title_name, title_taxpayer_id, title_address,
+                        title_bank
+                   FROM invoice_requests WHERE id = ?1",
                 [request_id],
                 |r| {
                     Ok((
-                        r.get::<_, i64>(0)?,
-                        r.get::<_, String>(1)?,
-                        r.get::<_, String>(2)?,
-                        r.get::<_, String>(3)?,
-                        r.get::<_, i64>(4)?,
+                        (r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, i64>(3)?),
+                        (
+                            r.get::<_, Option<String>>(4)?,
+                            r.get::<_, Option<String>>(5)?,
+                            r.get::<_, Option<String>>(6)?,
+                            r.get::<_, Option<String>>(7)?,
+                            r.get::<_, Option<String>>(8)?,
+                        ),
                     ))
                 },
             )
             .optional()?
             .ok_or_else(|| StoreError::NotFound(format!("invoice request {request_id}")))?;
-        let (requested_ts, kind, medium, title, amount_fen) = row;
+        let ((requested_ts, kind, medium, amount_fen), (title_kind, title_name, taxpayer_id, address, bank)) = row;
         let kind: InvoiceKind = parse_name("kind", &kind)?;
         let medium: Medium = parse_name("medium", &medium)?;
-        let title: koodesk_protocol::feed::InvoiceTitle = serde_json::from_str(&title)
-            .map_err(|e| StoreError::BadFeedData { what: "an invoice title", detail: e.to_string() })?;
-        let listed = self.buyer_entry(&title.name)?;
+        // A title the migration could not read (schema 9) is damaged data: reported, never guessed.
+        let (Some(title_kind), Some(title_name)) = (title_kind, title_name) else {
+            return Err(StoreError::Invalid(format!(
+                "invoice request {request_id}: its title (抬头) is damaged in this store; sync it again from KooGallery"
+            )));
+        };
+        let enterprise = match title_kind.as_str() {
+            "enterprise" => true,
+            "person" => false,
+            other => {
+                return Err(StoreError::Invalid(format!(
+                    "invoice request {request_id}: title kind `{other}` is not enterprise or person"
+                )))
+            }
+        };
+        let listed = self.buyer_entry(&title_name)?;
         let from_list = |f: fn(&BuyerEntry) -> Option<String>| listed.as_ref().and_then(f);
         let buyer = Buyer {
-            enterprise: title.kind == koodesk_protocol::feed::BuyerKind::Enterprise,
-            taxpayer_id: title.taxpayer_id.or_else(|| from_list(|b| b.taxpayer_id.clone())),
-            address: title.address.or_else(|| from_list(|b| b.address.clone())),
-            bank: title.bank_account.or_else(|| from_list(|b| b.bank.clone())),
-            title: title.name,
+            enterprise,
+            taxpayer_id: taxpayer_id.or_else(|| from_list(|b| b.taxpayer_id.clone())),
+            address: address.or_else(|| from_list(|b| b.address.clone())),
+            bank: bank.or_else(|| from_list(|b| b.bank.clone())),
+            title: title_name,
         };
         let order_ids = self
             .conn

@@ -381,6 +381,21 @@ pub const MIGRATIONS: &[&str] = &[
                        WHEN 'invoice-issued' THEN (SELECT r.seq FROM invoice_requests r WHERE r.id = o.target)
                    END, -1));
     "#,
+    // 9: columns hold values, not wire JSON: the invoice request's title (抬头) — buyer kind, name, taxpayer ID,
+    // address and bank — in columns of its own instead of the feed's JSON object. A title that was not valid JSON
+    // leaves the columns empty, and the request is reported as damaged when it is drafted.
+    r#"
+    ALTER TABLE invoice_requests ADD COLUMN title_kind TEXT;
+    ALTER TABLE invoice_requests ADD COLUMN title_name TEXT;
+    ALTER TABLE invoice_requests ADD COLUMN title_taxpayer_id TEXT;
+    ALTER TABLE invoice_requests ADD COLUMN title_address TEXT;
+    ALTER TABLE invoice_requests ADD COLUMN title_bank TEXT;
+    UPDATE invoice_requests
+       SET title_kind = title->>'kind', title_name = title->>'name', title_taxpayer_id = title->>'taxpayer_id',
+           title_address = title->>'address', title_bank = title->>'bank_account'
+     WHERE json_valid(title);
+    ALTER TABLE invoice_requests DROP COLUMN title;
+    "#,
 ];
 
 /// Sets an invoice request's order facts (schema 5) for the requests `scope` selects (a SQL condition on `id`);

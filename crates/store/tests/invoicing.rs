@@ -321,11 +321,11 @@ fn a_batch_takes_one_buyer_and_no_order_a_request_covers() {
     let issued = s.issue_invoice(&saved[0].id, "张三", now()).expect("issued");
     s.connection()
         .execute_batch(&format!(
-            "INSERT INTO invoice_requests (id, requested_ts, kind, medium, title, amount_fen, status, invoice_number,
-               issued_ts, seq) VALUES ('IR-LATE', 1795000000, 'ordinary', 'electronic',
-               (SELECT json_object('kind', kind, 'name', name, 'taxpayer_id', taxpayer_id) FROM buyers WHERE buyer_id =
-                 (SELECT buyer_id FROM orders WHERE order_id = '{o}')),
-               (SELECT amount_fen FROM orders WHERE order_id = '{o}'), 'requested', NULL, NULL, 999999);
+            "INSERT INTO invoice_requests (id, requested_ts, kind, medium, title_kind, title_name, title_taxpayer_id,
+               amount_fen, status, invoice_number, issued_ts, seq)
+             SELECT 'IR-LATE', 1795000000, 'ordinary', 'electronic', b.kind, b.name, b.taxpayer_id, o.amount_fen,
+                    'requested', NULL, NULL, 999999
+               FROM orders o JOIN buyers b ON b.buyer_id = o.buyer_id WHERE o.order_id = '{o}';
              INSERT INTO invoice_request_orders VALUES ('IR-LATE', '{o}');",
             o = free_b[0]
         ))

@@ -661,3 +661,51 @@ fn production_interface_calls_join_the_order_timeline() {
     assert_eq!(t.len(), 3, "{t:?}");
     assert_eq!(t[2], ("newInstance, attempt 3: 000000 success".to_string(), "ins-cs9 · 120 ms".to_string()));
 }
+
+/// Schema 9 moves the invoice title out of its JSON object into columns; a title that was not JSON is left
+/// empty and reported as damaged when the request is drafted, never replaced by a default.
+#[test]
+fn migrating_to_v9_puts_the_invoice_title_in_columns() {
+    let path = temp("migrate-title");
+    {
+        let old = Store::create_at_version(&path, 8).expect("v8");
+        old.connection()
+            .execute_batch(
+                "INSERT INTO products VALUES ('P1','n','manual-service','one-time',0,NULL,'general');
+                 INSERT INTO buyers VALUES ('B1','n','enterprise',NULL);
+                 INSERT INTO orders VALUES ('CS1','new',1790000000,'P1','B1',19800,'completed',NULL,NULL,NULL,1);
+                 INSERT INTO invoice_requests (id, requested_ts, kind, medium, title, amount_fen, status, seq)
+                     VALUES ('IR1', 1790000100, 'ordinary', 'fully-digital',
+                             '{\"kind\":\"enterprise\",\"name\":\"北京测试科技有限公司\",\"taxpayer_id\":\"91350100M000100Y43\"}',
+                             19800, 'requested', 1),
+                            ('IR2', 1790000200, 'ordinary', 'fully-digital', 'not json', 19800, 'requested', 2);
+                 INSERT INTO invoice_request_orders VALUES ('IR1', 'CS1'), ('IR2', 'CS1');",
+            )
+            .expect("v8 rows");
+    }
+    let s = Store::open(&path).expect("migrates");
+    let (kind, name, taxpayer): (String, String, String) = s
+        .connection()
+        .query_row("SELECT title_kind, title_name, title_taxpayer_id FROM invoice_requests WHERE id = 'IR1'", [], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })
+        .expect("columns");
+    assert_eq!(
+        (kind.as_str(), name.as_str(), taxpayer.as_str()),
+        ("enterprise", "北京测试科技有限公司", "91350100M000100Y43")
+    );
+    let source = s.invoice_source("IR1").expect("IR1 drafts from its columns");
+    assert_eq!(source.buyer.title, "北京测试科技有限公司");
+    assert!(source.buyer.enterprise);
+    match s.invoice_source("IR2") {
+        Err(StoreError::Invalid(m)) => assert!(m.contains("IR2") && m.contains("damaged"), "{m}"),
+        other => panic!("a damaged title is reported: {other:?}"),
+    }
+    let now = time::parse_datetime("2026-11-29T10:00:00").expect("t");
+    let rows = s.invoice_requests(None, now, 10).expect("requests");
+    assert_eq!(
+        rows.iter().find(|r| r.id == "IR2").map(|r| r.title.clone()),
+        Some(None),
+        "shown as missing, not invented"
+    );
+}

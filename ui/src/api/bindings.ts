@@ -279,7 +279,11 @@ export type Unsubscriptions = { requests: Array<UnsubscriptionRow>, refunded_by_
 
 export type UnsubscriptionDecide = { id: string, approve: boolean, reason: string, };
 
-export type InvoiceRequestRow = { id: string, requested_at: string, due_at: string, seconds_left: number, kind: string, medium: string, title: string, amount: string, status: string, invoice_number: string | null, order_ids: Array<string>, 
+export type InvoiceRequestRow = { id: string, requested_at: string, due_at: string, seconds_left: number, kind: string, medium: string, 
+/**
+ * The buyer's name on the invoice (抬头); none when the store's copy is damaged (sync it again).
+ */
+title: string | null, amount: string, status: string, invoice_number: string | null, order_ids: Array<string>, 
 /**
  * An action of the seller's on it not yet seen in KooGallery's feed: queued, or sent and awaiting echo.
  */
