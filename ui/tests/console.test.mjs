@@ -233,8 +233,10 @@ test('the interface check runs against the sample interface, shows each step, an
   assert.ok(overview.sample_url, 'the demo workspace serves a sample interface')
   assert.equal(await page.inputValue('[data-test="interface-url"]'), overview.sample_url)
   await page.selectOption('[data-test="interface-suite"]', 'builtin:period')
+  const ran = page.waitForResponse((r) => r.url().endsWith('/api/interface_run'), { timeout: 30000 })
   await page.click('[data-test="interface-run"]')
-  await page.waitForSelector('[data-test="interface-verdict"]', { timeout: 15000 })
+  assert.equal((await ran).status(), 200)
+  await page.waitForSelector('[data-test="interface-verdict"]')
   const verdict = await page.textContent('[data-test="interface-verdict"]')
   assert.match(verdict, /^\s*通过/, verdict)
   const rows = await page.$$eval('[data-step]', (r) => r.map((x) => x.getAttribute('data-verdict')))
@@ -252,8 +254,10 @@ test('the interface check runs against the sample interface, shows each step, an
   // A wrong URL fails reachability and says so, naming the check.
   await page.fill('[data-test="interface-url"]', 'http://127.0.0.1:9/saasproduce')
   await page.selectOption('[data-test="interface-suite"]', 'builtin:per-call')
+  const failedRun = page.waitForResponse((r) => r.url().endsWith('/api/interface_run'), { timeout: 30000 })
   await page.click('[data-test="interface-run"]')
-  await page.waitForSelector('[data-test="interface-verdict"]', { timeout: 15000 })
+  assert.equal((await failedRun).status(), 200)
+  await page.waitForSelector('[data-test="interface-verdict"]')
   assert.match(await page.textContent('[data-step="1"]'), /transport\.reachable/)
 
   // Saved cases: a bad edit is refused with the field named, a good one is kept.
@@ -330,13 +334,15 @@ test('an invoice drafted and issued with the network cut reaches the sandbox aft
   assert.match(download.suggestedFilename(), /^koodesk-invoices-.*\.xlsx$/)
   const saved = await download.path()
   assert.equal(readFileSync(saved).subarray(0, 2).toString(), 'PK')
+  // The export's message is still shown: wait for the import's own reply, then for its message.
+  const imported = page.waitForResponse((r) => r.url().endsWith('/api/invoice_buyers_import'))
   await page.setInputFiles('[data-test="import-buyers"]', {
     name: 'buyers.csv',
     mimeType: 'text/csv',
     buffer: Buffer.from('发票抬头,统一社会信用代码\n示例科技有限公司,91350100M000100Y43\n'),
   })
-  await page.waitForSelector('[data-test="invoice-message"]')
-  assert.match(await page.textContent('[data-test="invoice-message"]'), /已导入 1/)
+  assert.equal((await imported).status(), 200)
+  await page.waitForFunction(() => /已导入 1/.test(document.querySelector('[data-test="invoice-message"]')?.textContent ?? ''))
   assert.deepEqual(problems, [])
   await page.close()
 })
