@@ -41,6 +41,15 @@ async fn count(w: &Writer, table: &str) -> i64 {
     w.run(move |s| Ok(s.connection().query_row(&sql, [], |r| r.get(0))?)).await.expect("count")
 }
 
+/// A sandbox, a store synced from it, and a supervised order whose merchant-side step waits for confirmation.
+async fn synced_with_a_flow_to_confirm(seed: u64) -> (RunningSandbox, Writer, String) {
+    let sb = sandbox(seed).await;
+    let store = writer();
+    sync(&store, &client(&sb), &opts()).await.expect("syncs");
+    let order = confirmable(&store).await;
+    (sb, store, order)
+}
+
 /// A supervised order whose merchant-side step waits for confirmation.
 async fn confirmable(w: &Writer) -> String {
     w.run(|s| {
@@ -148,10 +157,7 @@ async fn a_wrong_token_is_an_error_not_a_silent_empty_sync() {
 
 #[tokio::test]
 async fn offline_actions_reach_the_marketplace_and_refusals_are_kept() {
-    let sb = sandbox(5).await;
-    let store = writer();
-    sync(&store, &client(&sb), &opts()).await.expect("syncs");
-    let order = confirmable(&store).await;
+    let (sb, store, order) = synced_with_a_flow_to_confirm(5).await;
     // Offline: the network is down (a sandbox that refuses connections), actions queue up.
     let offline = FeedClient::new("http://127.0.0.1:9", sb.state.cfg.feed_token.clone()).expect("client");
     let (o, now) = (order.clone(), opts().now_ts);
@@ -200,10 +206,7 @@ async fn offline_actions_reach_the_marketplace_and_refusals_are_kept() {
 /// again here and a second click was queued, refused by KooGallery as a repeat, and kept as a false refusal.
 #[tokio::test]
 async fn a_sent_action_waits_for_its_echo_when_the_pull_fails() {
-    let sb = sandbox(6).await;
-    let store = writer();
-    sync(&store, &client(&sb), &opts()).await.expect("syncs");
-    let order = confirmable(&store).await;
+    let (sb, store, order) = synced_with_a_flow_to_confirm(6).await;
     admin(&sb, "/admin/faults", json!({"route": "/feed/v1/supervision$", "kind": "status", "status": 500})).await;
     let (o, now) = (order.clone(), opts().now_ts);
     store.run(move |s| s.enqueue(ActionKind::Supervision, &o, json!({"action": "confirm"}), now)).await.expect("q");
