@@ -162,6 +162,8 @@ struct Queued {
     kind: ActionKind,
     target: String,
     payload: Value,
+    /// The target's change sequence on the screen the seller acted from.
+    seen_seq: i64,
 }
 
 /// How the marketplace names the entity an action acts on (`World::accepted_actions`).
@@ -264,31 +266,37 @@ fn random_fault(rng: &mut Rng) -> (Value, &'static str, bool) {
     (rule, kind, persistent)
 }
 
-/// What the seller's screens offer: (target, step) of the supervision flows at a merchant step, the pending
-/// unsubscriptions, the requested invoices — read through a reader connection, as the screens read.
-async fn offered(readers: &Readers) -> (Vec<(String, String)>, Vec<String>, Vec<String>) {
+/// Something a screen offers the seller to act on, as the store showed it: the target, its step (flows) and its
+/// change sequence (a flow's is the later of the flow's and its order's: the feed numbers every change of every
+/// kind in one sequence, and a flow is offered while its order is in progress).
+#[derive(Debug, Clone)]
+struct Offer {
+    target: String,
+    step: String,
+    seq: i64,
+}
+
+/// What the seller's screens offer: the supervision flows at a merchant step, the pending unsubscriptions, the
+/// requested invoices — read through a reader connection, as the screens read.
+async fn offered(readers: &Readers) -> (Vec<Offer>, Vec<Offer>, Vec<Offer>) {
     readers
         .read(|s| {
             let c = s.connection();
-            let mut flows = Vec::new();
-            let mut stmt = c.prepare(
-                "SELECT f.order_id, f.step FROM supervision_flows f JOIN orders o USING (order_id)
-                  WHERE f.side = 'merchant' AND f.frozen_by IS NULL AND o.status = 'in-progress'
-                  ORDER BY f.order_id",
-            )?;
-            for row in stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))? {
-                flows.push(row?);
-            }
-            let ids = |sql: &str| -> Result<Vec<String>, StoreError> {
+            let offers = |sql: &str| -> Result<Vec<Offer>, StoreError> {
                 let mut stmt = c.prepare(sql)?;
                 let mut out = Vec::new();
-                for row in stmt.query_map([], |r| r.get::<_, String>(0))? {
+                for row in stmt.query_map([], |r| Ok(Offer { target: r.get(0)?, step: r.get(1)?, seq: r.get(2)? }))? {
                     out.push(row?);
                 }
                 Ok(out)
             };
-            let unsubs = ids("SELECT id FROM unsubscriptions WHERE status = 'pending' ORDER BY id")?;
-            let invoices = ids("SELECT id FROM invoice_requests WHERE status = 'requested' ORDER BY id")?;
+            let flows = offers(
+                "SELECT f.order_id, f.step, max(f.seq, o.seq) FROM supervision_flows f JOIN orders o USING (order_id)
+                  WHERE f.side = 'merchant' AND f.frozen_by IS NULL AND o.status = 'in-progress'
+                  ORDER BY f.order_id",
+            )?;
+            let unsubs = offers("SELECT id, '', seq FROM unsubscriptions WHERE status = 'pending' ORDER BY id")?;
+            let invoices = offers("SELECT id, '', seq FROM invoice_requests WHERE status = 'requested' ORDER BY id")?;
             Ok((flows, unsubs, invoices))
         })
         .await
@@ -329,10 +337,11 @@ async fn seller_acts(
                 continue;
             }
         };
-        let (kind, target, payload) = match choice {
+        let (kind, target, payload, seen) = match choice {
             0 => {
-                let (order, step) = rng.pick(&flows).cloned().expect("a flow");
-                match step.as_str() {
+                let offer = rng.pick(&flows).cloned().expect("a flow");
+                let order = offer.target.clone();
+                let (kind, target, payload) = match offer.step.as_str() {
                     "confirm-requirements" if rng.chance(0.15) => (
                         ActionKind::Supervision,
                         order,
@@ -351,30 +360,31 @@ async fn seller_acts(
                             }),
                         )
                     }
-                }
+                };
+                (kind, target, payload, offer.seq)
             }
             1 => {
-                let id = rng.pick(&unsubs).cloned().expect("an unsubscription");
+                let offer = rng.pick(&unsubs).cloned().expect("an unsubscription");
                 let payload = if rng.chance(0.6) {
                     json!({"approve": true, "reason": ""})
                 } else {
                     json!({"approve": false, "reason": "服务已按约定交付"})
                 };
-                (ActionKind::UnsubscriptionDecision, id, payload)
+                (ActionKind::UnsubscriptionDecision, offer.target, payload, offer.seq)
             }
             _ => {
-                let id = rng.pick(&invoices).cloned().expect("an invoice request");
+                let offer = rng.pick(&invoices).cloned().expect("an invoice request");
                 let number = format!("26{:018}", numbers.fetch_add(1, Ordering::SeqCst));
                 let mut payload = json!({"invoice_number": number});
                 if rng.chance(0.3) {
                     payload["issued_at"] = json!(today);
                 }
-                (ActionKind::InvoiceIssued, id, payload)
+                (ActionKind::InvoiceIssued, offer.target, payload, offer.seq)
             }
         };
         let (t, p) = (target.clone(), payload.clone());
         match writer.run(move |s| s.enqueue(kind, &t, p, now_ts())).await {
-            Ok(action_id) => acted.queued.push(Queued { action_id, kind, target, payload }),
+            Ok(action_id) => acted.queued.push(Queued { action_id, kind, target, payload, seen_seq: seen }),
             Err(StoreError::Invalid(why)) => {
                 assert!(why.contains("KooGallery"), "refused locally only for an action in flight: {why}");
                 acted.refused_locally += 1;
@@ -794,6 +804,8 @@ struct Tally {
     pending: u64,
     sent_after_retry: u64,
     most_attempts: i64,
+    /// Refusals of an action taken on a screen from before the seller's own accepted action on the target.
+    refused_after_own: u64,
 }
 
 /// No action lost or doubled: the outbox against what the seller queued and what the marketplace accepted.
@@ -941,6 +953,37 @@ async fn check_actions(
             ActionKind::Supervision | ActionKind::Delivery => {}
         }
     }
+    // A refusal is legitimate only when the target (for a flow: or its order) had moved on at the marketplace
+    // since the screen the seller acted from (a user's appeal, an unsubscription that ended the supervision, the
+    // seller's own earlier action not yet on that screen): the store offered nothing the state it showed did not
+    // allow.
+    let mut now_seq: HashMap<String, u64> = HashMap::new();
+    let order_seq: HashMap<&str, u64> = m.orders.iter().map(|o| (o.order_id.as_str(), o.seq)).collect();
+    now_seq.extend(m.flows.iter().map(|f| {
+        let seq = f.seq.max(order_seq.get(f.order_id.as_str()).copied().unwrap_or(0));
+        (entity_of(ActionKind::Supervision, &f.order_id), seq)
+    }));
+    now_seq.extend(unsubs.iter().map(|u| (entity_of(ActionKind::UnsubscriptionDecision, &u.id), u.seq)));
+    now_seq.extend(invoices.iter().map(|r| (entity_of(ActionKind::InvoiceIssued, &r.id), r.seq)));
+    let mut own_moves: HashMap<String, Vec<u64>> = HashMap::new();
+    for (entity, seq) in accepted.values() {
+        own_moves.entry(entity.clone()).or_default().push(*seq);
+    }
+    let mut refused_after_own = 0;
+    for q in ledger.iter().filter(|q| rows.get(&q.action_id).is_some_and(|r| r.status == "refused")) {
+        let entity = entity_of(q.kind, &q.target);
+        let seen = u64::try_from(q.seen_seq).unwrap_or(0);
+        if now_seq.get(&entity).is_none_or(|&now| now <= seen) {
+            failures.push(format!(
+                "{} on {entity} was refused ({}), yet the marketplace's {entity} is as the seller saw it (seq {seen})",
+                q.action_id,
+                rows.get(&q.action_id).and_then(|r| r.last_error.clone()).unwrap_or_default()
+            ));
+        }
+        if own_moves.get(&entity).is_some_and(|seqs| seqs.iter().any(|&s| s > seen)) {
+            refused_after_own += 1;
+        }
+    }
     let (in_flight, damaged) =
         writer.run(|s| Ok((s.in_flight_counts()?, s.damaged_actions()?.len()))).await.expect("the outbox reads");
     if in_flight != (0, 0) {
@@ -957,7 +1000,7 @@ async fn check_actions(
         ));
     }
 
-    Tally { sent, refused, pending, sent_after_retry, most_attempts }
+    Tally { sent, refused, pending, sent_after_retry, most_attempts, refused_after_own }
 }
 
 /// The file is sound: `PRAGMA integrity_check` (returned) and no dangling reference.
@@ -1165,7 +1208,7 @@ async fn soak_sync_under_faults_and_seller_actions() {
         (Marketplace::of(&world), world.config().start)
     };
     let sizes = compare_tables(&readers, &m, &mut failures).await;
-    let Tally { sent, refused, pending, sent_after_retry, most_attempts } =
+    let Tally { sent, refused, pending, sent_after_retry, most_attempts, refused_after_own } =
         check_actions(&readers, &writer, &m, &ledger, &counts, &mut failures).await;
     let integrity = check_file(&writer, &mut failures).await;
 
@@ -1178,7 +1221,8 @@ async fn soak_sync_under_faults_and_seller_actions() {
          final syncs; syncs {}, pushes {}; faults injected {} ({}; {} persistent until cleared), cleared {} times, \
          network cut {} times; clock moved {} times ({} during a sync), {virtual_days:.1} virtual days; actions \
          queued {} ({}), refused locally (in flight) {}, no target offered {}; sent {sent}, refused by the \
-         marketplace {refused}, left pending {pending}; sent after more than one push {sent_after_retry} (at most \
+         marketplace {refused} (of which {refused_after_own} on a screen from before the seller's own accepted \
+         action on the target), left pending {pending}; sent after more than one push {sent_after_retry} (at most \
          {most_attempts} pushes); deferred {}, untried (offline) {}, retries {}; pages {}, \
          items applied {} ({}); feeds stopped early {}, offline reports {}; final store: {} orders, \
          {} flows, {} unsubscriptions, {} invoice requests, {} bills; \
