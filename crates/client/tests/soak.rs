@@ -145,14 +145,17 @@ impl Counts {
 
 /// A refusal's reason without the IDs in it, to count refusals by kind.
 fn reason_class(reason: &str) -> String {
-    reason
+    // A refusal whose body was cut off (the sandbox's truncation of a 409) is kept as its raw text.
+    let cut = if reason.starts_with('{') { "(the reply cut off) " } else { "" };
+    let words = reason
         .split_whitespace()
         .filter(|w| !w.chars().any(|c| c.is_ascii_digit()))
         .collect::<Vec<_>>()
         .join(" ")
         .chars()
         .take(70)
-        .collect()
+        .collect::<String>();
+    format!("{cut}{words}")
 }
 
 /// An action the seller queued: what the store was asked to send.
@@ -790,6 +793,8 @@ async fn compare_tables(readers: &Readers, m: &Marketplace, failures: &mut Vec<S
 
 /// An outbox row as the end checks read it.
 struct OutboxRow {
+    /// The outbox's own order: the order the actions were queued in.
+    id: i64,
     kind: String,
     target: String,
     status: String,
@@ -835,6 +840,7 @@ async fn check_actions(
         let s = |i: usize| r[i].as_str().map(str::to_string).unwrap_or_default();
         let id = s(1);
         let row = OutboxRow {
+            id: r[0].as_i64().unwrap_or(0),
             kind: s(2),
             target: s(3),
             status: s(4),
@@ -858,7 +864,7 @@ async fn check_actions(
         }
     }
     for q in ledger {
-        let Some(OutboxRow { kind, target, status, echo_seq, last_error }) = rows.get(&q.action_id) else {
+        let Some(OutboxRow { kind, target, status, echo_seq, last_error, .. }) = rows.get(&q.action_id) else {
             failures.push(format!(
                 "{} on {} ({}) was queued and is gone from the outbox",
                 kind_name(q.kind),
@@ -965,23 +971,39 @@ async fn check_actions(
     }));
     now_seq.extend(unsubs.iter().map(|u| (entity_of(ActionKind::UnsubscriptionDecision, &u.id), u.seq)));
     now_seq.extend(invoices.iter().map(|r| (entity_of(ActionKind::InvoiceIssued, &r.id), r.seq)));
-    let mut own_moves: HashMap<String, Vec<u64>> = HashMap::new();
-    for (entity, seq) in accepted.values() {
-        own_moves.entry(entity.clone()).or_default().push(*seq);
+    // The seller's accepted actions on each entity: (the order they were queued in, the sequence they moved it to).
+    let mut own_moves: HashMap<String, Vec<(i64, u64)>> = HashMap::new();
+    for q in ledger {
+        if let (Some((entity, seq)), Some(row)) = (accepted.get(&q.action_id), rows.get(&q.action_id)) {
+            own_moves.entry(entity.clone()).or_default().push((row.id, *seq));
+        }
     }
     let mut refused_after_own = 0;
     for q in ledger.iter().filter(|q| rows.get(&q.action_id).is_some_and(|r| r.status == "refused")) {
         let entity = entity_of(q.kind, &q.target);
         let seen = u64::try_from(q.seen_seq).unwrap_or(0);
+        let row = rows.get(&q.action_id);
+        let why = row.and_then(|r| r.last_error.clone()).unwrap_or_default();
         if now_seq.get(&entity).is_none_or(|&now| now <= seen) {
             failures.push(format!(
-                "{} on {entity} was refused ({}), yet the marketplace's {entity} is as the seller saw it (seq {seen})",
-                q.action_id,
-                rows.get(&q.action_id).and_then(|r| r.last_error.clone()).unwrap_or_default()
+                "{} on {entity} was refused ({why}), yet the marketplace's {entity} is as the seller saw it (seq {seen})",
+                q.action_id
             ));
         }
-        if own_moves.get(&entity).is_some_and(|seqs| seqs.iter().any(|&s| s > seen)) {
+        // Queued after an accepted action of the seller's on the same target (so after its echo: the queue
+        // refuses while one is in flight), from a screen read before that action's change reached the store.
+        let id = row.map_or(0, |r| r.id);
+        let earlier = own_moves.get(&entity).and_then(|m| m.iter().find(|&&(a, seq)| a < id && seq > seen));
+        if let Some((_, seq)) = earlier {
             refused_after_own += 1;
+            if refused_after_own <= 5 {
+                println!(
+                    "soak: {} ({} on {entity}) taken on a screen at seq {seen}, after the seller's own action had \
+                     moved it to seq {seq}: refused ({why})",
+                    q.action_id,
+                    kind_name(q.kind)
+                );
+            }
         }
     }
     let (in_flight, damaged) =
@@ -1221,8 +1243,8 @@ async fn soak_sync_under_faults_and_seller_actions() {
          final syncs; syncs {}, pushes {}; faults injected {} ({}; {} persistent until cleared), cleared {} times, \
          network cut {} times; clock moved {} times ({} during a sync), {virtual_days:.1} virtual days; actions \
          queued {} ({}), refused locally (in flight) {}, no target offered {}; sent {sent}, refused by the \
-         marketplace {refused} (of which {refused_after_own} on a screen from before the seller's own accepted \
-         action on the target), left pending {pending}; sent after more than one push {sent_after_retry} (at most \
+         marketplace {refused} (of which {refused_after_own} after the seller's own earlier action on the target, \
+         taken on a screen from before its echo), left pending {pending}; sent after more than one push {sent_after_retry} (at most \
          {most_attempts} pushes); deferred {}, untried (offline) {}, retries {}; pages {}, \
          items applied {} ({}); feeds stopped early {}, offline reports {}; final store: {} orders, \
          {} flows, {} unsubscriptions, {} invoice requests, {} bills; \
