@@ -2,7 +2,9 @@
 //! journaled [KG §7].
 //!
 //! A call meets, in order: the signature check ([`crate::verify`]), the nonce claimed in the shared database, the
-//! body's own rules (000002 naming the field), then the activity. A refused call is answered 000001 and journaled,
+//! body's own rules (000002 naming the field), then the activity. What the activity first needs from the
+//! database (newInstance's upsert, the instances a call names) is done in the same batch and statement as the
+//! nonce, and only if the nonce is fresh; the journal entry is the call's second and last batch. A refused call is answered 000001 and journaled,
 //! and never reaches provisioning. Every answer is journaled before it is sent; if the journal cannot be written,
 //! a success is not claimed (000005), so a reply of 000000 always has its journal entry.
 
@@ -21,7 +23,8 @@ use tokio::sync::Notify;
 
 use crate::config::Provisioning;
 use crate::db::{
-    Db, DbError, InstanceChange, InstanceRow, InstanceState, JournalEntry, NewInstance, OrderTouch, StoredApp,
+    Claimed, Db, DbError, Got, InstanceChange, InstanceRow, InstanceState, JournalEntry, NewInstance, OrderTouch,
+    StoredApp, Then,
 };
 use crate::log;
 use crate::metrics::Metrics;
@@ -256,17 +259,24 @@ impl Interface {
         let work = async {
             match verify::check(&self.key, &params, body, now_ms) {
                 Err(r) => Outcome::refused(&r),
-                Ok(v) => match self.db.claim_nonce(&v.nonce, v.timestamp_ms + MAX_SKEW_MS).await {
-                    Err(e) => Outcome::internal(&e),
-                    Ok(false) => Outcome::refused(&Refusal::Replayed(v.nonce.clone())),
-                    Ok(true) => match ProductionRequest::parse(body) {
-                        Err(e) => Outcome::code(e.result_code(), e.to_string()),
-                        Ok(req) => match self.serve(&req, body, now_ms).await {
-                            Ok(o) => o,
-                            Err(e) => Outcome::internal(&e),
+                Ok(v) => {
+                    // The body is read first (no I/O), so that what the call needs from the database goes in the
+                    // same batch as its nonce — done only if the nonce is fresh. A replayed call is still
+                    // refused (000001) before its body's own faults (000002) are told.
+                    let parsed = ProductionRequest::parse(body);
+                    let then = parsed.as_ref().map(|req| self.first_step(req, now_ms)).unwrap_or(Then::Nothing);
+                    match self.db.claim(&v.nonce, v.timestamp_ms + MAX_SKEW_MS, then).await {
+                        Err(e) => Outcome::internal(&e),
+                        Ok(Claimed::Replayed) => Outcome::refused(&Refusal::Replayed(v.nonce.clone())),
+                        Ok(Claimed::Fresh(got)) => match parsed {
+                            Err(e) => Outcome::code(e.result_code(), e.to_string()),
+                            Ok(req) => match self.serve(&req, body, now_ms, got).await {
+                                Ok(o) => o,
+                                Err(e) => Outcome::internal(&e),
+                            },
                         },
-                    },
-                },
+                    }
+                }
             }
         };
         // What has not finished by then is answered 000005 (KooGallery retries; every step is idempotent), leaving
@@ -316,44 +326,73 @@ impl Interface {
         Answer { body: outcome.body, result_code: outcome.code }
     }
 
-    async fn serve(self: &Arc<Self>, req: &ProductionRequest, raw: &[u8], now_ms: i64) -> Result<Outcome, DbError> {
-        if let Provisioning::Upstream(url) = &self.provisioning {
-            return self.forward(url, req, raw, now_ms).await;
+    /// What a call needs from the database with its nonce: newInstance's candidate instance, the instances a
+    /// queryInstance names, the instance any other activity acts on. In upstream mode, nothing: upstream answers
+    /// first.
+    fn first_step(&self, req: &ProductionRequest, now_ms: i64) -> Then {
+        if let Provisioning::Upstream(_) = &self.provisioning {
+            return Then::Nothing;
         }
-        let known = match request_instance(req) {
-            Some(id) => self.db.instances(&[id]).await?.pop(),
-            None => None,
-        };
-        let outcome = match req {
+        match req {
             ProductionRequest::NewInstance(n) => {
+                let instance_id = new_instance_id();
                 let (state, app) = match &self.provisioning {
-                    Provisioning::FrontEndUrl(_) => (InstanceState::Active, None),
+                    Provisioning::FrontEndUrl(t) => {
+                        let url = fill_template(t, &instance_id, &n.order_id, &n.order_line_id);
+                        (InstanceState::Active, Some(StoredApp { front_end_url: url, ..StoredApp::default() }))
+                    }
                     _ => (InstanceState::Provisioning, None),
                 };
-                let candidate = NewInstance {
-                    instance_id: new_instance_id(),
+                Then::Upsert(NewInstance {
+                    instance_id,
                     order_id: n.order_id.clone(),
                     order_line_id: n.order_line_id.clone(),
                     test: req.is_test(),
                     state,
                     app,
                     now_ms,
-                };
-                let candidate = match &self.provisioning {
-                    Provisioning::FrontEndUrl(t) => {
-                        let url = fill_template(t, &candidate.instance_id, &n.order_id, &n.order_line_id);
-                        NewInstance { app: Some(StoredApp { front_end_url: url, ..StoredApp::default() }), ..candidate }
-                    }
-                    _ => candidate,
-                };
-                let (row, created) = self.db.upsert_instance(&candidate).await?;
+                })
+            }
+            ProductionRequest::QueryInstance(q) => Then::Read(q.ids().map(str::to_string).collect()),
+            _ => request_instance(req).map_or(Then::Nothing, |id| Then::Read(vec![id])),
+        }
+    }
+
+    /// Answers a call whose nonce was fresh; `got` is what [`Interface::first_step`] asked for.
+    async fn serve(
+        self: &Arc<Self>,
+        req: &ProductionRequest,
+        raw: &[u8],
+        now_ms: i64,
+        got: Got,
+    ) -> Result<Outcome, DbError> {
+        if let Provisioning::Upstream(url) = &self.provisioning {
+            return self.forward(url, req, raw, now_ms).await;
+        }
+        let mismatch = || DbError {
+            engine: self.db.engine(),
+            doing: "reading a call's first batch",
+            detail: "the batch answered something else than was asked".into(),
+        };
+        let (read, upserted) = match got {
+            Got::Nothing => (Vec::new(), None),
+            Got::Instances(rows) => (rows, None),
+            Got::Upserted { row, created } => (Vec::new(), Some((*row, created))),
+        };
+        let known = match request_instance(req) {
+            Some(id) => read.iter().find(|r| r.instance_id == id).cloned(),
+            None => None,
+        };
+        let outcome = match req {
+            ProductionRequest::NewInstance(_) => {
+                let (row, created) = upserted.ok_or_else(mismatch)?;
                 let mut o = self.new_instance(req, row.clone(), created).await?;
                 o.instance_id = Some(row.instance_id.clone());
                 return Ok(o.about(req, Some(&row)));
             }
             ProductionRequest::QueryInstance(q) => {
                 let ids: Vec<String> = q.ids().map(str::to_string).collect();
-                let rows = self.db.instances(&ids).await?;
+                let rows = read;
                 let mut info = Vec::with_capacity(ids.len());
                 let mut code = ResultCode::Success;
                 let mut msg = None;

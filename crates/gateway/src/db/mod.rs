@@ -5,8 +5,19 @@
 //! - a nonce is a primary key, so a replayed call is refused at every replica [KG §7];
 //! - an instance is unique per (orderId, orderLineId), and newInstance is one upsert that returns the row that won,
 //!   so concurrent retries split across replicas get one instanceId;
-//! - the feed's sequence is one counter row bumped inside the transaction that changes an order, so orders commit
-//!   in sequence order and a cursor never skips a row that commits late.
+//! - the feed's cursor never skips a change that commits late (below).
+//!
+//! **The feed's sequence.** Every transaction that changes an order marks it `dirty`; none of them takes a
+//! sequence number, so the calls of two replicas never queue on a shared counter. Sequence numbers are handed
+//! out only by the *sequencer* ([`Db::orders_page`] runs it before reading): one transaction that locks the
+//! counter row, takes the dirty enriched orders it can lock (`SKIP LOCKED`: an order whose change is still
+//! being written is left for the next pass, already marked or about to be), numbers them from the counter,
+//! clears their mark and advances the counter. Sequencers hold the counter's row lock until they commit, so they
+//! commit in sequence order and a reader's snapshot holds a prefix of them: every sequence number a reader can
+//! see is at most the counter it sees, and the next sequencer numbers from above it. A change committed after a
+//! reader read up to cursor `c` leaves its order dirty, and the order is numbered above `c` by a later
+//! sequencer: no change is ever left behind a cursor. (An order changed again while dirty is listed at its old
+//! number with its new state until it is renumbered — seen twice, never missed.)
 //!
 //! The SQL is written once with `$n` parameters (PostgreSQL's); SQLite reads them as `?n`.
 
@@ -20,8 +31,8 @@ mod sqlite;
 use crate::config::DatabaseUrl;
 
 pub use row::{
-    CallRow, EnrichClaim, Enriched, HealthCounts, InstanceChange, InstanceRow, InstanceState, JournalEntry, JournalRow,
-    NewInstance, OrderRow, OrderTouch, PendingOrder, StoredApp, ANY_STATE,
+    CallRow, Claimed, EnrichClaim, Enriched, Got, HealthCounts, InstanceChange, InstanceRow, InstanceState,
+    JournalEntry, JournalRow, NewInstance, OrderRow, OrderTouch, PendingOrder, Step, StoredApp, Then, ANY_STATE,
 };
 
 /// A database error, with what the gateway was doing.
@@ -37,6 +48,11 @@ pub type DbResult<T> = Result<T, DbError>;
 
 /// The largest group of calls written in one transaction.
 const MAX_BATCH: usize = 128;
+/// Batches in flight at once per batcher on PostgreSQL (each on its own pooled connection). Two: one batch is
+/// being answered while the next runs, and the statement is not waiting for an earlier one's commit; more only
+/// make the batches smaller, and on a small server the fixed cost of each statement is what runs out first
+/// (docs/performance.md). SQLite has one connection, and one writer at a time: one.
+const PG_IN_FLIGHT: usize = 2;
 
 #[derive(Clone)]
 enum Engine {
@@ -44,13 +60,13 @@ enum Engine {
     Postgres(postgres::PgDb),
 }
 
-/// The gateway's database. The writes every call makes (its nonce, newInstance's upsert, its journal entry) go
-/// through group commit ([`batch`]); the rest are single statements.
+/// The gateway's database. Every call meets two batches ([`batch`]): its nonce together with what the call needs
+/// (the instances it names, or newInstance's upsert), then its journal entry together with the order it touches;
+/// the rest are single statements.
 #[derive(Clone)]
 pub struct Db {
     engine: Engine,
-    nonces: batch::Batcher<(String, i64), bool>,
-    upserts: batch::Batcher<NewInstance, InstanceRow>,
+    steps: batch::Batcher<Step, Claimed>,
     records: batch::Batcher<JournalEntry, ()>,
 }
 
@@ -72,7 +88,11 @@ macro_rules! dispatch {
 macro_rules! batcher {
     ($engine:expr, $what:literal, $method:ident) => {{
         let engine = $engine.clone();
-        batch::Batcher::spawn($what, MAX_BATCH, move |reqs| {
+        let in_flight = match &engine {
+            Engine::Sqlite(_) => 1,
+            Engine::Postgres(_) => PG_IN_FLIGHT,
+        };
+        batch::Batcher::spawn($what, MAX_BATCH, in_flight, move |reqs| {
             let engine = engine.clone();
             async move {
                 match &engine {
@@ -92,8 +112,7 @@ impl Db {
             DatabaseUrl::Postgres(url) => Engine::Postgres(postgres::PgDb::connect(url.expose()).await?),
         };
         let db = Db {
-            nonces: batcher!(engine, "recording nonces", claim_nonces),
-            upserts: batcher!(engine, "storing instances", upsert_instances),
+            steps: batcher!(engine, "recording nonces and instances", steps),
             records: batcher!(engine, "journaling calls", record_many),
             engine,
         };
@@ -122,16 +141,22 @@ impl Db {
         dispatch!(self, db => db.ping().await)
     }
 
+    /// Records a nonce until `expires_ms` and, only if it was fresh (at every replica), does `then`.
+    pub async fn claim(&self, nonce: &str, expires_ms: i64, then: Then) -> DbResult<Claimed> {
+        self.steps.call(Step { nonce: Some((nonce.to_string(), expires_ms)), then }).await
+    }
+
     /// Records a nonce until `expires_ms`; `false` when it was seen before (at any replica).
     pub async fn claim_nonce(&self, nonce: &str, expires_ms: i64) -> DbResult<bool> {
-        self.nonces.call((nonce.to_string(), expires_ms)).await
+        Ok(matches!(self.claim(nonce, expires_ms, Then::Nothing).await?, Claimed::Fresh(_)))
     }
 
     /// The instance of an order line: the one stored, or `new` when there was none. `true` when `new` was stored.
     pub async fn upsert_instance(&self, new: &NewInstance) -> DbResult<(InstanceRow, bool)> {
-        let row = self.upserts.call(new.clone()).await?;
-        let created = row.instance_id == new.instance_id;
-        Ok((row, created))
+        match self.steps.call(Step { nonce: None, then: Then::Upsert(new.clone()) }).await? {
+            Claimed::Fresh(Got::Upserted { row, created }) => Ok((*row, created)),
+            _ => Err(DbError { engine: self.engine(), doing: "storing instances", detail: "no row came back".into() }),
+        }
     }
 
     /// The instances among `ids` that exist.
@@ -149,13 +174,13 @@ impl Db {
         dispatch!(self, db => db.update_instance(id, change, now_ms).await)
     }
 
-    /// Appends a journal entry and, for a call about a real order, creates or touches the order (new sequence), in
-    /// one transaction.
+    /// Appends a journal entry and, for a call about a real order, creates or touches the order (marking it for the
+    /// sequencer), in one transaction.
     pub async fn record(&self, entry: &JournalEntry) -> DbResult<()> {
         self.records.call(entry.clone()).await
     }
 
-    /// Enriched orders after `after` in sequence order, with their calls.
+    /// Enriched orders after `after` in sequence order, with their calls; the sequencer runs first.
     pub async fn orders_page(&self, after: i64, limit: i64) -> DbResult<Vec<OrderRow>> {
         dispatch!(self, db => db.orders_page(after, limit).await)
     }
@@ -165,7 +190,7 @@ impl Db {
         dispatch!(self, db => db.claim_enrichments(now_ms, lease_until_ms, limit).await)
     }
 
-    /// Stores what `order/query` said (a new sequence for the order).
+    /// Stores what `order/query` said (the order marked for the sequencer).
     pub async fn save_enrichment(&self, order_id: &str, e: &Enriched, now_ms: i64) -> DbResult<()> {
         dispatch!(self, db => db.save_enrichment(order_id, e, now_ms).await)
     }

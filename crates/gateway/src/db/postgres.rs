@@ -1,6 +1,8 @@
 //! The PostgreSQL engine: several replicas share one database through a `deadpool-postgres` pool. TLS to the
 //! server follows the URL's `sslmode` (RDS for PostgreSQL: `sslmode=require`).
 
+use std::collections::{BTreeSet, HashMap, HashSet};
+
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
 use tokio_postgres::types::ToSql;
 
@@ -8,19 +10,79 @@ use super::row::{self, Columns};
 use super::sql;
 use super::{schema, DbError, DbResult};
 use super::{
-    EnrichClaim, Enriched, HealthCounts, InstanceChange, InstanceRow, JournalEntry, JournalRow, NewInstance, OrderRow,
-    PendingOrder,
+    Claimed, EnrichClaim, Enriched, Got, HealthCounts, InstanceChange, InstanceRow, JournalEntry, JournalRow,
+    NewInstance, OrderRow, PendingOrder, Step, Then,
 };
 
-/// For the writes a call makes before its journal entry (its nonce, newInstance's upsert): committed and visible
-/// to every replica at once, without waiting for the WAL flush. The call's journal commit, which is synchronous and
-/// comes later in the WAL, flushes them before the call is answered, so nothing is acknowledged that a crash
-/// could lose — and a call pays one flush, not three.
-const RELAXED: &str = "SET LOCAL synchronous_commit TO OFF";
+/// The connections for the writes a call makes before its journal entry (its nonce, newInstance's upsert) run with
+/// `synchronous_commit` off: committed and visible to every replica at once, without waiting for the WAL flush.
+/// The call's journal commit, on other connections (the server's `synchronous_commit`, `on` by default), comes
+/// later in the WAL — the journal statement is sent only once the first one has committed — and its flush covers
+/// everything before it, so nothing is acknowledged that a crash could lose, and a call waits for one flush.
+const RELAXED: &str = "-c synchronous_commit=off";
+/// The two statements every call makes ([`STEPS`], [`record_statement`]) run from one generic plan: left to choose,
+/// PostgreSQL plans them afresh for every batch (their arrays make each custom plan look cheaper), which costs
+/// more than running them.
+const GENERIC: &str = "-c plan_cache_mode=force_generic_plan";
+/// [`STEPS`] reads `instances` by primary key only. Its generic plan is made on a connection's first call, maybe
+/// while the table is still small, when a sequential scan looks cheaper — and would then scan the whole table for
+/// every batch, forever. No sequential scans on those connections: the plan is the index lookup at any size.
+const INDEX_ONLY: &str = "-c enable_seqscan=off";
+/// Connections of each pool; each batcher keeps at most `PG_IN_FLIGHT` of its pool's busy.
+const POOL_SIZE: usize = 8;
+const HOT_POOL_SIZE: usize = 4;
+
+/// The first statement of every call (see `Then`): the batch's nonces claimed, then — only for the fresh ones —
+/// newInstance's upserts (one candidate per order line), and the instances the batch reads, in one statement,
+/// one round trip and one commit. Rows come back tagged: `n` a fresh nonce (column 12), `u` the row that won an
+/// order line, `r` an instance read.
+///
+/// No deadlock between batches in flight together (of this replica or another): the nonces are inserted in
+/// sorted order, then (the union reads `c` to its end before it reads `u`) the order lines in (orderId,
+/// orderLineId) order. A batch waiting on a nonce holds only smaller nonces; one waiting on an order line holds
+/// all its nonces and only smaller lines, so no two can wait on each other.
+const STEPS: &str = "WITH c AS (INSERT INTO nonces (nonce, expires_ms) \
+     SELECT * FROM UNNEST($1::text[], $2::bigint[]) ON CONFLICT (nonce) DO NOTHING RETURNING nonce), \
+     u AS (INSERT INTO instances (instance_id, order_id, order_line_id, test, state, front_end_url, admin_url, \
+     user_name, password, memo, created_ms, updated_ms) \
+     SELECT DISTINCT ON (x_o, x_l) x_i, x_o, x_l, x_t, x_s, x_f, x_a, x_u, x_p, x_m, x_n, x_n \
+     FROM UNNEST($3::text[], $4::text[], $5::text[], $6::text[], $7::bool[], $8::text[], $9::text[], $10::text[], \
+     $11::text[], $12::text[], $13::text[], $14::bigint[]) AS x(x_k, x_i, x_o, x_l, x_t, x_s, x_f, x_a, x_u, x_p, \
+     x_m, x_n) WHERE x_k IS NULL OR x_k IN (SELECT nonce FROM c) ORDER BY x_o, x_l \
+     ON CONFLICT (order_id, order_line_id) DO UPDATE SET updated_ms = instances.updated_ms \
+     RETURNING instance_id, order_id, order_line_id, test, state, front_end_url, admin_url, user_name, password, \
+     memo, expire_time) \
+     SELECT NULL::text, NULL::text, NULL::text, NULL::bool, NULL::text, NULL::text, NULL::text, NULL::text, \
+     NULL::text, NULL::text, NULL::text, 'n', nonce FROM c \
+     UNION ALL SELECT u.*, 'u', NULL FROM u \
+     UNION ALL SELECT instance_id, order_id, order_line_id, test, state, front_end_url, admin_url, user_name, \
+     password, memo, expire_time, 'r', NULL FROM instances WHERE instance_id = ANY($15::text[])";
+
+/// The journal statement: the batch's entries, and the orders they touch (created when new, numbered 0, marked
+/// for the sequencer; see [`sql::TOUCH_ORDER_SET`]) in order-ID order, in one statement. No counter: two
+/// replicas' batches share no row but the orders both touch, which both lock in the same order.
+fn record_statement() -> String {
+    format!(
+        "WITH j AS (INSERT INTO journal (received_ms, activity, order_id, order_line_id, instance_id, test, nonce, \
+         timestamp_param, source, replica, refused, result_code, reply, latency_us) \
+         SELECT * FROM UNNEST($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bool[], $7::text[], \
+         $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::bigint[])) \
+         INSERT INTO orders (order_id, order_line_id, instance_id, first_call_ms, provisioned_ms, next_enrich_ms, \
+         seq, dirty) SELECT o, l, i, f, p, f, 0, TRUE FROM UNNEST($15::text[], $16::text[], $17::text[], \
+         $18::bigint[], $19::bigint[]) AS x(o, l, i, f, p) ON CONFLICT (order_id) DO UPDATE SET {}",
+        sql::TOUCH_ORDER_SET
+    )
+}
 
 #[derive(Clone)]
 pub struct PgDb {
+    /// For everything but the two statements of a call.
     pool: Pool,
+    /// For a call's first statement: `synchronous_commit` off ([`RELAXED`]), generic plans ([`GENERIC`]) of index
+    /// lookups ([`INDEX_ONLY`]).
+    first: Pool,
+    /// For a call's journal statement: generic plans, and the server's `synchronous_commit`.
+    journal: Pool,
 }
 
 fn err<E: std::fmt::Display>(doing: &'static str) -> impl Fn(E) -> DbError {
@@ -60,6 +122,22 @@ impl PgDb {
             doing: "reading --database",
             detail: format!("not a PostgreSQL URL: {e}"),
         })?;
+        let with = |extra: &[&str]| {
+            let mut c = config.clone();
+            let mut options: Vec<&str> = config.get_options().filter(|o| !o.is_empty()).into_iter().collect();
+            options.extend_from_slice(extra);
+            c.options(options.join(" "));
+            c
+        };
+        let first = Self::pool(with(&[RELAXED, GENERIC, INDEX_ONLY]), HOT_POOL_SIZE)?;
+        let journal = Self::pool(with(&[GENERIC]), HOT_POOL_SIZE)?;
+        let pool = Self::pool(config, POOL_SIZE)?;
+        let db = PgDb { pool, first, journal };
+        db.ping().await?;
+        Ok(db)
+    }
+
+    fn pool(config: tokio_postgres::Config, size: usize) -> DbResult<Pool> {
         let tls = native_tls::TlsConnector::new().map_err(err("setting up TLS to the database"))?;
         let tls = postgres_native_tls::MakeTlsConnector::new(tls);
         let manager = Manager::from_config(config, tls, ManagerConfig { recycling_method: RecyclingMethod::Fast });
@@ -69,19 +147,20 @@ impl PgDb {
             create: Some(std::time::Duration::from_secs(2)),
             recycle: Some(std::time::Duration::from_secs(1)),
         };
-        let pool = Pool::builder(manager)
-            .max_size(16)
+        Pool::builder(manager)
+            .max_size(size)
             .runtime(deadpool_postgres::Runtime::Tokio1)
             .timeouts(timeouts)
             .build()
-            .map_err(err("building the connection pool"))?;
-        let db = PgDb { pool };
-        db.ping().await?;
-        Ok(db)
+            .map_err(err("building the connection pool"))
     }
 
     async fn client(&self, doing: &'static str) -> DbResult<deadpool_postgres::Object> {
-        self.pool.get().await.map_err(|e| match e {
+        Self::from(&self.pool, doing).await
+    }
+
+    async fn from(pool: &Pool, doing: &'static str) -> DbResult<deadpool_postgres::Object> {
+        pool.get().await.map_err(|e| match e {
             deadpool_postgres::PoolError::Backend(b) => pg(doing)(b),
             other => err(doing)(other),
         })
@@ -126,86 +205,113 @@ impl PgDb {
         c.simple_query("SELECT 1").await.map(|_| ()).map_err(pg(doing))
     }
 
-    /// One statement for the batch; a nonce twice in one batch is fresh the first time only. Committed without
-    /// waiting for the WAL flush (see [`RELAXED`]).
-    pub async fn claim_nonces(&self, batch: Vec<(String, i64)>) -> DbResult<Vec<bool>> {
-        let doing = "recording nonces";
-        let mut c = self.client(doing).await?;
-        let c = c.transaction().await.map_err(pg(doing))?;
-        c.batch_execute(RELAXED).await.map_err(pg(doing))?;
-        let stmt = c
-            .prepare_cached(
-                "INSERT INTO nonces (nonce, expires_ms) SELECT * FROM UNNEST($1::text[], $2::bigint[]) \
-                 ON CONFLICT (nonce) DO NOTHING RETURNING nonce",
-            )
-            .await
-            .map_err(pg(doing))?;
-        let (nonces, expiries): (Vec<String>, Vec<i64>) = batch.into_iter().unzip();
-        let rows = c.query(&stmt, &[&nonces, &expiries]).await.map_err(pg(doing))?;
-        c.commit().await.map_err(pg(doing))?;
-        let mut inserted: std::collections::HashSet<String> = rows.iter().map(|r| r.get::<_, String>(0)).collect();
-        Ok(nonces.iter().map(|n| inserted.remove(n)).collect())
-    }
-
-    /// One upsert for the distinct order lines of the batch, in key order (so two replicas lock rows in the same
-    /// order); every request gets the row that won for its line.
-    pub async fn upsert_instances(&self, batch: Vec<NewInstance>) -> DbResult<Vec<InstanceRow>> {
-        let doing = "storing instances";
-        let mut distinct: Vec<&NewInstance> = Vec::new();
-        let mut seen = std::collections::HashSet::new();
-        for n in &batch {
-            if seen.insert((n.order_id.as_str(), n.order_line_id.as_str())) {
-                distinct.push(n);
-            }
-        }
-        distinct.sort_by(|a, b| (&a.order_id, &a.order_line_id).cmp(&(&b.order_id, &b.order_line_id)));
-        let col = |f: &dyn Fn(&NewInstance) -> Option<String>| distinct.iter().map(|n| f(n)).collect::<Vec<_>>();
-        let ids: Vec<String> = distinct.iter().map(|n| n.instance_id.clone()).collect();
-        let orders: Vec<String> = distinct.iter().map(|n| n.order_id.clone()).collect();
-        let lines: Vec<String> = distinct.iter().map(|n| n.order_line_id.clone()).collect();
-        let tests: Vec<bool> = distinct.iter().map(|n| n.test).collect();
-        let states: Vec<String> = distinct.iter().map(|n| n.state.as_str().to_string()).collect();
-        let fronts = col(&|n| n.app.as_ref().map(|a| a.front_end_url.clone()));
-        let admins = col(&|n| n.app.as_ref().and_then(|a| a.admin_url.clone()));
-        let users = col(&|n| n.app.as_ref().and_then(|a| a.user_name.clone()));
-        let passwords = col(&|n| n.app.as_ref().and_then(|a| a.password.clone()));
-        let memos = col(&|n| n.app.as_ref().and_then(|a| a.memo.clone()));
-        let nows: Vec<i64> = distinct.iter().map(|n| n.now_ms).collect();
-        let mut c = self.client(doing).await?;
-        let c = c.transaction().await.map_err(pg(doing))?;
-        c.batch_execute(RELAXED).await.map_err(pg(doing))?;
-        let stmt = c
-            .prepare_cached(
-                "INSERT INTO instances (instance_id, order_id, order_line_id, test, state, front_end_url, admin_url, \
-                 user_name, password, memo, created_ms, updated_ms) \
-                 SELECT i, o, l, t, s, f, a, u, p, m, n, n FROM UNNEST($1::text[], $2::text[], $3::text[], \
-                 $4::bool[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::bigint[]) \
-                 AS x(i, o, l, t, s, f, a, u, p, m, n) \
-                 ON CONFLICT (order_id, order_line_id) DO UPDATE SET updated_ms = instances.updated_ms \
-                 RETURNING instance_id, order_id, order_line_id, test, state, front_end_url, admin_url, user_name, \
-                 password, memo, expire_time",
-            )
-            .await
-            .map_err(pg(doing))?;
+    /// The batch in one statement ([`STEPS`]) on a relaxed connection. A nonce twice in one batch is fresh the
+    /// first time only (the later ones are not sent).
+    pub async fn steps(&self, batch: Vec<Step>) -> DbResult<Vec<Claimed>> {
+        let doing = "recording nonces and instances";
+        let mut seen = HashSet::new();
+        let repeated: Vec<bool> =
+            batch.iter().map(|s| s.nonce.as_ref().is_some_and(|(n, _)| !seen.insert(n.as_str()))).collect();
+        let mut nonces: Vec<(&str, i64)> = batch
+            .iter()
+            .zip(&repeated)
+            .filter_map(|(s, r)| s.nonce.as_ref().filter(|_| !r).map(|(n, e)| (n.as_str(), *e)))
+            .collect();
+        nonces.sort_unstable();
+        let mut ups: Vec<(Option<&str>, &NewInstance)> = batch
+            .iter()
+            .zip(&repeated)
+            .filter(|(_, r)| !**r)
+            .filter_map(|(s, _)| match &s.then {
+                Then::Upsert(n) => Some((s.nonce.as_ref().map(|(k, _)| k.as_str()), n)),
+                _ => None,
+            })
+            .collect();
+        ups.sort_by(|a, b| (&a.1.order_id, &a.1.order_line_id).cmp(&(&b.1.order_id, &b.1.order_line_id)));
+        let reads: Vec<&str> = batch
+            .iter()
+            .zip(&repeated)
+            .filter(|(_, r)| !**r)
+            .filter_map(|(s, _)| match &s.then {
+                Then::Read(ids) => Some(ids.iter().map(String::as_str)),
+                _ => None,
+            })
+            .flatten()
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        let (nonce, expires): (Vec<&str>, Vec<i64>) = nonces.into_iter().unzip();
+        let key: Vec<Option<&str>> = ups.iter().map(|u| u.0).collect();
+        let col = |f: &dyn Fn(&NewInstance) -> Option<&str>| ups.iter().map(|u| f(u.1)).collect::<Vec<_>>();
+        let text = |f: &dyn Fn(&NewInstance) -> &str| ups.iter().map(|u| f(u.1)).collect::<Vec<_>>();
+        let ids = text(&|n| &n.instance_id);
+        let orders = text(&|n| &n.order_id);
+        let lines = text(&|n| &n.order_line_id);
+        let tests: Vec<bool> = ups.iter().map(|u| u.1.test).collect();
+        let states = text(&|n| n.state.as_str());
+        let fronts = col(&|n| n.app.as_ref().map(|a| a.front_end_url.as_str()));
+        let admins = col(&|n| n.app.as_ref().and_then(|a| a.admin_url.as_deref()));
+        let users = col(&|n| n.app.as_ref().and_then(|a| a.user_name.as_deref()));
+        let passwords = col(&|n| n.app.as_ref().and_then(|a| a.password.as_deref()));
+        let memos = col(&|n| n.app.as_ref().and_then(|a| a.memo.as_deref()));
+        let nows: Vec<i64> = ups.iter().map(|u| u.1.now_ms).collect();
+        let c = Self::from(&self.first, doing).await?;
+        let stmt = c.prepare_cached(STEPS).await.map_err(pg(doing))?;
         let rows = c
             .query(
                 &stmt,
-                &[&ids, &orders, &lines, &tests, &states, &fronts, &admins, &users, &passwords, &memos, &nows],
+                &[
+                    &nonce, &expires, &key, &ids, &orders, &lines, &tests, &states, &fronts, &admins, &users,
+                    &passwords, &memos, &nows, &reads,
+                ],
             )
             .await
             .map_err(pg(doing))?;
-        let won: Vec<InstanceRow> = rows.iter().map(row::instance).collect::<DbResult<_>>()?;
-        c.commit().await.map_err(pg(doing))?;
+        let mut fresh = HashSet::new();
+        let mut won: HashMap<(String, String), InstanceRow> = HashMap::new();
+        let mut read: HashMap<String, InstanceRow> = HashMap::new();
+        for r in &rows {
+            match r.req_text(11, "the batch's row tag")?.as_str() {
+                "n" => {
+                    fresh.insert(r.req_text(12, "nonces.nonce")?);
+                }
+                "u" => {
+                    let i = row::instance(r)?;
+                    won.insert((i.order_id.clone(), i.order_line_id.clone()), i);
+                }
+                _ => {
+                    let i = row::instance(r)?;
+                    read.insert(i.instance_id.clone(), i);
+                }
+            }
+        }
         batch
             .iter()
-            .map(|n| {
-                won.iter().find(|r| r.order_id == n.order_id && r.order_line_id == n.order_line_id).cloned().ok_or_else(
-                    || DbError {
-                        engine: "postgres",
-                        doing,
-                        detail: "the upsert returned no row for an order line".into(),
-                    },
-                )
+            .zip(repeated)
+            .map(|(s, repeated)| {
+                if repeated || s.nonce.as_ref().is_some_and(|(n, _)| !fresh.contains(n)) {
+                    return Ok(Claimed::Replayed);
+                }
+                Ok(Claimed::Fresh(match &s.then {
+                    Then::Nothing => Got::Nothing,
+                    Then::Read(ids) => {
+                        let mut once = HashSet::new();
+                        let ids = ids.iter().filter(|id| once.insert(id.as_str()));
+                        Got::Instances(ids.filter_map(|id| read.get(id).cloned()).collect())
+                    }
+                    Then::Upsert(n) => {
+                        let row =
+                            won.get(&(n.order_id.clone(), n.order_line_id.clone())).cloned().ok_or_else(|| {
+                                DbError {
+                                    engine: "postgres",
+                                    doing,
+                                    detail: "the upsert returned no row for an order line".into(),
+                                }
+                            })?;
+                        let created = row.instance_id == n.instance_id;
+                        Got::Upserted { row: Box::new(row), created }
+                    }
+                }))
             })
             .collect()
     }
@@ -249,78 +355,103 @@ impl PgDb {
         row.as_ref().map(row::instance).transpose()
     }
 
-    /// The batch's journal entries in one statement, then the orders they touch: the counter advanced once for
-    /// the batch (its row lock orders the commits), one upsert in order-ID order.
+    /// The batch's journal entries and the orders they touch, in one statement ([`record_statement`]) — and one commit, the
+    /// one the call's answer waits for.
     pub async fn record_many(&self, batch: Vec<JournalEntry>) -> DbResult<Vec<()>> {
         let doing = "journaling calls";
-        let mut c = self.client(doing).await?;
-        let tx = c.transaction().await.map_err(pg(doing))?;
-        let insert = tx
-            .prepare_cached(
-                "INSERT INTO journal (received_ms, activity, order_id, order_line_id, instance_id, test, nonce, \
-                 timestamp_param, source, replica, refused, result_code, reply, latency_us) \
-                 SELECT * FROM UNNEST($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bool[], \
-                 $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::bigint[])",
-            )
-            .await
-            .map_err(pg(doing))?;
         let ints = |f: &dyn Fn(&JournalEntry) -> i64| batch.iter().map(f).collect::<Vec<i64>>();
-        let opt = |f: &dyn Fn(&JournalEntry) -> Option<String>| batch.iter().map(f).collect::<Vec<Option<String>>>();
-        let text = |f: &dyn Fn(&JournalEntry) -> String| batch.iter().map(f).collect::<Vec<String>>();
+        let opt = |f: &dyn Fn(&JournalEntry) -> Option<&str>| batch.iter().map(f).collect::<Vec<Option<&str>>>();
+        let text = |f: &dyn Fn(&JournalEntry) -> &str| batch.iter().map(f).collect::<Vec<&str>>();
         let received = ints(&|j| j.received_ms);
-        let activity = opt(&|j| j.activity.clone());
-        let order = opt(&|j| j.order_id.clone());
-        let line = opt(&|j| j.order_line_id.clone());
-        let instance = opt(&|j| j.instance_id.clone());
+        let activity = opt(&|j| j.activity.as_deref());
+        let order = opt(&|j| j.order_id.as_deref());
+        let line = opt(&|j| j.order_line_id.as_deref());
+        let instance = opt(&|j| j.instance_id.as_deref());
         let test: Vec<bool> = batch.iter().map(|j| j.test).collect();
-        let nonce = opt(&|j| j.nonce.clone());
-        let ts = opt(&|j| j.timestamp.clone());
-        let source = text(&|j| j.source.clone());
-        let replica = text(&|j| j.replica.clone());
-        let refused = opt(&|j| j.refused.map(str::to_string));
-        let code = text(&|j| j.result_code.clone());
-        let reply = text(&|j| j.reply.clone());
+        let nonce = opt(&|j| j.nonce.as_deref());
+        let ts = opt(&|j| j.timestamp.as_deref());
+        let source = text(&|j| &j.source);
+        let replica = text(&|j| &j.replica);
+        let refused = opt(&|j| j.refused);
+        let code = text(&|j| &j.result_code);
+        let reply = text(&|j| &j.reply);
         let latency = ints(&|j| j.latency_us);
-        tx.execute(
-            &insert,
+        let touches = row::merge_touches(&batch);
+        let ids: Vec<&str> = touches.iter().map(|t| t.order_id.as_str()).collect();
+        let lines: Vec<&str> = touches.iter().map(|t| t.order_line_id.as_str()).collect();
+        let instances: Vec<Option<&str>> = touches.iter().map(|t| t.instance_id.as_deref()).collect();
+        let firsts: Vec<i64> = touches.iter().map(|t| t.first_call_ms).collect();
+        let provisioned: Vec<Option<i64>> = touches.iter().map(|t| t.provisioned_ms).collect();
+        let c = Self::from(&self.journal, doing).await?;
+        let stmt = c.prepare_cached(&record_statement()).await.map_err(pg(doing))?;
+        c.execute(
+            &stmt,
             &[
-                &received, &activity, &order, &line, &instance, &test, &nonce, &ts, &source, &replica, &refused, &code,
-                &reply, &latency,
+                &received,
+                &activity,
+                &order,
+                &line,
+                &instance,
+                &test,
+                &nonce,
+                &ts,
+                &source,
+                &replica,
+                &refused,
+                &code,
+                &reply,
+                &latency,
+                &ids,
+                &lines,
+                &instances,
+                &firsts,
+                &provisioned,
             ],
         )
         .await
         .map_err(pg(doing))?;
-        let touches = row::merge_touches(&batch);
-        if !touches.is_empty() {
-            let n = touches.len() as i64;
-            let advance = tx.prepare_cached(sql::ADVANCE_ORDER_SEQ).await.map_err(pg(doing))?;
-            let last: i64 = tx.query_one(&advance, &[&n]).await.map_err(pg(doing))?.get(0);
-            let touch = tx
+        Ok(vec![(); batch.len()])
+    }
+
+    /// The sequencer (see `db`): the counter's row locked first (sequencers commit one after another, in
+    /// sequence order), then the dirty enriched orders not being written right now, numbered in order-ID order.
+    async fn sequence(&self) -> DbResult<()> {
+        let doing = "numbering changed orders";
+        let mut c = self.client(doing).await?;
+        let any: i64 = c.query_one(sql::ANY_UNSEQUENCED, &[]).await.map_err(pg(doing))?.get(0);
+        if any == 0 {
+            return Ok(());
+        }
+        let tx = c.transaction().await.map_err(pg(doing))?;
+        let counter = tx.prepare_cached(&format!("{} FOR UPDATE", sql::FEED_COUNTER)).await.map_err(pg(doing))?;
+        let last: i64 = tx.query_one(&counter, &[]).await.map_err(pg(doing))?.get(0);
+        let pick =
+            tx.prepare_cached(&format!("{} FOR UPDATE SKIP LOCKED", sql::UNSEQUENCED)).await.map_err(pg(doing))?;
+        let ids: Vec<String> = tx
+            .query(&pick, &[&sql::SEQUENCER_PASS])
+            .await
+            .map_err(pg(doing))?
+            .iter()
+            .map(|r| r.req_text(0, "orders.order_id"))
+            .collect::<DbResult<_>>()?;
+        if !ids.is_empty() {
+            let number = tx
                 .prepare_cached(
-                    "INSERT INTO orders (order_id, order_line_id, instance_id, first_call_ms, provisioned_ms, \
-                     next_enrich_ms, seq) SELECT o, l, i, f, p, f, s FROM UNNEST($1::text[], $2::text[], $3::text[], \
-                     $4::bigint[], $5::bigint[], $6::bigint[]) AS x(o, l, i, f, p, s) \
-                     ON CONFLICT (order_id) DO UPDATE SET instance_id = COALESCE(orders.instance_id, excluded.instance_id), \
-                     provisioned_ms = COALESCE(orders.provisioned_ms, excluded.provisioned_ms), seq = excluded.seq, \
-                     order_line_id = CASE WHEN orders.order_line_id = '' THEN excluded.order_line_id \
-                     ELSE orders.order_line_id END",
+                    "UPDATE orders SET seq = $2::bigint + x.n, dirty = FALSE \
+                     FROM UNNEST($1::text[]) WITH ORDINALITY AS x(id, n) WHERE orders.order_id = x.id",
                 )
                 .await
                 .map_err(pg(doing))?;
-            let ids: Vec<String> = touches.iter().map(|t| t.order_id.clone()).collect();
-            let lines: Vec<String> = touches.iter().map(|t| t.order_line_id.clone()).collect();
-            let instances: Vec<Option<String>> = touches.iter().map(|t| t.instance_id.clone()).collect();
-            let firsts: Vec<i64> = touches.iter().map(|t| t.first_call_ms).collect();
-            let provisioned: Vec<Option<i64>> = touches.iter().map(|t| t.provisioned_ms).collect();
-            let seqs: Vec<i64> = (0..n).map(|i| last - n + 1 + i).collect();
-            tx.execute(&touch, &[&ids, &lines, &instances, &firsts, &provisioned, &seqs]).await.map_err(pg(doing))?;
+            tx.execute(&number, &[&ids, &last]).await.map_err(pg(doing))?;
+            let n = i64::try_from(ids.len()).unwrap_or(i64::MAX);
+            tx.execute(sql::SET_FEED_COUNTER, &[&(last + n)]).await.map_err(pg(doing))?;
         }
-        tx.commit().await.map_err(pg(doing))?;
-        Ok(vec![(); batch.len()])
+        tx.commit().await.map_err(pg(doing))
     }
 
     pub async fn orders_page(&self, after: i64, limit: i64) -> DbResult<Vec<OrderRow>> {
         let doing = "reading the orders feed";
+        self.sequence().await?;
         let mut c = self.client(doing).await?;
         // One snapshot for the orders and their calls.
         let tx = c
@@ -365,12 +496,9 @@ impl PgDb {
 
     pub async fn save_enrichment(&self, order_id: &str, x: &Enriched, now_ms: i64) -> DbResult<()> {
         let doing = "storing an order's details";
-        let mut c = self.client(doing).await?;
-        let tx = c.transaction().await.map_err(pg(doing))?;
-        let next = tx.prepare_cached(sql::NEXT_ORDER_SEQ).await.map_err(pg(doing))?;
-        let seq: i64 = tx.query_one(&next, &[]).await.map_err(pg(doing))?.get(0);
-        let save = tx.prepare_cached(sql::SAVE_ENRICHMENT).await.map_err(pg(doing))?;
-        tx.execute(
+        let c = self.client(doing).await?;
+        let save = c.prepare_cached(sql::SAVE_ENRICHMENT).await.map_err(pg(doing))?;
+        c.execute(
             &save,
             &[
                 &order_id,
@@ -387,13 +515,12 @@ impl PgDb {
                 &x.buyer_id,
                 &x.buyer_name,
                 &x.buyer_kind,
-                &seq,
                 &x.order_line_id,
             ],
         )
         .await
-        .map_err(pg(doing))?;
-        tx.commit().await.map_err(pg(doing))
+        .map(|_| ())
+        .map_err(pg(doing))
     }
 
     pub async fn enrichment_failed(&self, order_id: &str, error: &str, next_ms: i64) -> DbResult<()> {

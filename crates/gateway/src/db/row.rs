@@ -70,6 +70,45 @@ pub struct NewInstance {
     pub now_ms: i64,
 }
 
+/// What a call needs from the database in the same batch (and, on PostgreSQL, the same statement) as its nonce:
+/// nothing more, the instances it names (queryInstance, and the instance every other activity acts on), or
+/// newInstance's upsert — stored only when the nonce is fresh.
+#[derive(Debug, Clone)]
+pub enum Then {
+    Nothing,
+    Read(Vec<String>),
+    Upsert(NewInstance),
+}
+
+/// One request to the first batch a call meets: its nonce (until when it is kept), and what else it needs.
+/// Without a nonce, only the rest (upstream mode stores the instance upstream named, after forwarding).
+#[derive(Debug, Clone)]
+pub struct Step {
+    pub nonce: Option<(String, i64)>,
+    pub then: Then,
+}
+
+/// What a [`Step`] came to.
+#[derive(Debug, Clone)]
+pub enum Claimed {
+    /// The nonce was seen before (at any replica, or earlier in the same batch): nothing else was done.
+    Replayed,
+    Fresh(Got),
+}
+
+/// What a fresh [`Step`] read or stored.
+#[derive(Debug, Clone)]
+pub enum Got {
+    Nothing,
+    /// The instances among those named that exist.
+    Instances(Vec<InstanceRow>),
+    /// The order line's instance: the one stored before, or the candidate (`created`).
+    Upserted {
+        row: Box<InstanceRow>,
+        created: bool,
+    },
+}
+
 /// A change to an instance. Every change names the states it may start from, so a late writer (a slow hook
 /// finishing after a release, two replicas retrying one failed instance) cannot undo another's.
 #[derive(Debug, Clone)]

@@ -75,6 +75,10 @@ const MIGRATIONS: &[&str] = &[
         value BIGINT NOT NULL
     );
     INSERT INTO feed_counters (name, value) VALUES ('orders', 0);",
+    // 2: orders changed since the sequencer last numbered them (see `db`): a change marks its order instead of
+    // taking a number from the shared counter.
+    "ALTER TABLE orders ADD COLUMN dirty BOOLEAN NOT NULL DEFAULT FALSE;
+    CREATE INDEX orders_unsequenced ON orders (order_id) WHERE dirty AND enriched_ms IS NOT NULL;",
 ];
 
 /// The newest schema version this build knows.

@@ -36,16 +36,33 @@ pub const INSERT_JOURNAL: &str = "INSERT INTO journal (received_ms, activity, or
      test, nonce, timestamp_param, source, replica, refused, result_code, reply, latency_us) \
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)";
 
-/// The row lock on the counter orders every order-changing transaction: they commit in sequence order.
-pub const NEXT_ORDER_SEQ: &str = "UPDATE feed_counters SET value = value + 1 WHERE name = 'orders' RETURNING value";
-/// The same for a batch of $1 orders: the batch gets the sequences (value - $1, value].
-pub const ADVANCE_ORDER_SEQ: &str = "UPDATE feed_counters SET value = value + $1 WHERE name = 'orders' RETURNING value";
-
+/// A call touching an order: created when new (numbered 0, which no cursor is below), marked for the sequencer.
 pub const TOUCH_ORDER: &str = "INSERT INTO orders (order_id, order_line_id, instance_id, first_call_ms, \
-     provisioned_ms, next_enrich_ms, seq) VALUES ($1, $2, $3, $4, $5, $4, $6) \
-     ON CONFLICT (order_id) DO UPDATE SET instance_id = COALESCE(orders.instance_id, excluded.instance_id), \
-     provisioned_ms = COALESCE(orders.provisioned_ms, excluded.provisioned_ms), seq = excluded.seq, \
-     order_line_id = CASE WHEN orders.order_line_id = '' THEN excluded.order_line_id ELSE orders.order_line_id END";
+     provisioned_ms, next_enrich_ms, seq, dirty) VALUES ($1, $2, $3, $4, $5, $4, 0, TRUE) ON CONFLICT (order_id) \
+     DO UPDATE SET ";
+
+/// What a call changes of an order it touches, and (the `WHERE` of the `DO UPDATE`) when it changes anything at
+/// all. An order already marked and with nothing new is left as it is — a queryInstance poll does not rewrite
+/// its order — yet still locked until the call's journal entry commits, as `ON CONFLICT DO UPDATE` locks the
+/// rows it does not update: the sequencer (`SKIP LOCKED`) cannot clear the mark under a call it has not seen.
+pub const TOUCH_ORDER_SET: &str = "instance_id = COALESCE(orders.instance_id, excluded.instance_id), \
+     provisioned_ms = COALESCE(orders.provisioned_ms, excluded.provisioned_ms), dirty = TRUE, \
+     order_line_id = CASE WHEN orders.order_line_id = '' THEN excluded.order_line_id ELSE orders.order_line_id END \
+     WHERE NOT orders.dirty OR (orders.instance_id IS NULL AND excluded.instance_id IS NOT NULL) \
+     OR (orders.provisioned_ms IS NULL AND excluded.provisioned_ms IS NOT NULL) \
+     OR (orders.order_line_id = '' AND excluded.order_line_id <> '')";
+
+/// The sequencer (see `db`): whether there is anything to number.
+pub const ANY_UNSEQUENCED: &str =
+    "SELECT COUNT(*) FROM (SELECT 1 FROM orders WHERE dirty AND enriched_ms IS NOT NULL LIMIT 1) AS d";
+/// The counter, for the sequencer's transaction (PostgreSQL locks its row with `FOR UPDATE`).
+pub const FEED_COUNTER: &str = "SELECT value FROM feed_counters WHERE name = 'orders'";
+/// Up to $1 orders to number, in order-ID order.
+pub const UNSEQUENCED: &str =
+    "SELECT order_id FROM orders WHERE dirty AND enriched_ms IS NOT NULL ORDER BY order_id LIMIT $1";
+pub const SET_FEED_COUNTER: &str = "UPDATE feed_counters SET value = $1 WHERE name = 'orders'";
+/// The most orders one pass of the sequencer numbers; the rest are numbered by the next pass.
+pub const SEQUENCER_PASS: i64 = 10_000;
 
 pub const ORDERS_PAGE: &str = "SELECT order_id, order_line_id, instance_id, provisioned_ms, order_type, created_at, \
      charging_mode, period_type, period_number, product_id, sku_code, product_name, amount, buyer_id, buyer_name, \
@@ -59,8 +76,8 @@ pub const PAGE_CALLS: &str = "SELECT j.order_id, j.activity, j.received_ms, j.re
 
 pub const SAVE_ENRICHMENT: &str = "UPDATE orders SET enriched_ms = $2, enrich_error = NULL, order_type = $3, \
      created_at = $4, charging_mode = $5, period_type = $6, period_number = $7, product_id = $8, sku_code = $9, \
-     product_name = $10, amount = $11, buyer_id = $12, buyer_name = $13, buyer_kind = $14, seq = $15, \
-     order_line_id = CASE WHEN order_line_id = '' THEN $16 ELSE order_line_id END WHERE order_id = $1";
+     product_name = $10, amount = $11, buyer_id = $12, buyer_name = $13, buyer_kind = $14, dirty = TRUE, \
+     order_line_id = CASE WHEN order_line_id = '' THEN $15 ELSE order_line_id END WHERE order_id = $1";
 
 pub const ENRICHMENT_FAILED: &str = "UPDATE orders SET enrich_attempts = enrich_attempts + 1, enrich_error = $2, \
      next_enrich_ms = $3 WHERE order_id = $1";

@@ -10,8 +10,8 @@ use super::row::{self, Columns};
 use super::sql::{self, for_sqlite};
 use super::{schema, DbError, DbResult};
 use super::{
-    EnrichClaim, Enriched, HealthCounts, InstanceChange, InstanceRow, JournalEntry, JournalRow, NewInstance, OrderRow,
-    PendingOrder,
+    Claimed, EnrichClaim, Enriched, Got, HealthCounts, InstanceChange, InstanceRow, JournalEntry, JournalRow, OrderRow,
+    PendingOrder, Step, Then,
 };
 
 /// Runs `f` with `synchronous=NORMAL`: for the writes a call makes before its journal entry (its nonce,
@@ -133,56 +133,56 @@ impl SqliteDb {
         .await
     }
 
-    pub async fn claim_nonces(&self, batch: Vec<(String, i64)>) -> DbResult<Vec<bool>> {
-        self.run("recording nonces", move |conn| {
+    /// The batch in one transaction, in arrival order: each nonce claimed (a nonce twice in one batch is fresh
+    /// the first time only), and only for a fresh one, the instances read or the upsert made. Committed with
+    /// `synchronous=NORMAL` (see [`relaxed`]).
+    pub async fn steps(&self, batch: Vec<Step>) -> DbResult<Vec<Claimed>> {
+        self.run("recording nonces and instances", move |conn| {
             relaxed(conn, move |conn| {
-                let e = err("recording nonces");
-                let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(&e)?;
-                let mut fresh = Vec::with_capacity(batch.len());
-                {
-                    let mut stmt = tx.prepare_cached(&for_sqlite(sql::CLAIM_NONCE)).map_err(&e)?;
-                    for (nonce, expires_ms) in &batch {
-                        fresh.push(stmt.execute(params![nonce, expires_ms]).map_err(&e)? == 1);
-                    }
-                }
-                tx.commit().map_err(&e)?;
-                Ok(fresh)
-            })
-        })
-        .await
-    }
-
-    pub async fn upsert_instances(&self, batch: Vec<NewInstance>) -> DbResult<Vec<InstanceRow>> {
-        self.run("storing instances", move |conn| {
-            relaxed(conn, move |conn| {
-                let e = err("storing instances");
+                let e = err("recording nonces and instances");
                 let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(&e)?;
                 let mut out = Vec::with_capacity(batch.len());
                 {
-                    let mut stmt = tx.prepare_cached(&for_sqlite(sql::UPSERT_INSTANCE)).map_err(&e)?;
-                    for n in &batch {
-                        let app = n.app.clone().unwrap_or_default();
-                        let mut rows = stmt
-                            .query(params![
-                                n.instance_id,
-                                n.order_id,
-                                n.order_line_id,
-                                n.test,
-                                n.state.as_str(),
-                                n.app.as_ref().map(|a| a.front_end_url.clone()),
-                                app.admin_url,
-                                app.user_name,
-                                app.password,
-                                app.memo,
-                                n.now_ms
-                            ])
-                            .map_err(&e)?;
-                        let r = rows.next().map_err(&e)?.ok_or_else(|| DbError {
-                            engine: "sqlite",
-                            doing: "storing instances",
-                            detail: "the upsert returned no row".into(),
-                        })?;
-                        out.push(row::instance(r)?);
+                    let mut claim = tx.prepare_cached(&for_sqlite(sql::CLAIM_NONCE)).map_err(&e)?;
+                    let mut upsert = tx.prepare_cached(&for_sqlite(sql::UPSERT_INSTANCE)).map_err(&e)?;
+                    for step in &batch {
+                        if let Some((nonce, expires_ms)) = &step.nonce {
+                            if claim.execute(params![nonce, expires_ms]).map_err(&e)? != 1 {
+                                out.push(Claimed::Replayed);
+                                continue;
+                            }
+                        }
+                        let got = match &step.then {
+                            Then::Nothing => Got::Nothing,
+                            Then::Read(ids) => Got::Instances(read_instances(&tx, ids)?),
+                            Then::Upsert(n) => {
+                                let app = n.app.clone().unwrap_or_default();
+                                let mut rows = upsert
+                                    .query(params![
+                                        n.instance_id,
+                                        n.order_id,
+                                        n.order_line_id,
+                                        n.test,
+                                        n.state.as_str(),
+                                        n.app.as_ref().map(|a| a.front_end_url.clone()),
+                                        app.admin_url,
+                                        app.user_name,
+                                        app.password,
+                                        app.memo,
+                                        n.now_ms
+                                    ])
+                                    .map_err(&e)?;
+                                let r = rows.next().map_err(&e)?.ok_or_else(|| DbError {
+                                    engine: "sqlite",
+                                    doing: "storing instances",
+                                    detail: "the upsert returned no row".into(),
+                                })?;
+                                let row = row::instance(r)?;
+                                let created = row.instance_id == n.instance_id;
+                                Got::Upserted { row: Box::new(row), created }
+                            }
+                        };
+                        out.push(Claimed::Fresh(got));
                     }
                 }
                 tx.commit().map_err(&e)?;
@@ -194,22 +194,7 @@ impl SqliteDb {
 
     pub async fn instances(&self, ids: &[String]) -> DbResult<Vec<InstanceRow>> {
         let ids = ids.to_vec();
-        self.run("reading instances", move |conn| {
-            if ids.is_empty() {
-                return Ok(Vec::new());
-            }
-            let marks: Vec<String> = (1..=ids.len()).map(|i| format!("?{i}")).collect();
-            let q =
-                format!("SELECT {} FROM instances WHERE instance_id IN ({})", row::INSTANCE_COLUMNS, marks.join(", "));
-            let mut stmt = conn.prepare_cached(&q).map_err(err("reading instances"))?;
-            let mut rows = stmt.query(rusqlite::params_from_iter(ids.iter())).map_err(err("reading instances"))?;
-            let mut out = Vec::new();
-            while let Some(r) = rows.next().map_err(err("reading instances"))? {
-                out.push(row::instance(r)?);
-            }
-            Ok(out)
-        })
-        .await
+        self.run("reading instances", move |conn| read_instances(conn, &ids)).await
     }
 
     pub async fn update_instance(
@@ -274,20 +259,11 @@ impl SqliteDb {
             }
             let touches = row::merge_touches(&batch);
             if !touches.is_empty() {
-                let n = touches.len() as i64;
-                let last: i64 = tx.query_row(&for_sqlite(sql::ADVANCE_ORDER_SEQ), [n], |r| r.get(0)).map_err(&e)?;
-                let mut touch = tx.prepare_cached(&for_sqlite(sql::TOUCH_ORDER)).map_err(&e)?;
-                for (i, t) in touches.iter().enumerate() {
-                    let seq = last - n + 1 + i as i64;
+                let touch_sql = for_sqlite(&format!("{}{}", sql::TOUCH_ORDER, sql::TOUCH_ORDER_SET));
+                let mut touch = tx.prepare_cached(&touch_sql).map_err(&e)?;
+                for t in &touches {
                     touch
-                        .execute(params![
-                            t.order_id,
-                            t.order_line_id,
-                            t.instance_id,
-                            t.first_call_ms,
-                            t.provisioned_ms,
-                            seq
-                        ])
+                        .execute(params![t.order_id, t.order_line_id, t.instance_id, t.first_call_ms, t.provisioned_ms])
                         .map_err(&e)?;
                 }
             }
@@ -300,6 +276,7 @@ impl SqliteDb {
     pub async fn orders_page(&self, after: i64, limit: i64) -> DbResult<Vec<OrderRow>> {
         self.run("reading the orders feed", move |conn| {
             let e = err("reading the orders feed");
+            sequence(conn)?;
             let tx = conn.transaction().map_err(&e)?;
             let mut orders = Vec::new();
             {
@@ -350,7 +327,6 @@ impl SqliteDb {
         self.run("storing an order's details", move |conn| {
             let e = err("storing an order's details");
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(&e)?;
-            let seq: i64 = tx.query_row(sql::NEXT_ORDER_SEQ, [], |r| r.get(0)).map_err(&e)?;
             tx.prepare_cached(&for_sqlite(sql::SAVE_ENRICHMENT))
                 .and_then(|mut s| {
                     s.execute(params![
@@ -368,7 +344,6 @@ impl SqliteDb {
                         x.buyer_id,
                         x.buyer_name,
                         x.buyer_kind,
-                        seq,
                         x.order_line_id
                     ])
                 })
@@ -462,4 +437,47 @@ impl SqliteDb {
         })
         .await
     }
+}
+
+/// The instances among `ids` that exist.
+fn read_instances(conn: &Connection, ids: &[String]) -> DbResult<Vec<InstanceRow>> {
+    let e = err("reading instances");
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let marks: Vec<String> = (1..=ids.len()).map(|i| format!("?{i}")).collect();
+    let q = format!("SELECT {} FROM instances WHERE instance_id IN ({})", row::INSTANCE_COLUMNS, marks.join(", "));
+    let mut stmt = conn.prepare_cached(&q).map_err(&e)?;
+    let mut rows = stmt.query(rusqlite::params_from_iter(ids.iter())).map_err(&e)?;
+    let mut out = Vec::new();
+    while let Some(r) = rows.next().map_err(&e)? {
+        out.push(row::instance(r)?);
+    }
+    Ok(out)
+}
+
+/// The sequencer (see `db`): numbers the dirty enriched orders from the counter, in one write transaction (SQLite
+/// has one writer at a time, so sequencers commit in sequence order).
+fn sequence(conn: &mut Connection) -> DbResult<()> {
+    let e = err("numbering changed orders");
+    let any: i64 = conn.query_row(sql::ANY_UNSEQUENCED, [], |r| r.get(0)).map_err(&e)?;
+    if any == 0 {
+        return Ok(());
+    }
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(&e)?;
+    let last: i64 = tx.query_row(sql::FEED_COUNTER, [], |r| r.get(0)).map_err(&e)?;
+    let ids: Vec<String> = {
+        let mut stmt = tx.prepare_cached(&for_sqlite(sql::UNSEQUENCED)).map_err(&e)?;
+        let rows = stmt.query_map([sql::SEQUENCER_PASS], |r| r.get(0)).map_err(&e)?;
+        rows.collect::<Result<_, _>>().map_err(&e)?
+    };
+    {
+        let mut number =
+            tx.prepare_cached("UPDATE orders SET seq = ?1, dirty = FALSE WHERE order_id = ?2").map_err(&e)?;
+        for (i, id) in ids.iter().enumerate() {
+            number.execute(params![last + 1 + i as i64, id]).map_err(&e)?;
+        }
+    }
+    tx.execute(&for_sqlite(sql::SET_FEED_COUNTER), [last + ids.len() as i64]).map_err(&e)?;
+    tx.commit().map_err(&e)
 }
