@@ -41,6 +41,16 @@ async fn count(w: &Writer, table: &str) -> i64 {
     w.run(move |s| Ok(s.connection().query_row(&sql, [], |r| r.get(0))?)).await.expect("count")
 }
 
+async fn clear_faults(sb: &RunningSandbox) {
+    let r = reqwest::Client::new()
+        .delete(format!("{}/admin/faults", sb.base_url()))
+        .bearer_auth(sb.state.cfg.feed_token.expose())
+        .send()
+        .await
+        .expect("cleared");
+    assert!(r.status().is_success(), "faults cleared");
+}
+
 /// A sandbox, a store synced from it, and a supervised order whose merchant-side step waits for confirmation.
 async fn synced_with_a_flow_to_confirm(seed: u64) -> (RunningSandbox, Writer, String) {
     let sb = sandbox(seed).await;
@@ -132,12 +142,7 @@ async fn a_persistent_fault_stops_that_feed_and_resumes_next_time() {
         "nothing applied from a bad reply"
     );
     assert!(count(&store, "unsubscriptions").await > 0, "the other feeds went on");
-    reqwest::Client::new()
-        .delete(format!("{}/admin/faults", sb.base_url()))
-        .bearer_auth(sb.state.cfg.feed_token.expose())
-        .send()
-        .await
-        .expect("cleared");
+    clear_faults(&sb).await;
     let r = sync(&store, &client(&sb), &opts()).await.expect("syncs");
     assert!(r.incomplete.is_empty());
     assert_eq!(count(&store, "supervision_flows").await as usize, sb.state.world().stats().flows);
@@ -229,12 +234,7 @@ async fn a_sent_action_waits_for_its_echo_when_the_pull_fails() {
     let again = store.run(move |s| s.enqueue(ActionKind::Supervision, &o, json!({"action": "confirm"}), now)).await;
     assert!(matches!(&again, Err(koodesk_store::StoreError::Invalid(m)) if m.contains("sent")), "{again:?}");
     // The feed comes back: the echo ends the wait, and nothing was refused.
-    reqwest::Client::new()
-        .delete(format!("{}/admin/faults", sb.base_url()))
-        .bearer_auth(sb.state.cfg.feed_token.expose())
-        .send()
-        .await
-        .expect("cleared");
+    clear_faults(&sb).await;
     let r = sync(&store, &client(&sb), &opts()).await.expect("syncs");
     assert!(r.actions_refused.is_empty() && r.incomplete.is_empty(), "{r:?}");
     let o = order.clone();
