@@ -17,6 +17,7 @@
 //! | [`calendar`] | the mainland-China working-day calendar |
 //! | [`settlement`] | the monthly settlement schedule and the platform fee |
 //! | [`merchant_info`] | merchant-information change reviews |
+//! | [`seller_export`] | the rows of the Seller Console's exports (orders, transactions, bills, bill lines) |
 
 pub mod calendar;
 pub mod capital;
@@ -27,6 +28,7 @@ pub mod invoice_draft;
 pub mod merchant_info;
 pub mod money;
 pub mod refund;
+pub mod seller_export;
 pub mod settlement;
 pub mod supervision;
 pub mod tax;
