@@ -90,6 +90,10 @@ fn upsert(table: &str, cols: &[&str], computed: &[(&str, &str)]) -> String {
     )
 }
 
+/// Where the feed's orders come from: the feed this store syncs (`store_meta.feed_source`, set by
+/// [`Store::set_feed_source`](crate::Store::set_feed_source)), the sandbox until told otherwise.
+const FEED_SOURCE: &str = "coalesce((SELECT value FROM store_meta WHERE key = 'feed_source'), 'sandbox')";
+
 /// `value->>0, value->>1, …, value->>{n-1}`: the columns of a bulk row.
 fn columns(n: usize) -> String {
     (0..n).map(|i| format!("value->>{i}")).collect::<Vec<_>>().join(", ")
@@ -160,6 +164,15 @@ fn put_orders(w: &mut Writes, page: &[FeedOrder]) -> Result<(), StoreError> {
             ));
         }
     }
+    // An order imported or looked up before the feed brought it: the feed's row replaces it, lines included.
+    let replaced: Vec<(&str, i64)> = page.iter().map(|o| (o.order_id.as_str(), o.seq as i64)).collect();
+    w.bulk(
+        "DELETE FROM order_lines WHERE order_id IN (
+             SELECT o.order_id FROM orders o JOIN jsonb_each(?1) j ON o.order_id = j.value->>0
+              WHERE o.source IN ('import', 'lookup') AND j.value->>1 > o.seq)"
+            .into(),
+        &replaced,
+    )?;
     let products: Vec<_> = products.into_values().collect();
     let buyers: Vec<_> = buyers.into_values().collect();
     w.bulk(
@@ -187,7 +200,7 @@ fn put_orders(w: &mut Writes, page: &[FeedOrder]) -> Result<(), StoreError> {
                 "license_code",
                 "seq",
             ],
-            &[],
+            &[("source", FEED_SOURCE)],
         ),
         &orders,
     )?;

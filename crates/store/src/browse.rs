@@ -30,7 +30,7 @@ pub(crate) fn at(ts: i64) -> Instant {
     time::to_beijing(Utc.timestamp_opt(ts, 0).single().unwrap_or_default())
 }
 
-fn rfc(ts: i64) -> String {
+pub(crate) fn rfc(ts: i64) -> String {
     time::format_rfc3339(&at(ts))
 }
 

@@ -64,9 +64,14 @@ pub fn write(store: &mut Store, orders: u64, seed: u64, now: Instant) -> Result<
     let seconds_per_order = 86_400.0 / ORDERS_PER_DAY as f64;
     let open_window = 14 * 86_400;
     {
-        let mut order =
-            tx.prepare_cached("INSERT INTO orders VALUES (?1, 'new', ?2, ?3, ?4, ?5, ?6, NULL, ?7, NULL, ?8)")?;
-        let mut line = tx.prepare_cached("INSERT INTO order_lines VALUES (?1, ?2, ?3, ?4)")?;
+        let mut order = tx.prepare_cached(
+            "INSERT INTO orders (order_id, order_type, created_ts, product_id, buyer_id, amount_fen, status,
+                                 scenario, settled_ts, license_code, seq)
+             VALUES (?1, 'new', ?2, ?3, ?4, ?5, ?6, NULL, ?7, NULL, ?8)",
+        )?;
+        let mut line = tx.prepare_cached(
+            "INSERT INTO order_lines (order_line_id, order_id, product_id, amount_fen) VALUES (?1, ?2, ?3, ?4)",
+        )?;
         let mut flow = tx.prepare_cached(
             "INSERT INTO supervision_flows (order_id, product_type, step, side, step_started_ts, rejections,
                    frozen_by, rereview, parcel_signed_ts, seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6, NULL, 0, NULL, ?7)",

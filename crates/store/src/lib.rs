@@ -6,6 +6,7 @@
 //! | [`schema`] | the numbered migrations |
 //! | [`db`] | opening, refusing foreign or newer files, backing up and migrating |
 //! | [`apply`] | feed pages written atomically with their cursor |
+//! | [`import`] | the Seller Console's exports written beside the synced orders; where each order came from |
 //! | [`outbox`] | the seller's actions waiting to reach the marketplace, and echoed back by its feed |
 //! | [`writer`] | the one thread that writes; everyone else sends it jobs |
 //! | [`readers`] | a small pool of read-only connections for the screens |
@@ -21,6 +22,7 @@ pub mod dashboard;
 pub mod db;
 pub mod demo;
 pub mod error;
+pub mod import;
 pub mod inbox;
 pub mod interface_checks;
 pub mod invoice_batches;

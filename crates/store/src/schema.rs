@@ -396,6 +396,60 @@ pub const MIGRATIONS: &[&str] = &[
      WHERE json_valid(title);
     ALTER TABLE invoice_requests DROP COLUMN title;
     "#,
+    // 10: real data beside the feed. Where each order came from (`source`: the sandbox's or a gateway's feed, an
+    // import of the Seller Console's order list, or an `order/query` lookup), what the order list adds (when it was
+    // paid, the line's SKU), and the other exports, kept as the console shows them: 交易明细 (transactions), 账单
+    // (bills) and 详单 (bill lines), keyed on 订单号 (+ 订单项ID, '' when the file has none) — `REAL-DATA.md` §2.
+    // `store_meta` keeps small facts about the store: which feed it syncs (`feed_source`), and the column mapping
+    // the seller confirmed for each export (`import_map:<kind>`). Orders stored before this schema came from a
+    // feed; the console synced its sandbox unless told otherwise, so they are marked `sandbox`.
+    r#"
+    CREATE TABLE store_meta (
+        key   TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    ) WITHOUT ROWID;
+    ALTER TABLE orders ADD COLUMN source TEXT NOT NULL DEFAULT 'sandbox';
+    ALTER TABLE orders ADD COLUMN paid_ts INTEGER;
+    ALTER TABLE orders ADD COLUMN imported_ts INTEGER;
+    CREATE INDEX orders_source ON orders(source, created_ts);
+    ALTER TABLE order_lines ADD COLUMN sku TEXT;
+    CREATE TABLE seller_transactions (
+        order_id           TEXT NOT NULL,
+        order_line_id      TEXT NOT NULL,
+        product_name       TEXT,
+        buyer_account      TEXT,
+        created_ts         INTEGER,
+        amount_fen         INTEGER NOT NULL,
+        period             TEXT,
+        bill_status        TEXT,
+        supervision_status TEXT,
+        repayment_status   TEXT,
+        imported_ts        INTEGER NOT NULL,
+        PRIMARY KEY (order_id, order_line_id)
+    ) WITHOUT ROWID;
+    CREATE TABLE seller_bills (
+        bill_key           TEXT PRIMARY KEY,
+        bill_id            TEXT,
+        period             TEXT NOT NULL,
+        amount_fen         INTEGER NOT NULL,
+        platform_fee_fen   INTEGER,
+        merchant_share_fen INTEGER,
+        status             TEXT,
+        imported_ts        INTEGER NOT NULL
+    ) WITHOUT ROWID;
+    CREATE TABLE seller_bill_lines (
+        period             TEXT NOT NULL,
+        order_id           TEXT NOT NULL,
+        order_line_id      TEXT NOT NULL,
+        bill_id            TEXT,
+        product_name       TEXT,
+        amount_fen         INTEGER NOT NULL,
+        platform_fee_fen   INTEGER,
+        merchant_share_fen INTEGER,
+        imported_ts        INTEGER NOT NULL,
+        PRIMARY KEY (period, order_id, order_line_id)
+    ) WITHOUT ROWID;
+    "#,
 ];
 
 /// Sets an invoice request's order facts (schema 5) for the requests `scope` selects (a SQL condition on `id`);
