@@ -97,16 +97,31 @@ fn opt_fen(what: &str, c: Option<Cny>) -> Result<Option<i64>, StoreError> {
     c.map(|c| fen(what, c)).transpose()
 }
 
-fn import_orders(tx: &Transaction<'_>, rows: &[OrderRecord], now_ts: i64) -> Result<ImportCounts, StoreError> {
+/// Whether an order written from `new` may replace one stored from `stored`: a feed's order is the marketplace's
+/// record and only its feed moves it; a lookup (`order/query`) replaces an import, never the reverse.
+fn replaces(new: OrderSource, stored: &str) -> bool {
+    stored == new.as_str() || (new == OrderSource::Lookup && stored == OrderSource::Import.as_str())
+}
+
+fn write_orders(
+    tx: &Transaction<'_>,
+    rows: &[OrderRecord],
+    now_ts: i64,
+    source: OrderSource,
+) -> Result<ImportCounts, StoreError> {
     let mut counts = ImportCounts::default();
     for r in rows {
-        let source: Option<String> = tx
+        let stored: Option<String> = tx
             .prepare_cached("SELECT source FROM orders WHERE order_id = ?1")?
             .query_row([&r.order_id], |row| row.get(0))
             .optional()?;
-        if source.as_deref().is_some_and(|s| s != OrderSource::Import.as_str()) {
+        if stored.as_deref().is_some_and(|s| !replaces(source, s)) {
             counts.unchanged += 1;
             continue;
+        }
+        if stored.as_deref().is_some_and(|s| s != source.as_str()) {
+            // A lookup replacing an import: the order's lines are the ones `order/query` names.
+            tx.prepare_cached("DELETE FROM order_lines WHERE order_id = ?1")?.execute([&r.order_id])?;
         }
         let product_key = r.product_id.as_deref().unwrap_or(&r.product_name);
         let product_id = format!("import:{product_key}|{}|{}", r.access_type.as_str(), r.billing_mode.as_str());
@@ -146,16 +161,15 @@ fn import_orders(tx: &Transaction<'_>, rows: &[OrderRecord], now_ts: i64) -> Res
             tx.prepare_cached(
                 "INSERT INTO orders (order_id, order_type, created_ts, product_id, buyer_id, amount_fen, status,
                                      seq, source, paid_ts, imported_ts)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 0, 'import', ?8, ?9)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 0, ?10, ?8, ?9)
                  ON CONFLICT (order_id) DO UPDATE SET
                      order_type = excluded.order_type, created_ts = excluded.created_ts,
                      product_id = excluded.product_id, buyer_id = excluded.buyer_id, status = excluded.status,
-                     paid_ts = excluded.paid_ts, imported_ts = excluded.imported_ts
-                 WHERE orders.source = 'import'
-                   AND (orders.order_type, orders.created_ts, orders.product_id, orders.buyer_id, orders.status,
-                        orders.paid_ts)
+                     paid_ts = excluded.paid_ts, imported_ts = excluded.imported_ts, source = excluded.source
+                 WHERE (orders.order_type, orders.created_ts, orders.product_id, orders.buyer_id, orders.status,
+                        orders.paid_ts, orders.source)
                        IS NOT (excluded.order_type, excluded.created_ts, excluded.product_id, excluded.buyer_id,
-                               excluded.status, excluded.paid_ts)",
+                               excluded.status, excluded.paid_ts, excluded.source)",
             )?
             .execute(params![
                 r.order_id,
@@ -166,7 +180,8 @@ fn import_orders(tx: &Transaction<'_>, rows: &[OrderRecord], now_ts: i64) -> Res
                 amount,
                 r.status.as_str(),
                 paid_ts,
-                now_ts
+                now_ts,
+                source.as_str()
             ])? > 0;
         let line_changed = tx
             .prepare_cached(
@@ -327,7 +342,7 @@ impl Store {
     ) -> Result<ImportCounts, StoreError> {
         let tx = self.write()?;
         let counts = match records {
-            Records::Orders(rows) => import_orders(&tx, rows, now_ts)?,
+            Records::Orders(rows) => write_orders(&tx, rows, now_ts, OrderSource::Import)?,
             Records::Transactions(rows) => import_transactions(&tx, rows, now_ts)?,
             Records::Bills(rows) => import_bills(&tx, rows, now_ts)?,
             Records::BillLines(rows) => import_bill_lines(&tx, rows, now_ts)?,
@@ -337,6 +352,15 @@ impl Store {
         } else {
             tx.commit()?;
         }
+        Ok(counts)
+    }
+
+    /// Writes what `order/query` said about orders (source `lookup`), in one transaction: it replaces an imported
+    /// order and leaves a feed's order as it is.
+    pub fn record_lookups(&mut self, orders: &[OrderRecord], now_ts: i64) -> Result<ImportCounts, StoreError> {
+        let tx = self.write()?;
+        let counts = write_orders(&tx, orders, now_ts, OrderSource::Lookup)?;
+        tx.commit()?;
         Ok(counts)
     }
 

@@ -195,3 +195,21 @@ fn the_confirmed_mapping_is_remembered_per_export() {
     assert_eq!(s.import_mapping(ExportKind::Orders).expect("read").as_deref(), Some("单号=order_id"));
     assert_eq!(s.import_mapping(ExportKind::Bills).expect("read"), None);
 }
+
+#[test]
+fn a_lookup_replaces_an_import_and_an_import_never_replaces_a_lookup() {
+    let mut s = Store::open_in_memory().expect("store");
+    let file = Records::Orders(vec![rec("CS1", None, "100.00", OrderState::InProgress)]);
+    s.import_records(&file, 1, false).expect("import");
+    let looked_up = rec("CS1", Some("CS1-L1"), "88.00", OrderState::Completed);
+    assert_eq!(s.record_lookups(std::slice::from_ref(&looked_up), 2).expect("lookup"), counts(1, 0, 0), "a new line");
+    assert_eq!(s.record_lookups(&[looked_up], 3).expect("again"), counts(0, 0, 1));
+    assert_eq!(s.import_records(&file, 4, false).expect("import"), counts(0, 0, 1), "the import is older news");
+    let listed = s.order_listing(None).expect("listing");
+    let lines: Vec<(&str, &str, Cny)> =
+        listed.iter().map(|o| (o.order_line_id.as_str(), o.source.as_str(), o.amount)).collect();
+    assert_eq!(lines, vec![("CS1-L1", "lookup", Cny::from_fen(8_800))], "the import's line went with it");
+    let amount: i64 =
+        s.connection().query_row("SELECT amount_fen FROM orders WHERE order_id = 'CS1'", [], |r| r.get(0)).expect("a");
+    assert_eq!(amount, 8_800);
+}
