@@ -90,10 +90,6 @@ fn upsert(table: &str, cols: &[&str], computed: &[(&str, &str)]) -> String {
     )
 }
 
-/// Where the feed's orders come from: the feed this store syncs (`store_meta.feed_source`, set by
-/// [`Store::set_feed_source`](crate::Store::set_feed_source)), the sandbox until told otherwise.
-const FEED_SOURCE: &str = "coalesce((SELECT value FROM store_meta WHERE key = 'feed_source'), 'sandbox')";
-
 /// `value->>0, value->>1, …, value->>{n-1}`: the columns of a bulk row.
 fn columns(n: usize) -> String {
     (0..n).map(|i| format!("value->>{i}")).collect::<Vec<_>>().join(", ")
@@ -200,7 +196,7 @@ fn put_orders(w: &mut Writes, page: &[FeedOrder]) -> Result<(), StoreError> {
                 "license_code",
                 "seq",
             ],
-            &[("source", FEED_SOURCE)],
+            &[("source", crate::meta::FEED_SOURCE)],
         ),
         &orders,
     )?;

@@ -8,7 +8,7 @@
 //! all of it is written or none.
 
 use koodesk_domain::money::Cny;
-use koodesk_domain::seller_export::{BillLineRecord, BillRecord, ExportKind, OrderRecord, Records, TransactionRecord};
+use koodesk_domain::seller_export::{BillLineRecord, BillRecord, OrderRecord, Records, TransactionRecord};
 use rusqlite::{params, OptionalExtension, Transaction};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -362,49 +362,6 @@ impl Store {
         let counts = write_orders(&tx, orders, now_ts, OrderSource::Lookup)?;
         tx.commit()?;
         Ok(counts)
-    }
-
-    /// The column mapping (`HEADER=field,…`) the seller last confirmed for an export, if any.
-    pub fn import_mapping(&self, kind: ExportKind) -> Result<Option<String>, StoreError> {
-        self.meta(&format!("import_map:{}", kind.as_str()))
-    }
-
-    /// Remembers the column mapping the seller confirmed for an export.
-    pub fn set_import_mapping(&mut self, kind: ExportKind, spec: &str) -> Result<(), StoreError> {
-        self.set_meta(&format!("import_map:{}", kind.as_str()), spec)
-    }
-
-    /// Which feed this store syncs: the sandbox's or a gateway's. Orders the feed brings are marked with it.
-    pub fn feed_source(&self) -> Result<OrderSource, StoreError> {
-        match self.meta("feed_source")? {
-            None => Ok(OrderSource::Sandbox),
-            Some(s) => OrderSource::parse(&s),
-        }
-    }
-
-    /// Sets which feed this store syncs; only the sandbox and a gateway have a feed.
-    pub fn set_feed_source(&mut self, source: OrderSource) -> Result<(), StoreError> {
-        if !matches!(source, OrderSource::Sandbox | OrderSource::Gateway) {
-            return Err(StoreError::Invalid(format!(
-                "feed source `{}`: only the sandbox and a gateway have a feed",
-                source.as_str()
-            )));
-        }
-        self.set_meta("feed_source", source.as_str())
-    }
-
-    fn meta(&self, key: &str) -> Result<Option<String>, StoreError> {
-        Ok(self.conn.query_row("SELECT value FROM store_meta WHERE key = ?1", [key], |r| r.get(0)).optional()?)
-    }
-
-    fn set_meta(&mut self, key: &str, value: &str) -> Result<(), StoreError> {
-        let tx = self.write()?;
-        tx.execute(
-            "INSERT INTO store_meta VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            [key, value],
-        )?;
-        tx.commit()?;
-        Ok(())
     }
 
     /// Every order line, newest first, optionally of one source: what `koodesk orders` prints.

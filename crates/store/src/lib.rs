@@ -7,6 +7,7 @@
 //! | [`db`] | opening, refusing foreign or newer files, backing up and migrating |
 //! | [`apply`] | feed pages written atomically with their cursor |
 //! | [`import`] | the Seller Console's exports written beside the synced orders; where each order came from |
+//! | [`meta`] | how the store is connected, and the confirmed mapping of each export |
 //! | [`outbox`] | the seller's actions waiting to reach the marketplace, and echoed back by its feed |
 //! | [`writer`] | the one thread that writes; everyone else sends it jobs |
 //! | [`readers`] | a small pool of read-only connections for the screens |
@@ -27,6 +28,7 @@ pub mod inbox;
 pub mod interface_checks;
 pub mod invoice_batches;
 pub mod invoicing;
+pub mod meta;
 pub mod notifications;
 pub mod outbox;
 pub mod readers;

@@ -400,7 +400,7 @@ pub const MIGRATIONS: &[&str] = &[
     // import of the Seller Console's order list, or an `order/query` lookup), what the order list adds (when it was
     // paid, the line's SKU), and the other exports, kept as the console shows them: 交易明细 (transactions), 账单
     // (bills) and 详单 (bill lines), keyed on 订单号 (+ 订单项ID, '' when the file has none) — `REAL-DATA.md` §2.
-    // `store_meta` keeps small facts about the store: which feed it syncs (`feed_source`), and the column mapping
+    // `store_meta` keeps small facts about the store: how it is connected (`connection`), and the column mapping
     // the seller confirmed for each export (`import_map:<kind>`). Orders stored before this schema came from a
     // feed; the console synced its sandbox unless told otherwise, so they are marked `sandbox`.
     r#"
