@@ -4,7 +4,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use koodesk_protocol::open_api;
+use koodesk_protocol::order_query;
 use koodesk_protocol::secret::Secret;
 
 /// The default production-interface path.
@@ -100,7 +100,7 @@ pub struct OpenApiConfig {
 impl OpenApiConfig {
     /// KooGallery's production hosts: mkt.myhuaweicloud.com, falling back to mkt.myhuaweicloud.cn [REAL-DATA §5].
     pub fn default_bases() -> Vec<String> {
-        open_api::HOSTS.iter().map(|h| format!("https://{h}")).collect()
+        order_query::default_bases()
     }
 }
 

@@ -37,13 +37,9 @@ pub struct BadRow {
 
 /// `ON_DEMAND`… → KooDesk's billing mode [KG §1, §8].
 pub fn billing_mode(charging_mode: &str) -> Option<BillingMode> {
-    Some(match charging_mode {
-        "PERIOD" => BillingMode::Period,
-        "ONE_TIME" => BillingMode::OneTime,
-        "ON_DEMAND" => BillingMode::OnDemand,
-        "ON_DEMAND_PKG" => BillingMode::OnDemandPackage,
-        _ => return None,
-    })
+    serde_json::from_value(serde_json::Value::String(charging_mode.to_string()))
+        .ok()
+        .map(koodesk_protocol::order_query::billing_mode)
 }
 
 pub fn order_type(s: &str) -> Option<OrderType> {

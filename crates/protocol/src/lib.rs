@@ -10,11 +10,13 @@
 //! | [`field_crypto`] | AES-CBC-PKCS5 field encryption with Java's SHA1PRNG key derivation |
 //! | [`apig`] | the APIG AK/SK request signer (SDK-HMAC-SHA256) for the open API |
 //! | [`open_api`] | open-API bodies: order query, usage data, License activation |
+//! | [`order_query`] | `order/query`: the signed request, what a reply means, the order read from it; with the `http` feature, the one HTTP loop over the hosts |
 //! | [`oauth`] | OAuth 2.0 requests, replies and errors |
 //! | [`secret`] | a string that never prints itself |
 //! | [`endpoint`] | which URLs a credential may go to: https://, or plain http:// to a loopback host |
 //!
-//! Nothing here does I/O or reads a clock: times are parameters.
+//! Nothing here does I/O or reads a clock: times are parameters. The one exception is `order_query::http`, behind
+//! the `http` feature, which sends `order/query` (so the gateway and the console share one client of it).
 
 pub mod apig;
 pub mod endpoint;
@@ -22,6 +24,7 @@ pub mod feed;
 pub mod field_crypto;
 pub mod oauth;
 pub mod open_api;
+pub mod order_query;
 pub mod production;
 pub mod replay;
 pub mod result_code;

@@ -46,6 +46,20 @@ pub enum OrderType {
     Change,
 }
 
+impl OrderType {
+    /// The code as the open API spells it (`NEW`, `TRIAL_TO_FORMAL`, …).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OrderType::New => "NEW",
+            OrderType::Trial => "TRIAL",
+            OrderType::TrialToFormal => "TRIAL_TO_FORMAL",
+            OrderType::Unsubscribe => "UNSUBSCRIBE",
+            OrderType::Renew => "RENEW",
+            OrderType::Change => "CHANGE",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum ChargingMode {
@@ -53,6 +67,18 @@ pub enum ChargingMode {
     OneTime,
     Period,
     OnDemandPkg,
+}
+
+impl ChargingMode {
+    /// The code as the open API spells it (`ON_DEMAND`, `ON_DEMAND_PKG`, …).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ChargingMode::OnDemand => "ON_DEMAND",
+            ChargingMode::OneTime => "ONE_TIME",
+            ChargingMode::Period => "PERIOD",
+            ChargingMode::OnDemandPkg => "ON_DEMAND_PKG",
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -268,6 +294,10 @@ mod tests {
         }
         assert_eq!(v["orderInfo"]["orderType"], "TRIAL_TO_FORMAL");
         assert_eq!(v["orderInfo"]["orderLine"][0]["chargingMode"], "ON_DEMAND_PKG");
+        assert_eq!(
+            (OrderType::TrialToFormal.as_str(), ChargingMode::OnDemandPkg.as_str()),
+            ("TRIAL_TO_FORMAL", "ON_DEMAND_PKG")
+        );
         assert_eq!(v["orderInfo"]["orderLine"][0]["orderLineId"], "MOCKPERIODYEARNEW-000001");
         let back: OrderQueryReply = serde_json::from_value(v).expect("json");
         assert_eq!(back, reply);
