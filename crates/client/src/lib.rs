@@ -1,8 +1,16 @@
 //! KooDesk's network side: [`sync`] brings the marketplace's changes into the store and pushes the seller's
 //! queued actions out.
+//!
+//! | module | holds |
+//! |---|---|
+//! | [`sync`] | the feed into the store, the outbox out, with retries and offline detection |
+//! | [`feed_client`] | HTTP calls to the seller feed, every reply's Body-Sign checked |
+//! | [`lookup`] | orders looked up by ID through the open API's `order/query` (AK/SK), stored as source `lookup` |
+//! | [`credentials`] | credentials in the OS keyring, or their environment variables |
 
 pub mod credentials;
 pub mod feed_client;
+pub mod lookup;
 pub mod sync;
 
 pub use feed_client::{FeedClient, FetchError};
