@@ -71,6 +71,23 @@ impl ProductType {
         }
     }
 
+    /// Every step of the flow, in order [KG §3]. The re-review (华为云复核) is in each flow: whether an order
+    /// passes through it depends on its channel and scenario ([`needs_rereview`]), not on the product type.
+    pub fn steps(self) -> &'static [Step] {
+        use Step::*;
+        match self {
+            ProductType::ManualService | ProductType::DataFile => {
+                &[SubmitRequirements, ConfirmRequirements, Implement, Accept, ReReview, Completed]
+            }
+            ProductType::License2 => &[ConfirmCode, ActivateCode, UploadProof, ReReview, Completed],
+            ProductType::License1 => &[SubmitCode, Implement, Accept, ReReview, Completed],
+            ProductType::Hardware
+            | ProductType::LicenseOffline
+            | ProductType::SoftwarePackage
+            | ProductType::AppOrchestration => &[Implement, Accept, ReReview, Completed],
+        }
+    }
+
     /// The step the merchant delivers in; rejections of the delivery return here.
     pub fn delivery_step(self) -> Step {
         match self {

@@ -77,7 +77,9 @@ pub fn write(store: &mut Store, orders: u64, seed: u64, now: Instant) -> Result<
                    frozen_by, rereview, parcel_signed_ts, seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6, NULL, 0, NULL, ?7)",
         )?;
         let mut unsub = tx.prepare_cached(
-            "INSERT INTO unsubscriptions VALUES (?1, ?2, 'negotiated', ?3, ?4, ?5, '需求变更', ?6, NULL, NULL, ?7)",
+            "INSERT INTO unsubscriptions (id, order_id, rule, requested_ts, refund_fen, paid_fen, reason, status,
+                                          review_due, decision_reason, seq)
+             VALUES (?1, ?2, 'negotiated', ?3, ?4, ?5, '需求变更', ?6, NULL, NULL, ?7)",
         )?;
         let mut request = tx.prepare_cached(
             "INSERT INTO invoice_requests (id, requested_ts, kind, medium, title_kind, title_name, amount_fen, status,

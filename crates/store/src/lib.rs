@@ -11,6 +11,7 @@
 //! | [`outbox`] | the seller's actions waiting to reach the marketplace, and echoed back by its feed |
 //! | [`writer`] | the one thread that writes; everyone else sends it jobs |
 //! | [`readers`] | a small pool of read-only connections for the screens |
+//! | [`trackers`] | what the seller records by hand: supervision steps, unsubscription and invoice requests, and what they did on the Seller Console |
 //! | [`inbox`] | what needs the seller now, with the domain rules |
 //! | [`dashboard`] | aggregates for the overview |
 //! | [`browse`] | paged, filtered lists and one order's timeline for the screens |
@@ -33,6 +34,7 @@ pub mod notifications;
 pub mod outbox;
 pub mod readers;
 pub mod schema;
+pub mod trackers;
 pub mod writer;
 
 pub use db::Store;

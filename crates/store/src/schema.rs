@@ -450,6 +450,17 @@ pub const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (period, order_id, order_line_id)
     ) WITHOUT ROWID;
     "#,
+    // 11: what the seller records by hand — the supervision steps, unsubscription requests and invoice requests
+    // KooGallery shows only on its web console (no API, no export), and what the seller did there — with who
+    // recorded it and when. A row nobody recorded by hand (`recorded_by` NULL) is the feed's.
+    r#"
+    ALTER TABLE supervision_flows ADD COLUMN recorded_by TEXT;
+    ALTER TABLE supervision_flows ADD COLUMN recorded_ts INTEGER;
+    ALTER TABLE unsubscriptions ADD COLUMN recorded_by TEXT;
+    ALTER TABLE unsubscriptions ADD COLUMN recorded_ts INTEGER;
+    ALTER TABLE invoice_requests ADD COLUMN recorded_by TEXT;
+    ALTER TABLE invoice_requests ADD COLUMN recorded_ts INTEGER;
+    "#,
 ];
 
 /// Sets an invoice request's order facts (schema 5) for the requests `scope` selects (a SQL condition on `id`);

@@ -90,8 +90,12 @@ fn migrations_from_every_earlier_schema() {
             let tx = old.connection().execute_batch(
                 "INSERT INTO products VALUES ('P1','n','saas','period',0,NULL,'general');
                  INSERT INTO buyers VALUES ('B1','n','person',NULL);
-                 INSERT INTO orders VALUES ('CS1','NEW',1790000000,'P1','B1',19800,'completed',NULL,1790000000,NULL,1);
-                 INSERT INTO unsubscriptions VALUES ('U1','CS1','five-day-full',1790000100,19800,19800,'r','refunded',NULL,NULL,2);",
+                 INSERT INTO orders (order_id, order_type, created_ts, product_id, buyer_id, amount_fen, status,
+                                     scenario, settled_ts, license_code, seq)
+                     VALUES ('CS1','NEW',1790000000,'P1','B1',19800,'completed',NULL,1790000000,NULL,1);
+                 INSERT INTO unsubscriptions (id, order_id, rule, requested_ts, refund_fen, paid_fen, reason, status,
+                                              review_due, decision_reason, seq)
+                     VALUES ('U1','CS1','five-day-full',1790000100,19800,19800,'r','refunded',NULL,NULL,2);",
             );
             tx.expect("old data");
             let _ = &mut old;
@@ -109,6 +113,9 @@ fn migrations_from_every_earlier_schema() {
         assert_eq!(by_rate, [("0.06".to_string(), Some(19800))], "the totals by rate built for the old rows");
         assert_eq!(d.by_month.iter().map(|b| b.key.as_str()).collect::<Vec<_>>(), ["2026-09"]);
         assert_eq!(d.unsubscriptions.iter().find(|u| u.status == "refunded").map(|u| u.count), Some(1));
+        let source: String =
+            s.connection().query_row("SELECT source FROM orders WHERE order_id = 'CS1'", [], |r| r.get(0)).expect("s");
+        assert_eq!(source, "sandbox", "orders synced before schema 10 came from the feed");
         assert_eq!(s.integrity_check().expect("check"), "ok");
     }
 }

@@ -275,3 +275,13 @@ fn step_labels_follow_the_console() {
     assert_eq!(Step::Accept.zh(ProductType::ManualService), "用户确认验收");
     assert_eq!(Step::ReReview.zh(ProductType::License1), "华为云复核");
 }
+
+#[test]
+fn every_flow_starts_with_its_first_step_holds_its_delivery_step_and_ends_completed() {
+    for p in ProductType::ALL {
+        let steps = p.steps();
+        assert_eq!(steps.first(), Some(&p.first_step()), "{p:?}");
+        assert!(steps.contains(&p.delivery_step()), "{p:?}");
+        assert_eq!(steps.last(), Some(&Step::Completed), "{p:?}");
+    }
+}

@@ -1,0 +1,347 @@
+//! What the seller records by hand: KooGallery shows supervision steps (服务监管), unsubscription requests (退订)
+//! and invoice requests (开票申请) only on its web console, with no API and no export (`REAL-DATA.md` §1–2). The
+//! seller adds them as the Seller Console shows them, and records what they did there; KooDesk then runs the same
+//! clocks, inbox and notifications as for synced rows, because they are written to the same tables — with who
+//! recorded them and when (`recorded_by`, `recorded_ts`).
+//!
+//! Every entry is checked against KooGallery's rules before anything is written, and one entry is one
+//! transaction.
+
+use koodesk_domain::calendar::WorkingCalendar;
+use koodesk_domain::credit_code::CreditCode;
+use koodesk_domain::invoice::{self, BuyerTitle, InvoiceKind, Medium};
+use koodesk_domain::money::Cny;
+use koodesk_domain::refund;
+use koodesk_domain::supervision::{ProductType, Step};
+use koodesk_domain::time::{self, Instant};
+use rusqlite::{params, OptionalExtension, Transaction};
+
+use crate::db::Store;
+use crate::error::StoreError;
+use crate::schema;
+
+/// Who recorded an entry, and when.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Recorder {
+    pub by: String,
+    pub at: Instant,
+}
+
+/// A supervision step as the Seller Console shows it (交付管理 > 服务监管).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StepEntry {
+    pub order_id: String,
+    pub product_type: ProductType,
+    pub step: Step,
+    /// When the step began (the console's 开始时间): the 5-day clocks run from it [KG §3].
+    pub since: Instant,
+    /// Rejections so far in this flow.
+    pub rejections: u32,
+    pub note: String,
+}
+
+/// An unsubscription request as 退订管理 shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnsubscriptionEntry {
+    pub order_id: String,
+    pub requested_at: Instant,
+    pub refund: Cny,
+    pub reason: String,
+}
+
+/// An invoice request as 发票管理 shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InvoiceRequestEntry {
+    pub order_ids: Vec<String>,
+    pub requested_at: Instant,
+    pub kind: InvoiceKind,
+    pub medium: Medium,
+    pub title: BuyerTitle,
+    pub address: Option<String>,
+    pub bank_account: Option<String>,
+}
+
+fn invalid(m: impl Into<String>) -> StoreError {
+    StoreError::Invalid(m.into())
+}
+
+fn who(r: &Recorder) -> Result<&str, StoreError> {
+    let by = r.by.trim();
+    if by.is_empty() {
+        return Err(invalid("recorded_by: who recorded this is required"));
+    }
+    Ok(by)
+}
+
+/// An ID for an entry made here: the prefix and 12 hex digits, unique in practice across desks.
+fn new_id(prefix: &str) -> String {
+    use rand::Rng;
+    format!("{prefix}{:012X}", rand::thread_rng().gen::<u64>() & 0xFFFF_FFFF_FFFF)
+}
+
+fn order_facts(tx: &Transaction<'_>, order_id: &str) -> Result<(i64, String, String, bool), StoreError> {
+    tx.query_row(
+        "SELECT o.amount_fen, p.access_type, p.billing_mode, p.supervised FROM orders o
+           JOIN products p ON p.product_id = o.product_id WHERE o.order_id = ?1",
+        [order_id],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+    )
+    .optional()?
+    .ok_or_else(|| StoreError::NotFound(format!("order `{order_id}`: import, look up or sync it first")))
+}
+
+fn kebab<T: serde::Serialize>(v: &T) -> String {
+    serde_json::to_value(v).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
+}
+
+impl Store {
+    /// Adds or moves on a supervision flow as the Seller Console shows it; the step's history gets the change.
+    pub fn record_step(&mut self, e: &StepEntry, r: &Recorder) -> Result<(), StoreError> {
+        let by = who(r)?;
+        if !e.product_type.steps().contains(&e.step) {
+            return Err(invalid(format!(
+                "step `{}`: not a step of the {} flow, whose steps are {} [KG §3]",
+                kebab(&e.step),
+                kebab(&e.product_type),
+                e.product_type.steps().iter().map(kebab).collect::<Vec<_>>().join(", ")
+            )));
+        }
+        if e.since > r.at {
+            return Err(invalid("since: the step cannot begin in the future"));
+        }
+        let tx = self.write()?;
+        let (_, access, _, _) = order_facts(&tx, &e.order_id)?;
+        if let Some(expected) =
+            refund::supervision_of(access.parse().map_err(|_| invalid(format!("access type `{access}`")))?)
+        {
+            if !expected {
+                return Err(invalid(format!(
+                    "order_id `{}`: {access} products have no service supervision [KG §3]",
+                    e.order_id
+                )));
+            }
+        }
+        let before: Option<String> = tx
+            .query_row("SELECT step FROM supervision_flows WHERE order_id = ?1", [&e.order_id], |row| row.get(0))
+            .optional()?;
+        tx.execute(
+            "INSERT INTO supervision_flows (order_id, product_type, step, side, step_started_ts, rejections,
+                 frozen_by, rereview, parcel_signed_ts, seq, order_refunded, recorded_by, recorded_ts)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, NULL, 0, NULL, 0,
+                     EXISTS (SELECT 1 FROM orders WHERE order_id = ?1 AND status = 'refunded'), ?7, ?8)
+             ON CONFLICT (order_id) DO UPDATE SET product_type = excluded.product_type, step = excluded.step,
+                 side = excluded.side, step_started_ts = excluded.step_started_ts, rejections = excluded.rejections,
+                 recorded_by = excluded.recorded_by, recorded_ts = excluded.recorded_ts",
+            params![
+                e.order_id,
+                kebab(&e.product_type),
+                kebab(&e.step),
+                e.step.side().map(|s| s.as_str()),
+                e.since.timestamp(),
+                e.rejections,
+                by,
+                r.at.timestamp()
+            ],
+        )?;
+        let idx: i64 = tx.query_row(
+            "SELECT coalesce(max(idx) + 1, 0) FROM supervision_events WHERE order_id = ?1",
+            [&e.order_id],
+            |row| row.get(0),
+        )?;
+        let detail = if e.note.trim().is_empty() {
+            format!("recorded by {by}")
+        } else {
+            format!("recorded by {by}: {}", e.note.trim())
+        };
+        tx.execute(
+            "INSERT INTO supervision_events VALUES (?1, ?2, ?3, ?4, 'recorded', 'merchant', ?5, ?6)",
+            params![
+                e.order_id,
+                idx,
+                before.unwrap_or_else(|| kebab(&e.step)),
+                kebab(&e.step),
+                e.since.timestamp(),
+                detail
+            ],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Adds a negotiated unsubscription request awaiting the merchant's review [KG §4]; returns its ID. The review
+    /// is expected within 7 working days of the request.
+    pub fn record_unsubscription(&mut self, e: &UnsubscriptionEntry, r: &Recorder) -> Result<String, StoreError> {
+        let by = who(r)?;
+        if e.reason.trim().is_empty() {
+            return Err(invalid("reason: the buyer's reason, as the console shows it, is required"));
+        }
+        let tx = self.write()?;
+        let (paid_fen, access, billing, supervised) = order_facts(&tx, &e.order_id)?;
+        let has_flow: bool = tx.query_row(
+            "SELECT EXISTS (SELECT 1 FROM supervision_flows WHERE order_id = ?1)",
+            [&e.order_id],
+            |row| row.get(0),
+        )?;
+        let supervised = supervised || has_flow;
+        let policy = refund::policy(
+            access.parse().map_err(|_| invalid(format!("access type `{access}`")))?,
+            billing.parse().map_err(|_| invalid(format!("billing mode `{billing}`")))?,
+            supervised,
+        )
+        .map_err(|err| invalid(format!("order_id `{}`: {err}", e.order_id)))?;
+        if policy.rule != refund::RefundRule::Negotiated {
+            return Err(invalid(format!(
+                "order_id `{}`: only a negotiated unsubscription (协商退订, while supervision runs) waits for the \
+                 merchant's review; this order's rule is {} [KG §4] — record its supervision step first if it has one",
+                e.order_id,
+                policy.rule.as_str()
+            )));
+        }
+        let paid = Cny::from_fen(paid_fen);
+        refund::check_negotiated(e.refund, paid).map_err(|err| invalid(format!("refund: {err}")))?;
+        let review_due = WorkingCalendar::embedded().add_working_days(time::business_date(&e.requested_at), 7).value;
+        let id = new_id("TU");
+        tx.execute(
+            "INSERT INTO unsubscriptions (id, order_id, rule, requested_ts, refund_fen, paid_fen, reason, status,
+                 review_due, decision_reason, seq, recorded_by, recorded_ts)
+             VALUES (?1, ?2, 'negotiated', ?3, ?4, ?5, ?6, 'pending', ?7, NULL, 0, ?8, ?9)",
+            params![
+                id,
+                e.order_id,
+                e.requested_at.timestamp(),
+                e.refund.to_fen().ok_or_else(|| invalid("refund: out of range"))?,
+                paid_fen,
+                e.reason.trim(),
+                review_due.to_string(),
+                by,
+                r.at.timestamp()
+            ],
+        )?;
+        tx.commit()?;
+        Ok(id)
+    }
+
+    /// Records the merchant's decision on an unsubscription, taken on the Seller Console (退订管理).
+    pub fn record_unsubscription_decision(
+        &mut self,
+        id: &str,
+        approve: bool,
+        reason: &str,
+        r: &Recorder,
+    ) -> Result<(), StoreError> {
+        let by = who(r)?;
+        if !approve && reason.trim().is_empty() {
+            return Err(invalid("reason: a rejection needs a reason [KG §4]"));
+        }
+        let tx = self.write()?;
+        let status: Option<String> =
+            tx.query_row("SELECT status FROM unsubscriptions WHERE id = ?1", [id], |row| row.get(0)).optional()?;
+        match status.as_deref() {
+            None => return Err(StoreError::NotFound(format!("unsubscription `{id}`"))),
+            Some("pending") => {}
+            Some(other) => {
+                return Err(invalid(format!("unsubscription `{id}` is {other}: only a pending one is decided")))
+            }
+        }
+        tx.execute(
+            "UPDATE unsubscriptions SET status = ?2, decision_reason = ?3, recorded_by = ?4, recorded_ts = ?5
+              WHERE id = ?1",
+            params![
+                id,
+                if approve { "approved" } else { "rejected" },
+                Some(reason.trim()).filter(|s| !s.is_empty()),
+                by,
+                r.at.timestamp()
+            ],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Adds an invoice request for orders the store holds; the amount is their full amount [KG §2]. Returns its
+    /// ID; the 7-day deadline runs from `requested_at`.
+    pub fn record_invoice_request(&mut self, e: &InvoiceRequestEntry, r: &Recorder) -> Result<String, StoreError> {
+        let by = who(r)?;
+        if e.order_ids.is_empty() {
+            return Err(invalid("order_ids: an invoice request is for at least one order"));
+        }
+        invoice::check_kind(&e.title, e.kind).map_err(|err| invalid(format!("kind: {err}")))?;
+        let (title_kind, name, taxpayer) = match &e.title {
+            BuyerTitle::Person { name } => ("person", name.trim(), None),
+            BuyerTitle::Enterprise { name, taxpayer_id } => {
+                ("enterprise", name.trim(), taxpayer_id.as_ref().map(CreditCode::as_str))
+            }
+        };
+        if name.is_empty() {
+            return Err(invalid("title.name: the invoice title (抬头) is required"));
+        }
+        let tx = self.write()?;
+        let mut total = 0i64;
+        for o in &e.order_ids {
+            total += order_facts(&tx, o)?.0;
+            let pending: bool = tx.query_row(
+                "SELECT EXISTS (SELECT 1 FROM unsubscriptions WHERE order_id = ?1 AND status = 'pending')",
+                [o],
+                |row| row.get(0),
+            )?;
+            if pending {
+                return Err(invalid(format!(
+                    "order_ids: order {o} has an unsubscription awaiting review and must not be invoiced [KG §2]"
+                )));
+            }
+        }
+        let id = new_id("TI");
+        tx.execute(
+            "INSERT INTO invoice_requests (id, requested_ts, kind, medium, amount_fen, status, invoice_number,
+                 issued_ts, seq, title_kind, title_name, title_taxpayer_id, title_address, title_bank,
+                 recorded_by, recorded_ts)
+             VALUES (?1, ?2, ?3, ?4, ?5, 'requested', NULL, NULL, 0, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+            params![
+                id,
+                e.requested_at.timestamp(),
+                kebab(&e.kind),
+                kebab(&e.medium),
+                total,
+                title_kind,
+                name,
+                taxpayer,
+                e.address.as_deref().map(str::trim).filter(|s| !s.is_empty()),
+                e.bank_account.as_deref().map(str::trim).filter(|s| !s.is_empty()),
+                by,
+                r.at.timestamp()
+            ],
+        )?;
+        for o in &e.order_ids {
+            tx.execute("INSERT OR IGNORE INTO invoice_request_orders VALUES (?1, ?2)", params![id, o])?;
+        }
+        tx.execute(&schema::request_order_facts("id = ?1"), [&id])?;
+        tx.commit()?;
+        Ok(id)
+    }
+
+    /// Records that an invoice request was fulfilled on the Seller Console, with the invoice's number.
+    pub fn record_invoice_issued(&mut self, id: &str, number: &str, r: &Recorder) -> Result<(), StoreError> {
+        let by = who(r)?;
+        if number.trim().is_empty() {
+            return Err(invalid("invoice_number: the number of the invoice issued is required"));
+        }
+        let tx = self.write()?;
+        let n = tx.execute(
+            "UPDATE invoice_requests SET status = 'issued', invoice_number = ?2, issued_ts = ?3, recorded_by = ?4,
+                    recorded_ts = ?3
+              WHERE id = ?1 AND status = 'requested'",
+            params![id, number.trim(), r.at.timestamp(), by],
+        )?;
+        if n == 0 {
+            let exists: bool =
+                tx.query_row("SELECT EXISTS (SELECT 1 FROM invoice_requests WHERE id = ?1)", [id], |row| row.get(0))?;
+            return Err(if exists {
+                invalid(format!("invoice request `{id}` is already issued"))
+            } else {
+                StoreError::NotFound(format!("invoice request `{id}`"))
+            });
+        }
+        tx.commit()?;
+        Ok(())
+    }
+}
