@@ -14,14 +14,8 @@ pub fn utc_compact(t: &Instant) -> String {
     t.naive_utc().format("%Y%m%d%H%M%S").to_string()
 }
 
-pub fn charging_mode(m: BillingMode) -> ChargingMode {
-    match m {
-        BillingMode::Period => ChargingMode::Period,
-        BillingMode::OnDemand | BillingMode::PerCall => ChargingMode::OnDemand,
-        BillingMode::OnDemandPackage | BillingMode::PerCallPackage => ChargingMode::OnDemandPkg,
-        BillingMode::OneTime | BillingMode::PerQuantity => ChargingMode::OneTime,
-    }
-}
+/// How a product's billing mode is charged in `order/query`: the convention every KooDesk client reads back.
+pub use koodesk_protocol::order_query::charging_mode;
 
 /// `customerType` of an enterprise and of a person: Huawei Cloud's customer-type codes, a KooDesk convention where
 /// the `order/query` page names the field without its values [KG §8].
