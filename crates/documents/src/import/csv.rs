@@ -24,7 +24,7 @@ pub(crate) fn parse(kind: ExportKind, bytes: &[u8], opts: &ImportOptions) -> Res
     let delimiter = separator(&text);
     let reader =
         ReaderBuilder::new().has_headers(false).flexible(true).delimiter(delimiter).from_reader(text.as_bytes());
-    let mut rows = CsvRows { reader, record: StringRecord::new(), breaks: 0 };
+    let mut rows = CsvRows { text: &text, reader, record: StringRecord::new(), scanned: 0, lines: 0, inside: 0 };
     table::process(kind, None, &mut rows, opts)
 }
 
@@ -83,10 +83,34 @@ fn separator(text: &str) -> u8 {
 }
 
 struct CsvRows<'a> {
+    text: &'a str,
     reader: csv::Reader<&'a [u8]>,
     record: StringRecord,
-    /// Line breaks inside quoted fields so far: the difference between line numbers and row numbers.
-    breaks: u64,
+    /// How far `text` has been scanned for line breaks, and how many there were.
+    scanned: usize,
+    lines: usize,
+    /// Line breaks inside quoted fields so far: a spreadsheet does not count them as rows.
+    inside: usize,
+}
+
+/// Line breaks: `\r\n`, `\n`, or a lone `\r`.
+fn breaks(s: &str) -> usize {
+    let b = s.as_bytes();
+    b.iter().enumerate().filter(|&(i, &c)| c == b'\n' || (c == b'\r' && b.get(i + 1) != Some(&b'\n'))).count()
+}
+
+impl CsvRows<'_> {
+    /// The spreadsheet row of a record starting at byte `at` (the csv crate may point at the line break before it,
+    /// and its own line numbers skip blank lines).
+    fn row_at(&mut self, at: usize) -> usize {
+        let rest = self.text.get(at..).unwrap_or_default();
+        let start = at + (rest.len() - rest.trim_start_matches(['\r', '\n']).len());
+        if start > self.scanned {
+            self.lines += breaks(self.text.get(self.scanned..start).unwrap_or_default());
+            self.scanned = start;
+        }
+        1 + self.lines - self.inside.min(self.lines)
+    }
 }
 
 /// A field as a cell: blank is empty; Excel's `="0123"` (text kept as text) is its inside.
@@ -104,10 +128,10 @@ impl Rows for CsvRows<'_> {
         if !more {
             return Ok(None);
         }
-        let line = self.record.position().map(|p| p.line()).unwrap_or(1);
-        let row = line.saturating_sub(self.breaks);
-        self.breaks += self.record.iter().map(|f| f.matches('\n').count() as u64).sum::<u64>();
-        Ok(Some((row as usize, self.record.iter().map(cell).collect())))
+        let at = self.record.position().map_or(self.scanned, |p| p.byte() as usize);
+        let row = self.row_at(at);
+        self.inside += self.record.iter().map(breaks).sum::<usize>();
+        Ok(Some((row, self.record.iter().map(cell).collect())))
     }
 }
 
@@ -135,5 +159,25 @@ mod tests {
         assert_eq!(separator("订单列表\n\n订单号\t金额\n1\t1,234.50\n"), b'\t');
         assert_eq!(separator("订单号,金额\n1,2\n"), b',');
         assert_eq!(separator("订单列表\n"), b',');
+    }
+
+    fn numbered(text: &str) -> Vec<(usize, String)> {
+        let reader = ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
+        let mut rows = CsvRows { text, reader, record: StringRecord::new(), scanned: 0, lines: 0, inside: 0 };
+        let mut out = Vec::new();
+        while let Ok(Some((n, cells))) = rows.next_row() {
+            out.push((n, cells.first().map(Cell::display).unwrap_or_default()));
+        }
+        out
+    }
+
+    #[test]
+    fn rows_are_numbered_as_a_spreadsheet_shows_them() {
+        for eol in ["\r\n", "\n", "\r"] {
+            let text = ["title", "", "head,x", "\"a\r\nb\nc\",1", "", "", "d,2", "e"].join(eol);
+            let got = numbered(&text);
+            let want = [(1, "title"), (3, "head"), (4, "a\r\nb\nc"), (7, "d"), (8, "e")];
+            assert_eq!(got, want.map(|(n, s)| (n, s.to_string())), "{eol:?}");
+        }
     }
 }

@@ -202,11 +202,15 @@ pub(crate) fn process(
     opts: &ImportOptions,
 ) -> Result<Parsed, ImportError> {
     let mut head: Vec<(usize, Vec<Cell>)> = Vec::with_capacity(SCAN_ROWS);
+    let mut ended = false;
     while head.len() < SCAN_ROWS {
         match rows.next_row()? {
             Some(r) if r.1.iter().all(Cell::is_blank) => {}
             Some(r) => head.push(r),
-            None => break,
+            None => {
+                ended = true;
+                break;
+            }
         }
     }
     let (at, mapping) = find_header(kind, &head, opts, sheet.as_deref())?;
@@ -214,8 +218,11 @@ pub(crate) fn process(
     for (row, cells) in head.drain(..).skip(at + 1) {
         collector.row(row, &cells);
     }
-    while let Some((row, cells)) = rows.next_row()? {
-        collector.row(row, &cells);
+    while !ended {
+        match rows.next_row()? {
+            Some((row, cells)) => collector.row(row, &cells),
+            None => ended = true,
+        }
     }
     Ok(collector.finish(kind, sheet, &mapping))
 }

@@ -25,7 +25,7 @@ pub(crate) fn parse(kind: ExportKind, bytes: &[u8], opts: &ImportOptions) -> Res
                     (r, col, from_ref(c.get_value().clone()))
                 }))
             };
-            let mut rows = Streamed { next, pending: None };
+            let mut rows = Streamed { next, pending: None, done: false };
             table::process(kind, Some(sheet), &mut rows, opts)
         }
         Err(xlsx_error) => {
@@ -106,14 +106,21 @@ type Next = Result<Option<(u32, u32, Cell)>, ImportError>;
 struct Streamed<F: FnMut() -> Next> {
     next: F,
     pending: Option<(u32, u32, Cell)>,
+    /// The sheet's end was reached: calamine must not be asked again (it would read past `</sheetData>`).
+    done: bool,
 }
 
 impl<F: FnMut() -> Next> Streamed<F> {
     fn next_cell(&mut self) -> Next {
-        match self.pending.take() {
-            Some(c) => Ok(Some(c)),
-            None => (self.next)(),
+        if let Some(c) = self.pending.take() {
+            return Ok(Some(c));
         }
+        if self.done {
+            return Ok(None);
+        }
+        let c = (self.next)()?;
+        self.done = c.is_none();
+        Ok(c)
     }
 }
 
