@@ -71,6 +71,7 @@ fn every_bad_row_is_listed_with_its_row_and_header() {
         }
     }
     assert_eq!(p.error_count, 9);
+    assert_eq!(p.invalid_rows(), 5, "rows 5 to 9; row 8 has five problems");
     assert_eq!(p.errors[0].to_string(), format!("row 5, column 实付金额(元): {}", p.errors[0].message));
 }
 

@@ -101,6 +101,13 @@ pub struct Parsed {
     pub preview: Vec<Vec<String>>,
 }
 
+impl Parsed {
+    /// Data rows that are neither a record nor skipped: the rows with at least one problem (duplicates included).
+    pub fn invalid_rows(&self) -> usize {
+        self.rows.saturating_sub(self.records.len() + self.skipped.len())
+    }
+}
+
 /// `"HEADER=field,HEADER2=field2"`: headers read as the given fields. A header may contain `=`; the field is
 /// after the last one.
 pub fn parse_map(spec: &str) -> Result<Vec<(String, Field)>, ImportError> {
