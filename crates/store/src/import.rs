@@ -9,6 +9,8 @@
 
 use koodesk_domain::money::Cny;
 use koodesk_domain::seller_export::{BillLineRecord, BillRecord, OrderRecord, Records, TransactionRecord};
+use std::collections::{BTreeMap, HashMap};
+
 use rusqlite::{params, OptionalExtension, Transaction};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -103,53 +105,82 @@ fn replaces(new: OrderSource, stored: &str) -> bool {
     stored == new.as_str() || (new == OrderSource::Lookup && stored == OrderSource::Import.as_str())
 }
 
+/// An order as stored: (source, order_type, created_ts, product_id, buyer_id, status, paid_ts).
+type StoredOrder = (String, String, i64, String, String, String, Option<i64>);
+/// An order line as stored: (order_id, product_id, amount_fen, sku).
+type StoredLine = (String, String, i64, Option<String>);
+
+/// Writes orders in a few statements whatever their number: what is stored for them is read first (two queries),
+/// compared row by row here, and only what is new or changed is written, each table in one bulk statement (rows
+/// as a JSON array read with `jsonb_each`, as the feed's pages are).
 fn write_orders(
     tx: &Transaction<'_>,
     rows: &[OrderRecord],
     now_ts: i64,
     source: OrderSource,
 ) -> Result<ImportCounts, StoreError> {
+    let order_ids: Vec<&str> = rows.iter().map(|r| r.order_id.as_str()).collect();
+    let line_ids: Vec<&str> = rows.iter().map(|r| r.order_line_id.as_deref().unwrap_or(&r.order_id)).collect();
+    let mut stored_orders: HashMap<String, StoredOrder> = HashMap::new();
+    {
+        let mut stmt = tx.prepare(
+            "SELECT order_id, source, order_type, created_ts, product_id, buyer_id, status, paid_ts FROM orders
+              WHERE order_id IN (SELECT value FROM json_each(?1))",
+        )?;
+        let found = stmt.query_map([json(&order_ids)?], |r| {
+            Ok((r.get(0)?, (r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?)))
+        })?;
+        for f in found {
+            let (id, o): (String, StoredOrder) = f?;
+            stored_orders.insert(id, o);
+        }
+    }
+    let mut stored_lines: HashMap<String, StoredLine> = HashMap::new();
+    {
+        let mut stmt = tx.prepare(
+            "SELECT order_line_id, order_id, product_id, amount_fen, sku FROM order_lines
+              WHERE order_line_id IN (SELECT value FROM json_each(?1))
+                 OR order_id IN (SELECT value FROM json_each(?2))",
+        )?;
+        let found = stmt.query_map([json(&line_ids)?, json(&order_ids)?], |r| {
+            Ok((r.get(0)?, (r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))
+        })?;
+        for f in found {
+            let (id, l): (String, StoredLine) = f?;
+            stored_lines.insert(id, l);
+        }
+    }
+
     let mut counts = ImportCounts::default();
-    for r in rows {
-        let stored: Option<String> = tx
-            .prepare_cached("SELECT source FROM orders WHERE order_id = ?1")?
-            .query_row([&r.order_id], |row| row.get(0))
-            .optional()?;
-        if stored.as_deref().is_some_and(|s| !replaces(source, s)) {
+    let mut products: BTreeMap<String, (String, &str, &str)> = BTreeMap::new();
+    let mut buyers: BTreeMap<String, String> = BTreeMap::new();
+    let mut orders: BTreeMap<&str, serde_json::Value> = BTreeMap::new();
+    let mut lines: BTreeMap<&str, serde_json::Value> = BTreeMap::new();
+    let mut replaced: Vec<&str> = Vec::new();
+    let mut refunded: Vec<&str> = Vec::new();
+    for (r, line_id) in rows.iter().zip(&line_ids) {
+        let stored = stored_orders.get(&r.order_id);
+        if stored.is_some_and(|o| !replaces(source, &o.0)) {
             counts.unchanged += 1;
             continue;
         }
-        if stored.as_deref().is_some_and(|s| s != source.as_str()) {
+        let replacing = stored.is_some_and(|o| o.0 != source.as_str());
+        if replacing {
             // A lookup replacing an import: the order's lines are the ones `order/query` names.
-            tx.prepare_cached("DELETE FROM order_lines WHERE order_id = ?1")?.execute([&r.order_id])?;
+            replaced.push(&r.order_id);
         }
         let product_key = r.product_id.as_deref().unwrap_or(&r.product_name);
         let product_id = format!("import:{product_key}|{}|{}", r.access_type.as_str(), r.billing_mode.as_str());
-        // What the order list does not say is not guessed into the product: it is not marked supervised (steps are
-        // tracked by hand), and its channel is the general one (a joint-operation product comes with the feed).
-        tx.prepare_cached(
-            "INSERT INTO products (product_id, name, access_type, billing_mode, supervised, product_type, channel)
-             VALUES (?1, ?2, ?3, ?4, 0, NULL, 'general')
-             ON CONFLICT (product_id) DO UPDATE SET name = excluded.name WHERE products.name <> excluded.name",
-        )?
-        .execute(params![product_id, r.product_name, r.access_type.as_str(), r.billing_mode.as_str()])?;
-        let buyer_key = match (&r.buyer_account, &r.buyer_name) {
+        products.insert(product_id.clone(), (r.product_name.clone(), r.access_type.as_str(), r.billing_mode.as_str()));
+        let buyer_id = match (&r.buyer_account, &r.buyer_name) {
             (Some(account), _) => format!("import:{account}"),
             (None, Some(name)) => format!("import:name:{name}"),
             (None, None) => "import:".to_string(),
         };
         let buyer_name = r.buyer_name.as_deref().or(r.buyer_account.as_deref()).unwrap_or("");
-        tx.prepare_cached(
-            "INSERT INTO buyers (buyer_id, name, kind, taxpayer_id) VALUES (?1, ?2, 'unknown', NULL)
-             ON CONFLICT (buyer_id) DO UPDATE SET name = excluded.name WHERE buyers.name <> excluded.name",
-        )?
-        .execute(params![buyer_key, buyer_name])?;
-        let line_id = r.order_line_id.as_deref().unwrap_or(&r.order_id);
-        let line_order: Option<String> = tx
-            .prepare_cached("SELECT order_id FROM order_lines WHERE order_line_id = ?1")?
-            .query_row([line_id], |row| row.get(0))
-            .optional()?;
-        if let Some(other) = line_order.as_deref().filter(|o| *o != r.order_id) {
+        buyers.insert(buyer_id.clone(), buyer_name.to_string());
+        let stored_line = stored_lines.get(*line_id);
+        if let Some(other) = stored_line.map(|l| &l.0).filter(|o| **o != r.order_id) {
             return Err(StoreError::Invalid(format!(
                 "order {}: its line {line_id} is already stored for order {other}; an order line belongs to one order",
                 r.order_id
@@ -157,59 +188,100 @@ fn write_orders(
         }
         let amount = fen("amount", r.amount)?;
         let paid_ts = r.paid_at.map(|t| t.timestamp());
-        let order_changed =
-            tx.prepare_cached(
-                "INSERT INTO orders (order_id, order_type, created_ts, product_id, buyer_id, amount_fen, status,
-                                     seq, source, paid_ts, imported_ts)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 0, ?10, ?8, ?9)
-                 ON CONFLICT (order_id) DO UPDATE SET
-                     order_type = excluded.order_type, created_ts = excluded.created_ts,
-                     product_id = excluded.product_id, buyer_id = excluded.buyer_id, status = excluded.status,
-                     paid_ts = excluded.paid_ts, imported_ts = excluded.imported_ts, source = excluded.source
-                 WHERE (orders.order_type, orders.created_ts, orders.product_id, orders.buyer_id, orders.status,
-                        orders.paid_ts, orders.source)
-                       IS NOT (excluded.order_type, excluded.created_ts, excluded.product_id, excluded.buyer_id,
-                               excluded.status, excluded.paid_ts, excluded.source)",
-            )?
-            .execute(params![
-                r.order_id,
-                r.order_type.as_str(),
-                r.created_at.timestamp(),
-                product_id,
-                buyer_key,
-                amount,
-                r.status.as_str(),
-                paid_ts,
-                now_ts,
-                source.as_str()
-            ])? > 0;
-        let line_changed = tx
-            .prepare_cached(
-                "INSERT INTO order_lines (order_line_id, order_id, product_id, amount_fen, sku) VALUES (?1, ?2, ?3, ?4, ?5)
-                 ON CONFLICT (order_line_id) DO UPDATE SET
-                     product_id = excluded.product_id, amount_fen = excluded.amount_fen, sku = excluded.sku
-                 WHERE (order_lines.product_id, order_lines.amount_fen, order_lines.sku)
-                       IS NOT (excluded.product_id, excluded.amount_fen, excluded.sku)",
-            )?
-            .execute(params![line_id, r.order_id, product_id, amount, r.sku])?
-            > 0;
-        // An order's amount is the sum of its lines (one line when the file has no 订单项ID).
-        let total_changed = tx
-            .prepare_cached(
-                "UPDATE orders SET amount_fen = t.total, imported_ts = ?2
-                   FROM (SELECT sum(amount_fen) AS total FROM order_lines WHERE order_id = ?1) t
-                  WHERE order_id = ?1 AND amount_fen <> t.total",
-            )?
-            .execute(params![r.order_id, now_ts])?
-            > 0;
-        if r.status == koodesk_domain::seller_export::OrderState::Refunded {
-            tx.prepare_cached("UPDATE supervision_flows SET order_refunded = 1 WHERE order_id = ?1")?
-                .execute([&r.order_id])?;
+        let order = (
+            source.as_str().to_string(),
+            r.order_type.as_str().to_string(),
+            r.created_at.timestamp(),
+            product_id.clone(),
+            buyer_id.clone(),
+            r.status.as_str().to_string(),
+            paid_ts,
+        );
+        let order_changed = stored != Some(&order);
+        let line = (r.order_id.clone(), product_id.clone(), amount, r.sku.clone());
+        let line_changed = replacing || stored_line != Some(&line);
+        if order_changed || line_changed {
+            orders.insert(
+                &r.order_id,
+                serde_json::json!([
+                    r.order_id, order.1, order.2, order.3, order.4, amount, order.5, order.6, order.0, now_ts
+                ]),
+            );
         }
-        counts.count(line_order.is_some(), order_changed || line_changed || total_changed);
+        if line_changed {
+            lines.insert(line_id, serde_json::json!([line_id, r.order_id, product_id, amount, r.sku]));
+        }
+        if r.status == koodesk_domain::seller_export::OrderState::Refunded {
+            refunded.push(&r.order_id);
+        }
+        counts.count(stored_line.is_some() && !replacing, order_changed || line_changed);
     }
-    tx.execute_batch(schema::REBUILD_ORDER_TOTALS)?;
+    let products: Vec<_> = products.into_iter().map(|(id, (name, a, b))| serde_json::json!([id, name, a, b])).collect();
+    let buyers: Vec<_> = buyers.into_iter().map(|(id, name)| serde_json::json!([id, name])).collect();
+    let orders: Vec<_> = orders.into_values().collect();
+    let lines: Vec<_> = lines.into_values().collect();
+    let touched: Vec<&str> = orders.iter().filter_map(|o| o[0].as_str()).collect();
+    // What the order list does not say is not guessed into the product: it is not marked supervised (steps are
+    // tracked by hand), and its channel is the general one (a joint-operation product comes with the feed).
+    let statements: [(&str, String); 8] = [
+        ("DELETE FROM order_lines WHERE order_id IN (SELECT value FROM json_each(?1))", json(&replaced)?),
+        (
+            "INSERT INTO products (product_id, name, access_type, billing_mode, supervised, product_type, channel)
+             SELECT value->>0, value->>1, value->>2, value->>3, 0, NULL, 'general' FROM jsonb_each(?1) WHERE true
+             ON CONFLICT (product_id) DO UPDATE SET name = excluded.name WHERE products.name <> excluded.name",
+            json(&products)?,
+        ),
+        (
+            "INSERT INTO buyers (buyer_id, name, kind, taxpayer_id)
+             SELECT value->>0, value->>1, 'unknown', NULL FROM jsonb_each(?1) WHERE true
+             ON CONFLICT (buyer_id) DO UPDATE SET name = excluded.name WHERE buyers.name <> excluded.name",
+            json(&buyers)?,
+        ),
+        (
+            "INSERT INTO orders (order_id, order_type, created_ts, product_id, buyer_id, amount_fen, status, seq,
+                                 paid_ts, source, imported_ts)
+             SELECT value->>0, value->>1, value->>2, value->>3, value->>4, value->>5, value->>6, 0, value->>7,
+                    value->>8, value->>9 FROM jsonb_each(?1) WHERE true
+             ON CONFLICT (order_id) DO UPDATE SET
+                 order_type = excluded.order_type, created_ts = excluded.created_ts,
+                 product_id = excluded.product_id, buyer_id = excluded.buyer_id, status = excluded.status,
+                 paid_ts = excluded.paid_ts, imported_ts = excluded.imported_ts, source = excluded.source",
+            json(&orders)?,
+        ),
+        (
+            "INSERT INTO order_lines (order_line_id, order_id, product_id, amount_fen, sku)
+             SELECT value->>0, value->>1, value->>2, value->>3, value->>4 FROM jsonb_each(?1) WHERE true
+             ON CONFLICT (order_line_id) DO UPDATE SET
+                 product_id = excluded.product_id, amount_fen = excluded.amount_fen, sku = excluded.sku",
+            json(&lines)?,
+        ),
+        // An order's amount is the sum of its lines (one line when the file has no 订单项ID).
+        (
+            "UPDATE orders SET amount_fen = t.total
+               FROM (SELECT l.order_id, sum(l.amount_fen) AS total FROM order_lines l
+                      WHERE l.order_id IN (SELECT value FROM json_each(?1)) GROUP BY l.order_id) t
+              WHERE orders.order_id = t.order_id AND orders.amount_fen <> t.total",
+            json(&touched)?,
+        ),
+        (
+            "UPDATE supervision_flows SET order_refunded = 1 WHERE order_id IN (SELECT value FROM json_each(?1))",
+            json(&refunded)?,
+        ),
+        (schema::REBUILD_ORDER_TOTALS, String::new()),
+    ];
+    for (sql, rows) in statements {
+        if rows.is_empty() {
+            tx.execute_batch(sql)?;
+        } else if rows != "[]" {
+            tx.prepare_cached(sql)?.execute([rows])?;
+        }
+    }
     Ok(counts)
+}
+
+/// Rows as one JSON text, for `json_each` / `jsonb_each`.
+fn json<T: serde::Serialize + ?Sized>(rows: &T) -> Result<String, StoreError> {
+    serde_json::to_string(rows).map_err(|e| StoreError::Invalid(format!("rows that cannot be written: {e}")))
 }
 
 fn import_transactions(

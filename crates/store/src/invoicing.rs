@@ -415,7 +415,22 @@ impl Store {
             // once, with the number of that last invoice. The request's row is the feed's and is not written
             // here: until the feed echoes the issue, the queued action is the overlay every screen reads
             // (`outbox_in_flight`), so a feed page can never put the request back to "requested" meanwhile.
-            if open == 0 {
+            //
+            // With no marketplace to tell (files only), the seller fulfils the request on the Seller Console and
+            // the request is recorded issued here, with who issued it.
+            let files_only: bool = tx.query_row(
+                "SELECT EXISTS (SELECT 1 FROM store_meta WHERE key = 'connection' AND value = 'files')",
+                [],
+                |r| r.get(0),
+            )?;
+            if open == 0 && files_only {
+                tx.execute(
+                    "UPDATE invoice_requests SET status = 'issued', invoice_number = ?2, issued_ts = ?3,
+                            recorded_by = ?4, recorded_ts = ?3
+                      WHERE id = ?1 AND status = 'requested'",
+                    params![request, number, now.timestamp(), by.trim()],
+                )?;
+            } else if open == 0 {
                 let payload = serde_json::json!({"invoice_number": number, "issued_at": time::format_rfc3339(&now)});
                 crate::outbox::enqueue_on(&tx, ActionKind::InvoiceIssued, request, payload, now.timestamp())?;
             }
