@@ -17,15 +17,19 @@ use crate::output::Failure;
 
 mod bench;
 mod gateway;
+mod import;
 mod interface;
 mod invoice;
+mod lookup;
 mod sandbox;
 mod sign;
 mod store;
 pub use bench::*;
 pub use gateway::*;
+pub use import::*;
 pub use interface::*;
 pub use invoice::*;
+pub use lookup::*;
 pub use sandbox::*;
 pub use sign::*;
 pub use store::*;
@@ -83,6 +87,16 @@ pub enum Command {
     Inbox(InboxArgs),
     /// Aggregates for the overview: orders and revenue, supervision, refunds, invoices, tax.
     Dashboard(InboxArgs),
+    /// Imports a Seller Console export (订单列表, 交易明细, 账单, 详单) from .xlsx or .csv into the store.
+    #[command(after_help = "Examples:\n  koodesk import --db koodesk.db --kind orders 订单列表.xlsx --dry-run\n  \
+            koodesk import --db koodesk.db --kind orders orders.csv --map '单号=order_id' --set 'access_type=SaaS' --json\n\n\
+            Rows are keyed on 订单号 (+ 订单项ID): importing again updates, never duplicates, never deletes. A file\n\
+            with an invalid row imports nothing unless --skip-invalid; every problem names the row and the column.")]
+    Import(ImportArgs),
+    /// Lists the orders in the store, each line with where it came from.
+    Orders(OrdersArgs),
+    /// Looks orders up by ID through the open API (order/query, the seller's AK/SK) and stores them.
+    Lookup(LookupArgs),
     /// Stores credentials in the OS keyring (values from standard input).
     Credentials(CredentialsArgs),
     /// Writes a realistic demo store directly (up to millions of orders), for demos and benchmarks.

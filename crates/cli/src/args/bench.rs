@@ -67,4 +67,17 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 7)]
         runs: usize,
     },
+    /// Importing a synthetic Seller Console 订单列表 export (XLSX) with `koodesk import` as a whole process into a
+    /// new store: median seconds and peak memory (target ≤ 10 s and ≤ 300 MB for 100,000 rows), beside the
+    /// same file's parse alone as the floor.
+    Import {
+        /// Rows in the file.
+        #[arg(long, default_value_t = 100_000)]
+        rows: usize,
+        #[arg(long, default_value_t = 5)]
+        runs: usize,
+        /// Only write the sample file (the benchmark runs this in a process of its own).
+        #[arg(long, value_name = "FILE", hide = true)]
+        make_sample: Option<std::path::PathBuf>,
+    },
 }

@@ -123,6 +123,18 @@ pub fn run(a: BenchArgs) -> Result<(), Failure> {
             );
             Ok(())
         }
+        BenchCommand::Import { rows, make_sample: Some(path), .. } => {
+            koodesk_documents::import::sample::orders_xlsx(&path, rows.max(1), super::bench_import::SEED)
+                .map_err(|e| Failure::negative(e.to_string()))
+        }
+        BenchCommand::Import { rows, runs, make_sample: None } => {
+            let f = super::bench_import::run(rows.max(1), runs.max(1))?;
+            if a.json {
+                return print_json(&f);
+            }
+            f.print();
+            Ok(())
+        }
         BenchCommand::Interface { urls, key_env, connections, runs, seconds } => {
             let (connections, runs, seconds) = (connections.max(1), runs.max(1), seconds.clamp(0.2, 60.0));
             let floor = super::bench_interface::new_and_query(connections, runs, seconds)?;
