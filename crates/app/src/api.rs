@@ -75,6 +75,11 @@ command_table! {
     "interface_suite_delete": SuiteName => InterfaceSuites,
     "interface_cases_export": NoArgs => CasesText,
     "interface_cases_import": CasesText => InterfaceSuites,
+    "import_preview": ImportFile => ImportPreview,
+    "import_confirm": ImportFile => ImportSummary,
+    "track_step": StepTrack => NoArgs,
+    "track_unsubscription": UnsubscriptionTrack => Tracked,
+    "track_invoice_request": InvoiceRequestTrack => Tracked,
 }
 
 /// An error a command answers: a stable code and a message that names the field and the rule.
@@ -102,10 +107,27 @@ pub struct NoArgs {}
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "kebab-case")]
 pub enum EndpointMode {
-    /// The in-process sandbox with demo data (the default on first start).
+    /// The in-process sandbox with demo data (the default on first start): its simulated marketplace takes the
+    /// seller's actions.
     Sandbox,
-    /// A real KooGallery endpoint.
-    Remote,
+    /// The seller's KooDesk Gateway: its feed is synced. What the seller does on the Seller Console is recorded,
+    /// never pretended to be done through KooDesk (`REAL-DATA.md` §1).
+    #[serde(alias = "remote")]
+    Gateway,
+    /// No feed: the Seller Console's exports, lookups and what the seller records by hand.
+    Files,
+}
+
+impl EndpointMode {
+    /// The store's view of the mode.
+    pub fn connection(self) -> koodesk_store::meta::ConnectionMode {
+        use koodesk_store::meta::ConnectionMode;
+        match self {
+            EndpointMode::Sandbox => ConnectionMode::Sandbox,
+            EndpointMode::Gateway => ConnectionMode::Gateway,
+            EndpointMode::Files => ConnectionMode::Files,
+        }
+    }
 }
 
 /// Settings kept in `settings.json` beside the store. Holds no secret: those are in the OS keyring.
@@ -115,7 +137,7 @@ pub struct Settings {
     pub mode: EndpointMode,
     /// Where the production hosts are: `cn` (Chinese mainland) or `intl`.
     pub region: String,
-    /// The seller feed's base URL (remote mode).
+    /// The gateway's seller feed, its base URL (gateway mode).
     pub feed_url: String,
     /// The keyring account the credentials are stored under.
     pub account: String,
@@ -125,6 +147,8 @@ pub struct Settings {
     pub language: String,
     /// `light` or `dark`.
     pub theme: String,
+    /// Who records entries on this desk (shown beside what they recorded); the OS user name if left empty.
+    pub operator: String,
 }
 
 impl Default for Settings {
@@ -137,6 +161,7 @@ impl Default for Settings {
             sync_interval_secs: 60,
             language: "zh-CN".into(),
             theme: "light".into(),
+            operator: String::new(),
         }
     }
 }
@@ -508,6 +533,127 @@ pub struct BuyersImported {
     pub imported: u32,
 }
 
+/// A Seller Console export given to the console (订单列表, 交易明细, 账单, 详单), with the seller's column mapping.
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct ImportFile {
+    pub kind: koodesk_domain::seller_export::ExportKind,
+    pub file_name: String,
+    pub content_base64: String,
+    /// `HEADER=field,…` for headers KooDesk does not recognise; the one confirmed last for this kind if left out.
+    #[serde(default)]
+    pub map: Option<String>,
+    /// `field=value,…` for every row, when the file has no such column.
+    #[serde(default)]
+    pub set: Option<String>,
+    #[serde(default)]
+    pub sheet: Option<String>,
+    /// Import the valid rows of a file with invalid ones; without it such a file imports nothing.
+    #[serde(default)]
+    pub skip_invalid: bool,
+}
+
+/// A column of the file and the field it is read as (`None`: ignored).
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct ImportColumn {
+    pub header: String,
+    pub field: Option<String>,
+}
+
+/// A problem with one row, where the spreadsheet shows it.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct ImportProblem {
+    pub row: u32,
+    pub column: Option<String>,
+    pub message: String,
+}
+
+/// A row left out, and why (an unpaid or cancelled order is not a sale).
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct ImportSkip {
+    pub row: u32,
+    pub reason: String,
+}
+
+/// What importing a file would do, before the seller confirms: its columns as mapped, its first rows, and the
+/// counts a dry run gave.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct ImportPreview {
+    pub kind: koodesk_domain::seller_export::ExportKind,
+    pub header_row: u32,
+    pub columns: Vec<ImportColumn>,
+    pub first_rows: Vec<Vec<String>>,
+    pub rows: u32,
+    pub skipped: Vec<ImportSkip>,
+    pub errors: Vec<ImportProblem>,
+    pub imported: u32,
+    pub updated: u32,
+    pub unchanged: u32,
+    /// The mapping used: the one given, or the one remembered for this kind.
+    pub mapping: Option<String>,
+    /// Every field a column can be read as, for the column picker.
+    pub fields: Vec<String>,
+}
+
+/// What an import did.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct ImportSummary {
+    pub kind: koodesk_domain::seller_export::ExportKind,
+    pub rows: u32,
+    pub imported: u32,
+    pub updated: u32,
+    pub unchanged: u32,
+    pub skipped: u32,
+    pub errors: Vec<ImportProblem>,
+}
+
+/// A supervision step as the Seller Console shows it, recorded by hand.
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct StepTrack {
+    pub order_id: String,
+    pub product_type: koodesk_domain::supervision::ProductType,
+    pub step: koodesk_domain::supervision::Step,
+    /// When the step began (RFC 3339, or a Beijing date-time without offset).
+    pub since: String,
+    #[serde(default)]
+    pub rejections: u32,
+    #[serde(default)]
+    pub note: String,
+}
+
+/// A negotiated unsubscription request as 退订管理 shows it.
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct UnsubscriptionTrack {
+    pub order_id: String,
+    pub requested_at: String,
+    /// Yuan, e.g. `120.00`.
+    pub refund: String,
+    pub reason: String,
+}
+
+/// An invoice request as 发票管理 shows it.
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct InvoiceRequestTrack {
+    pub order_ids: Vec<String>,
+    pub requested_at: String,
+    pub kind: koodesk_domain::invoice::InvoiceKind,
+    pub medium: koodesk_domain::invoice::Medium,
+    /// `enterprise` or `person`.
+    pub title_kind: String,
+    pub title_name: String,
+    #[serde(default)]
+    pub taxpayer_id: Option<String>,
+    #[serde(default)]
+    pub address: Option<String>,
+    #[serde(default)]
+    pub bank_account: Option<String>,
+}
+
+/// The ID of an entry recorded by hand.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct Tracked {
+    pub id: String,
+}
+
 /// Where the interface key of a check comes from. The key itself never crosses the API.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct KeySource {
@@ -698,6 +844,19 @@ pub fn typescript() -> String {
         SuiteName,
         InterfaceSuites,
         CasesText,
+        koodesk_domain::seller_export::ExportKind,
+        koodesk_domain::supervision::ProductType,
+        koodesk_domain::supervision::Step,
+        ImportFile,
+        ImportColumn,
+        ImportProblem,
+        ImportSkip,
+        ImportPreview,
+        ImportSummary,
+        StepTrack,
+        UnsubscriptionTrack,
+        InvoiceRequestTrack,
+        Tracked,
     );
     out.push_str(&command_interface(&cfg));
     out

@@ -15,7 +15,7 @@ use serde_json::{json, Value};
 
 use crate::api::*;
 use crate::workspace::{self, Workspace};
-use crate::{interface, invoicing, notices};
+use crate::{imports, interface, invoicing, notices, trackers};
 
 fn args<T: DeserializeOwned>(command: &str, v: Value) -> Result<T, ApiError> {
     let v = if v.is_null() { json!({}) } else { v };
@@ -79,6 +79,19 @@ pub async fn call(ws: &Workspace, command: &str, a: Value) -> Result<Value, ApiE
             let a: UnsubscriptionDecide = args(command, a)?;
             if !a.approve && a.reason.trim().is_empty() {
                 return Err(ApiError::invalid("reason: a rejection needs a reason the buyer will read [KG §4]"));
+            }
+            if !ws.settings().mode.connection().sends_actions() {
+                // Files only: the seller decided on the Seller Console (退订管理); KooDesk records it.
+                let r = trackers::recorder(ws)?;
+                let (id, reason) = (a.id.clone(), a.reason.clone());
+                ws.write(move |s| Ok(s.record_unsubscription_decision(&id, a.approve, &reason, &r)?)).await?;
+                return reply(Queued {
+                    action_id: String::new(),
+                    sent: true,
+                    pending_sync: None,
+                    refused: None,
+                    message: "recorded as decided on the Seller Console".into(),
+                });
             }
             let payload = json!({"approve": a.approve, "reason": a.reason.trim()});
             reply(queue(ws, ActionKind::UnsubscriptionDecision, &a.id, payload).await?)
@@ -197,6 +210,26 @@ pub async fn call(ws: &Workspace, command: &str, a: Value) -> Result<Value, ApiE
         "invoice_buyers_import" => {
             let a: BuyerListFile = args(command, a)?;
             reply(invoicing::import_buyers(ws, a).await?)
+        }
+        "import_preview" => {
+            let a: ImportFile = args(command, a)?;
+            reply(imports::preview(ws, a).await?)
+        }
+        "import_confirm" => {
+            let a: ImportFile = args(command, a)?;
+            reply(imports::confirm(ws, a).await?)
+        }
+        "track_step" => {
+            let a: StepTrack = args(command, a)?;
+            reply(trackers::step(ws, a).await?)
+        }
+        "track_unsubscription" => {
+            let a: UnsubscriptionTrack = args(command, a)?;
+            reply(trackers::unsubscription(ws, a).await?)
+        }
+        "track_invoice_request" => {
+            let a: InvoiceRequestTrack = args(command, a)?;
+            reply(trackers::invoice_request(ws, a).await?)
         }
         "interface_overview" => {
             let _: NoArgs = args(command, a)?;
@@ -327,6 +360,13 @@ async fn queue(ws: &Workspace, kind: ActionKind, target: &str, payload: Value) -
 }
 
 async fn supervision_act(ws: &Workspace, a: SupervisionAct) -> Result<Queued, ApiError> {
+    if !ws.settings().mode.connection().sends_actions() {
+        return Err(ApiError::invalid(format!(
+            "action `{}`: with files only, act on the Seller Console ({}), then record the step it shows",
+            a.action,
+            koodesk_domain::supervision::SELLER_PATH
+        )));
+    }
     let order_id = a.order_id.clone();
     let flow = ws.read(move |s| Ok(s.order_detail(&order_id, now())?)).await?.flow.ok_or_else(|| {
         ApiError::invalid(format!("order_id `{}`: this order has no service supervision", a.order_id))

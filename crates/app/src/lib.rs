@@ -5,6 +5,8 @@
 //! | [`api`] | every command's argument and result types (generated for TypeScript) |
 //! | [`commands`] | the handlers, one dispatcher shared by Tauri's IPC and HTTP |
 //! | [`workspace`] | the store, settings, the embedded sandbox and sync state of one seller |
+//! | [`imports`] | Seller Console exports: a preview with a dry run, then the import confirmed |
+//! | [`trackers`] | what the seller records by hand, and who recorded it |
 //! | [`notices`] | which notifications to raise now, each once |
 //! | [`http`] | the commands and the UI served on loopback with a per-run token |
 //! | [`log`] | the workspace log |
@@ -12,10 +14,12 @@
 pub mod api;
 pub mod commands;
 pub mod http;
+pub mod imports;
 pub mod interface;
 pub mod invoicing;
 pub mod log;
 pub mod notices;
+pub mod trackers;
 pub mod workspace;
 
 pub use api::ApiError;

@@ -106,7 +106,7 @@ impl Workspace {
         let settings = load_settings(&cfg.data_dir)?;
         let db = cfg.data_dir.join(match settings.mode {
             EndpointMode::Sandbox => "sandbox.db",
-            EndpointMode::Remote => "koodesk.db",
+            EndpointMode::Gateway | EndpointMode::Files => "koodesk.db",
         });
         let mut sandbox = None;
         if settings.mode == EndpointMode::Sandbox {
@@ -129,7 +129,9 @@ impl Workspace {
             sandbox =
                 Some(Embedded { addr: running.addr, state: running.state.clone(), running: Some(running), feed_token });
         }
-        let store = Store::open(&db).map_err(to_api)?;
+        let mut store = Store::open(&db).map_err(to_api)?;
+        // Orders a feed brings are marked with its source; without a feed, actions are recorded, not sent.
+        store.set_connection_mode(settings.mode.connection()).map_err(to_api)?;
         let writer = Writer::spawn(store).map_err(to_api)?;
         let readers = Readers::open(&db, READERS).map_err(to_api)?;
         log.info(&format!("store {}", db.display()));
@@ -210,7 +212,8 @@ impl Workspace {
                 Some(e) => Ok((format!("http://{}", e.addr), e.feed_token.clone())),
                 None => Err(ApiError::new("sync", "the embedded sandbox is not running")),
             },
-            EndpointMode::Remote => {
+            EndpointMode::Files => Err(ApiError::new("files-only", "files only: there is no feed to sync")),
+            EndpointMode::Gateway => {
                 if settings.feed_url.is_empty() {
                     return Err(ApiError::invalid("feed_url: set the seller feed's URL in Settings first"));
                 }
@@ -230,7 +233,8 @@ impl Workspace {
                 Some(e) => format!("sandbox http://{}", e.addr),
                 None => "sandbox (stopped)".into(),
             },
-            EndpointMode::Remote => self.settings().feed_url,
+            EndpointMode::Gateway => self.settings().feed_url,
+            EndpointMode::Files => "files".into(),
         }
     }
 
@@ -251,6 +255,19 @@ impl Workspace {
 
     /// One sync: push the outbox, pull every feed. Never fails: the result says what happened.
     pub async fn sync(&self, push_all_pending: bool) -> SyncResult {
+        if self.settings().mode == EndpointMode::Files {
+            // Nothing to pull and nowhere to push: not a failure, and not counted as one.
+            return SyncResult {
+                ok: true,
+                pages: 0,
+                items: 0,
+                actions_sent: 0,
+                actions_refused: 0,
+                actions_untried: 0,
+                offline: false,
+                message: "files only: there is no feed to sync".into(),
+            };
+        }
         let _one_at_a_time = self.syncing.lock().await;
         lock(&self.sync_state).syncing = true;
         let outcome = async {
@@ -421,7 +438,7 @@ impl Workspace {
 fn validate_settings(s: &Settings) -> Result<(), ApiError> {
     // The feed token goes with every request: https://, or plain http:// only to a loopback address — judged on
     // the parsed URL, so `http://127.evil.example` is not taken for this machine.
-    if s.mode == EndpointMode::Remote && !s.feed_url.is_empty() {
+    if s.mode == EndpointMode::Gateway && !s.feed_url.is_empty() {
         koodesk_protocol::endpoint::check("feed_url", &s.feed_url).map_err(|e| ApiError::invalid(e.to_string()))?;
     }
     if !["zh-CN", "en-US"].contains(&s.language.as_str()) {

@@ -17,6 +17,7 @@ use crate::time::Instant;
 /// Which export a file is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum ExportKind {
     /// 订单管理 > 订单列表: yearly/monthly (包周期) and per-use (按次) orders.
     Orders,

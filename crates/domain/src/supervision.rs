@@ -20,6 +20,7 @@ use crate::time::{self, Instant};
 /// The supervised product types, each with its own flow [KG §3].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum ProductType {
     /// 人工服务 (标准服务流).
     ManualService,
@@ -120,6 +121,7 @@ impl Side {
 /// A step of a supervision flow.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum Step {
     /// 用户提交需求.
     SubmitRequirements,

@@ -11,7 +11,7 @@ code: string, message: string, };
 
 export type NoArgs = Record<symbol, never>;
 
-export type EndpointMode = "sandbox" | "remote";
+export type EndpointMode = "sandbox" | "gateway" | "files";
 
 export type Settings = { mode: EndpointMode, 
 /**
@@ -19,7 +19,7 @@ export type Settings = { mode: EndpointMode,
  */
 region: string, 
 /**
- * The seller feed's base URL (remote mode).
+ * The gateway's seller feed, its base URL (gateway mode).
  */
 feed_url: string, 
 /**
@@ -37,7 +37,11 @@ language: string,
 /**
  * `light` or `dark`.
  */
-theme: string, };
+theme: string, 
+/**
+ * Who records entries on this desk (shown beside what they recorded); the OS user name if left empty.
+ */
+operator: string, };
 
 export type CredentialState = { name: string, stored: boolean, };
 
@@ -593,6 +597,64 @@ export type InterfaceSuites = { suites: Array<SavedSuite>, };
 
 export type CasesText = { json: string, };
 
+export type ExportKind = "orders" | "transactions" | "bills" | "bill-lines";
+
+export type ProductType = "manual-service" | "hardware" | "license2" | "license1" | "license-offline" | "software-package" | "app-orchestration" | "data-file";
+
+export type Step = "submit-requirements" | "confirm-requirements" | "implement" | "confirm-code" | "activate-code" | "upload-proof" | "submit-code" | "accept" | "re-review" | "completed";
+
+export type ImportFile = { kind: ExportKind, file_name: string, content_base64: string, 
+/**
+ * `HEADER=field,…` for headers KooDesk does not recognise; the one confirmed last for this kind if left out.
+ */
+map: string | null, 
+/**
+ * `field=value,…` for every row, when the file has no such column.
+ */
+set: string | null, sheet: string | null, 
+/**
+ * Import the valid rows of a file with invalid ones; without it such a file imports nothing.
+ */
+skip_invalid: boolean, };
+
+export type ImportColumn = { header: string, field: string | null, };
+
+export type ImportProblem = { row: number, column: string | null, message: string, };
+
+export type ImportSkip = { row: number, reason: string, };
+
+export type ImportPreview = { kind: ExportKind, header_row: number, columns: Array<ImportColumn>, first_rows: Array<Array<string>>, rows: number, skipped: Array<ImportSkip>, errors: Array<ImportProblem>, imported: number, updated: number, unchanged: number, 
+/**
+ * The mapping used: the one given, or the one remembered for this kind.
+ */
+mapping: string | null, 
+/**
+ * Every field a column can be read as, for the column picker.
+ */
+fields: Array<string>, };
+
+export type ImportSummary = { kind: ExportKind, rows: number, imported: number, updated: number, unchanged: number, skipped: number, errors: Array<ImportProblem>, };
+
+export type StepTrack = { order_id: string, product_type: ProductType, step: Step, 
+/**
+ * When the step began (RFC 3339, or a Beijing date-time without offset).
+ */
+since: string, rejections: number, note: string, };
+
+export type UnsubscriptionTrack = { order_id: string, requested_at: string, 
+/**
+ * Yuan, e.g. `120.00`.
+ */
+refund: string, reason: string, };
+
+export type InvoiceRequestTrack = { order_ids: Array<string>, requested_at: string, kind: InvoiceKind, medium: Medium, 
+/**
+ * `enterprise` or `person`.
+ */
+title_kind: string, title_name: string, taxpayer_id: string | null, address: string | null, bank_account: string | null, };
+
+export type Tracked = { id: string, };
+
 export interface Commands {
   overview: { args: NoArgs; result: Overview };
   status: { args: NoArgs; result: Status };
@@ -636,4 +698,9 @@ export interface Commands {
   interface_suite_delete: { args: SuiteName; result: InterfaceSuites };
   interface_cases_export: { args: NoArgs; result: CasesText };
   interface_cases_import: { args: CasesText; result: InterfaceSuites };
+  import_preview: { args: ImportFile; result: ImportPreview };
+  import_confirm: { args: ImportFile; result: ImportSummary };
+  track_step: { args: StepTrack; result: NoArgs };
+  track_unsubscription: { args: UnsubscriptionTrack; result: Tracked };
+  track_invoice_request: { args: InvoiceRequestTrack; result: Tracked };
 }
