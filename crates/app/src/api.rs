@@ -80,6 +80,7 @@ command_table! {
     "track_step": StepTrack => NoArgs,
     "track_unsubscription": UnsubscriptionTrack => Tracked,
     "track_invoice_request": InvoiceRequestTrack => Tracked,
+    "orders_lookup": OrderLookup => LookupResult,
 }
 
 /// An error a command answers: a stable code and a message that names the field and the rule.
@@ -654,6 +655,41 @@ pub struct Tracked {
     pub id: String,
 }
 
+/// Orders to look up through the open API's `order/query` (订单号 or the MOCK… debug IDs).
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct OrderLookup {
+    pub order_ids: Vec<String>,
+    /// The access type of orders the store does not know yet (`order/query` does not say it), e.g. `saas`.
+    #[serde(default)]
+    pub access_type: Option<String>,
+}
+
+/// One order looked up and stored.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct LookedUpOrder {
+    pub order_id: String,
+    #[ts(type = "string")]
+    pub amount: koodesk_domain::money::Cny,
+    pub lines: u32,
+    /// Where the store's record is from now: `lookup`, or the feed's source when a feed brought the order.
+    pub source: koodesk_store::import::OrderSource,
+    pub changed: bool,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct FailedLookup {
+    pub order_id: String,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct LookupResult {
+    pub looked_up: Vec<LookedUpOrder>,
+    pub failed: Vec<FailedLookup>,
+    /// Why the lookup stopped before the last order (the orders not asked are in `failed`).
+    pub stopped: Option<String>,
+}
+
 /// Where the interface key of a check comes from. The key itself never crosses the API.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct KeySource {
@@ -857,6 +893,11 @@ pub fn typescript() -> String {
         UnsubscriptionTrack,
         InvoiceRequestTrack,
         Tracked,
+        koodesk_store::import::OrderSource,
+        OrderLookup,
+        LookedUpOrder,
+        FailedLookup,
+        LookupResult,
     );
     out.push_str(&command_interface(&cfg));
     out

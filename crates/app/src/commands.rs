@@ -219,6 +219,10 @@ pub async fn call(ws: &Workspace, command: &str, a: Value) -> Result<Value, ApiE
             let a: ImportFile = args(command, a)?;
             reply(imports::confirm(ws, a).await?)
         }
+        "orders_lookup" => {
+            let a: OrderLookup = args(command, a)?;
+            reply(imports::lookup(ws, a).await?)
+        }
         "track_step" => {
             let a: StepTrack = args(command, a)?;
             reply(trackers::step(ws, a).await?)

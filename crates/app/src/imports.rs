@@ -111,3 +111,43 @@ pub async fn confirm(ws: &Workspace, a: ImportFile) -> Result<ImportSummary, Api
         errors: problems(&parsed),
     })
 }
+
+/// Looks orders up through `order/query` and stores what it says (source `lookup`).
+pub async fn lookup(ws: &Workspace, a: crate::api::OrderLookup) -> Result<crate::api::LookupResult, ApiError> {
+    use crate::api::{FailedLookup, LookedUpOrder, LookupResult};
+    let ids: Vec<String> = a
+        .order_ids
+        .iter()
+        .flat_map(|s| s.split([',', '\n', ' ', '\t']))
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .collect();
+    if ids.is_empty() {
+        return Err(ApiError::invalid("order_ids: paste one or more order IDs"));
+    }
+    let access_type = match a.access_type.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        Some(t) => Some(t.parse().map_err(|e| ApiError::invalid(format!("access_type: {e}")))?),
+        None => None,
+    };
+    let api = ws.open_api().await?;
+    let report = koodesk_client::lookup::lookup(ws.writer(), &api, &ids, access_type)
+        .await
+        .map_err(|e| ApiError::new("lookup", e.to_string()))?;
+    ws.log.info(&format!("lookup: {} stored, {} failed", report.looked_up.len(), report.failed.len()));
+    Ok(LookupResult {
+        looked_up: report
+            .looked_up
+            .into_iter()
+            .map(|o| LookedUpOrder {
+                order_id: o.order_id,
+                amount: o.amount,
+                lines: o.lines.len() as u32,
+                source: o.source,
+                changed: o.changed,
+            })
+            .collect(),
+        failed: report.failed.into_iter().map(|f| FailedLookup { order_id: f.order_id, message: f.message }).collect(),
+        stopped: report.stopped,
+    })
+}

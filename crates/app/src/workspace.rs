@@ -226,6 +226,33 @@ impl Workspace {
         }
     }
 
+    /// Where and as whom `order/query` is called: the embedded sandbox's open API and keys in the demo, else
+    /// KooGallery's hosts for the region with the seller's AK/SK from the keyring.
+    pub async fn open_api(&self) -> Result<koodesk_client::lookup::OpenApi, ApiError> {
+        let settings = self.settings();
+        if settings.mode == EndpointMode::Sandbox {
+            return match &*self.sandbox.lock().await {
+                Some(e) => Ok(koodesk_client::lookup::OpenApi {
+                    bases: vec![format!("http://{}", e.addr)],
+                    access_key: Secret::new(e.state.cfg.access_key.clone()),
+                    secret_key: e.state.cfg.secret_key.clone(),
+                }),
+                None => Err(ApiError::new("sync", "the embedded sandbox is not running")),
+            };
+        }
+        let account = settings.account.clone();
+        let (ak, sk) = keyring(move || {
+            Ok::<_, credentials::CredentialError>((
+                credentials::load(&account, Credential::AccessKey)?,
+                credentials::load(&account, Credential::SecretKey)?,
+            ))
+        })
+        .await?
+        .map_err(|e| ApiError::new("keyring", e.to_string()))?;
+        let bases = hosts(&settings.region).into_iter().map(|h| format!("https://{h}")).collect();
+        Ok(koodesk_client::lookup::OpenApi { bases, access_key: ak, secret_key: sk })
+    }
+
     /// Describes where sync goes (no secret).
     pub async fn endpoint_label(&self) -> String {
         match self.settings().mode {

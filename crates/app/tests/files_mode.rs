@@ -139,3 +139,22 @@ async fn a_seller_runs_the_day_from_files_and_records() {
     .await;
     assert!(bad.is_err_and(|e| e.message.starts_with("refund")));
 }
+
+#[tokio::test]
+async fn the_demo_looks_orders_up_through_its_sandboxs_open_api() {
+    let dir = tempfile::Builder::new().prefix("koodesk-lookup-demo-").tempdir().expect("dir").keep();
+    let mut cfg = WorkspaceConfig::new(&dir);
+    cfg.sandbox_history_days = 3;
+    let ws = Workspace::open(cfg).await.expect("workspace");
+    let r =
+        ok(&ws, "orders_lookup", json!({"order_ids": ["MOCKPERIODYEARNEW NOSUCHORDER"], "access_type": "saas"})).await;
+    let found: Vec<&str> =
+        r["looked_up"].as_array().expect("looked up").iter().filter_map(|o| o["order_id"].as_str()).collect();
+    assert_eq!(found, ["MOCKPERIODYEARNEW"], "{r}");
+    assert_eq!(r["looked_up"][0]["source"], "lookup");
+    assert_eq!(r["failed"][0]["order_id"], "NOSUCHORDER");
+    let detail = ok(&ws, "order_detail", json!({"order_id": "MOCKPERIODYEARNEW"})).await;
+    assert_eq!(detail["order"]["access_type"], "saas", "{detail}");
+    let empty = call(&ws, "orders_lookup", json!({"order_ids": [" "]})).await;
+    assert!(empty.is_err_and(|e| e.message.starts_with("order_ids")));
+}

@@ -655,6 +655,28 @@ title_kind: string, title_name: string, taxpayer_id: string | null, address: str
 
 export type Tracked = { id: string, };
 
+export type OrderSource = "sandbox" | "gateway" | "import" | "lookup";
+
+export type OrderLookup = { order_ids: Array<string>, 
+/**
+ * The access type of orders the store does not know yet (`order/query` does not say it), e.g. `saas`.
+ */
+access_type: string | null, };
+
+export type LookedUpOrder = { order_id: string, amount: string, lines: number, 
+/**
+ * Where the store's record is from now: `lookup`, or the feed's source when a feed brought the order.
+ */
+source: OrderSource, changed: boolean, };
+
+export type FailedLookup = { order_id: string, message: string, };
+
+export type LookupResult = { looked_up: Array<LookedUpOrder>, failed: Array<FailedLookup>, 
+/**
+ * Why the lookup stopped before the last order (the orders not asked are in `failed`).
+ */
+stopped: string | null, };
+
 export interface Commands {
   overview: { args: NoArgs; result: Overview };
   status: { args: NoArgs; result: Status };
@@ -703,4 +725,5 @@ export interface Commands {
   track_step: { args: StepTrack; result: NoArgs };
   track_unsubscription: { args: UnsubscriptionTrack; result: Tracked };
   track_invoice_request: { args: InvoiceRequestTrack; result: Tracked };
+  orders_lookup: { args: OrderLookup; result: LookupResult };
 }
