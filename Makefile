@@ -107,6 +107,7 @@ bench:
 	target/release/koodesk bench sandbox
 	target/release/koodesk bench interface
 	target/release/koodesk bench invoices
+	target/release/koodesk bench import
 
 # Startup and idle memory of the release desktop app beside a minimal Tauri window (docs/performance.md).
 measure: setup ui-build

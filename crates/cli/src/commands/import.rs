@@ -117,10 +117,14 @@ fn print_summary(a: &ImportArgs, parsed: &Parsed, s: &Summary<'_>) {
     if !ignored.is_empty() {
         println!("  ignored: {}", ignored.join(", "));
     }
-    let verb = if s.dry_run { "would be" } else { "were" };
     println!(
-        "  {} rows: {} {verb} imported, {} updated, {} unchanged, {} skipped",
-        s.rows, s.imported, s.updated, s.unchanged, s.skipped
+        "  {} rows: {} imported, {} updated, {} unchanged, {} skipped{}",
+        s.rows,
+        s.imported,
+        s.updated,
+        s.unchanged,
+        s.skipped,
+        if s.dry_run { " (dry run: nothing was written)" } else { "" }
     );
     for k in &parsed.skipped {
         println!("  row {}: skipped: {}", k.row, k.reason);
