@@ -207,18 +207,6 @@ impl OrderRequest {
     pub const MAX: usize = 100;
 }
 
-/// An order type as the open API spells it.
-fn type_name(t: OrderType) -> &'static str {
-    match t {
-        OrderType::New => "NEW",
-        OrderType::Trial => "TRIAL",
-        OrderType::TrialToFormal => "TRIAL_TO_FORMAL",
-        OrderType::Unsubscribe => "UNSUBSCRIBE",
-        OrderType::Renew => "RENEW",
-        OrderType::Change => "CHANGE",
-    }
-}
-
 impl World {
     /// From now on, SaaS orders placed at or after `start` are provisioned by real calls: see [`LiveCall`].
     pub fn enable_live_calls(&mut self) {
@@ -431,7 +419,7 @@ impl World {
         if !matches!(req.order_type, OrderType::New | OrderType::Trial | OrderType::Renew | OrderType::Change) {
             return Err(WorldError::Invalid(format!(
                 "order_type: NEW, TRIAL, RENEW or CHANGE; {} is not an order a buyer places",
-                type_name(req.order_type)
+                req.order_type.as_str()
             )));
         }
         let buyer = match &req.of_order {
@@ -482,7 +470,7 @@ impl World {
             return Err(WorldError::Invalid(format!(
                 "access_type, billing_mode: the world sells no {} product for a {} order{}",
                 what.join(" "),
-                type_name(req.order_type),
+                req.order_type.as_str(),
                 match req.order_type {
                     OrderType::New => "",
                     OrderType::Renew => " (renewals are of period products)",
