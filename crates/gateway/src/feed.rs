@@ -3,8 +3,11 @@
 //!
 //! - `orders`: every real (not debug) order KooGallery called about, once `order/query` has described it, with
 //!   its production-interface calls; an order comes again, later in the sequence, whenever a call touches it.
-//! - `supervision`, `unsubscriptions`, `invoice-requests`, `bills`: KooGallery offers no API for them
-//!   [REAL-DATA §1], so these pages are always empty, and seller actions are refused with where to take them.
+//! - `supervision`, `unsubscriptions`, `invoice-requests`: KooGallery offers no API for them [REAL-DATA §1];
+//!   these pages carry what the seller's desks recorded here by hand (`POST /feed/v1/{kind}/{id}/record`), and
+//!   what was done about them on the Seller Console (`…/decision`, `…/issued`), each with `recorded_by`, so every
+//!   desk syncing the gateway sees them. Other seller actions are refused with where to take them.
+//! - `bills`: always empty.
 //! - `interface-health`: failed orders this month against KooGallery's delisting line, the last dial test,
 //!   refused calls, and the orders still awaiting their details.
 
@@ -22,7 +25,7 @@ use koodesk_protocol::open_api::OrderType;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use crate::db::{HealthCounts, OrderRow, PendingOrder};
+use crate::db::{HealthCounts, NewRecord, OrderRow, PendingOrder};
 
 /// More than this many orders failed in a month because of the interface → the product is delisted [KG §7].
 pub const DELISTING_LINE: i64 = 5;
@@ -124,6 +127,146 @@ pub fn empty_page(kind: Kind, after: u64) -> Vec<u8> {
     let page: Page<serde_json::Value> =
         Page { items: Vec::new(), next_cursor: feed::encode_cursor(kind, after), has_more: false };
     serde_json::to_vec(&page).unwrap_or_default()
+}
+
+/// The JSON of one page of records: each stored body with its sequence.
+pub fn records_page(kind: Kind, rows: &[(String, i64)], after: u64, limit: usize) -> Vec<u8> {
+    let items: Vec<serde_json::Value> = rows
+        .iter()
+        .filter_map(|(body, seq)| {
+            let mut v: serde_json::Value = serde_json::from_str(body).ok()?;
+            v.as_object_mut()?.insert("seq".into(), (*seq).into());
+            Some(v)
+        })
+        .collect();
+    let last = rows.last().map(|(_, seq)| u64::try_from(*seq).unwrap_or(0)).unwrap_or(after);
+    let page = Page { has_more: rows.len() >= limit, next_cursor: feed::encode_cursor(kind, last), items };
+    serde_json::to_vec(&page).unwrap_or_default()
+}
+
+/// A record refused: the HTTP status, the code and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refusal {
+    pub status: u16,
+    pub code: &'static str,
+    pub message: String,
+}
+
+fn refuse(status: u16, code: &'static str, message: impl Into<String>) -> Refusal {
+    Refusal { status, code, message: message.into() }
+}
+
+fn read<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, Refusal> {
+    serde_json::from_slice(body).map_err(|e| refuse(400, "invalid", format!("the body: {e}")))
+}
+
+fn who(by: Option<String>) -> Result<String, Refusal> {
+    by.map(|b| b.trim().to_string())
+        .filter(|b| !b.is_empty())
+        .ok_or_else(|| refuse(400, "invalid", "recorded_by: who recorded this is required"))
+}
+
+fn new_record(
+    action_id: String,
+    kind: Kind,
+    id: &str,
+    body: &impl Serialize,
+    by: String,
+    now_ms: i64,
+) -> Result<NewRecord, Refusal> {
+    if action_id.trim().is_empty() {
+        return Err(refuse(400, "invalid", "action_id is required"));
+    }
+    let body = serde_json::to_string(body).map_err(|e| refuse(400, "invalid", e.to_string()))?;
+    Ok(NewRecord { action_id, kind: kind.path().to_string(), id: id.to_string(), body, recorded_by: Some(by), now_ms })
+}
+
+/// `POST /feed/v1/{kind}/{id}/record`: a tracker entry, the entity's whole state as a desk recorded it.
+pub fn record_entry(kind: Kind, id: &str, body: &[u8], now_ms: i64) -> Result<NewRecord, Refusal> {
+    let mismatch =
+        |field: &str, got: &str| refuse(400, "invalid", format!("{field} `{got}` is not the `{id}` of the route"));
+    match kind {
+        Kind::Supervision => {
+            let r: feed::RecordRequest<feed::FeedFlow> = read(body)?;
+            let mut e = r.entity;
+            if e.order_id != id {
+                return Err(mismatch("order_id", &e.order_id));
+            }
+            let by = who(e.recorded_by.take())?;
+            e.recorded_by = Some(by.clone());
+            e.recorded_at.get_or_insert_with(|| rfc3339_ms(now_ms));
+            e.seq = 0;
+            new_record(r.action_id, kind, id, &e, by, now_ms)
+        }
+        Kind::Unsubscriptions => {
+            let r: feed::RecordRequest<feed::FeedUnsubscription> = read(body)?;
+            let mut e = r.entity;
+            if e.id != id {
+                return Err(mismatch("id", &e.id));
+            }
+            let by = who(e.recorded_by.take())?;
+            e.recorded_by = Some(by.clone());
+            e.recorded_at.get_or_insert_with(|| rfc3339_ms(now_ms));
+            e.seq = 0;
+            new_record(r.action_id, kind, id, &e, by, now_ms)
+        }
+        Kind::InvoiceRequests => {
+            let r: feed::RecordRequest<feed::FeedInvoiceRequest> = read(body)?;
+            let mut e = r.entity;
+            if e.id != id {
+                return Err(mismatch("id", &e.id));
+            }
+            let by = who(e.recorded_by.take())?;
+            e.recorded_by = Some(by.clone());
+            e.recorded_at.get_or_insert_with(|| rfc3339_ms(now_ms));
+            e.seq = 0;
+            new_record(r.action_id, kind, id, &e, by, now_ms)
+        }
+        Kind::Orders | Kind::Bills => {
+            Err(refuse(404, "not-found", format!("the {} feed takes no records", kind.path())))
+        }
+    }
+}
+
+fn not_recorded(kind: Kind, id: &str) -> Refusal {
+    refuse(
+        404,
+        "not-found",
+        format!("no {} `{id}` was recorded on this gateway: record it first, then what was done about it", kind.path()),
+    )
+}
+
+/// `POST /feed/v1/unsubscriptions/{id}/decision`: the seller approved or rejected it on the Seller Console; the
+/// gateway records the decision on the unsubscription a desk recorded (`stored`).
+pub fn record_decision(id: &str, stored: Option<&str>, body: &[u8], now_ms: i64) -> Result<NewRecord, Refusal> {
+    let d: feed::UnsubscriptionDecision = read(body)?;
+    let stored = stored.ok_or_else(|| not_recorded(Kind::Unsubscriptions, id))?;
+    let mut e: feed::FeedUnsubscription =
+        serde_json::from_str(stored).map_err(|err| refuse(500, "damaged", format!("unsubscription {id}: {err}")))?;
+    let by = who(d.recorded_by.or(e.recorded_by.take()))?;
+    e.status = if d.approve { feed::UnsubscriptionStatus::Approved } else { feed::UnsubscriptionStatus::Rejected };
+    e.decision_reason = Some(d.reason).filter(|r| !r.trim().is_empty());
+    e.recorded_by = Some(by.clone());
+    e.recorded_at = Some(d.recorded_at.unwrap_or_else(|| rfc3339_ms(now_ms)));
+    new_record(d.action_id, Kind::Unsubscriptions, id, &e, by, now_ms)
+}
+
+/// `POST /feed/v1/invoice-requests/{id}/issued`: the invoice was issued on the Seller Console, with its number.
+pub fn record_issued(id: &str, stored: Option<&str>, body: &[u8], now_ms: i64) -> Result<NewRecord, Refusal> {
+    let d: feed::InvoiceIssued = read(body)?;
+    if d.invoice_number.trim().is_empty() {
+        return Err(refuse(400, "invalid", "invoice_number is required"));
+    }
+    let stored = stored.ok_or_else(|| not_recorded(Kind::InvoiceRequests, id))?;
+    let mut e: feed::FeedInvoiceRequest =
+        serde_json::from_str(stored).map_err(|err| refuse(500, "damaged", format!("invoice request {id}: {err}")))?;
+    let by = who(d.recorded_by.or(e.recorded_by.take()))?;
+    e.status = feed::InvoiceRequestStatus::Issued;
+    e.invoice_number = Some(d.invoice_number.trim().to_string());
+    e.issued_at = Some(d.issued_at.unwrap_or_else(|| rfc3339_ms(now_ms)));
+    e.recorded_by = Some(by.clone());
+    e.recorded_at = Some(d.recorded_at.unwrap_or_else(|| rfc3339_ms(now_ms)));
+    new_record(d.action_id, Kind::InvoiceRequests, id, &e, by, now_ms)
 }
 
 /// The start of this month, Beijing time, in Unix milliseconds.

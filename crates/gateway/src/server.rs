@@ -43,7 +43,7 @@ pub fn router(path: &str, shared: Arc<Shared>) -> Router {
         .route("/feed/v1/openapi.yaml", get(openapi))
         .route("/feed/v1/interface-health", get(interface_health))
         .route("/feed/v1/{kind}", get(page))
-        .route("/feed/v1/{kind}/{id}/{action}", post(no_actions))
+        .route("/feed/v1/{kind}/{id}/{action}", post(actions))
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY))
         .with_state(shared)
 }
@@ -165,8 +165,21 @@ async fn page(
                 return feed_error(StatusCode::INTERNAL_SERVER_ERROR, "damaged", e.to_string());
             }
         }
-    } else {
+    } else if kind == Kind::Bills {
         feed_view::empty_page(kind, after)
+    } else {
+        let after_i = i64::try_from(after).unwrap_or(i64::MAX);
+        match s.db.records_page(kind.path(), after_i, limit as i64).await {
+            Ok(rows) => feed_view::records_page(kind, &rows, after, limit),
+            Err(e) => {
+                log::error("feed", &[("error", &e.to_string())]);
+                return feed_error(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "unavailable",
+                    "the gateway's database does not answer; try again",
+                );
+            }
+        }
     };
     signed(&s.feed_token, StatusCode::OK, "application/json", body)
 }
@@ -194,15 +207,72 @@ async fn interface_health(State(s): State<Arc<Shared>>, headers: HeaderMap) -> R
     }
 }
 
-/// Seller actions: KooGallery has no API for them [REAL-DATA §1].
-async fn no_actions(
+/// Seller actions. KooGallery has no API for them [REAL-DATA §1]; what the gateway takes is what its desks
+/// record: a tracker entry (`…/record`), an unsubscription decided and an invoice issued on the Seller Console
+/// (`…/decision`, `…/issued`), kept so every desk syncing it sees them. Other actions are refused with where to
+/// take them.
+async fn actions(
     State(s): State<Arc<Shared>>,
     headers: HeaderMap,
-    Path((kind, _, action)): Path<(String, String, String)>,
+    Path((kind, id, action)): Path<(String, String, String)>,
+    body: Result<Bytes, BytesRejection>,
 ) -> Response {
     if let Some(r) = unauthorised(&s, &headers) {
         return r;
     }
+    let body = body.unwrap_or_default();
+    let now_ms = chrono::Utc::now().timestamp_millis();
+    let unavailable = |e: crate::db::DbError| {
+        log::error("record", &[("error", &e.to_string())]);
+        feed_error(StatusCode::SERVICE_UNAVAILABLE, "unavailable", "the gateway's database does not answer; try again")
+    };
+    let feed_kind = Kind::from_path(&kind);
+    let record = match (feed_kind, action.as_str()) {
+        (Some(k @ (Kind::Supervision | Kind::Unsubscriptions | Kind::InvoiceRequests)), feed::RECORD_ACTION) => {
+            feed_view::record_entry(k, &id, &body, now_ms)
+        }
+        (Some(k @ (Kind::Unsubscriptions | Kind::InvoiceRequests)), "decision" | "issued") => {
+            let stored = match s.db.get_record(k.path(), &id).await {
+                Ok(v) => v,
+                Err(e) => return unavailable(e),
+            };
+            match (k, action.as_str()) {
+                (Kind::Unsubscriptions, "decision") => {
+                    feed_view::record_decision(&id, stored.as_deref(), &body, now_ms)
+                }
+                (Kind::InvoiceRequests, "issued") => feed_view::record_issued(&id, stored.as_deref(), &body, now_ms),
+                _ => return not_on_gateway(&kind, &action),
+            }
+        }
+        _ => return not_on_gateway(&kind, &action),
+    };
+    let record = match record {
+        Ok(r) => r,
+        Err(r) => {
+            let status = StatusCode::from_u16(r.status).unwrap_or(StatusCode::BAD_REQUEST);
+            return feed_error(status, r.code, r.message);
+        }
+    };
+    match s.db.put_record(&record).await {
+        Ok((seq, repeated)) => {
+            log::info(
+                "recorded",
+                &[
+                    ("kind", &kind),
+                    ("id", &id),
+                    ("action", &action),
+                    ("by", record.recorded_by.as_deref().unwrap_or("")),
+                ],
+            );
+            let outcome =
+                feed::ActionOutcome { action_id: record.action_id, seq: u64::try_from(seq).unwrap_or(0), repeated };
+            signed(&s.feed_token, StatusCode::OK, "application/json", serde_json::to_vec(&outcome).unwrap_or_default())
+        }
+        Err(e) => unavailable(e),
+    }
+}
+
+fn not_on_gateway(kind: &str, action: &str) -> Response {
     feed_error(
         StatusCode::CONFLICT,
         "not-on-gateway",

@@ -218,6 +218,12 @@ pub struct FeedFlow {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parcel_signed_at: Option<String>,
     pub history: Vec<Transition>,
+    /// Who recorded it by hand (a gateway's tracker entry), and when (RFC 3339); absent for the marketplace's rows.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recorded_by: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recorded_at: Option<String>,
+    #[serde(default)]
     pub seq: u64,
 }
 
@@ -247,6 +253,12 @@ pub struct FeedUnsubscription {
     pub review_due: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub decision_reason: Option<String>,
+    /// Who recorded it by hand (a gateway's tracker entry), and when (RFC 3339); absent for the marketplace's rows.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recorded_by: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recorded_at: Option<String>,
+    #[serde(default)]
     pub seq: u64,
 }
 
@@ -283,6 +295,12 @@ pub struct FeedInvoiceRequest {
     pub invoice_number: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub issued_at: Option<String>,
+    /// Who recorded it by hand (a gateway's tracker entry), and when (RFC 3339); absent for the marketplace's rows.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recorded_by: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recorded_at: Option<String>,
+    #[serde(default)]
     pub seq: u64,
 }
 
@@ -338,6 +356,11 @@ pub struct UnsubscriptionDecision {
     pub approve: bool,
     #[serde(default)]
     pub reason: String,
+    /// Who recorded it (on a gateway, where the seller took the decision on the Seller Console), and when.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recorded_by: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recorded_at: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -347,7 +370,26 @@ pub struct InvoiceIssued {
     /// RFC 3339; the sandbox clock's now if left out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub issued_at: Option<String>,
+    /// Who recorded it (on a gateway, where the seller took the decision on the Seller Console), and when.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recorded_by: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recorded_at: Option<String>,
 }
+
+/// A tracker entry recorded on a gateway: `POST /feed/v1/{kind}/{id}/record`, the body the entity as the feed
+/// serves it (a [`FeedFlow`], [`FeedUnsubscription`] or [`FeedInvoiceRequest`]; its `seq` is the gateway's to
+/// give) with the client's `action_id`. KooGallery has no API for these [REAL-DATA §1]: a gateway keeps what its
+/// desks record, so every desk syncing it sees them, with `recorded_by`. Answered with an [`ActionOutcome`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecordRequest<T> {
+    pub action_id: String,
+    #[serde(flatten)]
+    pub entity: T,
+}
+
+/// The action segment of a record route: `/feed/v1/{kind}/{id}/record`.
+pub const RECORD_ACTION: &str = "record";
 
 /// What an accepted action returns.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -35,6 +35,18 @@ pub use row::{
     JournalEntry, JournalRow, NewInstance, OrderRow, OrderTouch, PendingOrder, Step, StoredApp, Then, ANY_STATE,
 };
 
+/// What a desk recorded: the entity's whole new state as the feed serves it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewRecord {
+    pub action_id: String,
+    /// The feed: `supervision`, `unsubscriptions`, `invoice-requests`.
+    pub kind: String,
+    pub id: String,
+    pub body: String,
+    pub recorded_by: Option<String>,
+    pub now_ms: i64,
+}
+
 /// A database error, with what the gateway was doing.
 #[derive(Debug, Clone, thiserror::Error)]
 #[error("database ({engine}), {doing}: {detail}")]
@@ -218,6 +230,23 @@ impl Db {
     /// Journal entries after id `after`, oldest first.
     pub async fn journal(&self, after: i64, limit: i64) -> DbResult<Vec<JournalRow>> {
         dispatch!(self, db => db.journal(after, limit).await)
+    }
+
+    /// A recorded entity's body (the feed's JSON), if any desk recorded it.
+    pub async fn get_record(&self, kind: &str, id: &str) -> DbResult<Option<String>> {
+        dispatch!(self, db => db.get_record(kind, id).await)
+    }
+
+    /// Stores what a desk recorded as the new state of `kind`/`id`, numbered from the kind's counter, in one
+    /// transaction; an `action_id` seen before changes nothing and answers with its first sequence. Returns the
+    /// sequence and whether it repeats.
+    pub async fn put_record(&self, r: &NewRecord) -> DbResult<(i64, bool)> {
+        dispatch!(self, db => db.put_record(r.clone()).await)
+    }
+
+    /// Records of `kind` after `after`, in sequence order: (body, seq).
+    pub async fn records_page(&self, kind: &str, after: i64, limit: i64) -> DbResult<Vec<(String, i64)>> {
+        dispatch!(self, db => db.records_page(kind, after, limit).await)
     }
 
     /// Forgets nonces whose window has passed and journal entries older than `journal_before_ms`.

@@ -8,7 +8,7 @@ use tokio_postgres::types::ToSql;
 
 use super::row::{self, Columns};
 use super::sql;
-use super::{schema, DbError, DbResult};
+use super::{schema, DbError, DbResult, NewRecord};
 use super::{
     Claimed, EnrichClaim, Enriched, Got, HealthCounts, InstanceChange, InstanceRow, JournalEntry, JournalRow,
     NewInstance, OrderRow, PendingOrder, Step, Then,
@@ -577,6 +577,37 @@ impl PgDb {
         let c = self.client(doing).await?;
         let rows = c.query(sql::JOURNAL, &[&after, &limit]).await.map_err(pg(doing))?;
         rows.iter().map(row::journal).collect()
+    }
+
+    pub async fn get_record(&self, kind: &str, id: &str) -> DbResult<Option<String>> {
+        let doing = "reading a record";
+        let c = self.client(doing).await?;
+        let row = c.query_opt(sql::GET_RECORD, &[&kind, &id]).await.map_err(pg(doing))?;
+        Ok(row.map(|r| r.get(0)))
+    }
+
+    pub async fn put_record(&self, r: NewRecord) -> DbResult<(i64, bool)> {
+        let doing = "storing a record";
+        let mut c = self.client(doing).await?;
+        let tx = c.transaction().await.map_err(pg(doing))?;
+        if let Some(seen) = tx.query_opt(sql::RECORD_ACTION, &[&r.action_id]).await.map_err(pg(doing))? {
+            return Ok((seen.get(0), true));
+        }
+        // The counter's row stays locked until commit: records of a kind commit in sequence order.
+        let seq: i64 = tx.query_one(sql::NEXT_RECORD_SEQ, &[&r.kind]).await.map_err(pg(doing))?.get(0);
+        tx.execute(sql::PUT_RECORD, &[&r.kind, &r.id, &r.body, &r.recorded_by, &r.now_ms, &seq])
+            .await
+            .map_err(pg(doing))?;
+        tx.execute(sql::PUT_RECORD_ACTION, &[&r.action_id, &r.kind, &r.id, &seq]).await.map_err(pg(doing))?;
+        tx.commit().await.map_err(pg(doing))?;
+        Ok((seq, false))
+    }
+
+    pub async fn records_page(&self, kind: &str, after: i64, limit: i64) -> DbResult<Vec<(String, i64)>> {
+        let doing = "reading records";
+        let c = self.client(doing).await?;
+        let rows = c.query(sql::RECORDS_PAGE, &[&kind, &after, &limit]).await.map_err(pg(doing))?;
+        Ok(rows.iter().map(|r| (r.get(0), r.get(1))).collect())
     }
 
     pub async fn prune(&self, now_ms: i64, journal_before_ms: i64) -> DbResult<(u64, u64)> {

@@ -79,6 +79,25 @@ const MIGRATIONS: &[&str] = &[
     // taking a number from the shared counter.
     "ALTER TABLE orders ADD COLUMN dirty BOOLEAN NOT NULL DEFAULT FALSE;
     CREATE INDEX orders_unsequenced ON orders (order_id) WHERE dirty AND enriched_ms IS NOT NULL;",
+    // 3: what the seller's desks record by hand (supervision steps, unsubscriptions, invoice requests, and what was
+    // done about them on the Seller Console), each kind numbered by its own counter, and the action IDs seen.
+    "CREATE TABLE records (
+        kind TEXT NOT NULL,
+        id TEXT NOT NULL,
+        body TEXT NOT NULL,
+        recorded_by TEXT,
+        recorded_ms BIGINT NOT NULL,
+        seq BIGINT NOT NULL,
+        PRIMARY KEY (kind, id)
+    );
+    CREATE INDEX records_seq ON records (kind, seq);
+    CREATE TABLE record_actions (
+        action_id TEXT PRIMARY KEY,
+        kind TEXT NOT NULL,
+        id TEXT NOT NULL,
+        seq BIGINT NOT NULL
+    );
+    INSERT INTO feed_counters (name, value) VALUES ('supervision', 0), ('unsubscriptions', 0), ('invoice-requests', 0);",
 ];
 
 /// The newest schema version this build knows.

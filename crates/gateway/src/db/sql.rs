@@ -108,6 +108,18 @@ pub const JOURNAL: &str = "SELECT id, received_ms, activity, order_id, instance_
 pub const PRUNE_NONCES: &str = "DELETE FROM nonces WHERE expires_ms < $1";
 pub const PRUNE_JOURNAL: &str = "DELETE FROM journal WHERE received_ms < $1";
 
+/// A record's action seen before: its sequence.
+pub const RECORD_ACTION: &str = "SELECT seq FROM record_actions WHERE action_id = $1";
+/// The next number of a kind's records. On PostgreSQL the counter's row stays locked until the record commits, so
+/// records commit in sequence order and a reader's cursor never passes one still being written.
+pub const NEXT_RECORD_SEQ: &str = "UPDATE feed_counters SET value = value + 1 WHERE name = $1 RETURNING value";
+pub const PUT_RECORD: &str = "INSERT INTO records (kind, id, body, recorded_by, recorded_ms, seq) \
+     VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (kind, id) DO UPDATE SET body = excluded.body, \
+     recorded_by = excluded.recorded_by, recorded_ms = excluded.recorded_ms, seq = excluded.seq";
+pub const PUT_RECORD_ACTION: &str = "INSERT INTO record_actions (action_id, kind, id, seq) VALUES ($1, $2, $3, $4)";
+pub const GET_RECORD: &str = "SELECT body FROM records WHERE kind = $1 AND id = $2";
+pub const RECORDS_PAGE: &str = "SELECT body, seq FROM records WHERE kind = $1 AND seq > $2 ORDER BY seq LIMIT $3";
+
 /// `$n` → `?n`: SQLite's numbered parameters.
 pub fn for_sqlite(sql: &str) -> String {
     sql.replace('$', "?")

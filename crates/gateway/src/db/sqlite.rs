@@ -8,7 +8,7 @@ use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 
 use super::row::{self, Columns};
 use super::sql::{self, for_sqlite};
-use super::{schema, DbError, DbResult};
+use super::{schema, DbError, DbResult, NewRecord};
 use super::{
     Claimed, EnrichClaim, Enriched, Got, HealthCounts, InstanceChange, InstanceRow, JournalEntry, JournalRow, OrderRow,
     PendingOrder, Step, Then,
@@ -422,6 +422,49 @@ impl SqliteDb {
                 out.push(row::journal(r)?);
             }
             Ok(out)
+        })
+        .await
+    }
+
+    pub async fn get_record(&self, kind: &str, id: &str) -> DbResult<Option<String>> {
+        let (kind, id) = (kind.to_string(), id.to_string());
+        self.run("reading a record", move |conn| {
+            conn.query_row(&for_sqlite(sql::GET_RECORD), params![kind, id], |r| r.get(0))
+                .optional()
+                .map_err(err("reading a record"))
+        })
+        .await
+    }
+
+    pub async fn put_record(&self, r: NewRecord) -> DbResult<(i64, bool)> {
+        self.run("storing a record", move |conn| {
+            let e = err("storing a record");
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(&e)?;
+            let seen: Option<i64> = tx
+                .query_row(&for_sqlite(sql::RECORD_ACTION), params![r.action_id], |x| x.get(0))
+                .optional()
+                .map_err(&e)?;
+            if let Some(seq) = seen {
+                return Ok((seq, true));
+            }
+            let seq: i64 =
+                tx.query_row(&for_sqlite(sql::NEXT_RECORD_SEQ), params![r.kind], |x| x.get(0)).map_err(&e)?;
+            tx.execute(&for_sqlite(sql::PUT_RECORD), params![r.kind, r.id, r.body, r.recorded_by, r.now_ms, seq])
+                .map_err(&e)?;
+            tx.execute(&for_sqlite(sql::PUT_RECORD_ACTION), params![r.action_id, r.kind, r.id, seq]).map_err(&e)?;
+            tx.commit().map_err(&e)?;
+            Ok((seq, false))
+        })
+        .await
+    }
+
+    pub async fn records_page(&self, kind: &str, after: i64, limit: i64) -> DbResult<Vec<(String, i64)>> {
+        let kind = kind.to_string();
+        self.run("reading records", move |conn| {
+            let e = err("reading records");
+            let mut stmt = conn.prepare_cached(&for_sqlite(sql::RECORDS_PAGE)).map_err(&e)?;
+            let rows = stmt.query_map(params![kind, after, limit], |r| Ok((r.get(0)?, r.get(1)?))).map_err(&e)?;
+            rows.collect::<Result<Vec<_>, _>>().map_err(&e)
         })
         .await
     }

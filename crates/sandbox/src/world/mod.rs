@@ -370,6 +370,8 @@ impl World {
             rereview: f.rereview(),
             parcel_signed_at: f.parcel().map(|p| time::format_rfc3339(&p.signed_at)),
             history: f.history().to_vec(),
+            recorded_by: None,
+            recorded_at: None,
             seq: r.seq,
         }
     }
@@ -387,6 +389,8 @@ impl World {
             status: u.status,
             review_due: u.review_due.map(|d| d.to_string()),
             decision_reason: u.decision_reason.clone(),
+            recorded_by: None,
+            recorded_at: None,
             seq: u.seq,
         }
     }
@@ -404,6 +408,8 @@ impl World {
             status: r.status,
             invoice_number: r.number.clone(),
             issued_at: r.issued_at.map(|t| time::format_rfc3339(&t)),
+            recorded_by: None,
+            recorded_at: None,
             seq: r.seq,
         }
     }

@@ -63,6 +63,8 @@ pub fn flow(order_id: &str, product: ProductType, step: Step, since: &str, rejec
         rereview: false,
         parcel_signed_at: None,
         history: vec![],
+        recorded_by: None,
+        recorded_at: None,
         seq: 1,
     }
 }
@@ -79,6 +81,8 @@ pub fn unsub(id: &str, order_id: &str, requested: &str, review_due: &str) -> Fee
         status: UnsubscriptionStatus::Pending,
         review_due: Some(review_due.into()),
         decision_reason: None,
+        recorded_by: None,
+        recorded_at: None,
         seq: 1,
     }
 }
@@ -101,6 +105,8 @@ pub fn invoice_request(id: &str, order_id: &str, requested: &str, medium: Medium
         status: InvoiceRequestStatus::Requested,
         invoice_number: None,
         issued_at: None,
+        recorded_by: None,
+        recorded_at: None,
         seq: 1,
     }
 }
