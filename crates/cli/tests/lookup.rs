@@ -145,3 +145,28 @@ fn lookup_refuses_what_it_cannot_do_without_sending_the_keys() {
     assert!(all.contains("APIGW.0301"), "{all}");
     assert!(!all.contains(wrong) && !all.contains(sb.state.cfg.secret_key.expose()), "{all}");
 }
+
+#[test]
+fn imported_orders_are_enriched_by_their_lookup() {
+    let r = sandbox();
+    let sb = &r.sandbox;
+    let db = temp_db("imported");
+    let csv = db.with_file_name("orders.csv");
+    std::fs::write(
+        &csv,
+        "订单号,商品名称,创建时间,订单状态,订单类型,计费模式,接入类型,实付金额\n\
+         MOCKPERIODYEARNEW,导出的商品名,2026-11-03 14:02:11,处理中,新购,包年/包月,SaaS,1.00\n",
+    )
+    .expect("csv");
+    let imported = koodesk(sb).args(["import", "--kind", "orders", "--db"]).arg(&db).arg(&csv).output().expect("runs");
+    assert!(imported.status.success(), "{}", String::from_utf8_lossy(&imported.stderr));
+    let out = lookup(sb, &db, None, &["--json", "--imported"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let v = json_of(&out.stdout);
+    assert_eq!(v["looked_up"][0]["order_id"], "MOCKPERIODYEARNEW", "{v}");
+    assert_eq!(v["looked_up"][0]["amount"], "100.00", "what order/query says was paid replaces the export's");
+    let listed = koodesk(sb).args(["orders", "--json", "--db"]).arg(&db).output().expect("runs");
+    let orders = json_of(&listed.stdout);
+    assert_eq!(orders["orders"].as_array().map(Vec::len), Some(1), "{orders}");
+    assert_eq!(orders["orders"][0]["source"], "lookup");
+}

@@ -10,8 +10,12 @@ pub struct LookupArgs {
     #[arg(long, value_name = "FILE")]
     pub db: PathBuf,
     /// Order IDs (订单号, e.g. CS2207261447AUY4H, or the MOCK… debug IDs).
-    #[arg(value_name = "ORDER_ID", required = true)]
+    #[arg(value_name = "ORDER_ID", required_unless_present = "imported")]
     pub order_ids: Vec<String>,
+    /// Also every order imported from an export: enriches them with what order/query says (their lines, what
+    /// was paid, the buyer), replacing the imported record.
+    #[arg(long)]
+    pub imported: bool,
     /// The open API's base URL; KooGallery's (mkt.myhuaweicloud.com, then .cn) if left out.
     #[arg(long, value_name = "URL")]
     pub api: Option<String>,

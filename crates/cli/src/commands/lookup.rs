@@ -31,9 +31,18 @@ pub fn run(a: LookupArgs) -> Result<(), Failure> {
         credentials::load(&a.account, Credential::SecretKey).map_err(|e| Failure::negative(e.to_string()))?;
     let api = OpenApi { bases, access_key, secret_key };
     let store = Store::open(&a.db).map_err(|e| Failure::negative(e.to_string()))?;
+    let mut order_ids = a.order_ids.clone();
+    if a.imported {
+        let imported = store.order_listing(Some(OrderSource::Import)).map_err(|e| Failure::negative(e.to_string()))?;
+        for o in imported {
+            if !order_ids.contains(&o.order_id) {
+                order_ids.push(o.order_id);
+            }
+        }
+    }
     let writer = Writer::spawn(store).map_err(|e| Failure::negative(e.to_string()))?;
     let rt = tokio::runtime::Runtime::new().map_err(|e| Failure::negative(format!("runtime: {e}")))?;
-    let report = rt.block_on(lookup::lookup(&writer, &api, &a.order_ids, access_type)).map_err(|e| match e {
+    let report = rt.block_on(lookup::lookup(&writer, &api, &order_ids, access_type)).map_err(|e| match e {
         LookupError::BadUrl(m) => Failure::usage(format!("--api: {m}")),
         LookupError::Setup(m) => Failure::negative(m),
     })?;
