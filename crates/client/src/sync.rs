@@ -109,6 +109,11 @@ async fn push_one(client: &FeedClient, a: &QueuedAction) -> Result<Vec<u8>, Fetc
         ActionKind::InvoiceIssued => {
             client.post_json(&format!("/feed/v1/invoice-requests/{}/issued", a.target), &body).await
         }
+        ActionKind::RecordStep | ActionKind::RecordUnsubscription | ActionKind::RecordInvoiceRequest => {
+            let path =
+                format!("/feed/v1/{}/{}/{}", feed_of(a.kind).path(), a.target, koodesk_protocol::feed::RECORD_ACTION);
+            client.post_json(&path, &body).await
+        }
         ActionKind::Delivery => {
             // The store hands out only deliveries whose file it can read; others are reported as damaged.
             let Some((name, content)) = a.delivery_file() else {
@@ -132,9 +137,9 @@ async fn push_one(client: &FeedClient, a: &QueuedAction) -> Result<Vec<u8>, Fetc
 /// The feed each kind of action changes, so the pull after a push reads only that one.
 pub fn feed_of(kind: ActionKind) -> Kind {
     match kind {
-        ActionKind::Supervision | ActionKind::Delivery => Kind::Supervision,
-        ActionKind::UnsubscriptionDecision => Kind::Unsubscriptions,
-        ActionKind::InvoiceIssued => Kind::InvoiceRequests,
+        ActionKind::Supervision | ActionKind::Delivery | ActionKind::RecordStep => Kind::Supervision,
+        ActionKind::UnsubscriptionDecision | ActionKind::RecordUnsubscription => Kind::Unsubscriptions,
+        ActionKind::InvoiceIssued | ActionKind::RecordInvoiceRequest => Kind::InvoiceRequests,
     }
 }
 

@@ -172,9 +172,9 @@ struct Queued {
 /// How the marketplace names the entity an action acts on (`World::accepted_actions`).
 fn entity_of(kind: ActionKind, target: &str) -> String {
     match kind {
-        ActionKind::Supervision | ActionKind::Delivery => format!("supervision {target}"),
-        ActionKind::UnsubscriptionDecision => format!("unsubscription {target}"),
-        ActionKind::InvoiceIssued => format!("invoice request {target}"),
+        ActionKind::Supervision | ActionKind::Delivery | ActionKind::RecordStep => format!("supervision {target}"),
+        ActionKind::UnsubscriptionDecision | ActionKind::RecordUnsubscription => format!("unsubscription {target}"),
+        ActionKind::InvoiceIssued | ActionKind::RecordInvoiceRequest => format!("invoice request {target}"),
     }
 }
 
@@ -956,7 +956,12 @@ async fn check_actions(
                     ));
                 }
             }
-            ActionKind::Supervision | ActionKind::Delivery => {}
+            // Records go to a gateway, never to the sandbox this soak runs against.
+            ActionKind::Supervision
+            | ActionKind::Delivery
+            | ActionKind::RecordStep
+            | ActionKind::RecordUnsubscription
+            | ActionKind::RecordInvoiceRequest => {}
         }
     }
     // A refusal is legitimate only when the target (for a flow: or its order) had moved on at the marketplace

@@ -228,6 +228,8 @@ fn put_flows(w: &mut Writes, page: &[FeedFlow]) -> Result<(), StoreError> {
             f.rereview,
             opt_ts("parcel_signed_at", &f.parcel_signed_at)?,
             f.seq as i64,
+            &f.recorded_by,
+            opt_ts("recorded_at", &f.recorded_at)?,
         ));
         for (i, t) in f.history.iter().enumerate() {
             let detail = serde_json::to_string(&t.action).unwrap_or_default();
@@ -257,6 +259,8 @@ fn put_flows(w: &mut Writes, page: &[FeedFlow]) -> Result<(), StoreError> {
                 "rereview",
                 "parcel_signed_ts",
                 "seq",
+                "recorded_by",
+                "recorded_ts",
             ],
             &[(
                 "order_refunded",
@@ -285,6 +289,8 @@ fn put_unsubscriptions(w: &mut Writes, page: &[FeedUnsubscription]) -> Result<()
             &u.review_due,
             &u.decision_reason,
             u.seq as i64,
+            &u.recorded_by,
+            opt_ts("recorded_at", &u.recorded_at)?,
         ));
     }
     w.bulk(
@@ -302,6 +308,8 @@ fn put_unsubscriptions(w: &mut Writes, page: &[FeedUnsubscription]) -> Result<()
                 "review_due",
                 "decision_reason",
                 "seq",
+                "recorded_by",
+                "recorded_ts",
             ],
             &[],
         ),
@@ -329,6 +337,8 @@ fn put_invoice_requests(w: &mut Writes, page: &[FeedInvoiceRequest]) -> Result<(
             &r.invoice_number,
             opt_ts("invoice issued_at", &r.issued_at)?,
             r.seq as i64,
+            &r.recorded_by,
+            opt_ts("recorded_at", &r.recorded_at)?,
         ));
         links.extend(r.order_ids.iter().map(|o| (&r.id, o)));
     }
@@ -350,6 +360,8 @@ fn put_invoice_requests(w: &mut Writes, page: &[FeedInvoiceRequest]) -> Result<(
                 "invoice_number",
                 "issued_ts",
                 "seq",
+                "recorded_by",
+                "recorded_ts",
             ],
             &[],
         ),

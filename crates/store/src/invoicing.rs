@@ -418,18 +418,19 @@ impl Store {
             //
             // With no marketplace to tell (files only), the seller fulfils the request on the Seller Console and
             // the request is recorded issued here, with who issued it.
-            let files_only: bool = tx.query_row(
-                "SELECT EXISTS (SELECT 1 FROM store_meta WHERE key = 'connection' AND value = 'files')",
-                [],
-                |r| r.get(0),
-            )?;
-            if open == 0 && files_only {
+            // On a gateway (which has no KooGallery API either), the request is recorded issued here too and
+            // the whole request goes to the gateway as a record, so every desk syncing it sees who issued it.
+            let connection: Option<String> =
+                tx.query_row("SELECT value FROM store_meta WHERE key = 'connection'", [], |r| r.get(0)).optional()?;
+            let records_here = matches!(connection.as_deref(), Some("files" | "gateway"));
+            if open == 0 && records_here {
                 tx.execute(
                     "UPDATE invoice_requests SET status = 'issued', invoice_number = ?2, issued_ts = ?3,
                             recorded_by = ?4, recorded_ts = ?3
                       WHERE id = ?1 AND status = 'requested'",
                     params![request, number, now.timestamp(), by.trim()],
                 )?;
+                crate::trackers::send_to_gateway(&tx, ActionKind::RecordInvoiceRequest, request, now.timestamp())?;
             } else if open == 0 {
                 let payload = serde_json::json!({"invoice_number": number, "issued_at": time::format_rfc3339(&now)});
                 crate::outbox::enqueue_on(&tx, ActionKind::InvoiceIssued, request, payload, now.timestamp())?;

@@ -40,11 +40,29 @@ pub enum ActionKind {
     UnsubscriptionDecision,
     /// Mark an invoice request issued; target: its ID.
     InvoiceIssued,
+    // The record kinds are left out of the TypeScript union until `ui/src/api/bindings.ts` is regenerated with them
+    // (UPDATE_BINDINGS=1 cargo test -p koodesk-app --test bindings): the console reads a kind as a string.
+    /// On a gateway: a supervision step recorded by hand; target: the order ID; payload: the whole flow.
+    #[ts(skip)]
+    RecordStep,
+    /// On a gateway: an unsubscription request recorded by hand; target: its ID; payload: the whole request.
+    #[ts(skip)]
+    RecordUnsubscription,
+    /// On a gateway: an invoice request recorded by hand; target: its ID; payload: the whole request.
+    #[ts(skip)]
+    RecordInvoiceRequest,
 }
 
 impl ActionKind {
-    pub const ALL: [ActionKind; 4] =
-        [ActionKind::Supervision, ActionKind::Delivery, ActionKind::UnsubscriptionDecision, ActionKind::InvoiceIssued];
+    pub const ALL: [ActionKind; 7] = [
+        ActionKind::Supervision,
+        ActionKind::Delivery,
+        ActionKind::UnsubscriptionDecision,
+        ActionKind::InvoiceIssued,
+        ActionKind::RecordStep,
+        ActionKind::RecordUnsubscription,
+        ActionKind::RecordInvoiceRequest,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -52,6 +70,9 @@ impl ActionKind {
             ActionKind::Delivery => "delivery",
             ActionKind::UnsubscriptionDecision => "unsubscription-decision",
             ActionKind::InvoiceIssued => "invoice-issued",
+            ActionKind::RecordStep => "record-step",
+            ActionKind::RecordUnsubscription => "record-unsubscription",
+            ActionKind::RecordInvoiceRequest => "record-invoice-request",
         }
     }
 
@@ -249,6 +270,38 @@ pub(crate) fn enqueue_on(
                 "{target}: action {action_id} was sent and KooGallery has not shown it yet; wait for the next sync"
             ),
         }));
+    }
+    let action_id: String = format!(
+        "kd-{}",
+        rand::thread_rng().sample_iter(&Alphanumeric).take(24).map(char::from).collect::<String>().to_lowercase()
+    );
+    conn.execute(
+        "INSERT INTO outbox (action_id, kind, target, payload, created_ts, next_attempt_ts) VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
+        params![action_id, kind.as_str(), target, payload.to_string(), now_ts],
+    )?;
+    Ok(action_id)
+}
+
+/// Queues a record (a `record-*` action: the entity's whole state) on a connection. A record still queued for
+/// the target is brought up to date instead (the gateway need only hear the latest state); one sent and awaiting
+/// its echo does not hold a new one back, since each carries the whole state. Returns the `action_id`.
+pub(crate) fn enqueue_record_on(
+    conn: &rusqlite::Connection,
+    kind: ActionKind,
+    target: &str,
+    payload: serde_json::Value,
+    now_ts: i64,
+) -> Result<String, StoreError> {
+    let queued: Option<String> = conn
+        .query_row(
+            "SELECT action_id FROM outbox WHERE kind = ?1 AND target = ?2 AND status = 'pending' ORDER BY id LIMIT 1",
+            params![kind.as_str(), target],
+            |r| r.get(0),
+        )
+        .optional()?;
+    if let Some(action_id) = queued {
+        conn.execute("UPDATE outbox SET payload = ?2 WHERE action_id = ?1", params![action_id, payload.to_string()])?;
+        return Ok(action_id);
     }
     let action_id: String = format!(
         "kd-{}",

@@ -461,6 +461,26 @@ pub const MIGRATIONS: &[&str] = &[
     ALTER TABLE invoice_requests ADD COLUMN recorded_by TEXT;
     ALTER TABLE invoice_requests ADD COLUMN recorded_ts INTEGER;
     "#,
+    // 12: on a gateway, what the seller records by hand goes to the gateway too (`record-*` actions, target the
+    // entity's ID), and waits like any other action until the gateway's feed echoes it.
+    r#"
+    DROP VIEW outbox_in_flight;
+    CREATE VIEW outbox_in_flight AS
+        SELECT o.id, o.action_id, o.kind, o.target, o.payload,
+               CASE o.status WHEN 'pending' THEN 'queued' ELSE 'awaiting-echo' END AS state
+          FROM outbox o
+         WHERE o.status = 'pending'
+            OR (o.status = 'sent' AND o.echo_seq IS NOT NULL AND o.echo_seq > coalesce(
+                   CASE o.kind
+                       WHEN 'supervision' THEN (SELECT f.seq FROM supervision_flows f WHERE f.order_id = o.target)
+                       WHEN 'delivery' THEN (SELECT f.seq FROM supervision_flows f WHERE f.order_id = o.target)
+                       WHEN 'record-step' THEN (SELECT f.seq FROM supervision_flows f WHERE f.order_id = o.target)
+                       WHEN 'unsubscription-decision' THEN (SELECT u.seq FROM unsubscriptions u WHERE u.id = o.target)
+                       WHEN 'record-unsubscription' THEN (SELECT u.seq FROM unsubscriptions u WHERE u.id = o.target)
+                       WHEN 'invoice-issued' THEN (SELECT r.seq FROM invoice_requests r WHERE r.id = o.target)
+                       WHEN 'record-invoice-request' THEN (SELECT r.seq FROM invoice_requests r WHERE r.id = o.target)
+                   END, -1));
+    "#,
 ];
 
 /// Sets an invoice request's order facts (schema 5) for the requests `scope` selects (a SQL condition on `id`);

@@ -18,6 +18,7 @@ use rusqlite::{params, OptionalExtension, Transaction};
 
 use crate::db::Store;
 use crate::error::StoreError;
+use crate::outbox::ActionKind;
 use crate::schema;
 
 /// Who recorded an entry, and when.
@@ -94,6 +95,122 @@ fn kebab<T: serde::Serialize>(v: &T) -> String {
     serde_json::to_value(v).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
 }
 
+/// Whether this store syncs a gateway: then what is recorded here goes to the gateway too, for every desk.
+fn on_gateway(tx: &Transaction<'_>) -> Result<bool, StoreError> {
+    Ok(tx.query_row(
+        "SELECT EXISTS (SELECT 1 FROM store_meta WHERE key = 'connection' AND value = 'gateway')",
+        [],
+        |r| r.get(0),
+    )?)
+}
+
+fn rfc3339(ts: i64) -> String {
+    time::format_rfc3339(&time::to_beijing(chrono::DateTime::from_timestamp(ts, 0).unwrap_or_default()))
+}
+
+fn money(fen: i64) -> serde_json::Value {
+    serde_json::to_value(Cny::from_fen(fen)).unwrap_or_default()
+}
+
+/// The entity as the gateway's feed serves it, read from the row just written (its `seq` is the gateway's to give).
+fn record_payload(tx: &Transaction<'_>, kind: ActionKind, id: &str) -> Result<serde_json::Value, StoreError> {
+    use serde_json::json;
+    let v = match kind {
+        ActionKind::RecordStep => tx.query_row(
+            "SELECT product_type, step, side, step_started_ts, rejections, frozen_by, rereview, parcel_signed_ts,
+                    recorded_by, recorded_ts FROM supervision_flows WHERE order_id = ?1",
+            [id],
+            |r| {
+                Ok(json!({
+                    "order_id": id,
+                    "product_type": r.get::<_, String>(0)?,
+                    "step": r.get::<_, String>(1)?,
+                    "side": r.get::<_, Option<String>>(2)?,
+                    "step_started_at": rfc3339(r.get(3)?),
+                    "rejections": r.get::<_, i64>(4)?,
+                    "frozen_by": r.get::<_, Option<String>>(5)?,
+                    "rereview": r.get::<_, bool>(6)?,
+                    "parcel_signed_at": r.get::<_, Option<i64>>(7)?.map(rfc3339),
+                    "history": [],
+                    "recorded_by": r.get::<_, Option<String>>(8)?,
+                    "recorded_at": r.get::<_, Option<i64>>(9)?.map(rfc3339),
+                }))
+            },
+        )?,
+        ActionKind::RecordUnsubscription => tx.query_row(
+            "SELECT order_id, rule, requested_ts, refund_fen, paid_fen, reason, status, review_due, decision_reason,
+                    recorded_by, recorded_ts FROM unsubscriptions WHERE id = ?1",
+            [id],
+            |r| {
+                Ok(json!({
+                    "id": id,
+                    "order_id": r.get::<_, String>(0)?,
+                    "rule": r.get::<_, String>(1)?,
+                    "requested_at": rfc3339(r.get(2)?),
+                    "refund_amount": money(r.get(3)?),
+                    "paid_amount": money(r.get(4)?),
+                    "reason": r.get::<_, String>(5)?,
+                    "status": r.get::<_, String>(6)?,
+                    "review_due": r.get::<_, Option<String>>(7)?,
+                    "decision_reason": r.get::<_, Option<String>>(8)?,
+                    "recorded_by": r.get::<_, Option<String>>(9)?,
+                    "recorded_at": r.get::<_, Option<i64>>(10)?.map(rfc3339),
+                }))
+            },
+        )?,
+        ActionKind::RecordInvoiceRequest => {
+            let mut orders = tx.prepare_cached("SELECT order_id FROM invoice_request_orders WHERE request_id = ?1")?;
+            let order_ids = orders.query_map([id], |r| r.get::<_, String>(0))?.collect::<Result<Vec<_>, _>>()?;
+            tx.query_row(
+                "SELECT requested_ts, kind, medium, amount_fen, status, invoice_number, issued_ts, title_kind,
+                        title_name, title_taxpayer_id, title_address, title_bank, recorded_by, recorded_ts
+                   FROM invoice_requests WHERE id = ?1",
+                [id],
+                |r| {
+                    Ok(json!({
+                        "id": id,
+                        "order_ids": order_ids,
+                        "requested_at": rfc3339(r.get(0)?),
+                        "kind": r.get::<_, String>(1)?,
+                        "medium": r.get::<_, String>(2)?,
+                        "amount": money(r.get(3)?),
+                        "status": r.get::<_, String>(4)?,
+                        "invoice_number": r.get::<_, Option<String>>(5)?,
+                        "issued_at": r.get::<_, Option<i64>>(6)?.map(rfc3339),
+                        "title": {
+                            "kind": r.get::<_, Option<String>>(7)?,
+                            "name": r.get::<_, Option<String>>(8)?,
+                            "taxpayer_id": r.get::<_, Option<String>>(9)?,
+                            "address": r.get::<_, Option<String>>(10)?,
+                            "bank_account": r.get::<_, Option<String>>(11)?,
+                        },
+                        "recorded_by": r.get::<_, Option<String>>(12)?,
+                        "recorded_at": r.get::<_, Option<i64>>(13)?.map(rfc3339),
+                    }))
+                },
+            )?
+        }
+        other => return Err(invalid(format!("{}: not a record", other.as_str()))),
+    };
+    // Absent, not null: the feed's optional fields are left out.
+    let v = match v {
+        serde_json::Value::Object(m) => {
+            serde_json::Value::Object(m.into_iter().filter(|(_, v)| !v.is_null()).collect())
+        }
+        v => v,
+    };
+    Ok(v)
+}
+
+/// On a gateway, queues the entity just written for the gateway, in the same transaction.
+pub(crate) fn send_to_gateway(tx: &Transaction<'_>, kind: ActionKind, id: &str, now_ts: i64) -> Result<(), StoreError> {
+    if on_gateway(tx)? {
+        let payload = record_payload(tx, kind, id)?;
+        crate::outbox::enqueue_record_on(tx, kind, id, payload, now_ts)?;
+    }
+    Ok(())
+}
+
 impl Store {
     /// Adds or moves on a supervision flow as the Seller Console shows it; the step's history gets the change.
     pub fn record_step(&mut self, e: &StepEntry, r: &Recorder) -> Result<(), StoreError> {
@@ -164,6 +281,7 @@ impl Store {
                 detail
             ],
         )?;
+        send_to_gateway(&tx, ActionKind::RecordStep, &e.order_id, r.at.timestamp())?;
         tx.commit()?;
         Ok(())
     }
@@ -217,6 +335,7 @@ impl Store {
                 r.at.timestamp()
             ],
         )?;
+        send_to_gateway(&tx, ActionKind::RecordUnsubscription, &id, r.at.timestamp())?;
         tx.commit()?;
         Ok(id)
     }
@@ -254,6 +373,7 @@ impl Store {
                 r.at.timestamp()
             ],
         )?;
+        send_to_gateway(&tx, ActionKind::RecordUnsubscription, id, r.at.timestamp())?;
         tx.commit()?;
         Ok(())
     }
@@ -315,6 +435,7 @@ impl Store {
             tx.execute("INSERT OR IGNORE INTO invoice_request_orders VALUES (?1, ?2)", params![id, o])?;
         }
         tx.execute(&schema::request_order_facts("id = ?1"), [&id])?;
+        send_to_gateway(&tx, ActionKind::RecordInvoiceRequest, &id, r.at.timestamp())?;
         tx.commit()?;
         Ok(id)
     }
@@ -341,6 +462,7 @@ impl Store {
                 StoreError::NotFound(format!("invoice request `{id}`"))
             });
         }
+        send_to_gateway(&tx, ActionKind::RecordInvoiceRequest, id, r.at.timestamp())?;
         tx.commit()?;
         Ok(())
     }
