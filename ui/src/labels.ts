@@ -18,6 +18,18 @@ const zh: Record<string, string> = {
 // English names where the code alone reads poorly.
 const en: Record<string, string> = {
   'invoice-request': 'invoice request', outbox: 'queued action', interface: 'production interface call',
+  saas: 'SaaS', license: 'License', image: 'Image', hardware: 'Hardware', api: 'API', 'ai-asset': 'AI asset',
+  'data-asset': 'Data asset', 'manual-service': 'Manual service', 'app-orchestration': 'App orchestration',
+  period: 'Yearly/monthly', 'one-time': 'One-time', 'on-demand': 'On demand', 'on-demand-package': 'On-demand package',
+  'per-call': 'Per call', 'per-call-package': 'Per-call package', 'per-quantity': 'Per quantity',
+  'in-progress': 'In progress', completed: 'Completed', refunded: 'Refunded', pending: 'Pending review', approved: 'Approved',
+  rejected: 'Rejected', requested: 'To invoice', issued: 'Issued', paid: 'Paid', sent: 'Sent', 'signed-off': 'Signed off',
+  'submit-requirements': 'User submits requirements', 'confirm-requirements': 'Merchant confirms requirements',
+  implement: 'Merchant implements the service', 'confirm-code': 'User confirms the authorization code',
+  'activate-code': 'Authorization code activation', 'upload-proof': 'Merchant uploads delivery proof',
+  'submit-code': 'User submits the identification code', accept: 'User accepts', 're-review': 'Huawei Cloud re-review',
+  merchant: 'Merchant', user: 'User', person: 'Person', enterprise: 'Enterprise', draft: 'Draft', platform: 'Platform',
+  software: 'Software', service: 'Service', order: 'order', supervision: 'supervision', unsubscription: 'unsubscription',
 }
 
 export function label(code: string | null | undefined, lang: string): string {
