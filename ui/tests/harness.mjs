@@ -1,6 +1,7 @@
-// Starts the real core (`koodesk serve`, embedded sandbox with demo data) and a headless Chromium for the tests.
+// Starts the real core (`koodesk serve`, embedded sandbox with demo data unless settings say otherwise) and a
+// headless Chromium for the tests.
 import { spawn } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { createInterface } from 'node:readline'
@@ -9,20 +10,24 @@ import { chromium } from 'playwright-core'
 const root = resolve(import.meta.dirname, '../..')
 export const BIN = process.env.KOODESK_BIN ?? join(root, 'target/release/koodesk')
 
-export async function startCore(extraEnv = {}) {
+/** `settings`, when given, is written to the data directory's settings.json before the core starts (e.g.
+ * `{ mode: 'files', operator: '测试员' }`); the core reads it at startup. */
+export async function startCore(extraEnv = {}, { settings } = {}) {
   const dataDir = mkdtempSync(join(tmpdir(), 'koodesk-e2e-'))
+  if (settings) writeFileSync(join(dataDir, 'settings.json'), JSON.stringify(settings))
   const child = spawn(BIN, ['serve', '--data-dir', dataDir, '--json', '--ui', join(root, 'ui/dist'), '--seed', '11'], {
     env: { ...process.env, ...extraEnv },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let stderr = ''
   child.stderr.on('data', (d) => (stderr += d))
+  let timer
   const line = await new Promise((ok, fail) => {
     const rl = createInterface({ input: child.stdout })
     rl.once('line', ok)
     child.once('exit', (code) => fail(new Error(`koodesk serve exited ${code}: ${stderr}`)))
-    setTimeout(() => fail(new Error(`koodesk serve did not start: ${stderr}`)), 60_000)
-  })
+    timer = setTimeout(() => fail(new Error(`koodesk serve did not start: ${stderr}`)), 60_000)
+  }).finally(() => clearTimeout(timer))
   const info = JSON.parse(line)
   const api = async (name, args = {}) => {
     const res = await fetch(`http://${info.addr}/api/${name}`, {

@@ -1,0 +1,237 @@
+// End-to-end on files only: the real UI in Chromium against `koodesk serve` started with settings.json
+// `{"mode":"files","operator":"测试员"}` — no feed, no sandbox. The seller's day: the Seller Console's exports
+// imported through the Import screen, what the console shows recorded by hand from an order's detail, the inbox's
+// clocks running from those records, an invoice drafted from the imported order and recorded as issued, the next
+// supervision step recorded, an unsubscription decided on the console and recorded.
+//
+// Tests wait on the replies and conditions they registered before acting, never on time.
+import { after, afterEach, before, beforeEach, test } from 'node:test'
+import assert from 'node:assert/strict'
+import { openPage, startBrowser, startCore } from './harness.mjs'
+
+let core
+let browser
+
+before(async () => {
+  browser = await startBrowser()
+})
+after(async () => {
+  await browser?.close()
+})
+beforeEach(async () => {
+  core = await startCore({}, { settings: { mode: 'files', operator: '测试员' } })
+})
+afterEach(async () => {
+  await core?.stop()
+  core = null
+})
+
+// 订单列表 as the Seller Console exports it: a title above the header, a column KooDesk does not know (买家账号),
+// a manual-service one-time order, a SaaS period order, an unpaid order (not a sale) and a row with a bad date.
+const ORDERS = [
+  '订单列表导出',
+  '',
+  '订单号,客户名称,商品名称,创建时间,订单状态,订单类型,计费模式,接入类型,实付金额（元）,买家账号',
+  'CS-SVC,杭州某某科技有限公司,上门实施服务,2026-11-20 10:00:00,处理中,新购,一次性,人工服务,"¥1,200.00",hz01',
+  'CS-SAAS,杭州某某科技有限公司,云客服,2026-11-21 11:00:00,已完成,新购,包年/包月,SaaS,¥300.00,hz01',
+  'CS-UNPAID,某人,云客服,2026-11-22 11:00:00,待支付,新购,包年/包月,SaaS,¥300.00,x',
+  'CS-BAD,某人,云客服,昨天,已完成,新购,包年/包月,SaaS,¥300.00,x',
+  '',
+].join('\n')
+
+const TRANSACTIONS = ['交易明细', '订单号,商品名称,交易金额,账期,出账状态', 'CS-SAAS,云客服,300.00,2026-11,待出账', 'CS-SVC,上门实施服务,"1,200.00",2026-11,待出账', ''].join('\n')
+
+/** Beijing time for a datetime-local input, to the minute. */
+const beijingInput = (ms) => new Date(ms + 8 * 3600_000).toISOString().slice(0, 16)
+/** As the screens show a date-time: "2026-12-07 10:00". */
+const shown = (ms) => beijingInput(ms).replace('T', ' ')
+/** The instant of a datetime-local value read as Beijing time. */
+const instantOf = (local) => Date.parse(`${local}:00+08:00`)
+
+const isCall = (name) => (r) => r.url().endsWith(`/api/${name}`) && r.request().method() === 'POST'
+
+/** Opens an order's detail through the header's search. */
+async function openOrder(page, id) {
+  const found = page.waitForResponse(isCall('order_detail'))
+  await page.evaluate((q) => (location.hash = `/orders?q=${encodeURIComponent(q)}`), id)
+  assert.equal((await found).status(), 200)
+  await page.waitForFunction((q) => document.querySelector('[data-test="order-detail"] h2')?.textContent?.includes(q), id)
+}
+
+/** Submits the open dialog's form with Enter in one of its fields; resolves with the core's reply. */
+async function submitWithEnter(page, command, field) {
+  const replied = page.waitForResponse(isCall(command))
+  await page.focus(field)
+  await page.keyboard.press('Enter')
+  const reply = await replied
+  assert.equal(reply.status(), 200, `${command}: ${await reply.text()}`)
+  await page.waitForSelector('[data-test="dialog"]', { state: 'detached' })
+  return reply.json()
+}
+
+test('files only: exports imported, the Seller Console recorded by hand, the inbox and invoices from the records', async () => {
+  const { page, problems } = await openPage(browser, core.url)
+
+  // The status bar says files only, with no offline alarm; the demo's hint is not shown.
+  await page.waitForSelector('[data-test="statusbar"] [data-mode="files"]')
+  assert.match(await page.textContent('[data-test="statusbar"]'), /仅文件/)
+  assert.equal(await page.$('[data-test="connectivity"]'), null)
+  assert.equal(await page.$('[data-test="demo-hint"]'), null)
+
+  // Import (g m): the orders export, previewed.
+  await page.keyboard.press('g')
+  await page.keyboard.press('m')
+  await page.waitForSelector('[data-test="import-file"]')
+  let previewed = page.waitForResponse(isCall('import_preview'))
+  await page.setInputFiles('[data-test="import-file"]', { name: '订单列表.csv', mimeType: 'text/csv', buffer: Buffer.from(ORDERS) })
+  assert.equal((await previewed).status(), 200)
+  await page.waitForSelector('[data-test="import-header-row"][data-row="3"]')
+  assert.equal(await page.getAttribute('[data-test="import-counts"]', 'data-imported'), '2')
+  assert.equal((await page.$$('[data-test="import-first-row"]')).length, 4)
+  assert.match(await page.textContent('[data-test="import-skipped"] [data-row="6"]'), /待支付/)
+  assert.match(await page.textContent('[data-test="import-errors"] [data-row="7"][data-column="创建时间"]'), /昨天/)
+  assert.equal(await page.inputValue('[data-field-of="实付金额（元）"]'), 'amount')
+  assert.equal(await page.inputValue('[data-field-of="买家账号"]'), '', 'a header KooDesk does not know is ignored')
+
+  // 买家账号 read as the customer account: the mapping is rebuilt and previewed again.
+  previewed = page.waitForResponse(isCall('import_preview'))
+  await page.selectOption('[data-field-of="买家账号"]', 'buyer_account')
+  const remapped = await previewed
+  assert.equal(JSON.parse(remapped.request().postData()).map, '买家账号=buyer_account')
+  assert.equal((await remapped.json()).columns.find((c) => c.header === '买家账号').field, 'buyer_account')
+  await page.waitForFunction(() => document.querySelector('[data-test="import-map"]')?.value === '买家账号=buyer_account')
+  assert.equal(await page.inputValue('[data-field-of="买家账号"]'), 'buyer_account')
+
+  // A row has a problem: the plain import is not offered; the valid rows are imported.
+  assert.ok(await page.isDisabled('[data-test="import-confirm"]'))
+  const confirmed = page.waitForResponse(isCall('import_confirm'))
+  await page.click('[data-test="import-valid-only"]')
+  const done = await confirmed
+  assert.equal(done.status(), 200, await done.text())
+  assert.equal(JSON.parse(done.request().postData()).skip_invalid, true)
+  await page.waitForSelector('[data-test="import-summary"][data-imported="2"][data-skipped="2"]')
+  assert.equal((await core.api('orders', { filter: {}, offset: 0, limit: 10 })).total, 2)
+
+  // The transactions export.
+  await page.click('[data-test="import-another"]')
+  await page.selectOption('[data-test="import-kind"]', 'transactions')
+  previewed = page.waitForResponse(isCall('import_preview'))
+  await page.setInputFiles('[data-test="import-file"]', { name: '交易明细.csv', mimeType: 'text/csv', buffer: Buffer.from(TRANSACTIONS) })
+  const tx = await previewed
+  assert.equal(tx.status(), 200)
+  assert.equal(JSON.parse(tx.request().postData()).kind, 'transactions')
+  await page.waitForSelector('[data-test="import-header-row"][data-row="2"]')
+  const txConfirmed = page.waitForResponse(isCall('import_confirm'))
+  await page.click('[data-test="import-confirm"]')
+  assert.equal((await txConfirmed).status(), 200)
+  await page.waitForSelector('[data-test="import-summary"][data-imported="2"]')
+
+  // A supervision step recorded from the manual-service order's detail: 商家确认需求 since two hours ago.
+  await openOrder(page, 'CS-SVC')
+  await page.click('[data-test="track-step"]')
+  await page.waitForSelector('[data-test="track-step-form"]')
+  assert.equal(await page.inputValue('[data-test="track-product-type"]'), 'manual-service')
+  const steps = await page.$$eval('[data-test="track-step-step"] option', (o) => o.map((x) => `${x.value}:${x.textContent}`))
+  assert.deepEqual(steps, ['submit-requirements:用户提交需求', 'confirm-requirements:商家确认需求', 'implement:商家实施服务', 'accept:用户确认验收', 're-review:华为云复核', 'completed:服务完成'])
+  await page.selectOption('[data-test="track-step-step"]', 'confirm-requirements')
+  const since = beijingInput(Date.now() - 2 * 3600_000)
+  await page.fill('[data-test="track-since"]', since)
+  await page.fill('[data-test="track-note"]', '需求已收到')
+  await submitWithEnter(page, 'track_step', '[data-test="track-note"]')
+  await page.waitForSelector('[data-test="order-flow"][data-step="confirm-requirements"]')
+  await page.waitForSelector('[data-test="track-message"]')
+  assert.match(await page.textContent('[data-test="timeline"]'), /recorded by 测试员: 需求已收到/)
+
+  // Esc closes a dialog without recording anything.
+  await page.click('[data-test="track-unsubscription"]')
+  await page.waitForSelector('[data-test="track-unsubscription-form"]')
+  await page.keyboard.press('Escape')
+  await page.waitForSelector('[data-test="dialog"]', { state: 'detached' })
+  assert.equal((await core.api('unsubscriptions', { status: null })).requests.length, 0)
+
+  // An invoice request recorded from the SaaS order's detail, an hour ago.
+  await openOrder(page, 'CS-SAAS')
+  await page.click('[data-test="track-invoice"]')
+  await page.waitForSelector('[data-test="track-invoice-form"]')
+  assert.equal(await page.inputValue('[data-test="track-orders"]'), 'CS-SAAS')
+  assert.equal(await page.inputValue('[data-test="track-title-name"]'), '杭州某某科技有限公司')
+  const requestedAt = beijingInput(Date.now() - 3600_000)
+  await page.fill('[data-test="track-requested-at"]', requestedAt)
+  await page.selectOption('[data-test="track-title-kind"]', 'enterprise')
+  await page.fill('[data-test="track-taxpayer-id"]', '91350100M000100Y43')
+  const { id: requestId } = await submitWithEnter(page, 'track_invoice_request', '[data-test="track-bank"]')
+  assert.match(requestId, /^TI/)
+
+  // The overview's inbox: the user may appeal 5 days after the step began; the invoice is due 7 days after the request.
+  const loaded = page.waitForResponse(isCall('overview'))
+  await page.evaluate(() => (location.hash = '/'))
+  await loaded
+  const stepDue = shown(instantOf(since) + 5 * 86400_000)
+  const invoiceDue = shown(instantOf(requestedAt) + 7 * 86400_000)
+  await page.waitForSelector('[data-group="supervision"] [data-test="inbox-item"][data-ref="CS-SVC"]')
+  assert.match(await page.textContent('[data-group="supervision"] [data-ref="CS-SVC"]'), new RegExp(stepDue))
+  assert.match(await page.textContent(`[data-group="invoices"] [data-ref="${requestId}"]`), new RegExp(invoiceDue))
+  assert.match(await page.textContent(`[data-group="invoices"] [data-ref="${requestId}"]`), /订单管理 > 发票管理/)
+  const inbox = (await core.api('overview')).inbox.items
+  assert.equal(inbox.find((i) => i.ref_id === 'CS-SVC').due_at.slice(0, 16).replace('T', ' '), stepDue)
+  assert.equal(inbox.find((i) => i.ref_id === requestId).due_at.slice(0, 16).replace('T', ' '), invoiceDue)
+
+  // The invoice drafted from the imported order, then recorded as issued on the Seller Console.
+  await page.evaluate((id) => (location.hash = `/invoices?id=${id}`), requestId)
+  await page.waitForSelector(`[data-test="invoice-request"][data-id="${requestId}"]`)
+  assert.match(await page.textContent('[data-test="invoice-rule"]'), /订单管理 > 发票管理/)
+  assert.match(await page.textContent(`[data-test="invoice-request"][data-id="${requestId}"]`), /增值税普通发票.*数电票/)
+  await page.click(`[data-draft="${requestId}"]`)
+  await page.waitForSelector('[data-test="invoice-drafts"] [data-state="draft"]')
+  assert.equal(await page.textContent('[data-test="invoice-drafts"] [data-test="total-gross"]'), '¥300.00')
+  assert.match(await page.textContent('[data-test="invoice-drafts"] [data-test="issue"]'), /记为已在卖家中心处理/)
+  await page.fill('[data-test="invoice-drafts"] [data-test="issued-by"]', '测试员')
+  await page.click('[data-test="invoice-drafts"] [data-test="issue"]')
+  await page.waitForSelector('[data-test="invoice-drafts"] [data-state="issued"]')
+  const issued = (await core.api('invoice_requests', { status: null })).requests.find((r) => r.id === requestId)
+  assert.equal(issued.status, 'issued', JSON.stringify(issued))
+  assert.equal((await core.api('status')).outbox_pending, 0, 'nothing is queued: there is nowhere to send it')
+
+  // Supervision: no action through KooDesk; the step the console shows next is recorded.
+  const flows = page.waitForResponse(isCall('flows'))
+  await page.evaluate(() => (location.hash = '/supervision?order=CS-SVC'))
+  await flows
+  const row = '[data-test="flow"][data-order="CS-SVC"]'
+  await page.waitForSelector(`${row} [data-test="record-step"]`)
+  assert.equal(await page.$(`${row} [data-test="act"]`), null)
+  assert.match(await page.textContent(row), /商家确认需求/)
+  assert.match(await page.textContent('[data-test="console-path"]'), /交付管理 > 服务监管/)
+  await page.click(`${row} [data-test="record-step"]`)
+  await page.waitForSelector('[data-test="track-step-form"]')
+  assert.equal(await page.inputValue('[data-test="track-product-type"]'), 'manual-service')
+  assert.equal(await page.inputValue('[data-test="track-step-step"]'), 'implement', 'the step after the one recorded')
+  await page.fill('[data-test="track-note"]', '需求已确认')
+  await submitWithEnter(page, 'track_step', '[data-test="track-note"]')
+  await page.waitForFunction((r) => document.querySelector(r)?.textContent?.includes('商家实施服务'), row)
+  assert.equal((await core.api('order_detail', { order_id: 'CS-SVC' })).flow.step, 'implement')
+
+  // An unsubscription request recorded, then its rejection on the Seller Console recorded.
+  await openOrder(page, 'CS-SVC')
+  await page.click('[data-test="track-unsubscription"]')
+  await page.waitForSelector('[data-test="track-unsubscription-form"]')
+  assert.equal(await page.inputValue('[data-test="track-refund"]'), '1200.00')
+  await page.fill('[data-test="track-refund"]', '200.00')
+  await page.fill('[data-test="track-reason"]', '需求变更')
+  const { id: unsubId } = await submitWithEnter(page, 'track_unsubscription', '[data-test="track-reason"]')
+  const unsubs = page.waitForResponse(isCall('unsubscriptions'))
+  await page.evaluate((id) => (location.hash = `/refunds?id=${id}`), unsubId)
+  await unsubs
+  const unsubRow = `[data-test="unsubscription"][data-id="${unsubId}"]`
+  await page.waitForSelector(`${unsubRow} [data-test="record-reject"]`)
+  assert.match(await page.textContent(unsubRow), /协商退订/)
+  await page.fill('[data-test="reject-reason"]', '服务已交付')
+  const decided = page.waitForResponse(isCall('unsubscription_decide'))
+  await page.click(`${unsubRow} [data-test="record-reject"]`)
+  assert.equal((await decided).status(), 200)
+  await page.waitForSelector(unsubRow, { state: 'detached' })
+  const decidedRow = (await core.api('unsubscriptions', { status: null })).requests.find((r) => r.id === unsubId)
+  assert.equal(decidedRow.status, 'rejected')
+
+  assert.deepEqual(problems, [])
+  await page.close()
+})
