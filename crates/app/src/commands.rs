@@ -8,6 +8,7 @@ use koodesk_domain::calendar::WorkingCalendar;
 use koodesk_domain::settlement::{self, YearMonth};
 use koodesk_domain::time::{self, Instant};
 use koodesk_store::inbox::{Group, Inbox};
+use koodesk_store::meta::ConnectionMode;
 use koodesk_store::outbox::ActionKind;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -80,11 +81,15 @@ pub async fn call(ws: &Workspace, command: &str, a: Value) -> Result<Value, ApiE
             if !a.approve && a.reason.trim().is_empty() {
                 return Err(ApiError::invalid("reason: a rejection needs a reason the buyer will read [KG §4]"));
             }
-            if !ws.settings().mode.connection().sends_actions() {
-                // Files only: the seller decided on the Seller Console (退订管理); KooDesk records it.
+            if ws.settings().mode.connection() != ConnectionMode::Sandbox {
+                // Files only or a gateway: the seller decided on the Seller Console (退订管理); KooDesk records it
+                // (on a gateway the store queues the record for it, so every desk sees who decided).
                 let r = trackers::recorder(ws)?;
                 let (id, reason) = (a.id.clone(), a.reason.clone());
                 ws.write(move |s| Ok(s.record_unsubscription_decision(&id, a.approve, &reason, &r)?)).await?;
+                if let Some(q) = trackers::to_gateway(ws, &a.id).await? {
+                    return reply(q);
+                }
                 return reply(Queued {
                     action_id: String::new(),
                     sent: true,
@@ -364,9 +369,12 @@ async fn queue(ws: &Workspace, kind: ActionKind, target: &str, payload: Value) -
 }
 
 async fn supervision_act(ws: &Workspace, a: SupervisionAct) -> Result<Queued, ApiError> {
-    if !ws.settings().mode.connection().sends_actions() {
+    let connection = ws.settings().mode.connection();
+    if connection != ConnectionMode::Sandbox {
+        // KooGallery has no API for supervision actions: a gateway cannot take them either [REAL-DATA §1].
+        let with = if connection == ConnectionMode::Gateway { "on a gateway" } else { "with files only" };
         return Err(ApiError::invalid(format!(
-            "action `{}`: with files only, act on the Seller Console ({}), then record the step it shows",
+            "action `{}`: {with}, act on the Seller Console ({}), then record the step it shows",
             a.action,
             koodesk_domain::supervision::SELLER_PATH
         )));

@@ -1,6 +1,8 @@
 //! The console's trackers: what KooGallery shows only on its web console, recorded by hand (supervision steps,
 //! unsubscription requests, invoice requests), and what the seller did there — with who recorded it
-//! ([`recorder`]). The store checks every entry against KooGallery's rules; these handlers read the arguments.
+//! ([`recorder`]). The store checks every entry against KooGallery's rules; these handlers read the arguments. On
+//! a gateway the store also queues each entry for the gateway, and [`to_gateway`] pushes it at once (offline it
+//! waits in the outbox, shown as queued), so every desk syncing the gateway sees it.
 
 use koodesk_domain::credit_code;
 use koodesk_domain::invoice::BuyerTitle;
@@ -9,7 +11,9 @@ use koodesk_domain::time;
 use koodesk_store::trackers::{InvoiceRequestEntry, Recorder, StepEntry, UnsubscriptionEntry};
 use rust_decimal::Decimal;
 
-use crate::api::{ApiError, InvoiceRequestTrack, NoArgs, StepTrack, Tracked, UnsubscriptionTrack};
+use koodesk_store::meta::ConnectionMode;
+
+use crate::api::{ApiError, InvoiceRequestTrack, NoArgs, Queued, StepTrack, Tracked, UnsubscriptionTrack};
 use crate::commands::now;
 use crate::workspace::Workspace;
 
@@ -23,6 +27,19 @@ pub fn recorder(ws: &Workspace) -> Result<Recorder, ApiError> {
     };
     let by = by.ok_or_else(|| ApiError::invalid("operator: set who records on this desk in Settings"))?;
     Ok(Recorder { by, at: now() })
+}
+
+/// On a gateway, pushes the record the store queued for `target` (with anything else due) and pulls its echo;
+/// offline it waits in the outbox for the next sync, shown as queued. `None` in the other modes.
+pub async fn to_gateway(ws: &Workspace, target: &str) -> Result<Option<Queued>, ApiError> {
+    if ws.settings().mode.connection() != ConnectionMode::Gateway {
+        return Ok(None);
+    }
+    let t = target.to_string();
+    let Some((action_id, _)) = ws.read(move |s| Ok(s.in_flight_for(&t)?)).await? else {
+        return Ok(None);
+    };
+    Ok(Some(ws.push_action(&action_id).await))
 }
 
 fn instant(field: &str, s: &str) -> Result<time::Instant, ApiError> {
@@ -47,6 +64,7 @@ pub async fn step(ws: &Workspace, a: StepTrack) -> Result<NoArgs, ApiError> {
     let (order, by) = (entry.order_id.clone(), r.by.clone());
     ws.write(move |s| Ok(s.record_step(&entry, &r)?)).await?;
     ws.log.info(&format!("supervision step of {order} recorded by {by}"));
+    to_gateway(ws, &order).await?;
     Ok(NoArgs {})
 }
 
@@ -60,6 +78,7 @@ pub async fn unsubscription(ws: &Workspace, a: UnsubscriptionTrack) -> Result<Tr
     let r = recorder(ws)?;
     let id = ws.write(move |s| Ok(s.record_unsubscription(&entry, &r)?)).await?;
     ws.log.info(&format!("unsubscription {id} recorded"));
+    to_gateway(ws, &id).await?;
     Ok(Tracked { id })
 }
 
@@ -88,5 +107,6 @@ pub async fn invoice_request(ws: &Workspace, a: InvoiceRequestTrack) -> Result<T
     let r = recorder(ws)?;
     let id = ws.write(move |s| Ok(s.record_invoice_request(&entry, &r)?)).await?;
     ws.log.info(&format!("invoice request {id} recorded"));
+    to_gateway(ws, &id).await?;
     Ok(Tracked { id })
 }
