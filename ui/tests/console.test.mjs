@@ -182,6 +182,9 @@ test('a supervision action taken offline reaches the sandbox after the network r
 test('every screen renders without console errors, in both themes', async () => {
   const { page, problems } = await openPage(browser, core.url)
   await page.waitForSelector('[data-test="inbox-item"]')
+  // Import loads nothing until a file is chosen.
+  await page.evaluate(() => (location.hash = '/import'))
+  await page.waitForSelector('[data-test="import-file"]')
   for (const hash of ['/orders', '/supervision', '/refunds', '/invoices', '/settlement', '/settings', '/']) {
     await visit(page, hash)
   }

@@ -235,3 +235,56 @@ test('files only: exports imported, the Seller Console recorded by hand, the inb
   assert.deepEqual(problems, [])
   await page.close()
 })
+
+test('files only: a file the core cannot read as it is gets a value for every row and a column mapped by hand, remembered', async () => {
+  const { page, problems } = await openPage(browser, core.url)
+  await page.waitForSelector('[data-test="statusbar"] [data-mode="files"]')
+  await page.evaluate(() => (location.hash = '/import'))
+  await page.waitForSelector('[data-test="import-file"]')
+  // No access type column, and the amount under a header KooDesk does not know.
+  const csv = ['订单号,商品名称,创建时间,订单状态,订单类型,计费模式,成交金额', 'CS-DATA,数据清洗服务,2026-11-25 09:00:00,处理中,新购,一次性,500.00', ''].join('\n')
+  let previewed = page.waitForResponse(isCall('import_preview'))
+  await page.setInputFiles('[data-test="import-file"]', { name: 'orders.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) })
+  assert.equal((await previewed).status(), 400)
+  await page.waitForSelector('[data-test="import-error"]')
+  assert.match(await page.textContent('[data-test="import-error"]'), /access_type/)
+  assert.equal(await page.$('[data-test="import-preview"]'), null)
+
+  // Every row's access type, then the amount's column, by hand.
+  await page.selectOption('[data-test="import-set-field"]', 'access_type')
+  await page.fill('[data-test="import-set-value"]', '人工服务')
+  previewed = page.waitForResponse(isCall('import_preview'))
+  await page.keyboard.press('Enter')
+  const withSet = await previewed
+  assert.equal(JSON.parse(withSet.request().postData()).set, 'access_type=人工服务')
+  assert.equal(withSet.status(), 400, 'the amount is still missing')
+  await page.waitForFunction(() => /amount/.test(document.querySelector('[data-test="import-error"]')?.textContent ?? ''))
+  await page.fill('[data-test="import-map"]', '成交金额=amount')
+  previewed = page.waitForResponse(isCall('import_preview'))
+  await page.click('[data-test="import-map-apply"]')
+  assert.equal((await previewed).status(), 200)
+  await page.waitForSelector('[data-test="import-counts"][data-imported="1"]')
+  assert.equal(await page.$('[data-test="import-error"]'), null)
+  assert.equal(await page.inputValue('[data-field-of="成交金额"]'), 'amount')
+  const confirmed = page.waitForResponse(isCall('import_confirm'))
+  await page.click('[data-test="import-confirm"]')
+  assert.equal((await confirmed).status(), 200)
+  await page.waitForSelector('[data-test="import-summary"][data-imported="1"]')
+  const order = (await core.api('order_detail', { order_id: 'CS-DATA' })).order
+  assert.deepEqual([order.access_type, order.amount], ['manual-service', '500.00'])
+
+  // The next file of the kind (this one with its access types) starts from the mapping confirmed last.
+  await page.click('[data-test="import-another"]')
+  const next = ['订单号,商品名称,创建时间,订单状态,订单类型,计费模式,接入类型,成交金额', 'CS-DATA2,数据标注服务,2026-11-26 09:00:00,处理中,新购,一次性,人工服务,800.00', ''].join('\n')
+  previewed = page.waitForResponse(isCall('import_preview'))
+  await page.setInputFiles('[data-test="import-file"]', { name: 'orders.csv', mimeType: 'text/csv', buffer: Buffer.from(next) })
+  const again = await previewed
+  assert.equal(again.status(), 200, await again.text())
+  assert.equal(JSON.parse(again.request().postData()).map, null)
+  assert.equal((await again.json()).mapping, '成交金额=amount')
+  await page.waitForFunction(() => document.querySelector('[data-test="import-map"]')?.value === '成交金额=amount')
+  // The refused previews are the browser's only complaints.
+  assert.deepEqual(problems.filter((p) => !p.includes('status of 400')), [])
+  assert.equal(problems.length, 2, problems.join('\n'))
+  await page.close()
+})
