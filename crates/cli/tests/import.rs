@@ -66,7 +66,8 @@ fn an_export_is_imported_then_reimported_without_duplicates() {
     let listed = orders(&db, Some("import"));
     assert_eq!(listed.len() as u64, sales, "one line per order, none twice");
     let first = &listed[0];
-    for key in ["order_id", "order_line_id", "created_at", "buyer", "product", "access_type", "billing_mode", "amount"] {
+    for key in ["order_id", "order_line_id", "created_at", "buyer", "product", "access_type", "billing_mode", "amount"]
+    {
         assert!(first.get(key).is_some_and(|v| !v.is_null()), "{key} in {first}");
     }
     assert_eq!(first["source"], "import");
