@@ -18,7 +18,10 @@ pub enum StoreError {
     Backup { path: PathBuf, detail: String },
     #[error("{path}: {source}")]
     Io { path: PathBuf, source: std::io::Error },
-    #[error("the feed refers to order {0}, which this store does not have yet: sync orders first")]
+    #[error(
+        "the feed refers to order {0}, which this store does not have yet: sync orders first; an order another desk \
+         imported is not in the gateway's feed — import it here too (koodesk import) or look it up (koodesk lookup)"
+    )]
     UnknownOrder(String),
     #[error("the feed sent {what}: {detail}")]
     BadFeedData { what: &'static str, detail: String },
