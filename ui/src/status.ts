@@ -1,5 +1,5 @@
 // The core's status, shared: the status bar shows it, and the screens read the connection mode from it (files
-// only changes what their buttons do). App.vue refreshes it every 10 s and on `koodesk:changed`.
+// or a gateway changes what their buttons do). App.vue refreshes it every 10 s and on `koodesk:changed`.
 import { computed, ref } from 'vue'
 import { call } from './api/client'
 import type { EndpointMode, Status } from './api/bindings'
@@ -12,7 +12,9 @@ export const mode = computed<EndpointMode | null>(() => status.value?.mode ?? nu
 /** Files only: the seller acts on the Seller Console and records it here. */
 export const filesOnly = computed(() => mode.value === 'files')
 
-/** Gateway or files: what KooGallery shows only on its web console is recorded by hand. */
+/** Gateway or files: what KooGallery shows only on its web console is recorded by hand, and what the seller does
+ * there (supervision steps, unsubscription decisions, invoices issued) is recorded, not sent (on a gateway the
+ * record is shared with every desk through it). */
 export const tracking = computed(() => mode.value === 'gateway' || mode.value === 'files')
 
 export async function refreshStatus(): Promise<void> {
