@@ -152,7 +152,7 @@ fn write_orders(
     }
 
     let mut counts = ImportCounts::default();
-    let mut products: BTreeMap<String, (String, &str, &str)> = BTreeMap::new();
+    let mut products: BTreeMap<String, (String, koodesk_domain::catalog::AccessType, &str)> = BTreeMap::new();
     let mut buyers: BTreeMap<String, String> = BTreeMap::new();
     let mut orders: BTreeMap<&str, serde_json::Value> = BTreeMap::new();
     let mut lines: BTreeMap<&str, serde_json::Value> = BTreeMap::new();
@@ -171,7 +171,7 @@ fn write_orders(
         }
         let product_key = r.product_id.as_deref().unwrap_or(&r.product_name);
         let product_id = format!("import:{product_key}|{}|{}", r.access_type.as_str(), r.billing_mode.as_str());
-        products.insert(product_id.clone(), (r.product_name.clone(), r.access_type.as_str(), r.billing_mode.as_str()));
+        products.insert(product_id.clone(), (r.product_name.clone(), r.access_type, r.billing_mode.as_str()));
         let buyer_id = match (&r.buyer_account, &r.buyer_name) {
             (Some(account), _) => format!("import:{account}"),
             (None, Some(name)) => format!("import:name:{name}"),
@@ -216,18 +216,26 @@ fn write_orders(
         }
         counts.count(stored_line.is_some() && !replacing, order_changed || line_changed);
     }
-    let products: Vec<_> = products.into_iter().map(|(id, (name, a, b))| serde_json::json!([id, name, a, b])).collect();
+    // Access types that are always supervised (manual service, hardware, License, …) are marked so [KG §3, §4];
+    // SaaS, whose supervision is the product's choice, is not — a step recorded for its order says it is.
+    let products: Vec<_> = products
+        .into_iter()
+        .map(|(id, (name, a, b))| {
+            let supervised = koodesk_domain::refund::supervision_of(a) == Some(true);
+            serde_json::json!([id, name, a.as_str(), b, supervised])
+        })
+        .collect();
     let buyers: Vec<_> = buyers.into_iter().map(|(id, name)| serde_json::json!([id, name])).collect();
     let orders: Vec<_> = orders.into_values().collect();
     let lines: Vec<_> = lines.into_values().collect();
     let touched: Vec<&str> = orders.iter().filter_map(|o| o[0].as_str()).collect();
-    // What the order list does not say is not guessed into the product: it is not marked supervised (steps are
-    // tracked by hand), and its channel is the general one (a joint-operation product comes with the feed).
+    // What the order list does not say is not guessed into the product: its channel is the general one (a
+    // joint-operation product comes with the feed).
     let statements: [(&str, String); 8] = [
         ("DELETE FROM order_lines WHERE order_id IN (SELECT value FROM json_each(?1))", json(&replaced)?),
         (
             "INSERT INTO products (product_id, name, access_type, billing_mode, supervised, product_type, channel)
-             SELECT value->>0, value->>1, value->>2, value->>3, 0, NULL, 'general' FROM jsonb_each(?1) WHERE true
+             SELECT value->>0, value->>1, value->>2, value->>3, value->>4, NULL, 'general' FROM jsonb_each(?1) WHERE true
              ON CONFLICT (product_id) DO UPDATE SET name = excluded.name WHERE products.name <> excluded.name",
             json(&products)?,
         ),
