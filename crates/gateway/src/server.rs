@@ -227,6 +227,15 @@ async fn actions(
         feed_error(StatusCode::SERVICE_UNAVAILABLE, "unavailable", "the gateway's database does not answer; try again")
     };
     let feed_kind = Kind::from_path(&kind);
+    if action == feed::RECORD_ACTION
+        && !matches!(feed_kind, Some(Kind::Supervision | Kind::Unsubscriptions | Kind::InvoiceRequests))
+    {
+        return feed_error(
+            StatusCode::NOT_FOUND,
+            "not-found",
+            format!("no `{kind}` records: a desk records supervision, unsubscriptions or invoice-requests"),
+        );
+    }
     let record = match (feed_kind, action.as_str()) {
         (Some(k @ (Kind::Supervision | Kind::Unsubscriptions | Kind::InvoiceRequests)), feed::RECORD_ACTION) => {
             feed_view::record_entry(k, &id, &body, now_ms)
