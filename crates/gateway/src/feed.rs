@@ -181,47 +181,71 @@ fn new_record(
     Ok(NewRecord { action_id, kind: kind.path().to_string(), id: id.to_string(), body, recorded_by: Some(by), now_ms })
 }
 
+/// A feed entity a desk records: its key as the route names it, and who recorded it when.
+trait Recorded: serde::de::DeserializeOwned + serde::Serialize {
+    /// The key field's name and value (`order_id` of a flow, `id` otherwise).
+    fn key(&self) -> (&'static str, &str);
+    fn stamps(&mut self) -> (&mut Option<String>, &mut Option<String>, &mut u64);
+}
+
+impl Recorded for feed::FeedFlow {
+    fn key(&self) -> (&'static str, &str) {
+        ("order_id", &self.order_id)
+    }
+    fn stamps(&mut self) -> (&mut Option<String>, &mut Option<String>, &mut u64) {
+        (&mut self.recorded_by, &mut self.recorded_at, &mut self.seq)
+    }
+}
+
+impl Recorded for feed::FeedUnsubscription {
+    fn key(&self) -> (&'static str, &str) {
+        ("id", &self.id)
+    }
+    fn stamps(&mut self) -> (&mut Option<String>, &mut Option<String>, &mut u64) {
+        (&mut self.recorded_by, &mut self.recorded_at, &mut self.seq)
+    }
+}
+
+impl Recorded for feed::FeedInvoiceRequest {
+    fn key(&self) -> (&'static str, &str) {
+        ("id", &self.id)
+    }
+    fn stamps(&mut self) -> (&mut Option<String>, &mut Option<String>, &mut u64) {
+        (&mut self.recorded_by, &mut self.recorded_at, &mut self.seq)
+    }
+}
+
+/// Reads a desk's record of one entity: its key must be the route's, `recorded_by` is required, `recorded_at`
+/// defaults to now, and the desk's `seq` is ignored (the gateway numbers it).
+fn record_of<T: Recorded>(
+    kind: Kind,
+    id: &str,
+    body: &[u8],
+    now_ms: i64,
+    mismatch: &dyn Fn(&str, &str) -> Refusal,
+) -> Result<NewRecord, Refusal> {
+    let r: feed::RecordRequest<T> = read(body)?;
+    let mut e = r.entity;
+    let (field, key) = e.key();
+    if key != id {
+        return Err(mismatch(field, key));
+    }
+    let (recorded_by, recorded_at, seq) = e.stamps();
+    let by = who(recorded_by.take())?;
+    *recorded_by = Some(by.clone());
+    recorded_at.get_or_insert_with(|| rfc3339_ms(now_ms));
+    *seq = 0;
+    new_record(r.action_id, kind, id, &e, by, now_ms)
+}
+
 /// `POST /feed/v1/{kind}/{id}/record`: a tracker entry, the entity's whole state as a desk recorded it.
 pub fn record_entry(kind: Kind, id: &str, body: &[u8], now_ms: i64) -> Result<NewRecord, Refusal> {
     let mismatch =
         |field: &str, got: &str| refuse(400, "invalid", format!("{field} `{got}` is not the `{id}` of the route"));
     match kind {
-        Kind::Supervision => {
-            let r: feed::RecordRequest<feed::FeedFlow> = read(body)?;
-            let mut e = r.entity;
-            if e.order_id != id {
-                return Err(mismatch("order_id", &e.order_id));
-            }
-            let by = who(e.recorded_by.take())?;
-            e.recorded_by = Some(by.clone());
-            e.recorded_at.get_or_insert_with(|| rfc3339_ms(now_ms));
-            e.seq = 0;
-            new_record(r.action_id, kind, id, &e, by, now_ms)
-        }
-        Kind::Unsubscriptions => {
-            let r: feed::RecordRequest<feed::FeedUnsubscription> = read(body)?;
-            let mut e = r.entity;
-            if e.id != id {
-                return Err(mismatch("id", &e.id));
-            }
-            let by = who(e.recorded_by.take())?;
-            e.recorded_by = Some(by.clone());
-            e.recorded_at.get_or_insert_with(|| rfc3339_ms(now_ms));
-            e.seq = 0;
-            new_record(r.action_id, kind, id, &e, by, now_ms)
-        }
-        Kind::InvoiceRequests => {
-            let r: feed::RecordRequest<feed::FeedInvoiceRequest> = read(body)?;
-            let mut e = r.entity;
-            if e.id != id {
-                return Err(mismatch("id", &e.id));
-            }
-            let by = who(e.recorded_by.take())?;
-            e.recorded_by = Some(by.clone());
-            e.recorded_at.get_or_insert_with(|| rfc3339_ms(now_ms));
-            e.seq = 0;
-            new_record(r.action_id, kind, id, &e, by, now_ms)
-        }
+        Kind::Supervision => record_of::<feed::FeedFlow>(kind, id, body, now_ms, &mismatch),
+        Kind::Unsubscriptions => record_of::<feed::FeedUnsubscription>(kind, id, body, now_ms, &mismatch),
+        Kind::InvoiceRequests => record_of::<feed::FeedInvoiceRequest>(kind, id, body, now_ms, &mismatch),
         Kind::Orders | Kind::Bills => {
             Err(refuse(404, "not-found", format!("the {} feed takes no records", kind.path())))
         }
