@@ -271,6 +271,17 @@ pub(crate) fn enqueue_on(
             ),
         }));
     }
+    insert_action(conn, kind, target, &payload, now_ts)
+}
+
+/// Adds an action to the outbox under a new idempotent `action_id`, due at once; returns the ID.
+fn insert_action(
+    conn: &rusqlite::Connection,
+    kind: ActionKind,
+    target: &str,
+    payload: &serde_json::Value,
+    now_ts: i64,
+) -> Result<String, StoreError> {
     let action_id: String = format!(
         "kd-{}",
         rand::thread_rng().sample_iter(&Alphanumeric).take(24).map(char::from).collect::<String>().to_lowercase()
@@ -303,15 +314,7 @@ pub(crate) fn enqueue_record_on(
         conn.execute("UPDATE outbox SET payload = ?2 WHERE action_id = ?1", params![action_id, payload.to_string()])?;
         return Ok(action_id);
     }
-    let action_id: String = format!(
-        "kd-{}",
-        rand::thread_rng().sample_iter(&Alphanumeric).take(24).map(char::from).collect::<String>().to_lowercase()
-    );
-    conn.execute(
-        "INSERT INTO outbox (action_id, kind, target, payload, created_ts, next_attempt_ts) VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
-        params![action_id, kind.as_str(), target, payload.to_string(), now_ts],
-    )?;
-    Ok(action_id)
+    insert_action(conn, kind, target, &payload, now_ts)
 }
 
 impl Store {
