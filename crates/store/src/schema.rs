@@ -481,6 +481,48 @@ pub const MIGRATIONS: &[&str] = &[
                        WHEN 'record-invoice-request' THEN (SELECT r.seq FROM invoice_requests r WHERE r.id = o.target)
                    END, -1));
     "#,
+    // 13: what the seller submitted on the Seller Console for KooGallery to review [KG §6, §9]: a change of the
+    // merchant information (服务商管理 > 服务商信息: `field` contact-mobile / contact-email take effect at once, any
+    // other is reviewed), a product's listing or listing change (`product_id`). A review is due 3 working days after
+    // `submitted_ts` (`review_due`, Beijing date; `calendar` says whether the year had holiday data) until the seller
+    // records KooGallery's answer. And the listing checklist: the products being onboarded, the saved
+    // interface-check suite holding a SaaS product's debug cases, and the steps the seller ticked.
+    r#"
+    CREATE TABLE console_reviews (
+        id           TEXT PRIMARY KEY,
+        subject      TEXT NOT NULL CHECK (subject IN ('merchant-info', 'listing', 'listing-change')),
+        field        TEXT CHECK ((subject = 'merchant-info') = (field IS NOT NULL)),
+        product_id   TEXT CHECK ((subject = 'merchant-info') = (product_id IS NULL)),
+        note         TEXT NOT NULL,
+        submitted_ts INTEGER NOT NULL,
+        review_due   TEXT,
+        calendar     TEXT NOT NULL CHECK (calendar IN ('official', 'weekdays-only')),
+        status       TEXT NOT NULL CHECK (status IN ('effective', 'in-review', 'approved', 'rejected')),
+        answer_note  TEXT,
+        answered_ts  INTEGER,
+        recorded_by  TEXT NOT NULL,
+        recorded_ts  INTEGER NOT NULL
+    );
+    CREATE INDEX console_reviews_open ON console_reviews(review_due) WHERE status = 'in-review';
+    CREATE INDEX console_reviews_product ON console_reviews(product_id, submitted_ts) WHERE product_id IS NOT NULL;
+    CREATE TABLE listings (
+        product_id   TEXT PRIMARY KEY,
+        name         TEXT NOT NULL,
+        access_type  TEXT NOT NULL,
+        billing_mode TEXT NOT NULL,
+        suite        TEXT,
+        recorded_by  TEXT NOT NULL,
+        recorded_ts  INTEGER NOT NULL
+    ) WITHOUT ROWID;
+    CREATE TABLE listing_steps (
+        product_id  TEXT NOT NULL REFERENCES listings(product_id) ON DELETE CASCADE,
+        step        TEXT NOT NULL,
+        done_ts     INTEGER NOT NULL,
+        recorded_by TEXT NOT NULL,
+        recorded_ts INTEGER NOT NULL,
+        PRIMARY KEY (product_id, step)
+    ) WITHOUT ROWID;
+    "#,
 ];
 
 /// Sets an invoice request's order facts (schema 5) for the requests `scope` selects (a SQL condition on `id`);

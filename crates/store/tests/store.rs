@@ -116,6 +116,9 @@ fn migrations_from_every_earlier_schema() {
         let source: String =
             s.connection().query_row("SELECT source FROM orders WHERE order_id = 'CS1'", [], |r| r.get(0)).expect("s");
         assert_eq!(source, "sandbox", "orders synced before schema 10 came from the feed");
+        let reviews: i64 =
+            s.connection().query_row("SELECT count(*) FROM console_reviews", [], |r| r.get(0)).expect("reviews");
+        assert_eq!(reviews, 0, "schema 13: no console review before the seller records one");
         assert_eq!(s.integrity_check().expect("check"), "ok");
     }
 }
