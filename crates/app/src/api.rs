@@ -17,8 +17,11 @@ use koodesk_store::invoicing::InvoiceRecord;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::commands as h;
+use crate::{imports, interface, invoicing, trackers};
+
 macro_rules! command_table {
-    ($($name:literal : $args:ty => $result:ty),* $(,)?) => {
+    ($($name:literal : $args:ty => $result:ty = $handler:path),* $(,)?) => {
         /// The commands, by name, for the dispatcher and the generated client.
         pub const COMMANDS: &[&str] = &[$($name),*];
 
@@ -29,58 +32,78 @@ macro_rules! command_table {
             s.push_str("}\n");
             s
         }
+
+        /// The dispatcher, derived from the same table: a command's JSON arguments are read as its declared
+        /// arguments type, and its handler must answer its declared result type, or the crate does not compile.
+        pub(crate) async fn dispatch(
+            ws: &crate::workspace::Workspace,
+            command: &str,
+            a: serde_json::Value,
+        ) -> Result<serde_json::Value, ApiError> {
+            match command {
+                $($name => {
+                    let a: $args = h::args($name, a)?;
+                    let r: $result = $handler(ws, a).await?;
+                    h::reply(r)
+                })*
+                other => Err(ApiError::new(
+                    "unknown-command",
+                    format!("command `{other}`: not a KooDesk command (one of {})", COMMANDS.join(", ")),
+                )),
+            }
+        }
     };
 }
 
 command_table! {
-    "overview": NoArgs => Overview,
-    "status": NoArgs => Status,
-    "orders": OrdersArgs => OrderPage,
-    "order_detail": OrderId => OrderDetail,
-    "flows": FlowsArgs => Flows,
-    "supervision_act": SupervisionAct => Queued,
-    "unsubscriptions": StatusFilter => Unsubscriptions,
-    "unsubscription_decide": UnsubscriptionDecide => Queued,
-    "invoice_requests": StatusFilter => InvoiceRequests,
-    "settlement": NoArgs => Settlement,
-    "sync_now": NoArgs => SyncResult,
-    "outbox_dismiss": ActionRef => Status,
-    "settings": NoArgs => SettingsView,
-    "settings_save": Settings => SettingsView,
-    "credential_save": CredentialSave => SettingsView,
-    "credential_delete": CredentialName => SettingsView,
-    "sandbox_network": SandboxNetwork => SandboxState,
-    "notifications_due": NoArgs => Notices,
-    "notification_shown": NoticeShown => NoArgs,
-    "invoices_of_request": RequestId => InvoiceList,
-    "invoice_draft": RequestId => InvoiceList,
-    "invoice_issue": InvoiceIssue => InvoiceIssued,
-    "invoice_red_letter": InvoiceRedLetter => InvoiceList,
-    "invoice_edit_buyer": InvoiceBuyerEdit => InvoiceList,
-    "invoice_export": InvoiceExport => ExportFile,
-    "invoice_pdf": InvoiceId => ExportFile,
-    "invoice_buyers_import": BuyerListFile => BuyersImported,
-    "invoice_buyers": BuyerQuery => InvoiceBuyers,
-    "invoice_orders_of_buyer": BuyerRef => OrdersToInvoice,
-    "invoice_preview_orders": OrderChoice => InvoicePreview,
-    "invoice_draft_orders": OrderChoice => InvoiceList,
-    "invoices_of_batch": BatchId => InvoiceList,
-    "invoice_batches": NoArgs => InvoiceList,
-    "invoice_discard": InvoiceId => InvoiceList,
-    "interface_overview": NoArgs => InterfaceOverview,
-    "interface_run": InterfaceRunArgs => InterfaceRunResult,
-    "interface_run_progress": RunToken => RunProgress,
-    "interface_run_report": RunId => Report,
-    "interface_suite_save": SavedSuite => InterfaceSuites,
-    "interface_suite_delete": SuiteName => InterfaceSuites,
-    "interface_cases_export": NoArgs => CasesText,
-    "interface_cases_import": CasesText => InterfaceSuites,
-    "import_preview": ImportFile => ImportPreview,
-    "import_confirm": ImportFile => ImportSummary,
-    "track_step": StepTrack => NoArgs,
-    "track_unsubscription": UnsubscriptionTrack => Tracked,
-    "track_invoice_request": InvoiceRequestTrack => Tracked,
-    "orders_lookup": OrderLookup => LookupResult,
+    "overview": NoArgs => Overview = h::overview_of,
+    "status": NoArgs => Status = h::status_of,
+    "orders": OrdersArgs => OrderPage = h::orders,
+    "order_detail": OrderId => OrderDetail = h::order_detail,
+    "flows": FlowsArgs => Flows = h::flows,
+    "supervision_act": SupervisionAct => Queued = h::supervision_act,
+    "unsubscriptions": StatusFilter => Unsubscriptions = h::unsubscriptions,
+    "unsubscription_decide": UnsubscriptionDecide => Queued = h::unsubscription_decide,
+    "invoice_requests": StatusFilter => InvoiceRequests = h::invoice_requests,
+    "settlement": NoArgs => Settlement = h::settlement_of,
+    "sync_now": NoArgs => SyncResult = h::sync_now,
+    "outbox_dismiss": ActionRef => Status = h::outbox_dismiss,
+    "settings": NoArgs => SettingsView = h::settings_of,
+    "settings_save": Settings => SettingsView = h::settings_save,
+    "credential_save": CredentialSave => SettingsView = h::credential_save,
+    "credential_delete": CredentialName => SettingsView = h::credential_delete,
+    "sandbox_network": SandboxNetwork => SandboxState = h::sandbox_network,
+    "notifications_due": NoArgs => Notices = h::notifications_due,
+    "notification_shown": NoticeShown => NoArgs = h::notification_shown,
+    "invoices_of_request": RequestId => InvoiceList = h::invoices_of_request,
+    "invoice_draft": RequestId => InvoiceList = h::invoice_draft,
+    "invoice_issue": InvoiceIssue => InvoiceIssued = invoicing::issue,
+    "invoice_red_letter": InvoiceRedLetter => InvoiceList = invoicing::red_letter,
+    "invoice_edit_buyer": InvoiceBuyerEdit => InvoiceList = invoicing::edit_buyer,
+    "invoice_export": InvoiceExport => ExportFile = invoicing::export,
+    "invoice_pdf": InvoiceId => ExportFile = h::invoice_pdf,
+    "invoice_buyers_import": BuyerListFile => BuyersImported = invoicing::import_buyers,
+    "invoice_buyers": BuyerQuery => InvoiceBuyers = h::invoice_buyers,
+    "invoice_orders_of_buyer": BuyerRef => OrdersToInvoice = h::invoice_orders_of_buyer,
+    "invoice_preview_orders": OrderChoice => InvoicePreview = h::invoice_preview_orders,
+    "invoice_draft_orders": OrderChoice => InvoiceList = h::invoice_draft_orders,
+    "invoices_of_batch": BatchId => InvoiceList = h::invoices_of_batch,
+    "invoice_batches": NoArgs => InvoiceList = h::invoice_batches,
+    "invoice_discard": InvoiceId => InvoiceList = h::invoice_discard,
+    "interface_overview": NoArgs => InterfaceOverview = h::interface_overview,
+    "interface_run": InterfaceRunArgs => InterfaceRunResult = interface::run,
+    "interface_run_progress": RunToken => RunProgress = h::interface_run_progress,
+    "interface_run_report": RunId => Report = h::interface_run_report,
+    "interface_suite_save": SavedSuite => InterfaceSuites = h::interface_suite_save,
+    "interface_suite_delete": SuiteName => InterfaceSuites = h::interface_suite_delete,
+    "interface_cases_export": NoArgs => CasesText = h::interface_cases_export,
+    "interface_cases_import": CasesText => InterfaceSuites = h::interface_cases_import,
+    "import_preview": ImportFile => ImportPreview = imports::preview,
+    "import_confirm": ImportFile => ImportSummary = imports::confirm,
+    "track_step": StepTrack => NoArgs = trackers::step,
+    "track_unsubscription": UnsubscriptionTrack => Tracked = trackers::unsubscription,
+    "track_invoice_request": InvoiceRequestTrack => Tracked = trackers::invoice_request,
+    "orders_lookup": OrderLookup => LookupResult = imports::lookup,
 }
 
 /// An error a command answers: a stable code and a message that names the field and the rule.
