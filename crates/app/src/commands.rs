@@ -252,6 +252,7 @@ pub fn route_of(group: Group, ref_id: &str, order_id: Option<&str>) -> String {
         Group::Supervision => format!("/supervision?order={}", order_id.unwrap_or(ref_id)),
         Group::Unsubscriptions => format!("/refunds?id={ref_id}"),
         Group::Invoices => format!("/invoices?id={ref_id}"),
+        Group::Reviews => format!("/onboarding?review={ref_id}"),
         Group::Upcoming => "/settlement".to_string(),
     }
 }

@@ -4,7 +4,8 @@
 //! Each carries the route that opens its item.
 //!
 //! Raised: an invoice request due within 24 hours; a merchant-side supervision step whose user-appeal window
-//! opens within 24 hours; an unsubscription awaiting review; sync failing three times in a row. At most
+//! opens within 24 hours; an unsubscription awaiting review; a Seller Console submission whose review is overdue;
+//! sync failing three times in a row. At most
 //! [`MAX_AT_ONCE`] a time, so a first start over a busy store does not flood the desktop; the rest come next time.
 
 use koodesk_domain::calendar::WorkingCalendar;
@@ -51,6 +52,12 @@ pub async fn due(ws: &Workspace, now: Instant) -> Result<Vec<Notice>, ApiError> 
             (Group::Unsubscriptions, _) => {
                 (format!("unsubscription:{}", i.ref_id), "退订申请待审核 Unsubscription awaiting review")
             }
+            // A review KooGallery has not answered by its third working day [KG §6]: keyed on the review and its
+            // due date.
+            (Group::Reviews, _) if i.overdue => (
+                format!("review-overdue:{}:{}", i.ref_id, i.due_at.as_deref().unwrap_or("")),
+                "审核已超 3 个工作日 Review overdue",
+            ),
             _ => continue,
         };
         candidates.push(Notice {

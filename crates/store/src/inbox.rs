@@ -7,6 +7,7 @@
 use chrono::{Datelike, Duration, NaiveDate};
 use koodesk_domain::calendar::WorkingCalendar;
 use koodesk_domain::invoice::{self, Channel, Medium};
+use koodesk_domain::merchant_info::ReviewSubject;
 use koodesk_domain::money::Cny;
 use koodesk_domain::refund::MERCHANT_REVIEW_PATH;
 use koodesk_domain::settlement::{self, YearMonth};
@@ -16,6 +17,7 @@ use rusqlite::params;
 use serde::Serialize;
 use ts_rs::TS;
 
+use crate::console_reviews;
 use crate::db::Store;
 use crate::error::StoreError;
 use crate::outbox::PendingSync;
@@ -31,6 +33,8 @@ pub enum Group {
     Supervision,
     Unsubscriptions,
     Invoices,
+    /// Submissions on the Seller Console awaiting KooGallery's review [KG §6].
+    Reviews,
     Upcoming,
 }
 
@@ -39,7 +43,7 @@ pub enum Group {
 pub struct InboxItem {
     pub group: Group,
     /// What to do: `confirm-requirements`, `deliver`, `activate-code`, `upload-proof`, `appeal`,
-    /// `review-unsubscription`, `issue-invoice`, `auto-accept`, `expect-payment`, `settlement`.
+    /// `review-unsubscription`, `issue-invoice`, `await-review`, `auto-accept`, `expect-payment`, `settlement`.
     pub action: &'static str,
     /// For people, in the console's language.
     pub summary: String,
@@ -289,6 +293,32 @@ impl Store {
                 detail: serde_json::json!({"kind": kind, "medium": medium.as_str(), "amount": amount,
                     "courier_payer": courier.as_str(), "issuer": issuer.as_str(), "blocked": blocked,
                     "requested_at": time::format_rfc3339(&at(requested))}),
+            });
+        }
+
+        // Submissions awaiting KooGallery's review: due by the end of their third working day [KG §6]; the
+        // seller records the answer when it comes (e-mail and SMS), and the item leaves.
+        for r in self.open_console_reviews(now)? {
+            let due_date = r.review_due.as_deref().and_then(date_of);
+            let due = due_date.map(|d| time::start_of_day(d + Duration::days(1)));
+            items.push(InboxItem {
+                group: Group::Reviews,
+                action: "await-review",
+                summary: match r.subject {
+                    ReviewSubject::MerchantInfo => "商家信息变更审核中（3 个工作日）".into(),
+                    ReviewSubject::Listing => "商品上架审核中（3 个工作日）".into(),
+                    ReviewSubject::ListingChange => "商品变更审核中（3 个工作日）".into(),
+                },
+                order_id: None,
+                ref_id: r.id.clone(),
+                due_at: due.map(|d| time::format_rfc3339(&d)),
+                overdue: r.overdue,
+                console_path: console_reviews::console_path(r.subject),
+                seconds_left: due.map(|d| (d - now).num_seconds()),
+                pending_sync: None,
+                detail: serde_json::json!({"subject": r.subject, "field": r.field, "product_id": r.product_id,
+                    "note": r.note, "review_due": r.review_due, "calendar": r.calendar,
+                    "submitted_at": r.submitted_at}),
             });
         }
 

@@ -12,6 +12,7 @@
 //! | [`writer`] | the one thread that writes; everyone else sends it jobs |
 //! | [`readers`] | a small pool of read-only connections for the screens |
 //! | [`trackers`] | what the seller records by hand: supervision steps, unsubscription and invoice requests, and what they did on the Seller Console |
+//! | [`console_reviews`] | what the seller submitted on the Seller Console for review (merchant information, listings) and the answer |
 //! | [`inbox`] | what needs the seller now, with the domain rules |
 //! | [`dashboard`] | aggregates for the overview |
 //! | [`browse`] | paged, filtered lists and one order's timeline for the screens |
@@ -20,6 +21,7 @@
 
 pub mod apply;
 pub mod browse;
+pub mod console_reviews;
 pub mod dashboard;
 pub mod db;
 pub mod demo;

@@ -75,7 +75,7 @@ fn who(r: &Recorder) -> Result<&str, StoreError> {
 }
 
 /// An ID for an entry made here: the prefix and 12 hex digits, unique in practice across desks.
-fn new_id(prefix: &str) -> String {
+pub(crate) fn new_id(prefix: &str) -> String {
     use rand::Rng;
     format!("{prefix}{:012X}", rand::thread_rng().gen::<u64>() & 0xFFFF_FFFF_FFFF)
 }
