@@ -112,12 +112,12 @@ export type RefusedView = { action_id: string, kind: ActionKind, target: string,
 
 export type TopItem = { ref_id: string, summary: string, route: string, };
 
-export type Group = "supervision" | "unsubscriptions" | "invoices" | "upcoming";
+export type Group = "supervision" | "unsubscriptions" | "invoices" | "reviews" | "upcoming";
 
 export type InboxItem = { group: Group, 
 /**
  * What to do: `confirm-requirements`, `deliver`, `activate-code`, `upload-proof`, `appeal`,
- * `review-unsubscription`, `issue-invoice`, `auto-accept`, `expect-payment`, `settlement`.
+ * `review-unsubscription`, `issue-invoice`, `await-review`, `auto-accept`, `expect-payment`, `settlement`.
  */
 action: string, 
 /**
