@@ -21,6 +21,7 @@ mod import;
 mod interface;
 mod invoice;
 mod lookup;
+mod merchant;
 mod sandbox;
 mod sign;
 mod store;
@@ -30,6 +31,7 @@ pub use import::*;
 pub use interface::*;
 pub use invoice::*;
 pub use lookup::*;
+pub use merchant::*;
 pub use sandbox::*;
 pub use sign::*;
 pub use store::*;
@@ -71,6 +73,9 @@ pub enum Command {
     WorkingDays(WorkingDaysArgs),
     /// The dates of a month's settlement: bill, sending, sign-off, payment.
     SettlementSchedule(SettlementArgs),
+    /// What a merchant-information change becomes: effective at once, or reviewed within 3 working days.
+    #[command(after_help = "Examples:\n  koodesk merchant-change --field other --submitted-at 2026-09-24T20:00:00 --json")]
+    MerchantChange(MerchantChangeArgs),
     /// Checks a unified social credit code (统一社会信用代码); exit status 1 when invalid.
     CreditCode(CreditCodeArgs),
     /// Computes or checks KooGallery signatures (V2.0, x-sign, Body-Sign, V1.0 authToken).

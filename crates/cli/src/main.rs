@@ -43,6 +43,7 @@ fn main() -> ExitCode {
         Command::RefundRule(a) => commands::refund_rule::run(a),
         Command::WorkingDays(a) => commands::working_days::run(a, &calendar),
         Command::SettlementSchedule(a) => commands::settlement_schedule::run(a, &calendar),
+        Command::MerchantChange(a) => commands::merchant_change::run(a, &calendar),
         Command::CreditCode(a) => commands::credit_code::run(a),
         Command::Sign(a) => commands::sign::run(a),
         Command::Field(a) => commands::field::run(a),

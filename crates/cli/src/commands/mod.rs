@@ -16,6 +16,7 @@ pub mod interface;
 pub mod invoice;
 pub mod invoice_rules;
 pub mod lookup;
+pub mod merchant_change;
 pub mod refund_rule;
 pub mod sandbox;
 pub mod serve;
