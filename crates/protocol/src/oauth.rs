@@ -164,6 +164,90 @@ pub struct UserInfo {
     pub tenant: String,
 }
 
+/// The sandbox IdP's record of one login, for checking a client (`koodesk check-oauth`): `GET` it with the
+/// code the login was answered with, authenticated as the client (HTTP Basic client_id:client_secret).
+pub const SANDBOX_LOGIN_PATH: &str = "/admin/oauth/login";
+/// `POST` {code, generation}: the sandbox IdP presents that generation's spent refresh token to its token
+/// endpoint again and answers as the endpoint did, so a checker sees rotation refuse it without the token ever
+/// leaving the IdP.
+pub const SANDBOX_REPLAY_PATH: &str = "/admin/oauth/replay-refresh";
+/// `POST` {set: RFC 3339}: moves the sandbox clock forward, as `/admin/clock` does, for the client's checker to
+/// reach a token's expiry without waiting 2 hours.
+pub const SANDBOX_CLOCK_PATH: &str = "/admin/oauth/clock";
+
+/// What a client did with one login's code and tokens, as the sandbox IdP saw it [KG §8]. No code or token
+/// appears in it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LoginRecord {
+    /// The IdP's number for the login (one approved consent).
+    pub login: u64,
+    pub client_id: String,
+    pub redirect_uri: String,
+    /// The `state` the authorize request carried, echoed on the redirect; `None` when it had none.
+    pub state: Option<String>,
+    pub authorized_at: chrono::DateTime<chrono::FixedOffset>,
+    /// The tokens issued, generation 1 from the code, n + 1 from refreshing n.
+    pub tokens: Vec<TokenGeneration>,
+    /// Every presentation of the login's code or tokens, in order.
+    pub events: Vec<LoginEvent>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TokenGeneration {
+    pub generation: u32,
+    pub issued_at: chrono::DateTime<chrono::FixedOffset>,
+    pub access_expires_at: chrono::DateTime<chrono::FixedOffset>,
+    pub refresh_expires_at: chrono::DateTime<chrono::FixedOffset>,
+    /// When its refresh token was spent on a refresh (and so rotated out).
+    pub refresh_spent_at: Option<chrono::DateTime<chrono::FixedOffset>>,
+}
+
+/// Which grant or call an event was.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LoginEventKind {
+    /// `grant_type=authorization_code` with the login's code.
+    CodeExchange,
+    /// `grant_type=refresh_token` with one of the login's refresh tokens.
+    Refresh,
+    /// `GET /api/v1/oauth2/userinfo` with one of the login's access tokens.
+    Userinfo,
+}
+
+/// Where a request carried its access token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TokenPlacement {
+    /// `Authorization: Bearer …`, as KooGallery requires [KG §8].
+    Header,
+    /// `?access_token=…` in the URL, where proxies and logs keep it.
+    Query,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LoginEvent {
+    pub at: chrono::DateTime<chrono::FixedOffset>,
+    pub kind: LoginEventKind,
+    /// The generation of the token presented; 0 for the code.
+    pub generation: u32,
+    /// `None`: answered with success.
+    pub error: Option<ErrorCode>,
+    pub detail: String,
+    /// Userinfo only: where the access token was.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token_in: Option<TokenPlacement>,
+    /// Made by the IdP's replay endpoint ([`SANDBOX_REPLAY_PATH`]), not by the client.
+    #[serde(default)]
+    pub replayed: bool,
+}
+
+/// The body of [`SANDBOX_REPLAY_PATH`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReplayRefresh {
+    pub code: String,
+    pub generation: u32,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

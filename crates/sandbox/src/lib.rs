@@ -10,6 +10,7 @@ pub mod http;
 pub mod live_calls;
 pub mod rate_limit;
 pub mod sample_interface;
+pub mod sample_saas;
 pub mod world;
 
 pub use config::SandboxConfig;

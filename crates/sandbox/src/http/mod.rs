@@ -6,11 +6,14 @@
 //! | `/api/v1/oauth2/`, `/api/v1/logout` | OAuth for SaaS web login |
 //! | `/feed/v1/` | the seller feed KooDesk syncs from (Bearer feed token; replies signed) |
 //! | `/admin/` | the sandbox's own controls: clock, faults, stats, orders placed now (Bearer feed token) |
+//! | `/admin/oauth/` | what `koodesk check-oauth` asks the IdP (the OAuth client's credentials or the feed token) |
+//! | `/sample-saas/` | a sample SaaS web login with this sandbox as its IdP, and broken variants of it |
 
 mod admin;
 mod faults_layer;
 mod feed;
 mod oauth;
+mod oauth_admin;
 mod open_api;
 mod pages;
 
@@ -22,6 +25,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
+use koodesk_protocol::oauth as oauth_api;
 use koodesk_protocol::open_api as api;
 use koodesk_protocol::secret::Secret;
 use serde::Serialize;
@@ -54,6 +58,8 @@ pub struct AppState {
     /// How many production-interface calls made for real have been recorded (an admin delivery's attempt or its
     /// end, a world order's call): [`AppState::calls_recorded`] lets a test wait for the next one.
     calls_recorded: watch::Sender<u64>,
+    /// Where the sandbox last started serving (the sample SaaS login calls its IdP there).
+    listening: Mutex<Option<SocketAddr>>,
 }
 
 impl AppState {
@@ -75,6 +81,7 @@ impl AppState {
             live_calls_wake: Arc::new(Notify::new()),
             live_calls_started: AtomicBool::new(false),
             calls_recorded: watch::Sender::new(0),
+            listening: Mutex::new(None),
             cfg,
         }
     }
@@ -83,6 +90,11 @@ impl AppState {
     /// (in [`AppState::deliveries`] or on the world's order): wait with `changed()`, then look.
     pub fn calls_recorded(&self) -> watch::Receiver<u64> {
         self.calls_recorded.subscribe()
+    }
+
+    /// Where the sandbox serves, once it does.
+    pub fn listening(&self) -> Option<SocketAddr> {
+        *self.listening.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     pub(crate) fn call_recorded(&self) {
@@ -140,6 +152,10 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/api/v1/oauth2/token", post(oauth::token))
         .route("/api/v1/oauth2/userinfo", get(oauth::userinfo))
         .route("/api/v1/logout", get(oauth::logout))
+        .route(oauth_api::SANDBOX_LOGIN_PATH, get(oauth_admin::login))
+        .route(oauth_api::SANDBOX_REPLAY_PATH, post(oauth_admin::replay_refresh))
+        .route(oauth_api::SANDBOX_CLOCK_PATH, post(oauth_admin::clock))
+        .nest_service(crate::sample_saas::PREFIX, crate::sample_saas::router(state.clone()))
         .route("/feed/v1/{kind}", get(feed::page))
         .route("/feed/v1/supervision/{order_id}/actions", post(feed::supervision_action))
         .route("/feed/v1/supervision/{order_id}/delivery", post(feed::delivery))
@@ -221,6 +237,7 @@ pub async fn serve_state(state: Arc<AppState>, bind: SocketAddr) -> std::io::Res
         };
     let listener = tokio::net::TcpListener::bind(bind).await?;
     let addr = listener.local_addr()?;
+    *state.listening.lock().unwrap_or_else(|p| p.into_inner()) = Some(addr);
     if let Some(caller) = caller {
         if !state.live_calls_started.swap(true, Ordering::SeqCst) {
             crate::live_calls::spawn(&state, caller);

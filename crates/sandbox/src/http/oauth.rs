@@ -1,8 +1,12 @@
 //! OAuth 2.0 for SaaS web login (authorization code and refresh), as KooGallery's tenant domain serves it
 //! [KG §8]. Codes are single-use and live 10 minutes; access tokens 2 hours; refresh tokens 30 days (rotated on
-//! use), all on the sandbox clock. Clients authenticate with HTTP Basic or form fields.
+//! use), all on the sandbox clock. Clients authenticate with HTTP Basic or form fields. Userinfo takes the access
+//! token in `Authorization: Bearer` only.
+//!
+//! Each approved consent is a login, and the IdP records what the client did with its code and tokens (a
+//! [`LoginRecord`], without any code or token in it) for `koodesk check-oauth` to read (`oauth_admin`).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
 
 use axum::extract::{Query, State};
@@ -14,7 +18,8 @@ use base64::Engine;
 use chrono::Duration;
 use koodesk_domain::time::Instant;
 use koodesk_protocol::oauth::{
-    ErrorCode, OAuthError, TokenResponse, UserInfo, ACCESS_TOKEN_TTL_SECONDS, DEFAULT_SCOPE, REFRESH_TOKEN_TTL_SECONDS,
+    ErrorCode, LoginEvent, LoginEventKind, LoginRecord, OAuthError, TokenGeneration, TokenPlacement, TokenResponse,
+    UserInfo, ACCESS_TOKEN_TTL_SECONDS, DEFAULT_SCOPE, REFRESH_TOKEN_TTL_SECONDS,
 };
 use percent_encoding::{percent_decode_str, utf8_percent_encode, NON_ALPHANUMERIC};
 
@@ -22,6 +27,8 @@ use super::{bearer, pages, token_matches, AppState};
 use crate::config::random_credential;
 
 const CODE_TTL_MINUTES: i64 = 10;
+/// Logins remembered for checking, newest last; older ones are forgotten (their tokens still work).
+const KEPT_LOGINS: usize = 1000;
 
 #[derive(Debug, Clone)]
 struct CodeGrant {
@@ -30,6 +37,7 @@ struct CodeGrant {
     buyer: usize,
     scope: String,
     expires: Instant,
+    login: u64,
 }
 
 #[derive(Debug, Clone)]
@@ -38,6 +46,16 @@ struct TokenGrant {
     buyer: usize,
     scope: String,
     expires: Instant,
+    login: u64,
+    generation: u32,
+}
+
+/// One login: its record, and the code and spent refresh tokens that identify it (never shown).
+struct Login {
+    record: LoginRecord,
+    code: String,
+    /// Generation → its refresh token, once spent.
+    spent_refresh: HashMap<u32, String>,
 }
 
 /// Codes and tokens issued; values are never logged.
@@ -46,10 +64,56 @@ pub struct OAuthState {
     codes: HashMap<String, CodeGrant>,
     access: HashMap<String, TokenGrant>,
     refresh: HashMap<String, TokenGrant>,
+    next_login: u64,
+    logins: VecDeque<Login>,
 }
 
-fn oauth_error(code: ErrorCode, description: impl Into<String>) -> Response {
-    let e = OAuthError::new(code, description);
+impl OAuthState {
+    fn login_mut(&mut self, login: u64) -> Option<&mut Login> {
+        self.logins.iter_mut().find(|l| l.record.login == login)
+    }
+
+    fn record(&mut self, login: u64, event: LoginEvent) {
+        if let Some(l) = self.login_mut(login) {
+            l.record.events.push(event);
+        }
+    }
+
+    /// The record of the login whose code was `code`.
+    pub(super) fn login_by_code(&self, code: &str) -> Option<&LoginRecord> {
+        self.logins.iter().find(|l| l.code == code).map(|l| &l.record)
+    }
+
+    /// The spent refresh token of a login's generation.
+    pub(super) fn spent_refresh(&self, code: &str, generation: u32) -> Option<String> {
+        self.logins.iter().find(|l| l.code == code)?.spent_refresh.get(&generation).cloned()
+    }
+
+    /// Which login and generation a spent refresh token was.
+    fn spent_refresh_owner(&self, token: &str) -> Option<(u64, u32)> {
+        self.logins
+            .iter()
+            .find_map(|l| l.spent_refresh.iter().find(|(_, t)| t.as_str() == token).map(|(g, _)| (l.record.login, *g)))
+    }
+}
+
+fn event(at: Instant, kind: LoginEventKind, generation: u32, error: Option<&OAuthError>) -> LoginEvent {
+    LoginEvent {
+        at,
+        kind,
+        generation,
+        error: error.map(|e| e.error),
+        detail: error.map(|e| e.error_description.clone()).unwrap_or_else(|| "answered".into()),
+        token_in: None,
+        replayed: false,
+    }
+}
+
+pub(super) fn oauth_error(code: ErrorCode, description: impl Into<String>) -> Response {
+    error_response(OAuthError::new(code, description))
+}
+
+fn error_response(e: OAuthError) -> Response {
     let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::BAD_REQUEST);
     let mut resp = (status, axum::Json(e)).into_response();
     resp.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
@@ -106,21 +170,37 @@ pub async fn authorize_consent(State(state): State<Arc<AppState>>, Form(f): Form
         return oauth_error(ErrorCode::InvalidRequest, format!("unknown buyer_id `{}`", get("buyer_id")));
     };
     let code = random_credential(32);
-    let grant = CodeGrant {
-        client_id: get("client_id").to_string(),
-        redirect_uri: redirect_uri.to_string(),
-        buyer,
-        scope: if get("scope").is_empty() { DEFAULT_SCOPE.to_string() } else { get("scope").to_string() },
-        expires: now + Duration::minutes(CODE_TTL_MINUTES),
-    };
     if let Ok(mut s) = state.oauth.lock() {
+        s.next_login += 1;
+        let login = s.next_login;
+        let grant = CodeGrant {
+            client_id: get("client_id").to_string(),
+            redirect_uri: redirect_uri.to_string(),
+            buyer,
+            scope: if get("scope").is_empty() { DEFAULT_SCOPE.to_string() } else { get("scope").to_string() },
+            expires: now + Duration::minutes(CODE_TTL_MINUTES),
+            login,
+        };
         s.codes.insert(code.clone(), grant);
+        let record = LoginRecord {
+            login,
+            client_id: get("client_id").to_string(),
+            redirect_uri: redirect_uri.to_string(),
+            state: Some(get("state").to_string()).filter(|st| !st.is_empty()),
+            authorized_at: now,
+            tokens: Vec::new(),
+            events: Vec::new(),
+        };
+        s.logins.push_back(Login { record, code: code.clone(), spent_refresh: HashMap::new() });
+        if s.logins.len() > KEPT_LOGINS {
+            s.logins.pop_front();
+        }
     }
     redirect_with(redirect_uri, &[("code", &code), ("state", get("state"))])
 }
 
 /// The client's ID and secret, from HTTP Basic (RFC 6749 §2.3.1) or the form.
-fn client_credentials(headers: &HeaderMap, f: &HashMap<String, String>) -> Option<(String, String)> {
+pub(super) fn client_credentials(headers: &HeaderMap, f: &HashMap<String, String>) -> Option<(String, String)> {
     let basic = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
@@ -135,7 +215,8 @@ fn client_credentials(headers: &HeaderMap, f: &HashMap<String, String>) -> Optio
     basic.or_else(|| Some((f.get("client_id")?.clone(), f.get("client_secret")?.clone())))
 }
 
-fn issue(s: &mut OAuthState, client_id: &str, buyer: usize, scope: &str, now: Instant) -> TokenResponse {
+fn issue(s: &mut OAuthState, client_id: &str, buyer: usize, scope: &str, now: Instant, login: u64) -> TokenResponse {
+    let generation = s.login_mut(login).map(|l| l.record.tokens.len() as u32 + 1).unwrap_or(1);
     let access = format!("at_{}", random_credential(40));
     let refresh = format!("rt_{}", random_credential(40));
     let grant = |ttl: i64| TokenGrant {
@@ -143,15 +224,108 @@ fn issue(s: &mut OAuthState, client_id: &str, buyer: usize, scope: &str, now: In
         buyer,
         scope: scope.to_string(),
         expires: now + Duration::seconds(ttl),
+        login,
+        generation,
     };
     s.access.insert(access.clone(), grant(ACCESS_TOKEN_TTL_SECONDS));
     s.refresh.insert(refresh.clone(), grant(REFRESH_TOKEN_TTL_SECONDS));
+    if let Some(l) = s.login_mut(login) {
+        l.record.tokens.push(TokenGeneration {
+            generation,
+            issued_at: now,
+            access_expires_at: now + Duration::seconds(ACCESS_TOKEN_TTL_SECONDS),
+            refresh_expires_at: now + Duration::seconds(REFRESH_TOKEN_TTL_SECONDS),
+            refresh_spent_at: None,
+        });
+    }
     TokenResponse {
         access_token: access,
         token_type: "Bearer".into(),
         expires_in: ACCESS_TOKEN_TTL_SECONDS,
         scope: scope.to_string(),
         refresh_token: refresh,
+    }
+}
+
+/// `grant_type=authorization_code`: a code is single-use, gone whatever happens next [KG §8].
+fn code_grant(
+    s: &mut OAuthState,
+    client_id: &str,
+    code: &str,
+    redirect_uri: Option<&str>,
+    now: Instant,
+) -> Result<TokenResponse, OAuthError> {
+    let Some(grant) = s.codes.remove(code) else {
+        let e = OAuthError::new(ErrorCode::InvalidGrant, "Invalid authorization code");
+        if let Some(login) = s.logins.iter().find(|l| l.code == code).map(|l| l.record.login) {
+            let spent = OAuthError::new(ErrorCode::InvalidGrant, "Invalid authorization code (already used)");
+            s.record(login, event(now, LoginEventKind::CodeExchange, 0, Some(&spent)));
+        }
+        return Err(e);
+    };
+    let refused = if grant.client_id != client_id {
+        Some("the code was issued to another client")
+    } else if now > grant.expires {
+        Some("the authorization code has expired")
+    } else if redirect_uri.is_some_and(|r| r != grant.redirect_uri) {
+        Some("redirect_uri does not match the authorization request")
+    } else {
+        None
+    };
+    if let Some(why) = refused {
+        let e = OAuthError::new(ErrorCode::InvalidGrant, why);
+        s.record(grant.login, event(now, LoginEventKind::CodeExchange, 0, Some(&e)));
+        return Err(e);
+    }
+    s.record(grant.login, event(now, LoginEventKind::CodeExchange, 0, None));
+    Ok(issue(s, client_id, grant.buyer, &grant.scope, now, grant.login))
+}
+
+/// `grant_type=refresh_token`: the refresh token is rotated, the one presented spent whatever happens next
+/// [KG §8]. `replayed`: presented by the IdP's own replay endpoint, for a checker.
+pub(super) fn refresh_grant(
+    s: &mut OAuthState,
+    client_id: &str,
+    presented: &str,
+    now: Instant,
+    replayed: bool,
+) -> Result<TokenResponse, OAuthError> {
+    let mark = |mut e: LoginEvent| {
+        e.replayed = replayed;
+        e
+    };
+    let Some(grant) = s.refresh.remove(presented) else {
+        let e = OAuthError::new(ErrorCode::InvalidGrant, "Invalid refresh token");
+        if let Some((login, generation)) = s.spent_refresh_owner(presented) {
+            let spent = OAuthError::new(ErrorCode::InvalidGrant, "Invalid refresh token (already used and rotated)");
+            s.record(login, mark(event(now, LoginEventKind::Refresh, generation, Some(&spent))));
+        }
+        return Err(e);
+    };
+    if let Some(l) = s.login_mut(grant.login) {
+        l.spent_refresh.insert(grant.generation, presented.to_string());
+        if let Some(t) = l.record.tokens.iter_mut().find(|t| t.generation == grant.generation) {
+            t.refresh_spent_at = Some(now);
+        }
+    }
+    if grant.client_id != client_id || now > grant.expires {
+        let e = OAuthError::new(ErrorCode::InvalidGrant, "the refresh token has expired or is another client's");
+        s.record(grant.login, mark(event(now, LoginEventKind::Refresh, grant.generation, Some(&e))));
+        return Err(e);
+    }
+    s.record(grant.login, mark(event(now, LoginEventKind::Refresh, grant.generation, None)));
+    Ok(issue(s, client_id, grant.buyer, &grant.scope, now, grant.login))
+}
+
+/// A token reply, never cached.
+pub(super) fn token_reply(reply: Result<TokenResponse, OAuthError>) -> Response {
+    match reply {
+        Ok(t) => {
+            let mut resp = axum::Json(t).into_response();
+            resp.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+            resp
+        }
+        Err(e) => error_response(e),
     }
 }
 
@@ -173,54 +347,58 @@ pub async fn token(
     let Ok(mut s) = state.oauth.lock() else {
         return oauth_error(ErrorCode::InvalidRequest, "try again");
     };
-    let reply = match f.get("grant_type").map(String::as_str) {
+    let get = |k: &str| f.get(k).map(String::as_str);
+    token_reply(match get("grant_type") {
         Some("authorization_code") => {
-            let code = f.get("code").map(String::as_str).unwrap_or("");
-            // Single use: the code is gone whatever happens next.
-            let Some(grant) = s.codes.remove(code) else {
-                return oauth_error(ErrorCode::InvalidGrant, "Invalid authorization code");
-            };
-            if grant.client_id != client_id {
-                return oauth_error(ErrorCode::InvalidGrant, "the code was issued to another client");
-            }
-            if now > grant.expires {
-                return oauth_error(ErrorCode::InvalidGrant, "the authorization code has expired");
-            }
-            if f.get("redirect_uri").is_some_and(|r| *r != grant.redirect_uri) {
-                return oauth_error(ErrorCode::InvalidGrant, "redirect_uri does not match the authorization request");
-            }
-            issue(&mut s, &client_id, grant.buyer, &grant.scope, now)
+            code_grant(&mut s, &client_id, get("code").unwrap_or(""), get("redirect_uri"), now)
         }
-        Some("refresh_token") => {
-            let presented = f.get("refresh_token").map(String::as_str).unwrap_or("");
-            let Some(grant) = s.refresh.remove(presented) else {
-                return oauth_error(ErrorCode::InvalidGrant, "Invalid refresh token");
-            };
-            if grant.client_id != client_id || now > grant.expires {
-                return oauth_error(ErrorCode::InvalidGrant, "the refresh token has expired or is another client's");
-            }
-            issue(&mut s, &client_id, grant.buyer, &grant.scope, now)
-        }
-        other => {
-            return oauth_error(
-                ErrorCode::UnsupportedGrantType,
-                format!("grant_type `{}`: authorization_code or refresh_token", other.unwrap_or("")),
-            )
-        }
-    };
-    let mut resp = axum::Json(reply).into_response();
-    resp.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    resp
+        Some("refresh_token") => refresh_grant(&mut s, &client_id, get("refresh_token").unwrap_or(""), now, false),
+        other => Err(OAuthError::new(
+            ErrorCode::UnsupportedGrantType,
+            format!("grant_type `{}`: authorization_code or refresh_token", other.unwrap_or("")),
+        )),
+    })
 }
 
-pub async fn userinfo(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Response {
+/// Records a userinfo call against the login its token belongs to, and answers it.
+fn userinfo_refused(
+    state: &AppState,
+    grant: Option<&TokenGrant>,
+    placement: TokenPlacement,
+    e: OAuthError,
+) -> Response {
+    if let (Some(g), Ok(mut s)) = (grant, state.oauth.lock()) {
+        let mut ev = event(state.clock.now(), LoginEventKind::Userinfo, g.generation, Some(&e));
+        ev.token_in = Some(placement);
+        s.record(g.login, ev);
+    }
+    error_response(e)
+}
+
+pub async fn userinfo(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
     let now = state.clock.now();
-    let grant = bearer(&headers).and_then(|t| state.oauth.lock().ok()?.access.get(t).cloned());
+    let lookup = |t: &str| state.oauth.lock().ok()?.access.get(t).cloned();
+    let Some(token) = bearer(&headers) else {
+        // KooGallery takes the token in the header only; one in the URL is refused, and noted against its login.
+        let grant = q.get("access_token").and_then(|t| lookup(t));
+        let e = OAuthError::new(
+            ErrorCode::Unauthorized,
+            "the access token goes in `Authorization: Bearer <access_token>`; none was there",
+        );
+        return userinfo_refused(&state, grant.as_ref(), TokenPlacement::Query, e);
+    };
+    let grant = lookup(token);
     let Some(grant) = grant.filter(|g| now <= g.expires) else {
-        return oauth_error(ErrorCode::Unauthorized, "the access token is missing, unknown or expired");
+        let e = OAuthError::new(ErrorCode::Unauthorized, "the access token is missing, unknown or expired");
+        return userinfo_refused(&state, lookup(token).as_ref(), TokenPlacement::Header, e);
     };
     if !grant.scope.split([' ', ',']).any(|s| s == DEFAULT_SCOPE) {
-        return oauth_error(ErrorCode::InvalidScope, format!("userinfo needs the `{DEFAULT_SCOPE}` scope"));
+        let e = OAuthError::new(ErrorCode::InvalidScope, format!("userinfo needs the `{DEFAULT_SCOPE}` scope"));
+        return userinfo_refused(&state, Some(&grant), TokenPlacement::Header, e);
     }
     let world = state.world();
     let Some(b) = world.buyers().get(grant.buyer) else {
@@ -240,6 +418,12 @@ pub async fn userinfo(State(state): State<Arc<AppState>>, headers: HeaderMap) ->
         project_name: None,
         tenant: format!("tenant-{}", grant.client_id),
     };
+    drop(world);
+    if let Ok(mut s) = state.oauth.lock() {
+        let mut ev = event(now, LoginEventKind::Userinfo, grant.generation, None);
+        ev.token_in = Some(TokenPlacement::Header);
+        s.record(grant.login, ev);
+    }
     axum::Json(info).into_response()
 }
 
