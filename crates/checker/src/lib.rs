@@ -7,9 +7,11 @@
 //! - [`cases`]: the seller's saved debug cases, with placeholders, import and export.
 //! - [`catalogue`]: every check and the documented rule it stands for.
 //! - [`report`]: the outcome as JSON, text and JUnit XML.
+//! - [`oauth`]: the seller's OAuth web login, with the sandbox as the identity provider [KG §8].
 
 pub mod cases;
 pub mod catalogue;
+pub mod oauth;
 pub mod report;
 pub mod run;
 pub mod target;
