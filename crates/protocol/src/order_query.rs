@@ -18,8 +18,8 @@ use koodesk_domain::time::{self, Instant};
 use rust_decimal::Decimal;
 use serde_json::Value;
 
-use crate::apig;
 use crate::open_api::{self, error_code, ChargingMode, OrderType};
+use crate::open_api_call;
 use crate::production::EXPIRE_TIME_FORMAT;
 use crate::secret::Secret;
 
@@ -79,24 +79,7 @@ fn meaning(code: &str) -> &'static str {
 }
 
 /// A signed `order/query` request for one host.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SignedRequest {
-    /// The host (and port) the request is for, as signed.
-    pub host: String,
-    pub url: String,
-    /// Every header to send, `Authorization` included.
-    pub headers: Vec<(String, String)>,
-}
-
-/// The host (and port, when not the scheme's default) of a base URL: what the request is signed for.
-fn host_of(base: &str) -> Option<String> {
-    let url = url::Url::parse(base).ok()?;
-    let host = url.host_str().filter(|h| !h.is_empty())?;
-    Some(match url.port() {
-        Some(port) => format!("{host}:{port}"),
-        None => host.to_string(),
-    })
-}
+pub use crate::open_api_call::SignedCall as SignedRequest;
 
 /// `GET {base}/api/mkp-openapi-public/global/v1/order/query?orderId=…`, APIG-signed at `now`.
 pub fn signed_request(
@@ -106,19 +89,9 @@ pub fn signed_request(
     secret_key: &Secret,
     now: DateTime<Utc>,
 ) -> Result<SignedRequest, QueryError> {
-    let host =
-        host_of(base).ok_or_else(|| QueryError::Failed(format!("the open API's base URL `{base}` has no host")))?;
-    let mut req = apig::Request {
-        method: "GET".into(),
-        path: format!("{}{}", open_api::PREFIX, open_api::ORDER_QUERY),
-        query: vec![("orderId".into(), order_id.to_string())],
-        headers: vec![("Content-Type".into(), "application/json".into())],
-        body: Vec::new(),
-    };
-    apig::sign(&mut req, access_key, secret_key.expose(), &host, now)
-        .map_err(|e| QueryError::Failed(format!("signing order/query: {e}")))?;
-    let url = format!("{}{}?{}", base.trim_end_matches('/'), req.path, req.canonical_query());
-    Ok(SignedRequest { host, url, headers: req.headers })
+    let query = vec![("orderId".into(), order_id.to_string())];
+    open_api_call::sign(base, "GET", open_api::ORDER_QUERY, query, Vec::new(), access_key, secret_key, now)
+        .map_err(QueryError::Failed)
 }
 
 /// What one host's reply means.
@@ -329,27 +302,17 @@ pub fn billing_modes(mode: ChargingMode) -> Vec<BillingMode> {
         .collect()
 }
 
-/// The HTTP side: one loop over the hosts, for every client of `order/query`.
+/// The HTTP side: `order/query` over [`open_api_call::http::over_hosts`], the loop every open-API client shares.
 #[cfg(feature = "http")]
 pub mod http {
-    use std::time::Duration;
-
     use chrono::{DateTime, Utc};
     use serde_json::Value;
 
     use super::{classify, signed_request, QueryError, Verdict};
+    use crate::open_api_call::{http::over_hosts, HostReply};
     use crate::secret::Secret;
 
-    /// An HTTP client for the open API: a timeout, strict certificate validation, no redirects (a redirect would
-    /// carry the signed request elsewhere).
-    pub fn client(timeout: Duration) -> Result<reqwest::Client, String> {
-        reqwest::Client::builder()
-            .timeout(timeout)
-            .connect_timeout(timeout.min(Duration::from_secs(5)))
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .map_err(|e| format!("the HTTP client could not be built: {e}"))
-    }
+    pub use crate::open_api_call::http::client;
 
     /// `order/query` for one order, host by host: the next host only while one cannot be reached or answers
     /// 5xx. The reply's JSON on success, for [`super::read_order`].
@@ -361,30 +324,18 @@ pub mod http {
         order_id: &str,
         now: DateTime<Utc>,
     ) -> Result<Value, QueryError> {
-        let mut last = QueryError::Unreachable("no open-API host is configured".into());
-        for base in bases {
-            let req = signed_request(base, order_id, access_key, secret_key, now)?;
-            let mut b = http.get(&req.url);
-            for (k, v) in &req.headers {
-                b = b.header(k.as_str(), v.as_str());
-            }
-            let verdict = match b.send().await {
-                Err(e) => Verdict::NextHost(format!("{}: {e}", req.host)),
-                Ok(resp) => {
-                    let status = resp.status().as_u16();
-                    match resp.bytes().await {
-                        Ok(body) => classify(&req.host, status, &body),
-                        Err(e) => Verdict::NextHost(format!("{}: the reply broke off: {e}", req.host)),
-                    }
-                }
-            };
-            match verdict {
-                Verdict::Order(v) => return Ok(v),
-                Verdict::Final(e) => return Err(e),
-                Verdict::NextHost(why) => last = QueryError::Unreachable(why),
-            }
-        }
-        Err(last)
+        over_hosts(
+            http,
+            bases,
+            |base| signed_request(base, order_id, access_key, secret_key, now),
+            |host, status, body| match classify(host, status, body) {
+                Verdict::Order(v) => HostReply::Done(v),
+                Verdict::NextHost(why) => HostReply::NextHost(why),
+                Verdict::Final(e) => HostReply::Final(e),
+            },
+            QueryError::Unreachable,
+        )
+        .await
     }
 }
 
