@@ -18,7 +18,9 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::commands as h;
+use crate::merchant::{self, ConsoleReviews, ReviewAnswer, ReviewRecord, ReviewsFilter};
 use crate::{imports, interface, invoicing, trackers};
+use koodesk_store::console_reviews::ConsoleReview;
 
 macro_rules! command_table {
     ($($name:literal : $args:ty => $result:ty = $handler:path),* $(,)?) => {
@@ -104,6 +106,9 @@ command_table! {
     "track_unsubscription": UnsubscriptionTrack => Tracked = trackers::unsubscription,
     "track_invoice_request": InvoiceRequestTrack => Tracked = trackers::invoice_request,
     "orders_lookup": OrderLookup => LookupResult = imports::lookup,
+    "console_review_record": ReviewRecord => ConsoleReview = merchant::record,
+    "console_review_answer": ReviewAnswer => ConsoleReview = merchant::answer,
+    "console_reviews": ReviewsFilter => ConsoleReviews = merchant::list,
 }
 
 /// An error a command answers: a stable code and a message that names the field and the rule.
@@ -921,6 +926,15 @@ pub fn typescript() -> String {
         LookedUpOrder,
         FailedLookup,
         LookupResult,
+        koodesk_domain::merchant_info::MerchantField,
+        koodesk_domain::merchant_info::CalendarBasis,
+        koodesk_domain::merchant_info::ReviewSubject,
+        koodesk_domain::merchant_info::ReviewStatus,
+        ConsoleReview,
+        ReviewRecord,
+        ReviewAnswer,
+        ReviewsFilter,
+        ConsoleReviews,
     );
     out.push_str(&command_interface(&cfg));
     out

@@ -677,6 +677,64 @@ export type LookupResult = { looked_up: Array<LookedUpOrder>, failed: Array<Fail
  */
 stopped: string | null, };
 
+export type MerchantField = "contact-mobile" | "contact-email" | "other";
+
+export type CalendarBasis = "official" | "weekdays-only";
+
+export type ReviewSubject = "merchant-info" | "listing" | "listing-change";
+
+export type ReviewStatus = "effective" | "in-review" | "approved" | "rejected";
+
+export type ConsoleReview = { id: string, subject: ReviewSubject, field: MerchantField | null, product_id: string | null, note: string, 
+/**
+ * RFC 3339, Beijing time.
+ */
+submitted_at: string, status: ReviewStatus, 
+/**
+ * `YYYY-MM-DD` (Beijing): the answer is due by the end of this day; none for a change effective at once.
+ */
+review_due: string | null, 
+/**
+ * Whether the due date was counted on the State Council's calendar or on weekdays only (no data that year).
+ */
+calendar: CalendarBasis, 
+/**
+ * Still in review after its due date.
+ */
+overdue: boolean, answer_note: string | null, answered_at: string | null, recorded_by: string, recorded_at: string, };
+
+export type ReviewRecord = { subject: ReviewSubject, 
+/**
+ * The field changed (merchant-info only).
+ */
+field: MerchantField | null, 
+/**
+ * The product (listing and listing-change only).
+ */
+product_id: string | null, note: string, 
+/**
+ * When it was submitted (Beijing time when no offset is given).
+ */
+submitted_at: string, };
+
+export type ReviewAnswer = { id: string, approved: boolean, 
+/**
+ * The reason KooGallery gave; required for a rejection.
+ */
+note: string, };
+
+export type ReviewsFilter = { 
+/**
+ * Only those still in review.
+ */
+open_only: boolean, product_id?: string, };
+
+export type ConsoleReviews = { 
+/**
+ * Newest first.
+ */
+items: Array<ConsoleReview>, };
+
 export interface Commands {
   overview: { args: NoArgs; result: Overview };
   status: { args: NoArgs; result: Status };
@@ -726,4 +784,7 @@ export interface Commands {
   track_unsubscription: { args: UnsubscriptionTrack; result: Tracked };
   track_invoice_request: { args: InvoiceRequestTrack; result: Tracked };
   orders_lookup: { args: OrderLookup; result: LookupResult };
+  console_review_record: { args: ReviewRecord; result: ConsoleReview };
+  console_review_answer: { args: ReviewAnswer; result: ConsoleReview };
+  console_reviews: { args: ReviewsFilter; result: ConsoleReviews };
 }
