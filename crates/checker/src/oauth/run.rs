@@ -161,7 +161,7 @@ fn with_state(u: &Url, to: Option<&str>) -> Url {
 }
 
 fn fmt(t: &Time) -> String {
-    t.to_rfc3339()
+    t.to_rfc3339_opts(chrono::SecondsFormat::Secs, false)
 }
 
 /// The step-1 judgements of the authorize URL the login redirected to.
