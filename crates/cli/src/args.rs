@@ -22,6 +22,7 @@ mod interface;
 mod invoice;
 mod lookup;
 mod merchant;
+mod oauth;
 mod sandbox;
 mod sign;
 mod store;
@@ -32,6 +33,7 @@ pub use interface::*;
 pub use invoice::*;
 pub use lookup::*;
 pub use merchant::*;
+pub use oauth::*;
 pub use sandbox::*;
 pub use sign::*;
 pub use store::*;
@@ -114,6 +116,11 @@ pub enum Command {
             KEY=… koodesk check-interface --url http://127.0.0.1:8788/saasproduce --key-env KEY --report junit.xml"
     )]
     CheckInterface(CheckInterfaceArgs),
+    /// Checks a SaaS seller's OAuth web login with the KooDesk sandbox as the IdP; exit status 0 only when every
+    /// check passes.
+    #[command(after_help = "Example:\n  SECRET=… koodesk check-oauth --login-url http://127.0.0.1:8787/sample-saas/login \\\n    \
+            --redirect-uri http://127.0.0.1:8787/sample-saas/callback --client-id sandbox-… --client-secret-env SECRET")]
+    CheckOauth(CheckOauthArgs),
     /// Drafts, issues and exports invoices from the store, offline (KooGallery's invoice rules applied).
     #[command(
         after_help = "Examples:\n  koodesk invoice requests --db koodesk.db\n  koodesk invoice draft --db koodesk.db --request IR0000001 --json\n  \

@@ -58,6 +58,7 @@ fn main() -> ExitCode {
         Command::Lookup(a) => commands::lookup::run(a),
         Command::Serve(a) => commands::serve::run(a),
         Command::CheckInterface(a) => commands::interface::check(a),
+        Command::CheckOauth(a) => commands::check_oauth::run(a),
         Command::Invoice(a) => commands::invoice::run(a),
         Command::SampleInterface(a) => commands::interface::sample(a),
         Command::Gateway(a) => commands::gateway::run(a),

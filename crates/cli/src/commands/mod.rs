@@ -8,6 +8,7 @@ pub mod bench_interface;
 pub mod bench_invoices;
 pub mod bench_sandbox;
 pub mod bench_store;
+pub mod check_oauth;
 pub mod credit_code;
 pub mod field;
 pub mod gateway;
