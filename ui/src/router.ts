@@ -13,6 +13,7 @@ export const router = createRouter({
     { path: '/settlement', component: () => import('./views/Settlement.vue') },
     { path: '/interface', component: () => import('./views/Interface.vue') },
     { path: '/import', component: () => import('./views/Import.vue') },
+    { path: '/onboarding', component: () => import('./views/Onboarding.vue') },
     { path: '/settings', component: () => import('./views/Settings.vue') },
   ],
 })

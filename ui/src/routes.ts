@@ -9,6 +9,8 @@ export function routeOf(i: Pick<InboxItem, 'group' | 'ref_id' | 'order_id'>): st
       return `/refunds?id=${encodeURIComponent(i.ref_id)}`
     case 'invoices':
       return `/invoices?id=${encodeURIComponent(i.ref_id)}`
+    case 'reviews':
+      return `/onboarding?review=${encodeURIComponent(i.ref_id)}`
     default:
       return '/settlement'
   }
