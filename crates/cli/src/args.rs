@@ -20,6 +20,7 @@ mod gateway;
 mod import;
 mod interface;
 mod invoice;
+mod license;
 mod lookup;
 mod merchant;
 mod oauth;
@@ -31,6 +32,7 @@ pub use gateway::*;
 pub use import::*;
 pub use interface::*;
 pub use invoice::*;
+pub use license::*;
 pub use lookup::*;
 pub use merchant::*;
 pub use oauth::*;
@@ -104,6 +106,10 @@ pub enum Command {
     Orders(OrdersArgs),
     /// Looks orders up by ID through the open API (order/query, the seller's AK/SK) and stores them.
     Lookup(LookupArgs),
+    /// Activates or queries a License 2.0 code (授权码) through the open API (the seller's AK/SK).
+    #[command(after_help = "Examples:\n  koodesk license activate --code LIC-… --effective-at '2026-12-01 09:00'\n  \
+            koodesk license query --code LIC-… --json")]
+    License(LicenseArgs),
     /// Stores credentials in the OS keyring (values from standard input).
     Credentials(CredentialsArgs),
     /// Writes a realistic demo store directly (up to millions of orders), for demos and benchmarks.

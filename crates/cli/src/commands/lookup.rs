@@ -17,19 +17,7 @@ pub fn run(a: LookupArgs) -> Result<(), Failure> {
         .as_deref()
         .map(|s| s.parse::<AccessType>().map_err(|e| Failure::usage(format!("--access-type: {e}"))))
         .transpose()?;
-    // The keys sign every request: https://, or plain http:// only to this machine.
-    let bases = match &a.api {
-        Some(url) => {
-            endpoint::check("--api", url).map_err(|e| Failure::usage(e.to_string()))?;
-            vec![url.trim_end_matches('/').to_string()]
-        }
-        None => order_query::default_bases(),
-    };
-    let access_key =
-        credentials::load(&a.account, Credential::AccessKey).map_err(|e| Failure::negative(e.to_string()))?;
-    let secret_key =
-        credentials::load(&a.account, Credential::SecretKey).map_err(|e| Failure::negative(e.to_string()))?;
-    let api = OpenApi { bases, access_key, secret_key };
+    let api = open_api(a.api.as_deref(), &a.account)?;
     let store = Store::open(&a.db).map_err(|e| Failure::negative(e.to_string()))?;
     let mut order_ids = a.order_ids.clone();
     if a.imported {
@@ -52,6 +40,22 @@ pub fn run(a: LookupArgs) -> Result<(), Failure> {
         print_text(&report);
     }
     outcome(&report)
+}
+
+/// Where the open API is (`--api`, else KooGallery's hosts) and the account's AK/SK from the keyring or the
+/// environment: what `koodesk lookup` and `koodesk license` call it with. The keys sign every request, so the URL
+/// is https://, or plain http:// only to this machine.
+pub fn open_api(api: Option<&str>, account: &str) -> Result<OpenApi, Failure> {
+    let bases = match api {
+        Some(url) => {
+            endpoint::check("--api", url).map_err(|e| Failure::usage(e.to_string()))?;
+            vec![url.trim_end_matches('/').to_string()]
+        }
+        None => order_query::default_bases(),
+    };
+    let access_key = credentials::load(account, Credential::AccessKey).map_err(|e| Failure::negative(e.to_string()))?;
+    let secret_key = credentials::load(account, Credential::SecretKey).map_err(|e| Failure::negative(e.to_string()))?;
+    Ok(OpenApi { bases, access_key, secret_key })
 }
 
 fn print_text(report: &LookupReport) {

@@ -16,6 +16,7 @@ pub mod import;
 pub mod interface;
 pub mod invoice;
 pub mod invoice_rules;
+pub mod license;
 pub mod lookup;
 pub mod merchant_change;
 pub mod refund_rule;
