@@ -101,5 +101,10 @@ async fn a_login_that_is_not_there_fails_at_the_redirect() {
     t.login_url = "http://saas.example.com/login".into();
     let report = check_oauth(&t, Duration::from_secs(5), &mut |_| {}).await;
     assert_eq!(report.failed_checks(), vec![OAuthCheck::Https], "plain HTTP off loopback is not called");
+    let mut t = target(&sb, Flaw::None);
+    t.idp = "http://idp.example.com".into();
+    let report = check_oauth(&t, Duration::from_secs(5), &mut |_| {}).await;
+    assert_eq!(report.failed_checks(), vec![OAuthCheck::Https], "the secret is not sent in clear off loopback");
+    assert_eq!(report.steps.len(), 1, "nothing is called");
     sb.stop().await.expect("stops");
 }

@@ -421,6 +421,11 @@ pub async fn check_oauth(
             false
         }
     };
+    // The client secret goes to the IdP: never in clear to another machine.
+    if let Transport::Refused(why) = target::transport(&target.idp) {
+        step.judge(OAuthCheck::Https, false, format!("the IdP: {why}"));
+    }
+    let callable = callable && !step.outcomes.iter().any(|o| o.verdict == Verdict::Failed);
     run.done(step);
     if !callable {
         return report(run.steps, warnings);
@@ -548,9 +553,16 @@ pub async fn check_oauth(
 
     // 5. The spent code, presented again by the client.
     let mut step = Step::new("the spent code presented again");
-    let a = run.idp().exchange_code(&code, &mut step.requests).await;
-    let (ok, d) = judge_invalid_grant(&a, "the code again");
-    step.judge(OAuthCheck::CodeReuseRefused, ok, d);
+    let spent = record
+        .as_ref()
+        .is_some_and(|r| r.events.iter().any(|e| e.kind == LoginEventKind::CodeExchange && e.error.is_none()));
+    if spent {
+        let a = run.idp().exchange_code(&code, &mut step.requests).await;
+        let (ok, d) = judge_invalid_grant(&a, "the code again");
+        step.judge(OAuthCheck::CodeReuseRefused, ok, d);
+    } else {
+        step.skip(OAuthCheck::CodeReuseRefused, "the seller's server never spent the code");
+    }
     run.done(step);
 
     // 6. The first refresh, before the 2 h expiry; 7. the second, with the rotated token.
