@@ -39,6 +39,8 @@ use crate::http::AppState;
 pub const PREFIX: &str = "/sample-saas";
 /// An access token with less than this left is refreshed before it is used.
 pub const REFRESH_WINDOW_MINUTES: i64 = 15;
+/// Browser sessions kept at most.
+const KEPT_SESSIONS: usize = 1000;
 
 /// One way to break the sample login; [`Flaw::None`] is the correct one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -216,6 +218,12 @@ impl Sample {
 
     fn with_session<T>(&self, id: &str, f: impl FnOnce(&mut Session) -> T) -> T {
         let mut all = self.sessions.lock().unwrap_or_else(|p| p.into_inner());
+        if all.len() >= KEPT_SESSIONS && !all.contains_key(id) {
+            // A sample, not a product: past the limit, one session (any) makes room.
+            if let Some(old) = all.keys().next().cloned() {
+                all.remove(&old);
+            }
+        }
         f(all.entry(id.to_string()).or_default())
     }
 

@@ -176,3 +176,36 @@ async fn only_the_client_or_the_seller_may_ask() {
     assert_eq!(clock("not a time").await.expect("sent").status(), StatusCode::BAD_REQUEST);
     sb.stop().await.expect("stops");
 }
+
+#[tokio::test]
+async fn the_sample_login_starts_at_the_idp_with_a_state_of_its_own() {
+    let sb = sandbox().await;
+    let http = no_redirects();
+    let (login, callback) =
+        koodesk_sandbox::sample_saas::urls(&sb.base_url(), koodesk_sandbox::sample_saas::Flaw::None);
+    let r = http.get(&login).send().await.expect("sent");
+    assert_eq!(r.status(), StatusCode::FOUND);
+    assert!(r.headers()["set-cookie"].to_str().expect("cookie").contains("HttpOnly"));
+    let to = reqwest::Url::parse(r.headers()["location"].to_str().expect("location")).expect("url");
+    assert_eq!(to.path(), "/api/v1/oauth2/authorize");
+    let q = |n: &str| to.query_pairs().find(|(k, _)| k == n).map(|(_, v)| v.into_owned());
+    assert_eq!(q("client_id"), Some(sb.state.cfg.oauth_client_id.clone()));
+    assert_eq!(q("redirect_uri"), Some(callback.clone()));
+    assert_eq!(q("response_type").as_deref(), Some("code"));
+    assert!(q("state").is_some_and(|s| s.len() >= 16));
+    let again = http.get(&login).send().await.expect("sent");
+    let to2 = reqwest::Url::parse(again.headers()["location"].to_str().expect("location")).expect("url");
+    assert_ne!(
+        to2.query_pairs().find(|(k, _)| k == "state"),
+        to.query_pairs().find(|(k, _)| k == "state"),
+        "new each login"
+    );
+    // A callback from a browser that started no login is refused, and so is an unknown variant.
+    assert_eq!(
+        http.get(format!("{callback}?code=x&state=y")).send().await.expect("sent").status(),
+        StatusCode::BAD_REQUEST
+    );
+    let unknown = http.get(format!("{}/sample-saas/nope/login", sb.base_url())).send().await.expect("sent");
+    assert_eq!(unknown.status(), StatusCode::NOT_FOUND);
+    sb.stop().await.expect("stops");
+}
