@@ -16,6 +16,7 @@
 //! | [`refund`] | unsubscription and refund rules |
 //! | [`calendar`] | the mainland-China working-day calendar |
 //! | [`settlement`] | the monthly settlement schedule and the platform fee |
+//! | [`listing`] | the listing and onboarding checklist, and the lifecycle cases a SaaS listing needs |
 //! | [`merchant_info`] | merchant-information change reviews |
 //! | [`seller_export`] | the rows of the Seller Console's exports (orders, transactions, bills, bill lines) |
 
@@ -25,6 +26,7 @@ pub mod catalog;
 pub mod credit_code;
 pub mod invoice;
 pub mod invoice_draft;
+pub mod listing;
 pub mod merchant_info;
 pub mod money;
 pub mod refund;
