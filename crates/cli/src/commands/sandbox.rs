@@ -106,6 +106,8 @@ pub fn run(a: SandboxArgs) -> Result<(), Failure> {
             }
             println!("  feed token     {}", c.feed_token.expose());
             println!("  OAuth client   {}  secret {}", c.oauth_client_id, c.oauth_client_secret.expose());
+            let (login, _) = koodesk_sandbox::sample_saas::urls(&sandbox.base_url(), Default::default());
+            println!("  sample login   {login} (a SaaS web login with this sandbox as IdP: koodesk check-oauth)");
             println!("Ctrl-C stops it.");
         }
         sandbox.wait().await.map_err(|e| Failure { status: 1, message: format!("sandbox: {e}") })
