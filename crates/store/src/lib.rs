@@ -13,6 +13,7 @@
 //! | [`readers`] | a small pool of read-only connections for the screens |
 //! | [`trackers`] | what the seller records by hand: supervision steps, unsubscription and invoice requests, and what they did on the Seller Console |
 //! | [`console_reviews`] | what the seller submitted on the Seller Console for review (merchant information, listings) and the answer |
+//! | [`listings`] | the listing and onboarding checklist per product |
 //! | [`inbox`] | what needs the seller now, with the domain rules |
 //! | [`dashboard`] | aggregates for the overview |
 //! | [`browse`] | paged, filtered lists and one order's timeline for the screens |
@@ -31,6 +32,7 @@ pub mod inbox;
 pub mod interface_checks;
 pub mod invoice_batches;
 pub mod invoicing;
+pub mod listings;
 pub mod meta;
 pub mod notifications;
 pub mod outbox;
