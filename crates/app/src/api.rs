@@ -19,7 +19,7 @@ use ts_rs::TS;
 
 use crate::commands as h;
 use crate::merchant::{self, ConsoleReviews, ReviewAnswer, ReviewRecord, ReviewsFilter};
-use crate::{imports, interface, invoicing, trackers};
+use crate::{imports, interface, invoicing, license, trackers};
 use koodesk_store::console_reviews::ConsoleReview;
 
 macro_rules! command_table {
@@ -109,6 +109,8 @@ command_table! {
     "console_review_record": ReviewRecord => ConsoleReview = merchant::record,
     "console_review_answer": ReviewAnswer => ConsoleReview = merchant::answer,
     "console_reviews": ReviewsFilter => ConsoleReviews = merchant::list,
+    "license_activate": LicenseActivate => LicenseActivated = license::activate,
+    "license_query": LicenseQuery => LicenseState = license::query,
 }
 
 /// An error a command answers: a stable code and a message that names the field and the rule.
@@ -718,6 +720,53 @@ pub struct LookupResult {
     pub stopped: Option<String>,
 }
 
+/// A License 2.0 code to activate for an order waiting at 授权码激活 [KG §3, §8].
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct LicenseActivate {
+    pub order_id: String,
+    /// The 授权码 the buyer received, at most 64 characters.
+    pub code: String,
+    /// When the license takes effect (RFC 3339, or a Beijing date-time without offset); now when left out. Not
+    /// earlier than the order.
+    #[serde(default)]
+    pub effective_at: Option<String>,
+}
+
+/// A License 2.0 code to look at (`license/heartbeat`).
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct LicenseQuery {
+    pub code: String,
+}
+
+/// A License 2.0 code's state as KooGallery reports it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "kebab-case")]
+pub enum LicenseStatus {
+    Alive,
+    Expired,
+    Released,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct LicenseState {
+    pub code: String,
+    pub status: LicenseStatus,
+    /// KooGallery's estimate (RFC 3339, Beijing time).
+    pub expire_at: Option<String>,
+    pub order_id: Option<String>,
+    pub product_id: Option<String>,
+    /// Yuan.
+    pub amount: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct LicenseActivated {
+    pub state: LicenseState,
+    /// Whether the next step (上传交付凭证) was recorded here: with files only or on a gateway, where no feed
+    /// brings supervision. In the sandbox the marketplace's own record arrives by sync instead.
+    pub step_recorded: bool,
+}
+
 /// Where the interface key of a check comes from. The key itself never crosses the API.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct KeySource {
@@ -935,6 +984,11 @@ pub fn typescript() -> String {
         ReviewAnswer,
         ReviewsFilter,
         ConsoleReviews,
+        LicenseActivate,
+        LicenseQuery,
+        LicenseStatus,
+        LicenseState,
+        LicenseActivated,
     );
     out.push_str(&command_interface(&cfg));
     out

@@ -18,6 +18,7 @@ pub mod http;
 pub mod imports;
 pub mod interface;
 pub mod invoicing;
+pub mod license;
 pub mod log;
 pub mod merchant;
 pub mod notices;

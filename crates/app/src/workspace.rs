@@ -33,11 +33,20 @@ pub struct WorkspaceConfig {
     pub sandbox_history_days: i64,
     /// Sync once before returning from [`Workspace::open`], so the first screen has data.
     pub initial_sync: bool,
+    /// The open API's base URLs on a gateway or with files only, instead of KooGallery's hosts for the region
+    /// (https://, or plain http:// only to this machine): a KooGallery stand-in on loopback in tests.
+    pub open_api_bases: Option<Vec<String>>,
 }
 
 impl WorkspaceConfig {
     pub fn new(data_dir: impl Into<PathBuf>) -> WorkspaceConfig {
-        WorkspaceConfig { data_dir: data_dir.into(), sandbox_seed: 7, sandbox_history_days: 60, initial_sync: true }
+        WorkspaceConfig {
+            data_dir: data_dir.into(),
+            sandbox_seed: 7,
+            sandbox_history_days: 60,
+            initial_sync: true,
+            open_api_bases: None,
+        }
     }
 }
 
@@ -70,6 +79,7 @@ pub struct Workspace {
     sandbox: AsyncMutex<Option<Embedded>>,
     pub(crate) log: Log,
     data_dir: PathBuf,
+    open_api_bases: Option<Vec<String>>,
     pub(crate) interface: crate::interface::InterfaceState,
 }
 
@@ -144,6 +154,7 @@ impl Workspace {
             sandbox: AsyncMutex::new(sandbox),
             log,
             data_dir: cfg.data_dir.clone(),
+            open_api_bases: cfg.open_api_bases.clone(),
             interface: Default::default(),
         });
         if cfg.initial_sync {
@@ -249,7 +260,10 @@ impl Workspace {
         })
         .await?
         .map_err(|e| ApiError::new("keyring", e.to_string()))?;
-        let bases = hosts(&settings.region).into_iter().map(|h| format!("https://{h}")).collect();
+        let bases = match &self.open_api_bases {
+            Some(bases) => bases.clone(),
+            None => hosts(&settings.region).into_iter().map(|h| format!("https://{h}")).collect(),
+        };
         Ok(koodesk_client::lookup::OpenApi { bases, access_key: ak, secret_key: sk })
     }
 

@@ -735,6 +735,38 @@ export type ConsoleReviews = {
  */
 items: Array<ConsoleReview>, };
 
+export type LicenseActivate = { order_id: string, 
+/**
+ * The 授权码 the buyer received, at most 64 characters.
+ */
+code: string, 
+/**
+ * When the license takes effect (RFC 3339, or a Beijing date-time without offset); now when left out. Not
+ * earlier than the order.
+ */
+effective_at: string | null, };
+
+export type LicenseQuery = { code: string, };
+
+export type LicenseStatus = "alive" | "expired" | "released";
+
+export type LicenseState = { code: string, status: LicenseStatus, 
+/**
+ * KooGallery's estimate (RFC 3339, Beijing time).
+ */
+expire_at: string | null, order_id: string | null, product_id: string | null, 
+/**
+ * Yuan.
+ */
+amount: string | null, };
+
+export type LicenseActivated = { state: LicenseState, 
+/**
+ * Whether the next step (上传交付凭证) was recorded here: with files only or on a gateway, where no feed
+ * brings supervision. In the sandbox the marketplace's own record arrives by sync instead.
+ */
+step_recorded: boolean, };
+
 export interface Commands {
   overview: { args: NoArgs; result: Overview };
   status: { args: NoArgs; result: Status };
@@ -787,4 +819,6 @@ export interface Commands {
   console_review_record: { args: ReviewRecord; result: ConsoleReview };
   console_review_answer: { args: ReviewAnswer; result: ConsoleReview };
   console_reviews: { args: ReviewsFilter; result: ConsoleReviews };
+  license_activate: { args: LicenseActivate; result: LicenseActivated };
+  license_query: { args: LicenseQuery; result: LicenseState };
 }
