@@ -18,6 +18,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::commands as h;
+use crate::listings::{self, Checklists, ListingSave, ListingTick};
 use crate::merchant::{self, ConsoleReviews, ReviewAnswer, ReviewRecord, ReviewsFilter};
 use crate::{imports, interface, invoicing, license, trackers};
 use koodesk_store::console_reviews::ConsoleReview;
@@ -111,6 +112,9 @@ command_table! {
     "console_reviews": ReviewsFilter => ConsoleReviews = merchant::list,
     "license_activate": LicenseActivate => LicenseActivated = license::activate,
     "license_query": LicenseQuery => LicenseState = license::query,
+    "listing_save": ListingSave => Checklists = listings::save,
+    "listing_tick": ListingTick => Checklists = listings::tick,
+    "listings": NoArgs => Checklists = listings::list,
 }
 
 /// An error a command answers: a stable code and a message that names the field and the rule.
@@ -989,6 +993,14 @@ pub fn typescript() -> String {
         LicenseStatus,
         LicenseState,
         LicenseActivated,
+        koodesk_domain::listing::ListingStep,
+        koodesk_domain::listing::StepState,
+        koodesk_domain::listing::Lifecycle,
+        koodesk_store::listings::ChecklistStep,
+        koodesk_store::listings::Checklist,
+        ListingSave,
+        ListingTick,
+        Checklists,
     );
     out.push_str(&command_interface(&cfg));
     out

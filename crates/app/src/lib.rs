@@ -7,6 +7,7 @@
 //! | [`workspace`] | the store, settings, the embedded sandbox and sync state of one seller |
 //! | [`imports`] | Seller Console exports: a preview with a dry run, then the import confirmed |
 //! | [`trackers`] | what the seller records by hand, and who recorded it |
+//! | [`listings`] | the listing and onboarding checklist per product |
 //! | [`merchant`] | submissions on the Seller Console for review (merchant information, listings), and the answer |
 //! | [`notices`] | which notifications to raise now, each once |
 //! | [`http`] | the commands and the UI served on loopback with a per-run token |
@@ -19,6 +20,7 @@ pub mod imports;
 pub mod interface;
 pub mod invoicing;
 pub mod license;
+pub mod listings;
 pub mod log;
 pub mod merchant;
 pub mod notices;

@@ -767,6 +767,54 @@ export type LicenseActivated = { state: LicenseState,
  */
 step_recorded: boolean, };
 
+export type ListingStep = "merchant" | "interface-ready" | "interface-debugged" | "security-scan" | "listing-submitted" | "listed";
+
+export type StepState = "done" | "todo" | "in-review" | "rejected" | "not-applicable";
+
+export type Lifecycle = "new" | "renew" | "expire" | "release";
+
+export type ChecklistStep = { step: ListingStep, state: StepState, 
+/**
+ * When it was ticked or done (RFC 3339, Beijing), and by whom when ticked by hand.
+ */
+done_at: string | null, recorded_by: string | null, };
+
+export type Checklist = { product_id: string, name: string, access_type: string, billing_mode: string, suite: string | null, steps: Array<ChecklistStep>, 
+/**
+ * Lifecycle calls the billing mode requires that the saved suite's cases do not make (SaaS only).
+ */
+missing_cases: Array<Lifecycle>, 
+/**
+ * The latest run of the saved suite.
+ */
+last_run: RunSummary | null, 
+/**
+ * The latest passing run of the saved suite, which ticks step 3.
+ */
+passing_run: RunSummary | null, 
+/**
+ * The latest listing review recorded for the product.
+ */
+review: ConsoleReview | null, };
+
+export type ListingSave = { product_id: string, name: string, 
+/**
+ * An access type: saas, license, image, …
+ */
+access_type: string, 
+/**
+ * A billing mode: period, per-call, …
+ */
+billing_mode: string, 
+/**
+ * The saved interface-check suite holding its debug cases (SaaS).
+ */
+suite: string | null, };
+
+export type ListingTick = { product_id: string, step: ListingStep, done: boolean, };
+
+export type Checklists = { items: Array<Checklist>, };
+
 export interface Commands {
   overview: { args: NoArgs; result: Overview };
   status: { args: NoArgs; result: Status };
@@ -821,4 +869,7 @@ export interface Commands {
   console_reviews: { args: ReviewsFilter; result: ConsoleReviews };
   license_activate: { args: LicenseActivate; result: LicenseActivated };
   license_query: { args: LicenseQuery; result: LicenseState };
+  listing_save: { args: ListingSave; result: Checklists };
+  listing_tick: { args: ListingTick; result: Checklists };
+  listings: { args: NoArgs; result: Checklists };
 }
