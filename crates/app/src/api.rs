@@ -216,6 +216,8 @@ pub struct SettingsView {
     pub keyring_problem: Option<String>,
     /// Production hosts for the region (open API, OAuth).
     pub hosts: Vec<String>,
+    /// KooDesk's version: the workspace's one version, as `koodesk --version` and the gateway's `/healthz` give it.
+    pub version: String,
 }
 
 #[derive(Debug, Clone, Deserialize, TS)]

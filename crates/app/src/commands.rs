@@ -439,5 +439,6 @@ pub async fn settings_view(ws: &Workspace) -> Result<SettingsView, ApiError> {
         settings,
         credentials: creds,
         keyring_problem: problem,
+        version: env!("CARGO_PKG_VERSION").to_string(),
     })
 }

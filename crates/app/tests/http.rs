@@ -437,3 +437,11 @@ async fn an_invoice_drafted_and_issued_offline_reaches_the_sandbox_when_back() {
     let (status, _) = e.call("invoice_red_letter", json!({"id": first, "reason": "because"})).await;
     assert_eq!(status, 400);
 }
+
+#[tokio::test]
+async fn settings_carry_the_workspace_version() {
+    let e = env("").await;
+    let (status, body) = e.call("settings", json!({})).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["version"], env!("CARGO_PKG_VERSION"));
+}

@@ -95,7 +95,7 @@ async fn healthz(State(s): State<Arc<Shared>>) -> Response {
         }
         Err(e) => {
             log::warn("healthz", &[("error", &e.to_string())]);
-            let body = serde_json::json!({"status": "unavailable", "database": s.db.engine(), "error": "the database does not answer"});
+            let body = serde_json::json!({"status": "unavailable", "database": s.db.engine(), "error": "the database does not answer", "version": env!("CARGO_PKG_VERSION")});
             (StatusCode::SERVICE_UNAVAILABLE, axum::Json(body)).into_response()
         }
     }

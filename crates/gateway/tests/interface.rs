@@ -475,13 +475,24 @@ async fn healthz_is_200_only_while_the_database_answers() {
     let pg = Postgres::start();
     let gw = gateway(&DatabaseUrl::parse(&pg.url()).expect("url"), front_end()).await;
     let url = format!("{}/healthz", gw.base_url);
-    assert_eq!(reqwest::get(&url).await.expect("healthz").status(), 200);
+    let up = reqwest::get(&url).await.expect("healthz");
+    assert_eq!(up.status(), 200);
+    // The workspace's one version, the same that `koodesk --version` and the desktop's Settings show.
+    let up: serde_json::Value = up.json().await.expect("healthz json");
+    assert_eq!(up["status"], "ok");
+    assert_eq!(up["version"], env!("CARGO_PKG_VERSION"));
     drop(pg);
-    let status = support::eventually(100_000, || {
+    let (status, body) = support::eventually(100_000, || {
         let url = url.clone();
-        async move { reqwest::get(&url).await.ok().map(|r| r.status().as_u16()).filter(|s| *s != 200) }
+        async move {
+            let r = reqwest::get(&url).await.ok().filter(|r| r.status() != 200)?;
+            let status = r.status().as_u16();
+            Some((status, r.json::<serde_json::Value>().await.ok()?))
+        }
     })
     .await;
     assert_eq!(status, 503);
+    assert_eq!(body["status"], "unavailable");
+    assert_eq!(body["version"], env!("CARGO_PKG_VERSION"));
     gw.stop().await;
 }

@@ -53,7 +53,11 @@ keyring_problem: string | null,
 /**
  * Production hosts for the region (open API, OAuth).
  */
-hosts: Array<string>, };
+hosts: Array<string>, 
+/**
+ * KooDesk's version: the workspace's one version, as `koodesk --version` and the gateway's `/healthz` give it.
+ */
+version: string, };
 
 export type CredentialSave = { 
 /**
