@@ -99,6 +99,8 @@ async fn command(
                 "invalid" => StatusCode::BAD_REQUEST,
                 "not-found" | "unknown-command" => StatusCode::NOT_FOUND,
                 "keyring" => StatusCode::SERVICE_UNAVAILABLE,
+                // KooGallery's open API refused (a License 2.0 code): the request was understood and answered no.
+                "license" => StatusCode::UNPROCESSABLE_ENTITY,
                 _ => StatusCode::INTERNAL_SERVER_ERROR,
             };
             error(status, e)

@@ -129,5 +129,6 @@ export default {
     listingPath: 'the product’s listing page',
     inbox: { 'merchant-info': 'Merchant information change in review: answer due by {date}', listing: 'Listing in review: answer due by {date}', 'listing-change': 'Listing change in review: answer due by {date}' },
   },
+  license: { activate: 'Activate code', title: 'Activate the License 2.0 code · {order}', code: 'License code', codeHint: 'The code the buyer received (at most 64 characters)', effectiveAt: 'Takes effect', effectiveHint: 'Left empty, it takes effect now; not earlier than the order', submit: 'Activate', api: "Activated through KooGallery's open API (license/activate) with the seller's AK/SK", sandboxCode: "In the sandbox a code is LIC- and the order ID", activated: 'Code activated ({status})', expires: ', expires about {at}', recorded: 'Next step recorded: upload the delivery proof', statuses: { alive: 'valid', expired: 'expired', released: 'released' } },
   common: { refresh: 'Refresh', error: 'Error', close: 'Close', ok: 'OK', cancel: 'Cancel' },
 }

@@ -129,5 +129,6 @@ export default {
     listingPath: '商品发布页面',
     inbox: { 'merchant-info': '商家信息变更审核中：{date} 前答复', listing: '商品上架审核中：{date} 前答复', 'listing-change': '商品变更审核中：{date} 前答复' },
   },
+  license: { activate: '激活授权码', title: '激活授权码 · {order}', code: '授权码', codeHint: '买家收到的授权码（最多 64 个字符）', effectiveAt: '生效时间', effectiveHint: '生效时间留空为现在，且不早于下单时间', submit: '激活', api: '通过云商店开放接口 license/activate 激活，使用卖家的 AK/SK', sandboxCode: '沙箱中的授权码为 LIC- 加订单号', activated: '授权码已激活（{status}）', expires: '，预计 {at} 到期', recorded: '已记录下一环节：上传交付凭证', statuses: { alive: '有效', expired: '已过期', released: '已释放' } },
   common: { refresh: '刷新', error: '错误', close: '关闭', ok: '确定', cancel: '取消' },
 }
