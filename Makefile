@@ -112,3 +112,24 @@ bench:
 # Startup and idle memory of the release desktop app beside a minimal Tauri window (docs/performance.md).
 measure: setup ui-build
 	scripts/measure-desktop.sh
+
+# --- Release packages (not part of `make test`: a release build of both binaries and a Debian chroot take longer
+# than CI's budget; .ci/run runs them when KOODESK_PACKAGE_TESTS=1) ----------------------------------------------
+# make package        target/package/: koodesk_<version>_amd64.deb (desktop, Tauri's bundler),
+#                     koodesk-gateway_<version>_amd64.deb (cargo-deb) and SHA256SUMS
+# make install-test   those packages installed, run, upgraded and purged on a clean Debian 12 (debootstrap; root)
+.PHONY: package install-test package-tools
+PACKAGE_SYSTEM_PACKAGES := help2man debootstrap dpkg-dev sqlite3 iproute2 curl
+package-tools:
+	@missing=""; for p in $(PACKAGE_SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
+	fi
+	@command -v cargo-deb >/dev/null 2>&1 || $(CARGO) install cargo-deb --locked
+
+package: check-toolchain system-packages ui/node_modules/.installed package-tools ui-build
+	scripts/package.sh
+
+install-test: package tauri-driver
+	SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); $$SUDO scripts/install-test.sh target/package

@@ -30,5 +30,8 @@ def png(size: int) -> bytes:
 
 out = Path(sys.argv[1] if len(sys.argv) > 1 else "icons")
 out.mkdir(parents=True, exist_ok=True)
-for name, size in [("32x32.png", 32), ("128x128.png", 128), ("128x128@2x.png", 256), ("icon.png", 512)]:
+# Every size the freedesktop icon theme (hicolor) looks for, so the desktop .deb installs a sharp one for each.
+SIZES = [("16x16.png", 16), ("24x24.png", 24), ("32x32.png", 32), ("48x48.png", 48), ("64x64.png", 64),
+         ("128x128.png", 128), ("128x128@2x.png", 256), ("256x256.png", 256), ("icon.png", 512)]
+for name, size in SIZES:
     (out / name).write_bytes(png(size))
