@@ -78,7 +78,9 @@ pub enum Command {
     /// The dates of a month's settlement: bill, sending, sign-off, payment.
     SettlementSchedule(SettlementArgs),
     /// What a merchant-information change becomes: effective at once, or reviewed within 3 working days.
-    #[command(after_help = "Examples:\n  koodesk merchant-change --field other --submitted-at 2026-09-24T20:00:00 --json")]
+    #[command(
+        after_help = "Examples:\n  koodesk merchant-change --field other --submitted-at 2026-09-24T20:00:00 --json"
+    )]
     MerchantChange(MerchantChangeArgs),
     /// Checks a unified social credit code (统一社会信用代码); exit status 1 when invalid.
     CreditCode(CreditCodeArgs),
@@ -124,8 +126,10 @@ pub enum Command {
     CheckInterface(CheckInterfaceArgs),
     /// Checks a SaaS seller's OAuth web login with the KooDesk sandbox as the IdP; exit status 0 only when every
     /// check passes.
-    #[command(after_help = "Example:\n  SECRET=… koodesk check-oauth --login-url http://127.0.0.1:8787/sample-saas/login \\\n    \
-            --redirect-uri http://127.0.0.1:8787/sample-saas/callback --client-id sandbox-… --client-secret-env SECRET")]
+    #[command(
+        after_help = "Example:\n  SECRET=… koodesk check-oauth --login-url http://127.0.0.1:8787/sample-saas/login \\\n    \
+            --redirect-uri http://127.0.0.1:8787/sample-saas/callback --client-id sandbox-… --client-secret-env SECRET"
+    )]
     CheckOauth(CheckOauthArgs),
     /// Drafts, issues and exports invoices from the store, offline (KooGallery's invoice rules applied).
     #[command(
