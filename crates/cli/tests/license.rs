@@ -4,23 +4,13 @@
 
 use assert_cmd::Command;
 use koodesk_domain::supervision::ProductType;
-use koodesk_sandbox::{serve, RunningSandbox, SandboxConfig};
+use koodesk_sandbox::RunningSandbox;
 use serde_json::Value;
 
-struct Running {
-    sandbox: RunningSandbox,
-    // Serves the sandbox while the test runs the binary.
-    _rt: tokio::runtime::Runtime,
-}
+mod support;
 
-fn sandbox() -> Running {
-    let rt = tokio::runtime::Runtime::new().expect("runtime");
-    let start = koodesk_domain::time::parse_datetime("2026-11-29T10:00:00").expect("t");
-    let mut cfg = SandboxConfig::new(0, 32, start);
-    cfg.speed = 0.0;
-    cfg.world.history_days = 20;
-    let sandbox = rt.block_on(serve(cfg)).expect("sandbox");
-    Running { sandbox, _rt: rt }
+fn sandbox() -> support::Running {
+    support::sandbox(32, 20)
 }
 
 /// A License 2.0 order's ID and code.

@@ -5,23 +5,13 @@
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
-use koodesk_sandbox::{serve, RunningSandbox, SandboxConfig};
+use koodesk_sandbox::RunningSandbox;
 use serde_json::Value;
 
-struct Running {
-    sandbox: RunningSandbox,
-    // Serves the sandbox while the test runs the binary.
-    _rt: tokio::runtime::Runtime,
-}
+mod support;
 
-fn sandbox() -> Running {
-    let rt = tokio::runtime::Runtime::new().expect("runtime");
-    let start = koodesk_domain::time::parse_datetime("2026-11-29T10:00:00").expect("t");
-    let mut cfg = SandboxConfig::new(0, 31, start);
-    cfg.speed = 0.0;
-    cfg.world.history_days = 5;
-    let sandbox = rt.block_on(serve(cfg)).expect("sandbox");
-    Running { sandbox, _rt: rt }
+fn sandbox() -> support::Running {
+    support::sandbox(31, 5)
 }
 
 fn temp_db(name: &str) -> PathBuf {
