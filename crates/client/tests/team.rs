@@ -81,6 +81,7 @@ async fn desk() -> Writer {
         scenario: None,
         settled_at: None,
         license_code: None,
+        image: None,
         interface_calls: vec![],
         seq: 1,
     };

@@ -109,6 +109,7 @@ pub fn feed_order(o: &OrderRow) -> Result<FeedOrder, BadRow> {
         // SaaS without supervision enters settlement once provisioned [KG §5].
         settled_at: o.provisioned_ms.map(rfc3339_ms),
         license_code: None,
+        image: None,
         interface_calls,
         seq: u64::try_from(o.seq).unwrap_or(0),
     })

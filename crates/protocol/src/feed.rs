@@ -177,11 +177,27 @@ pub struct FeedOrder {
     /// License 2.0: the authorization code the buyer receives (activated through the open API).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub license_code: Option<String>,
+    /// An image product's order: what the buyer pays Huawei Cloud beside the image fee, and the server's facts
+    /// [KG §9]. `amount` is the image fee alone, the seller's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image: Option<FeedImage>,
     /// KooGallery's calls to the seller's production URL for this order (SaaS), every attempt, oldest first
     /// [KG §7]: what the seller console shows as the order's provisioning record.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub interface_calls: Vec<FeedInterfaceCall>,
     pub seq: u64,
+}
+
+/// An image order's second charge and its cloud server [KG §9]: the cloud server fee is Huawei Cloud's, never
+/// the seller's, so no tax, revenue or invoice of the seller's counts it; the host's login was set by the buyer on
+/// the order page and is theirs to keep (no field carries it).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FeedImage {
+    /// The cloud server fee the buyer paid Huawei Cloud with the order, yuan.
+    pub cloud_server_fee: Cny,
+    /// The enterprise project the buyer chose (enterprise accounts only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enterprise_project: Option<String>,
 }
 
 /// One attempt of KooGallery's at calling the seller's production interface for an order [KG §7].

@@ -133,6 +133,17 @@ fn put_orders(w: &mut Writes, page: &[FeedOrder]) -> Result<(), StoreError> {
         let b = &o.buyer;
         buyers.insert(b.buyer_id.as_str(), (&b.buyer_id, &b.name, name(&b.kind), &b.taxpayer_id));
         let amount = fen("order amount", o.amount)?;
+        // An image order's server fee is Huawei Cloud's: kept beside the order, never in its amount [KG §9].
+        let server_fee = match &o.image {
+            Some(i) if i.cloud_server_fee.is_negative() => {
+                return Err(StoreError::BadFeedData {
+                    what: "order image.cloud_server_fee",
+                    detail: format!("{} is negative; a cloud server fee is what the buyer paid", i.cloud_server_fee),
+                })
+            }
+            Some(i) => Some(fen("order image.cloud_server_fee", i.cloud_server_fee)?),
+            None => None,
+        };
         orders.push((
             &o.order_id,
             name(&o.order_type),
@@ -144,6 +155,8 @@ fn put_orders(w: &mut Writes, page: &[FeedOrder]) -> Result<(), StoreError> {
             o.scenario.as_ref().map(name),
             opt_ts("order settled_at", &o.settled_at)?,
             &o.license_code,
+            server_fee,
+            o.image.as_ref().and_then(|i| i.enterprise_project.as_deref()),
             o.seq as i64,
         ));
         lines.push((&o.order_line_id, &o.order_id, &p.product_id, amount));
@@ -194,6 +207,8 @@ fn put_orders(w: &mut Writes, page: &[FeedOrder]) -> Result<(), StoreError> {
                 "scenario",
                 "settled_ts",
                 "license_code",
+                "cloud_server_fee_fen",
+                "enterprise_project",
                 "seq",
             ],
             &[("source", crate::meta::FEED_SOURCE)],

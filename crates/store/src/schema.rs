@@ -523,6 +523,13 @@ pub const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (product_id, step)
     ) WITHOUT ROWID;
     "#,
+    // 14: an image order's second charge [KG §9]: the cloud server fee the buyer paid Huawei Cloud with the image
+    // (fen; never the seller's, so no total, tax or invoice reads it) and the enterprise project the buyer chose.
+    // NULL on every order that is not an image product's.
+    r#"
+    ALTER TABLE orders ADD COLUMN cloud_server_fee_fen INTEGER CHECK (cloud_server_fee_fen >= 0);
+    ALTER TABLE orders ADD COLUMN enterprise_project TEXT;
+    "#,
 ];
 
 /// Sets an invoice request's order facts (schema 5) for the requests `scope` selects (a SQL condition on `id`);

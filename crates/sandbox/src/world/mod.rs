@@ -8,6 +8,7 @@
 //! wait for the seller, who acts through the feed.
 
 mod catalog;
+mod image;
 mod open_api;
 mod provisioning;
 mod simulate;
@@ -351,6 +352,7 @@ impl World {
             scenario: (product.channel == koodesk_domain::invoice::Channel::JointOperation).then_some(buyer.scenario),
             settled_at: o.settled_at.map(|t| time::format_rfc3339(&t)),
             license_code: self.license_code(i),
+            image: self.image_charges(i),
             interface_calls: o.calls.clone(),
             seq: o.seq,
         }

@@ -46,6 +46,7 @@ pub fn order(id: &str, created: &str, access: AccessType, billing: BillingMode, 
         scenario: None,
         settled_at: None,
         license_code: None,
+        image: None,
         interface_calls: vec![],
         seq: 1,
     }
