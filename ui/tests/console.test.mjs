@@ -124,6 +124,33 @@ test("a SaaS order's timeline shows KooGallery's calls to the production interfa
   await page.close()
 })
 
+test("an image order's detail shows the image fee as the seller's and the cloud server fee as Huawei Cloud's [KG §9]", async () => {
+  const images = await core.api('orders', { filter: { access_type: 'image' }, limit: 50 })
+  assert.ok(images.rows.length >= 1, 'the sandbox sells image products')
+  const id = images.rows[0].order_id
+  const detail = await core.api('order_detail', { order_id: id })
+  assert.ok(detail.image && detail.image.cloud_server_fee !== null, JSON.stringify(detail.image))
+  assert.equal(detail.image.image_fee, detail.order.amount, "the order's amount is the image fee alone")
+  if (detail.tax) assert.equal(detail.tax.gross, detail.order.amount, 'tax on the image fee alone')
+  const { page, problems } = await openPage(browser, core.url)
+  await page.waitForSelector('[data-nav="orders"]')
+  await page.keyboard.press('g')
+  await page.keyboard.press('r')
+  await page.waitForSelector('[data-test="order-row"] span')
+  await page.keyboard.press('/')
+  await page.keyboard.type(id)
+  await page.keyboard.press('Enter')
+  await page.waitForSelector('[data-test="order-image"]')
+  const fee = await page.textContent('[data-test="image-fee"]')
+  const server = await page.textContent('[data-test="server-fee"]')
+  assert.ok(fee.includes('归商家') && server.includes('归华为云'), `${fee} | ${server}`)
+  const section = await page.textContent('[data-test="order-image"]')
+  assert.ok(section.includes('由客户保管'), section)
+  assert.ok(!/undefined|null|NaN/.test(section), section)
+  assert.deepEqual(problems, [])
+  await page.close()
+})
+
 /** Clicks Sync and resolves with the sync's result once it has finished and every screen reloaded; a failed
  * sync fails the test as a failed sync. The listener is registered before the click. */
 async function syncFromTheStatusBar(page) {

@@ -894,6 +894,7 @@ pub fn typescript() -> String {
         koodesk_store::browse::OrderLineRow,
         koodesk_store::browse::TimelineEntry,
         koodesk_store::browse::OrderTax,
+        koodesk_store::browse::ImageCharges,
         FlowRow,
         OrderDetail,
         FlowsArgs,

@@ -224,6 +224,26 @@ pub struct OrderDetail {
     /// `None` when the product's access type and billing mode have no tax mapping (the reason is in `tax_note`).
     pub tax: Option<OrderTax>,
     pub tax_note: Option<String>,
+    /// An image product's order: its two charges and its cloud server [KG §9]; `None` for other access types.
+    pub image: Option<ImageCharges>,
+}
+
+/// An image order's two charges [KG §9]. The image fee is the order's amount and the seller's: it alone is in
+/// the order's tax, the dashboards and the invoices. The cloud server fee is Huawei Cloud's, shown so the seller
+/// sees what the buyer paid in all. The cloud host's login was set by the buyer on the order page; KooDesk never
+/// asks for it and has no field for it.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct ImageCharges {
+    #[ts(type = "string")]
+    pub image_fee: Cny,
+    /// `None` when the order came from a file or a lookup that does not carry it.
+    #[ts(type = "string | null")]
+    pub cloud_server_fee: Option<Cny>,
+    /// What the buyer paid in all: the image fee and the server fee, when the server fee is known.
+    #[ts(type = "string | null")]
+    pub buyer_paid: Option<Cny>,
+    /// The enterprise project the buyer's server is in (enterprise accounts only).
+    pub enterprise_project: Option<String>,
 }
 
 /// A supervision flow with its clocks at "now" [KG §3].
@@ -482,7 +502,24 @@ impl Store {
             },
             _ => (None, Some("unknown access type or billing mode".into())),
         };
-        Ok(OrderDetail { order, buyer_kind, lines, flow, timeline, tax, tax_note })
+        let image = match order.access_type.parse::<AccessType>() {
+            Ok(AccessType::Image) => {
+                let (fee, project): (Option<i64>, Option<String>) = self.conn.query_row(
+                    "SELECT cloud_server_fee_fen, enterprise_project FROM orders WHERE order_id = ?1",
+                    [order_id],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )?;
+                let cloud_server_fee = fee.map(Cny::from_fen);
+                Some(ImageCharges {
+                    image_fee: order.amount,
+                    cloud_server_fee,
+                    buyer_paid: cloud_server_fee.map(|f| f + order.amount),
+                    enterprise_project: project,
+                })
+            }
+            _ => None,
+        };
+        Ok(OrderDetail { order, buyer_kind, lines, flow, timeline, tax, tax_note, image })
     }
 
     /// Open supervision flows (all when `step` is `None`), filtered by step and side, soonest clock first.

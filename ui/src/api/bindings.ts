@@ -199,6 +199,20 @@ kind: string, title: string, detail: string, };
 
 export type OrderTax = { tax_product: string, rate: string, gross: string, net: string, tax: string, };
 
+export type ImageCharges = { image_fee: string, 
+/**
+ * `None` when the order came from a file or a lookup that does not carry it.
+ */
+cloud_server_fee: string | null, 
+/**
+ * What the buyer paid in all: the image fee and the server fee, when the server fee is known.
+ */
+buyer_paid: string | null, 
+/**
+ * The enterprise project the buyer's server is in (enterprise accounts only).
+ */
+enterprise_project: string | null, };
+
 export type FlowRow = { order_id: string, product_type: string, step: string, side: string | null, step_started_at: string, rejections: number, 
 /**
  * Rejections left before the user may appeal on the count alone ([`MAX_REJECTIONS`] allowed).
@@ -221,7 +235,11 @@ export type OrderDetail = { order: OrderRow, buyer_kind: string, lines: Array<Or
 /**
  * `None` when the product's access type and billing mode have no tax mapping (the reason is in `tax_note`).
  */
-tax: OrderTax | null, tax_note: string | null, };
+tax: OrderTax | null, tax_note: string | null, 
+/**
+ * An image product's order: its two charges and its cloud server [KG §9]; `None` for other access types.
+ */
+image: ImageCharges | null, };
 
 export type FlowsArgs = { step: string | null, side: string | null, 
 /**
