@@ -35,6 +35,20 @@ const SCREENS = {
   '/settings': ['settings', '[data-test="mode"]'],
 }
 
+/** Opens a new page, goes to Orders with `g r`, and searches `id` with `/`: its drawer opens. */
+async function openOrderFromTheKeyboard(id) {
+  const opened = await openPage(browser, core.url)
+  const { page } = opened
+  await page.waitForSelector('[data-nav="orders"]')
+  await page.keyboard.press('g')
+  await page.keyboard.press('r')
+  await page.waitForSelector('[data-test="order-row"] span')
+  await page.keyboard.press('/')
+  await page.keyboard.type(id)
+  await page.keyboard.press('Enter')
+  return opened
+}
+
 /** Opens a screen and resolves once its first reply has come and the screen shows it. */
 async function visit(page, hash) {
   const [command, shown] = SCREENS[hash]
@@ -107,14 +121,7 @@ test("a SaaS order's timeline shows KooGallery's calls to the production interfa
   const detail = await core.api('order_detail', { order_id: id })
   const calls = detail.timeline.filter((e) => e.kind === 'interface')
   assert.ok(calls.length >= 1, JSON.stringify(detail.timeline))
-  const { page, problems } = await openPage(browser, core.url)
-  await page.waitForSelector('[data-nav="orders"]')
-  await page.keyboard.press('g')
-  await page.keyboard.press('r')
-  await page.waitForSelector('[data-test="order-row"] span')
-  await page.keyboard.press('/')
-  await page.keyboard.type(id)
-  await page.keyboard.press('Enter')
+  const { page, problems } = await openOrderFromTheKeyboard(id)
   await page.waitForSelector('[data-test="timeline"] [data-kind="interface"]')
   const shown = await page.$$eval('[data-test="timeline"] li', (lis) =>
     lis.filter((li) => li.querySelector('[data-kind="interface"]')).map((li) => li.textContent))
@@ -132,14 +139,7 @@ test("an image order's detail shows the image fee as the seller's and the cloud 
   assert.ok(detail.image && detail.image.cloud_server_fee !== null, JSON.stringify(detail.image))
   assert.equal(detail.image.image_fee, detail.order.amount, "the order's amount is the image fee alone")
   if (detail.tax) assert.equal(detail.tax.gross, detail.order.amount, 'tax on the image fee alone')
-  const { page, problems } = await openPage(browser, core.url)
-  await page.waitForSelector('[data-nav="orders"]')
-  await page.keyboard.press('g')
-  await page.keyboard.press('r')
-  await page.waitForSelector('[data-test="order-row"] span')
-  await page.keyboard.press('/')
-  await page.keyboard.type(id)
-  await page.keyboard.press('Enter')
+  const { page, problems } = await openOrderFromTheKeyboard(id)
   await page.waitForSelector('[data-test="order-image"]')
   const fee = await page.textContent('[data-test="image-fee"]')
   const server = await page.textContent('[data-test="server-fee"]')
