@@ -374,12 +374,16 @@ impl Store {
     /// One order with its lines, its supervision flow and everything that happened to it, oldest first.
     pub fn order_detail(&self, order_id: &str, now: Instant) -> Result<OrderDetail, StoreError> {
         let sql = format!(
-            "SELECT {ORDER_COLUMNS}, b.kind FROM orders o JOIN products p ON p.product_id = o.product_id
+            "SELECT {ORDER_COLUMNS}, b.kind, o.cloud_server_fee_fen, o.enterprise_project
+               FROM orders o JOIN products p ON p.product_id = o.product_id
                JOIN buyers b ON b.buyer_id = o.buyer_id WHERE o.order_id = ?1"
         );
-        let found =
-            self.conn.query_row(&sql, [order_id], |r| Ok((order_row(r)?, r.get::<_, String>(11)?))).optional()?;
-        let Some((order, buyer_kind)) = found else {
+        type Found = (OrderRow, String, Option<i64>, Option<String>);
+        let found: Option<Found> = self
+            .conn
+            .query_row(&sql, [order_id], |r| Ok((order_row(r)?, r.get(11)?, r.get(12)?, r.get(13)?)))
+            .optional()?;
+        let Some((order, buyer_kind, server_fee_fen, enterprise_project)) = found else {
             return Err(StoreError::NotFound(format!("order `{order_id}`")));
         };
         let mut stmt = self.conn.prepare_cached(
@@ -504,17 +508,12 @@ impl Store {
         };
         let image = match order.access_type.parse::<AccessType>() {
             Ok(AccessType::Image) => {
-                let (fee, project): (Option<i64>, Option<String>) = self.conn.query_row(
-                    "SELECT cloud_server_fee_fen, enterprise_project FROM orders WHERE order_id = ?1",
-                    [order_id],
-                    |r| Ok((r.get(0)?, r.get(1)?)),
-                )?;
-                let cloud_server_fee = fee.map(Cny::from_fen);
+                let cloud_server_fee = server_fee_fen.map(Cny::from_fen);
                 Some(ImageCharges {
                     image_fee: order.amount,
                     cloud_server_fee,
                     buyer_paid: cloud_server_fee.map(|f| f + order.amount),
-                    enterprise_project: project,
+                    enterprise_project,
                 })
             }
             _ => None,
