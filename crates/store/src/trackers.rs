@@ -62,6 +62,22 @@ pub struct InvoiceRequestEntry {
     pub bank_account: Option<String>,
 }
 
+/// One entry of a batch (rows pasted from the Seller Console's tables).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TrackerEntry {
+    Step(StepEntry),
+    Unsubscription(UnsubscriptionEntry),
+    InvoiceRequest(InvoiceRequestEntry),
+}
+
+/// What a batch did: each entry's outcome in order (the ID it was given, `None` for a step, which is its order's),
+/// and whether anything was kept.
+#[derive(Debug)]
+pub struct BatchOutcome {
+    pub results: Vec<Result<Option<String>, StoreError>>,
+    pub committed: bool,
+}
+
 fn invalid(m: impl Into<String>) -> StoreError {
     StoreError::Invalid(m.into())
 }
@@ -211,77 +227,223 @@ pub(crate) fn send_to_gateway(tx: &Transaction<'_>, kind: ActionKind, id: &str, 
     Ok(())
 }
 
-impl Store {
-    /// Adds or moves on a supervision flow as the Seller Console shows it; the step's history gets the change.
-    pub fn record_step(&mut self, e: &StepEntry, r: &Recorder) -> Result<(), StoreError> {
-        let by = who(r)?;
-        if !e.product_type.steps().contains(&e.step) {
+/// Adds or moves on a supervision flow in `tx` [KG §3]: the checks, then the rows (and, on a gateway, the outbox).
+fn step_on(tx: &Transaction<'_>, e: &StepEntry, r: &Recorder) -> Result<(), StoreError> {
+    let by = who(r)?;
+    if !e.product_type.steps().contains(&e.step) {
+        return Err(invalid(format!(
+            "step `{}`: not a step of the {} flow, whose steps are {} [KG §3]",
+            kebab(&e.step),
+            kebab(&e.product_type),
+            e.product_type.steps().iter().map(kebab).collect::<Vec<_>>().join(", ")
+        )));
+    }
+    if e.since > r.at {
+        return Err(invalid("since: the step cannot begin in the future"));
+    }
+    let (_, access, _, _) = order_facts(tx, &e.order_id)?;
+    if let Some(expected) =
+        refund::supervision_of(access.parse().map_err(|_| invalid(format!("access type `{access}`")))?)
+    {
+        if !expected {
             return Err(invalid(format!(
-                "step `{}`: not a step of the {} flow, whose steps are {} [KG §3]",
-                kebab(&e.step),
-                kebab(&e.product_type),
-                e.product_type.steps().iter().map(kebab).collect::<Vec<_>>().join(", ")
+                "order_id `{}`: {access} products have no service supervision [KG §3]",
+                e.order_id
             )));
         }
-        if e.since > r.at {
-            return Err(invalid("since: the step cannot begin in the future"));
+    }
+    let before: Option<String> = tx
+        .query_row("SELECT step FROM supervision_flows WHERE order_id = ?1", [&e.order_id], |row| row.get(0))
+        .optional()?;
+    tx.execute(
+        "INSERT INTO supervision_flows (order_id, product_type, step, side, step_started_ts, rejections,
+             frozen_by, rereview, parcel_signed_ts, seq, order_refunded, recorded_by, recorded_ts)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, NULL, 0, NULL, 0,
+                 EXISTS (SELECT 1 FROM orders WHERE order_id = ?1 AND status = 'refunded'), ?7, ?8)
+         ON CONFLICT (order_id) DO UPDATE SET product_type = excluded.product_type, step = excluded.step,
+             side = excluded.side, step_started_ts = excluded.step_started_ts, rejections = excluded.rejections,
+             recorded_by = excluded.recorded_by, recorded_ts = excluded.recorded_ts",
+        params![
+            e.order_id,
+            kebab(&e.product_type),
+            kebab(&e.step),
+            e.step.side().map(|s| s.as_str()),
+            e.since.timestamp(),
+            e.rejections,
+            by,
+            r.at.timestamp()
+        ],
+    )?;
+    let idx: i64 = tx.query_row(
+        "SELECT coalesce(max(idx) + 1, 0) FROM supervision_events WHERE order_id = ?1",
+        [&e.order_id],
+        |row| row.get(0),
+    )?;
+    let detail = if e.note.trim().is_empty() {
+        format!("recorded by {by}")
+    } else {
+        format!("recorded by {by}: {}", e.note.trim())
+    };
+    tx.execute(
+        "INSERT INTO supervision_events VALUES (?1, ?2, ?3, ?4, 'recorded', 'merchant', ?5, ?6)",
+        params![e.order_id, idx, before.unwrap_or_else(|| kebab(&e.step)), kebab(&e.step), e.since.timestamp(), detail],
+    )?;
+    send_to_gateway(tx, ActionKind::RecordStep, &e.order_id, r.at.timestamp())?;
+    Ok(())
+}
+
+/// Adds a negotiated unsubscription request in `tx` [KG §4]; returns its ID.
+fn unsubscription_on(tx: &Transaction<'_>, e: &UnsubscriptionEntry, r: &Recorder) -> Result<String, StoreError> {
+    let by = who(r)?;
+    if e.reason.trim().is_empty() {
+        return Err(invalid("reason: the buyer's reason, as the console shows it, is required"));
+    }
+    let (paid_fen, access, billing, supervised) = order_facts(tx, &e.order_id)?;
+    let has_flow: bool =
+        tx.query_row("SELECT EXISTS (SELECT 1 FROM supervision_flows WHERE order_id = ?1)", [&e.order_id], |row| {
+            row.get(0)
+        })?;
+    let supervised = supervised || has_flow;
+    let policy = refund::policy(
+        access.parse().map_err(|_| invalid(format!("access type `{access}`")))?,
+        billing.parse().map_err(|_| invalid(format!("billing mode `{billing}`")))?,
+        supervised,
+    )
+    .map_err(|err| invalid(format!("order_id `{}`: {err}", e.order_id)))?;
+    if policy.rule != refund::RefundRule::Negotiated {
+        return Err(invalid(format!(
+            "order_id `{}`: only a negotiated unsubscription (协商退订, while supervision runs) waits for the \
+             merchant's review; this order's rule is {} [KG §4] — record its supervision step first if it has one",
+            e.order_id,
+            policy.rule.as_str()
+        )));
+    }
+    let paid = Cny::from_fen(paid_fen);
+    refund::check_negotiated(e.refund, paid).map_err(|err| invalid(format!("refund: {err}")))?;
+    let review_due = WorkingCalendar::embedded().add_working_days(time::business_date(&e.requested_at), 7).value;
+    let id = new_id("TU");
+    tx.execute(
+        "INSERT INTO unsubscriptions (id, order_id, rule, requested_ts, refund_fen, paid_fen, reason, status,
+             review_due, decision_reason, seq, recorded_by, recorded_ts)
+         VALUES (?1, ?2, 'negotiated', ?3, ?4, ?5, ?6, 'pending', ?7, NULL, 0, ?8, ?9)",
+        params![
+            id,
+            e.order_id,
+            e.requested_at.timestamp(),
+            e.refund.to_fen().ok_or_else(|| invalid("refund: out of range"))?,
+            paid_fen,
+            e.reason.trim(),
+            review_due.to_string(),
+            by,
+            r.at.timestamp()
+        ],
+    )?;
+    send_to_gateway(tx, ActionKind::RecordUnsubscription, &id, r.at.timestamp())?;
+    Ok(id)
+}
+
+/// Adds an invoice request in `tx` [KG §2]; returns its ID.
+fn invoice_request_on(tx: &Transaction<'_>, e: &InvoiceRequestEntry, r: &Recorder) -> Result<String, StoreError> {
+    let by = who(r)?;
+    if e.order_ids.is_empty() {
+        return Err(invalid("order_ids: an invoice request is for at least one order"));
+    }
+    invoice::check_kind(&e.title, e.kind).map_err(|err| invalid(format!("kind: {err}")))?;
+    let (title_kind, name, taxpayer) = match &e.title {
+        BuyerTitle::Person { name } => ("person", name.trim(), None),
+        BuyerTitle::Enterprise { name, taxpayer_id } => {
+            ("enterprise", name.trim(), taxpayer_id.as_ref().map(CreditCode::as_str))
         }
-        let tx = self.write()?;
-        let (_, access, _, _) = order_facts(&tx, &e.order_id)?;
-        if let Some(expected) =
-            refund::supervision_of(access.parse().map_err(|_| invalid(format!("access type `{access}`")))?)
-        {
-            if !expected {
-                return Err(invalid(format!(
-                    "order_id `{}`: {access} products have no service supervision [KG §3]",
-                    e.order_id
-                )));
-            }
-        }
-        let before: Option<String> = tx
-            .query_row("SELECT step FROM supervision_flows WHERE order_id = ?1", [&e.order_id], |row| row.get(0))
-            .optional()?;
-        tx.execute(
-            "INSERT INTO supervision_flows (order_id, product_type, step, side, step_started_ts, rejections,
-                 frozen_by, rereview, parcel_signed_ts, seq, order_refunded, recorded_by, recorded_ts)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, NULL, 0, NULL, 0,
-                     EXISTS (SELECT 1 FROM orders WHERE order_id = ?1 AND status = 'refunded'), ?7, ?8)
-             ON CONFLICT (order_id) DO UPDATE SET product_type = excluded.product_type, step = excluded.step,
-                 side = excluded.side, step_started_ts = excluded.step_started_ts, rejections = excluded.rejections,
-                 recorded_by = excluded.recorded_by, recorded_ts = excluded.recorded_ts",
-            params![
-                e.order_id,
-                kebab(&e.product_type),
-                kebab(&e.step),
-                e.step.side().map(|s| s.as_str()),
-                e.since.timestamp(),
-                e.rejections,
-                by,
-                r.at.timestamp()
-            ],
-        )?;
-        let idx: i64 = tx.query_row(
-            "SELECT coalesce(max(idx) + 1, 0) FROM supervision_events WHERE order_id = ?1",
-            [&e.order_id],
+    };
+    if name.is_empty() {
+        return Err(invalid("title.name: the invoice title (抬头) is required"));
+    }
+    let mut total = 0i64;
+    for o in &e.order_ids {
+        total += order_facts(tx, o)?.0;
+        let pending: bool = tx.query_row(
+            "SELECT EXISTS (SELECT 1 FROM unsubscriptions WHERE order_id = ?1 AND status = 'pending')",
+            [o],
             |row| row.get(0),
         )?;
-        let detail = if e.note.trim().is_empty() {
-            format!("recorded by {by}")
-        } else {
-            format!("recorded by {by}: {}", e.note.trim())
-        };
-        tx.execute(
-            "INSERT INTO supervision_events VALUES (?1, ?2, ?3, ?4, 'recorded', 'merchant', ?5, ?6)",
-            params![
-                e.order_id,
-                idx,
-                before.unwrap_or_else(|| kebab(&e.step)),
-                kebab(&e.step),
-                e.since.timestamp(),
-                detail
-            ],
-        )?;
-        send_to_gateway(&tx, ActionKind::RecordStep, &e.order_id, r.at.timestamp())?;
+        if pending {
+            return Err(invalid(format!(
+                "order_ids: order {o} has an unsubscription awaiting review and must not be invoiced [KG §2]"
+            )));
+        }
+    }
+    let id = new_id("TI");
+    tx.execute(
+        "INSERT INTO invoice_requests (id, requested_ts, kind, medium, amount_fen, status, invoice_number,
+             issued_ts, seq, title_kind, title_name, title_taxpayer_id, title_address, title_bank,
+             recorded_by, recorded_ts)
+         VALUES (?1, ?2, ?3, ?4, ?5, 'requested', NULL, NULL, 0, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+        params![
+            id,
+            e.requested_at.timestamp(),
+            kebab(&e.kind),
+            kebab(&e.medium),
+            total,
+            title_kind,
+            name,
+            taxpayer,
+            e.address.as_deref().map(str::trim).filter(|s| !s.is_empty()),
+            e.bank_account.as_deref().map(str::trim).filter(|s| !s.is_empty()),
+            by,
+            r.at.timestamp()
+        ],
+    )?;
+    for o in &e.order_ids {
+        tx.execute("INSERT OR IGNORE INTO invoice_request_orders VALUES (?1, ?2)", params![id, o])?;
+    }
+    tx.execute(&schema::request_order_facts("id = ?1"), [&id])?;
+    send_to_gateway(tx, ActionKind::RecordInvoiceRequest, &id, r.at.timestamp())?;
+    Ok(id)
+}
+
+impl Store {
+    /// Records several entries in one transaction, each checked by the same rules as one entered alone and under
+    /// its own savepoint, so a later row sees the earlier ones (two unsubscriptions of one order are refused).
+    /// With `commit` false (a preview) nothing is kept; otherwise all-or-nothing: if any entry fails nothing is
+    /// kept unless `skip_invalid`, which keeps the valid ones. An error of the store itself fails the whole batch.
+    pub fn record_batch(
+        &mut self,
+        entries: &[TrackerEntry],
+        r: &Recorder,
+        commit: bool,
+        skip_invalid: bool,
+    ) -> Result<BatchOutcome, StoreError> {
+        let tx = self.write()?;
+        let mut results = Vec::with_capacity(entries.len());
+        for e in entries {
+            tx.execute_batch("SAVEPOINT tracker_entry")?;
+            let res = match e {
+                TrackerEntry::Step(e) => step_on(&tx, e, r).map(|()| None),
+                TrackerEntry::Unsubscription(e) => unsubscription_on(&tx, e, r).map(Some),
+                TrackerEntry::InvoiceRequest(e) => invoice_request_on(&tx, e, r).map(Some),
+            };
+            match &res {
+                Ok(_) => tx.execute_batch("RELEASE tracker_entry")?,
+                Err(StoreError::Invalid(_) | StoreError::NotFound(_)) => {
+                    tx.execute_batch("ROLLBACK TO tracker_entry; RELEASE tracker_entry")?
+                }
+                Err(_) => return res.map(|_| BatchOutcome { results: Vec::new(), committed: false }),
+            }
+            results.push(res);
+        }
+        let any_failed = results.iter().any(Result::is_err);
+        let any_kept = results.iter().any(Result::is_ok);
+        let committed = commit && any_kept && (skip_invalid || !any_failed);
+        if committed {
+            tx.commit()?;
+        }
+        Ok(BatchOutcome { results, committed })
+    }
+
+    /// Adds or moves on a supervision flow as the Seller Console shows it; the step's history gets the change.
+    pub fn record_step(&mut self, e: &StepEntry, r: &Recorder) -> Result<(), StoreError> {
+        let tx = self.write()?;
+        step_on(&tx, e, r)?;
         tx.commit()?;
         Ok(())
     }
@@ -289,57 +451,11 @@ impl Store {
     /// Adds a negotiated unsubscription request awaiting the merchant's review [KG §4]; returns its ID. The review
     /// is expected within 7 working days of the request.
     pub fn record_unsubscription(&mut self, e: &UnsubscriptionEntry, r: &Recorder) -> Result<String, StoreError> {
-        let by = who(r)?;
-        if e.reason.trim().is_empty() {
-            return Err(invalid("reason: the buyer's reason, as the console shows it, is required"));
-        }
         let tx = self.write()?;
-        let (paid_fen, access, billing, supervised) = order_facts(&tx, &e.order_id)?;
-        let has_flow: bool = tx.query_row(
-            "SELECT EXISTS (SELECT 1 FROM supervision_flows WHERE order_id = ?1)",
-            [&e.order_id],
-            |row| row.get(0),
-        )?;
-        let supervised = supervised || has_flow;
-        let policy = refund::policy(
-            access.parse().map_err(|_| invalid(format!("access type `{access}`")))?,
-            billing.parse().map_err(|_| invalid(format!("billing mode `{billing}`")))?,
-            supervised,
-        )
-        .map_err(|err| invalid(format!("order_id `{}`: {err}", e.order_id)))?;
-        if policy.rule != refund::RefundRule::Negotiated {
-            return Err(invalid(format!(
-                "order_id `{}`: only a negotiated unsubscription (协商退订, while supervision runs) waits for the \
-                 merchant's review; this order's rule is {} [KG §4] — record its supervision step first if it has one",
-                e.order_id,
-                policy.rule.as_str()
-            )));
-        }
-        let paid = Cny::from_fen(paid_fen);
-        refund::check_negotiated(e.refund, paid).map_err(|err| invalid(format!("refund: {err}")))?;
-        let review_due = WorkingCalendar::embedded().add_working_days(time::business_date(&e.requested_at), 7).value;
-        let id = new_id("TU");
-        tx.execute(
-            "INSERT INTO unsubscriptions (id, order_id, rule, requested_ts, refund_fen, paid_fen, reason, status,
-                 review_due, decision_reason, seq, recorded_by, recorded_ts)
-             VALUES (?1, ?2, 'negotiated', ?3, ?4, ?5, ?6, 'pending', ?7, NULL, 0, ?8, ?9)",
-            params![
-                id,
-                e.order_id,
-                e.requested_at.timestamp(),
-                e.refund.to_fen().ok_or_else(|| invalid("refund: out of range"))?,
-                paid_fen,
-                e.reason.trim(),
-                review_due.to_string(),
-                by,
-                r.at.timestamp()
-            ],
-        )?;
-        send_to_gateway(&tx, ActionKind::RecordUnsubscription, &id, r.at.timestamp())?;
+        let id = unsubscription_on(&tx, e, r)?;
         tx.commit()?;
         Ok(id)
     }
-
     /// Records the merchant's decision on an unsubscription, taken on the Seller Console (退订管理).
     pub fn record_unsubscription_decision(
         &mut self,
@@ -381,61 +497,8 @@ impl Store {
     /// Adds an invoice request for orders the store holds; the amount is their full amount [KG §2]. Returns its
     /// ID; the 7-day deadline runs from `requested_at`.
     pub fn record_invoice_request(&mut self, e: &InvoiceRequestEntry, r: &Recorder) -> Result<String, StoreError> {
-        let by = who(r)?;
-        if e.order_ids.is_empty() {
-            return Err(invalid("order_ids: an invoice request is for at least one order"));
-        }
-        invoice::check_kind(&e.title, e.kind).map_err(|err| invalid(format!("kind: {err}")))?;
-        let (title_kind, name, taxpayer) = match &e.title {
-            BuyerTitle::Person { name } => ("person", name.trim(), None),
-            BuyerTitle::Enterprise { name, taxpayer_id } => {
-                ("enterprise", name.trim(), taxpayer_id.as_ref().map(CreditCode::as_str))
-            }
-        };
-        if name.is_empty() {
-            return Err(invalid("title.name: the invoice title (抬头) is required"));
-        }
         let tx = self.write()?;
-        let mut total = 0i64;
-        for o in &e.order_ids {
-            total += order_facts(&tx, o)?.0;
-            let pending: bool = tx.query_row(
-                "SELECT EXISTS (SELECT 1 FROM unsubscriptions WHERE order_id = ?1 AND status = 'pending')",
-                [o],
-                |row| row.get(0),
-            )?;
-            if pending {
-                return Err(invalid(format!(
-                    "order_ids: order {o} has an unsubscription awaiting review and must not be invoiced [KG §2]"
-                )));
-            }
-        }
-        let id = new_id("TI");
-        tx.execute(
-            "INSERT INTO invoice_requests (id, requested_ts, kind, medium, amount_fen, status, invoice_number,
-                 issued_ts, seq, title_kind, title_name, title_taxpayer_id, title_address, title_bank,
-                 recorded_by, recorded_ts)
-             VALUES (?1, ?2, ?3, ?4, ?5, 'requested', NULL, NULL, 0, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-            params![
-                id,
-                e.requested_at.timestamp(),
-                kebab(&e.kind),
-                kebab(&e.medium),
-                total,
-                title_kind,
-                name,
-                taxpayer,
-                e.address.as_deref().map(str::trim).filter(|s| !s.is_empty()),
-                e.bank_account.as_deref().map(str::trim).filter(|s| !s.is_empty()),
-                by,
-                r.at.timestamp()
-            ],
-        )?;
-        for o in &e.order_ids {
-            tx.execute("INSERT OR IGNORE INTO invoice_request_orders VALUES (?1, ?2)", params![id, o])?;
-        }
-        tx.execute(&schema::request_order_facts("id = ?1"), [&id])?;
-        send_to_gateway(&tx, ActionKind::RecordInvoiceRequest, &id, r.at.timestamp())?;
+        let id = invoice_request_on(&tx, e, r)?;
         tx.commit()?;
         Ok(id)
     }

@@ -8,7 +8,7 @@ use koodesk_domain::money::Cny;
 use koodesk_domain::seller_export::{OrderRecord, OrderState, OrderType, Records};
 use koodesk_domain::supervision::{ProductType, Step};
 use koodesk_domain::time::{self, Instant};
-use koodesk_store::trackers::{InvoiceRequestEntry, Recorder, StepEntry, UnsubscriptionEntry};
+use koodesk_store::trackers::{InvoiceRequestEntry, Recorder, StepEntry, TrackerEntry, UnsubscriptionEntry};
 use koodesk_store::{Store, StoreError};
 
 fn t(s: &str) -> Instant {
@@ -181,4 +181,80 @@ fn an_invoice_request_has_a_seven_day_deadline_the_full_amount_and_is_recorded_i
     s.record_invoice_issued(&id, "26350000000000012345", &me("2026-11-26T11:00:00")).expect("issued");
     assert!(!actions(&s, t("2026-11-26T12:00:00")).iter().any(|(_, r, _)| *r == id));
     assert!(s.record_invoice_issued(&id, "26350000000000012346", &me("2026-11-26T11:00:00")).is_err(), "once");
+}
+
+fn unsub(order_id: &str, fen: i64) -> UnsubscriptionEntry {
+    UnsubscriptionEntry {
+        order_id: order_id.into(),
+        requested_at: t("2026-11-20T10:00:00"),
+        refund: Cny::from_fen(fen),
+        reason: "不再需要".into(),
+    }
+}
+
+fn counts(s: &Store) -> (i64, i64, i64) {
+    let c = |sql: &str| s.connection().query_row(sql, [], |r| r.get::<_, i64>(0)).expect("count");
+    (
+        c("SELECT count(*) FROM unsubscriptions"),
+        c("SELECT count(*) FROM supervision_flows"),
+        c("SELECT count(*) FROM supervision_events"),
+    )
+}
+
+#[test]
+fn a_batch_with_a_bad_entry_keeps_nothing_unless_told_to_skip_it() {
+    let mut s = store();
+    let rec = me("2026-11-21T09:00:00");
+    let batch = vec![
+        // A step first, so the manual-service order's unsubscription is a negotiated one [KG §3, §4].
+        TrackerEntry::Step(step("CS-SVC", Step::Implement, "2026-11-19T10:00:00")),
+        TrackerEntry::Unsubscription(unsub("CS-SVC", 20_000)),
+        TrackerEntry::Unsubscription(unsub("CS-NONE", 100)),
+    ];
+    let before = counts(&s);
+    // A preview checks every entry, each seeing the ones above it, and keeps nothing.
+    let preview = s.record_batch(&batch, &rec, false, false).expect("preview");
+    assert!(!preview.committed);
+    assert!(matches!(preview.results[0], Ok(None)), "{:?}", preview.results[0]);
+    assert!(matches!(&preview.results[1], Ok(Some(id)) if id.starts_with("TU")), "{:?}", preview.results[1]);
+    assert!(matches!(&preview.results[2], Err(StoreError::NotFound(m)) if m.contains("CS-NONE")));
+    assert_eq!(counts(&s), before);
+    // Confirmed with a bad entry: all or nothing.
+    let refused = s.record_batch(&batch, &rec, true, false).expect("refused");
+    assert!(!refused.committed);
+    assert_eq!(counts(&s), before);
+    // Skipping the bad one keeps the rest, in one transaction.
+    let kept = s.record_batch(&batch, &rec, true, true).expect("kept");
+    assert!(kept.committed);
+    assert_eq!(counts(&s), (1, 1, 1));
+}
+
+#[test]
+fn a_batch_entry_sees_the_entries_above_it() {
+    let mut s = store();
+    let rec = me("2026-11-21T09:00:00");
+    s.record_step(&step("CS-SVC", Step::Implement, "2026-11-19T10:00:00"), &rec).expect("step");
+    // Alone the invoice request is fine, but an order with a pending unsubscription must not be invoiced [KG §2],
+    // and the first entry made it pending.
+    let title = BuyerTitle::Person { name: "张三".into() };
+    let batch = vec![
+        TrackerEntry::Unsubscription(unsub("CS-SVC", 20_000)),
+        TrackerEntry::InvoiceRequest(InvoiceRequestEntry {
+            order_ids: vec!["CS-SVC".into()],
+            requested_at: t("2026-11-20T11:00:00"),
+            kind: InvoiceKind::Ordinary,
+            medium: Medium::FullyDigital,
+            title,
+            address: None,
+            bank_account: None,
+        }),
+    ];
+    let out = s.record_batch(&batch, &rec, true, false).expect("batch");
+    assert!(!out.committed);
+    assert!(
+        matches!(&out.results[1], Err(StoreError::Invalid(m)) if m.contains("awaiting review")),
+        "{:?}",
+        out.results
+    );
+    assert_eq!(counts(&s).0, 0);
 }
