@@ -27,8 +27,10 @@ use serde::Serialize;
 
 use crate::db::{HealthCounts, NewRecord, OrderRow, PendingOrder};
 
-/// More than this many orders failed in a month because of the interface → the product is delisted [KG §7].
-pub const DELISTING_LINE: i64 = 5;
+pub use koodesk_protocol::interface_health::DELISTING_LINE;
+use koodesk_protocol::interface_health::{
+    DialTest, Enrichment, InterfaceHealth, PendingOrder as Pending, ProductFailures, Replies,
+};
 
 /// An order row the feed cannot describe (its stored details do not parse): reported, never defaulted.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -301,55 +303,35 @@ pub fn month_start_ms(now: chrono::DateTime<Utc>) -> (String, i64) {
     (first.format("%Y-%m").to_string(), time::start_of_day(first).timestamp_millis())
 }
 
-#[derive(Debug, Serialize)]
-pub struct DialTest {
-    pub at: String,
-    pub activity: String,
-    pub result_code: String,
-}
-
-#[derive(Debug, Serialize)]
-pub struct Pending {
-    pub order_id: String,
-    pub order_line_id: String,
-    pub instance_id: Option<String>,
-    pub first_call_at: String,
-    pub attempts: i64,
-    pub last_error: Option<String>,
-}
-
-#[derive(Debug, Serialize)]
-pub struct Enrichment {
-    pub configured: bool,
-    pub backlog: i64,
-    /// The oldest orders awaiting their details, with what is known of them.
-    pub pending: Vec<Pending>,
-}
-
-/// `GET /feed/v1/interface-health`.
-#[derive(Debug, Serialize)]
-pub struct InterfaceHealth {
-    /// The Beijing-time month counted, `YYYY-MM`.
-    pub period: String,
-    pub calls: i64,
-    pub failed_orders: i64,
-    pub delisting_line: i64,
-    /// More than `delisting_line` failed orders this month: KooGallery delists the product [KG §7].
-    pub over_the_line: bool,
-    /// The newest debug call (saved cases replayed by KooGallery's dial tests, twice a day).
-    pub last_dial_test: Option<DialTest>,
-    pub refused_total: i64,
-    pub refused: std::collections::BTreeMap<String, i64>,
-    pub enrichment: Enrichment,
-}
-
+/// The interface-health view [KG §7]: the counts since the start of the month, the oldest orders awaiting their
+/// details.
 pub fn health(period: String, c: HealthCounts, pending: Vec<PendingOrder>, configured: bool) -> InterfaceHealth {
+    let mut products: Vec<ProductFailures> = c
+        .failed_by_product
+        .into_iter()
+        .map(|(product_id, failed_orders)| ProductFailures { product_id, failed_orders })
+        .collect();
+    // Most failed first; then by ID, the unknown product last, the same order on both engines.
+    products.sort_by(|a, b| {
+        b.failed_orders
+            .cmp(&a.failed_orders)
+            .then_with(|| a.product_id.is_none().cmp(&b.product_id.is_none()))
+            .then_with(|| a.product_id.cmp(&b.product_id))
+    });
     InterfaceHealth {
         period,
         calls: c.calls,
         failed_orders: c.failed_orders,
         delisting_line: DELISTING_LINE,
         over_the_line: c.failed_orders > DELISTING_LINE,
+        products,
+        replies: Replies {
+            slow: c.slow,
+            timed_out: c.timed_out,
+            // Rounded up: a reply of 4,999.2 ms was not under 4,999 ms.
+            slowest_ms: c.slowest_us.map(|us| (us + 999).div_euclid(1000)),
+            ..Replies::default()
+        },
         last_dial_test: c.last_test_call.map(|(at, activity, result_code)| DialTest {
             at: rfc3339_ms(at),
             activity,

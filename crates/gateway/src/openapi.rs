@@ -11,7 +11,7 @@ const HEALTH_PATH: &str = r##"  /feed/v1/interface-health:
       summary: The production interface's health this month (KooDesk Gateway only)
       description: |
         Failed orders this month (Beijing time) against KooGallery's line (more than 5 failed orders in a month
-        and the product is delisted), the last debug call (KooGallery's dial tests replay the saved cases twice a
+        and the product is delisted), by product, slow replies against the 5 s timeout, the last debug call (KooGallery's dial tests replay the saved cases twice a
         day), refused calls by reason, and the orders `order/query` has not described yet.
       responses:
         "200":
@@ -20,13 +20,32 @@ const HEALTH_PATH: &str = r##"  /feed/v1/interface-health:
             application/json:
               schema:
                 type: object
-                required: [period, calls, failed_orders, delisting_line, over_the_line, refused_total, refused, enrichment]
+                required: [period, calls, failed_orders, delisting_line, over_the_line, products, replies, refused_total, refused, enrichment]
                 properties:
                   period: {type: string, pattern: "^[0-9]{4}-[0-9]{2}$"}
                   calls: {type: integer, minimum: 0}
                   failed_orders: {type: integer, minimum: 0}
                   delisting_line: {type: integer}
                   over_the_line: {type: boolean}
+                  products:
+                    description: Failed orders by product, most first; product_id is absent while the order's details are not known.
+                    type: array
+                    items:
+                      type: object
+                      required: [failed_orders]
+                      properties:
+                        product_id: {type: string}
+                        failed_orders: {type: integer, minimum: 1}
+                  replies:
+                    description: Replies this month at least slow_ms slow (half KooGallery's 5 s timeout), those past the timeout, the slowest.
+                    type: object
+                    required: [slow_ms, timeout_ms, slow, timed_out]
+                    properties:
+                      slow_ms: {type: integer}
+                      timeout_ms: {type: integer}
+                      slow: {type: integer, minimum: 0}
+                      timed_out: {type: integer, minimum: 0}
+                      slowest_ms: {type: integer, minimum: 0}
                   last_dial_test:
                     nullable: true
                     type: object

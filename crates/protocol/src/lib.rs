@@ -7,6 +7,7 @@
 //! | [`signature`] | V2.0 URL signatures, the x-sign header, the Body-Sign reply header, the V1.0 authToken |
 //! | [`replay`] | verifying a signed request: timestamp window and the bounded nonce cache |
 //! | [`feed`] | the seller feed KooDesk syncs from (served by the sandbox) |
+//! | [`interface_health`] | the feed's interface-health view: failed orders against the delisting line, slow replies, the last dial test |
 //! | [`field_crypto`] | AES-CBC-PKCS5 field encryption with Java's SHA1PRNG key derivation |
 //! | [`apig`] | the APIG AK/SK request signer (SDK-HMAC-SHA256) for the open API |
 //! | [`open_api`] | open-API bodies: order query, usage data, License activation |
@@ -22,6 +23,7 @@ pub mod apig;
 pub mod endpoint;
 pub mod feed;
 pub mod field_crypto;
+pub mod interface_health;
 pub mod license;
 pub mod oauth;
 pub mod open_api;

@@ -544,6 +544,17 @@ impl PgDb {
             .iter()
             .map(|r| Ok((r.req_text(0, "journal.refused")?, r.req_int(1, "count")?)))
             .collect::<DbResult<Vec<_>>>()?;
+        let failed_by_product = c
+            .query(sql::HEALTH_FAILED_BY_PRODUCT, &[&since_ms])
+            .await
+            .map_err(pg(doing))?
+            .iter()
+            .map(|r| Ok((r.text(0)?, r.req_int(1, "count")?)))
+            .collect::<DbResult<Vec<_>>>()?;
+        let (slow_us, timeout_us) = row::reply_thresholds_us();
+        let replies = c.query_one(sql::HEALTH_REPLIES, &[&since_ms, &slow_us, &timeout_us]).await.map_err(pg(doing))?;
+        let (slow, timed_out) = (replies.req_int(0, "slow replies")?, replies.req_int(1, "timed-out replies")?);
+        let slowest_us = replies.int(2)?;
         let last_test_call = c
             .query_opt(sql::HEALTH_LAST_TEST, &[])
             .await
@@ -556,7 +567,17 @@ impl PgDb {
                 ))
             })
             .transpose()?;
-        Ok(HealthCounts { calls, failed_orders, refused, last_test_call, enrichment_backlog })
+        Ok(HealthCounts {
+            calls,
+            failed_orders,
+            failed_by_product,
+            slow,
+            timed_out,
+            slowest_us,
+            refused,
+            last_test_call,
+            enrichment_backlog,
+        })
     }
 
     pub async fn backlog(&self) -> DbResult<i64> {

@@ -266,6 +266,13 @@ pub struct HealthCounts {
     pub calls: i64,
     /// Real orders with at least one call answered with a failure code (not 000000 or 000004).
     pub failed_orders: i64,
+    /// Failed orders by product ID (`None` while the order's details are not known).
+    pub failed_by_product: Vec<(Option<String>, i64)>,
+    /// Replies at least [`SLOW_MS`](koodesk_protocol::interface_health::SLOW_MS) slow, those past the timeout,
+    /// and the slowest, in microseconds.
+    pub slow: i64,
+    pub timed_out: i64,
+    pub slowest_us: Option<i64>,
     /// Refused calls by reason.
     pub refused: Vec<(String, i64)>,
     /// The newest debug call (KooGallery's saved cases and dial tests): received at, activity, result code.
@@ -429,4 +436,10 @@ pub(super) fn attach_calls(orders: &mut [OrderRow], calls: Vec<(String, CallRow)
             o.calls.push(call);
         }
     }
+}
+
+/// The slow-reply and timeout thresholds of the interface-health view, in the journal's microseconds [KG §7].
+pub(super) fn reply_thresholds_us() -> (i64, i64) {
+    use koodesk_protocol::interface_health::{SLOW_MS, TIMEOUT_MS};
+    (SLOW_MS * 1000, TIMEOUT_MS * 1000)
 }

@@ -91,6 +91,17 @@ pub const HEALTH_FAILED_ORDERS: &str = "SELECT COUNT(*) FROM orders o WHERE o.pr
      (SELECT 1 FROM journal j WHERE j.order_id = o.order_id AND j.received_ms >= $1 AND j.test = FALSE \
      AND j.refused IS NULL AND j.result_code NOT IN ('000000', '000004'))";
 
+/// The failed orders of [`HEALTH_FAILED_ORDERS`] by product (NULL while an order's details are not known).
+pub const HEALTH_FAILED_BY_PRODUCT: &str =
+    "SELECT o.product_id, COUNT(*) FROM orders o WHERE o.provisioned_ms IS NULL \
+     AND EXISTS (SELECT 1 FROM journal j WHERE j.order_id = o.order_id AND j.received_ms >= $1 AND j.test = FALSE \
+     AND j.refused IS NULL AND j.result_code NOT IN ('000000', '000004')) GROUP BY o.product_id";
+
+/// Replies since $1 taking at least $2 µs (slow), at least $3 µs (past KooGallery's timeout), and the slowest.
+pub const HEALTH_REPLIES: &str = "SELECT COALESCE(SUM(CASE WHEN latency_us >= $2 THEN 1 ELSE 0 END), 0), \
+     COALESCE(SUM(CASE WHEN latency_us >= $3 THEN 1 ELSE 0 END), 0), MAX(latency_us) FROM journal \
+     WHERE received_ms >= $1 AND test = FALSE AND refused IS NULL AND activity IS NOT NULL";
+
 pub const HEALTH_REFUSED: &str = "SELECT refused, COUNT(*) FROM journal WHERE received_ms >= $1 \
      AND refused IS NOT NULL GROUP BY refused ORDER BY refused";
 

@@ -382,11 +382,35 @@ impl SqliteDb {
                     refused.push((r.req_text(0, "journal.refused")?, r.req_int(1, "count")?));
                 }
             }
+            let mut failed_by_product = Vec::new();
+            {
+                let mut stmt = tx.prepare_cached(&for_sqlite(sql::HEALTH_FAILED_BY_PRODUCT)).map_err(&e)?;
+                let mut rows = stmt.query(params![since_ms]).map_err(&e)?;
+                while let Some(r) = rows.next().map_err(&e)? {
+                    failed_by_product.push((r.text(0)?, r.req_int(1, "count")?));
+                }
+            }
+            let (slow_us, timeout_us) = row::reply_thresholds_us();
+            let (slow, timed_out, slowest_us) = tx
+                .query_row(&for_sqlite(sql::HEALTH_REPLIES), params![since_ms, slow_us, timeout_us], |r| {
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+                })
+                .map_err(&e)?;
             let last_test_call = tx
                 .query_row(sql::HEALTH_LAST_TEST, [], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
                 .optional()
                 .map_err(&e)?;
-            Ok(HealthCounts { calls, failed_orders, refused, last_test_call, enrichment_backlog })
+            Ok(HealthCounts {
+                calls,
+                failed_orders,
+                failed_by_product,
+                slow,
+                timed_out,
+                slowest_us,
+                refused,
+                last_test_call,
+                enrichment_backlog,
+            })
         })
         .await
     }
