@@ -1,82 +1,9 @@
 //! The OpenAPI document the gateway serves at `/feed/v1/openapi.yaml`: the feed's one document (the sandbox's,
-//! so the two cannot drift), without the sandbox's `/admin` routes, with the gateway's interface-health view and
-//! its record route.
+//! so the two cannot drift), without the sandbox's `/admin` routes, with the gateway's record route.
 
 use std::sync::OnceLock;
 
 const FEED: &str = include_str!("../../sandbox/openapi/feed.yaml");
-
-const HEALTH_PATH: &str = r##"  /feed/v1/interface-health:
-    get:
-      summary: The production interface's health this month (KooDesk Gateway only)
-      description: |
-        Failed orders this month (Beijing time) against KooGallery's line (more than 5 failed orders in a month
-        and the product is delisted), by product, slow replies against the 5 s timeout, the last debug call (KooGallery's dial tests replay the saved cases twice a
-        day), refused calls by reason, and the orders `order/query` has not described yet.
-      responses:
-        "200":
-          description: The view
-          content:
-            application/json:
-              schema:
-                type: object
-                required: [period, calls, failed_orders, delisting_line, over_the_line, products, replies, refused_total, refused, enrichment]
-                properties:
-                  period: {type: string, pattern: "^[0-9]{4}-[0-9]{2}$"}
-                  calls: {type: integer, minimum: 0}
-                  failed_orders: {type: integer, minimum: 0}
-                  delisting_line: {type: integer}
-                  over_the_line: {type: boolean}
-                  products:
-                    description: Failed orders by product, most first; product_id is absent while the order's details are not known.
-                    type: array
-                    items:
-                      type: object
-                      required: [failed_orders]
-                      properties:
-                        product_id: {type: string}
-                        failed_orders: {type: integer, minimum: 1}
-                  replies:
-                    description: Replies this month at least slow_ms slow (half KooGallery's 5 s timeout), those past the timeout, the slowest.
-                    type: object
-                    required: [slow_ms, timeout_ms, slow, timed_out]
-                    properties:
-                      slow_ms: {type: integer}
-                      timeout_ms: {type: integer}
-                      slow: {type: integer, minimum: 0}
-                      timed_out: {type: integer, minimum: 0}
-                      slowest_ms: {type: integer, minimum: 0}
-                  last_dial_test:
-                    nullable: true
-                    type: object
-                    required: [at, activity, result_code]
-                    properties:
-                      at: {type: string}
-                      activity: {type: string}
-                      result_code: {type: string}
-                  refused_total: {type: integer, minimum: 0}
-                  refused: {type: object, additionalProperties: {type: integer}}
-                  enrichment:
-                    type: object
-                    required: [configured, backlog, pending]
-                    properties:
-                      configured: {type: boolean}
-                      backlog: {type: integer, minimum: 0}
-                      pending:
-                        type: array
-                        items:
-                          type: object
-                          required: [order_id, order_line_id, first_call_at, attempts]
-                          properties:
-                            order_id: {type: string}
-                            order_line_id: {type: string}
-                            instance_id: {type: string, nullable: true}
-                            first_call_at: {type: string}
-                            attempts: {type: integer}
-                            last_error: {type: string, nullable: true}
-        "401": {$ref: "#/components/responses/Error"}
-        "503": {$ref: "#/components/responses/Error"}
-"##;
 
 const RECORD_PATH: &str = r##"  /feed/v1/{kind}/{id}/record:
     post:
@@ -119,16 +46,15 @@ pub fn document() -> &'static str {
 }
 
 /// Drops every `/admin…` path (a path is a line indented two spaces under `paths:`, up to the next one) and
-/// adds the interface-health path before `components:`.
+/// adds the record route before `components:`.
 fn gateway_document(feed: &str) -> String {
-    let mut out = String::with_capacity(feed.len() + HEALTH_PATH.len() + RECORD_PATH.len());
+    let mut out = String::with_capacity(feed.len() + RECORD_PATH.len());
     let mut in_paths = false;
     let mut skipping = false;
     for line in feed.lines() {
         let top_level = !line.starts_with(' ') && !line.is_empty();
         if top_level {
             if in_paths && line.starts_with("components:") {
-                out.push_str(HEALTH_PATH);
                 out.push_str(RECORD_PATH);
             }
             in_paths = line.starts_with("paths:");

@@ -633,6 +633,7 @@ async fn the_openapi_document_covers_every_feed_route() {
         "/feed/v1/supervision/{order_id}/delivery:",
         "/feed/v1/unsubscriptions/{id}/decision:",
         "/feed/v1/invoice-requests/{id}/issued:",
+        "/feed/v1/interface-health:",
         "/admin/clock:",
         "/admin/faults:",
         "/admin/stats:",

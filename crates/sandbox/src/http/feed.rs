@@ -74,6 +74,18 @@ pub async fn page(
     signed(&state, StatusCode::OK, body)
 }
 
+/// `GET /feed/v1/interface-health`: the production interface this month, as the world's calls show it [KG §7].
+pub async fn interface_health(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Response {
+    if let Some(refusal) = without_feed_token(&state, &headers) {
+        return refusal;
+    }
+    let view = state.world().interface_health();
+    match serde_json::to_vec(&view) {
+        Ok(body) => signed(&state, StatusCode::OK, body),
+        Err(e) => error(StatusCode::INTERNAL_SERVER_ERROR, "internal", format!("the interface-health view: {e}")),
+    }
+}
+
 pub async fn supervision_action(
     State(state): State<Arc<AppState>>,
     headers: HeaderMap,

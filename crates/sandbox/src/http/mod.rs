@@ -156,6 +156,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route(oauth_api::SANDBOX_REPLAY_PATH, post(oauth_admin::replay_refresh))
         .route(oauth_api::SANDBOX_CLOCK_PATH, post(oauth_admin::clock))
         .nest_service(crate::sample_saas::PREFIX, crate::sample_saas::router(state.clone()))
+        .route(koodesk_protocol::interface_health::PATH, get(feed::interface_health))
         .route("/feed/v1/{kind}", get(feed::page))
         .route("/feed/v1/supervision/{order_id}/actions", post(feed::supervision_action))
         .route("/feed/v1/supervision/{order_id}/delivery", post(feed::delivery))

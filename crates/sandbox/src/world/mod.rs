@@ -9,6 +9,7 @@
 
 mod catalog;
 mod image;
+mod interface_health;
 mod open_api;
 mod provisioning;
 mod simulate;

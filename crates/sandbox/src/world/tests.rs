@@ -598,3 +598,52 @@ fn the_same_seed_makes_the_same_world_whatever_the_start_time() {
         b.len()
     );
 }
+
+/// The interface-health view counts the world's calls as the gateway counts its journal [KG §7]: this month's
+/// calls, the orders with a failed call this month that were never provisioned, by product, the slow replies.
+#[test]
+fn the_interface_health_view_counts_this_months_calls_and_failed_orders() {
+    let mut c = cfg(11);
+    c.orders_per_day = 150.0;
+    c.products = 60;
+    let mut w = World::new(c.clone());
+    w.advance_to(c.start);
+    let h = w.interface_health();
+    assert_eq!(h.period, "2026-11");
+    let orders: Vec<FeedOrder> = all(&w, Kind::Orders);
+    let month: Vec<&FeedInterfaceCall> = orders
+        .iter()
+        .flat_map(|o| &o.interface_calls)
+        .filter(|x| x.at.as_str() >= "2026-11-01T00:00:00+08:00")
+        .collect();
+    assert!(month.len() > 100, "a month of SaaS calls: {}", month.len());
+    assert_eq!(h.calls, month.len() as i64);
+    let failed: Vec<&FeedOrder> = orders
+        .iter()
+        .filter(|o| {
+            let calls = &o.interface_calls;
+            !calls.iter().any(|x| x.result_code.as_deref() == Some("000000"))
+                && calls.iter().any(|x| {
+                    x.at.as_str() >= "2026-11-01T00:00:00+08:00"
+                        && !matches!(x.result_code.as_deref(), Some("000000") | Some("000004"))
+                })
+        })
+        .collect();
+    assert!(!failed.is_empty(), "the world fails some orders");
+    assert_eq!(h.failed_orders, failed.len() as i64);
+    assert_eq!(h.over_the_line, failed.len() > 5);
+    assert_eq!(h.products.iter().map(|p| p.failed_orders).sum::<i64>(), h.failed_orders, "{:?}", h.products);
+    for p in &h.products {
+        let id = p.product_id.as_deref().expect("every world order is described");
+        assert_eq!(failed.iter().filter(|o| o.product.product_id == id).count() as i64, p.failed_orders, "{id}");
+    }
+    assert!(h.products.windows(2).all(|p| p[0].failed_orders >= p[1].failed_orders), "most failed first");
+    let timed_out = month.iter().filter(|x| x.elapsed_ms >= 5000).count() as i64;
+    assert!(timed_out > 0, "the world has calls with no reply within 5 s");
+    assert_eq!(h.replies.timed_out, timed_out);
+    assert!(h.replies.slow >= timed_out);
+    assert_eq!(h.replies.slowest_ms, month.iter().map(|x| i64::from(x.elapsed_ms)).max());
+    let dial = h.last_dial_test.expect("a world selling SaaS is dial-tested");
+    assert_eq!(dial.at, "2026-11-29T09:00:00+08:00", "the morning slot before 10:00 on the 29th");
+    assert!(h.refused.is_empty() && h.enrichment.pending.is_empty());
+}
