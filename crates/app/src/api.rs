@@ -20,7 +20,7 @@ use ts_rs::TS;
 use crate::commands as h;
 use crate::listings::{self, Checklists, ListingSave, ListingTick};
 use crate::merchant::{self, ConsoleReviews, ReviewAnswer, ReviewRecord, ReviewsFilter};
-use crate::{imports, interface, invoicing, license, trackers};
+use crate::{imports, interface, invoicing, license, paste, trackers};
 use koodesk_store::console_reviews::ConsoleReview;
 
 macro_rules! command_table {
@@ -106,6 +106,8 @@ command_table! {
     "track_step": StepTrack => NoArgs = trackers::step,
     "track_unsubscription": UnsubscriptionTrack => Tracked = trackers::unsubscription,
     "track_invoice_request": InvoiceRequestTrack => Tracked = trackers::invoice_request,
+    "track_paste_preview": TrackPaste => PasteReport = paste::preview,
+    "track_paste": TrackPaste => PasteReport = paste::confirm,
     "orders_lookup": OrderLookup => LookupResult = imports::lookup,
     "console_review_record": ReviewRecord => ConsoleReview = merchant::record,
     "console_review_answer": ReviewAnswer => ConsoleReview = merchant::answer,
@@ -691,6 +693,61 @@ pub struct Tracked {
     pub id: String,
 }
 
+/// What rows pasted into a tracker are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "kebab-case")]
+pub enum PasteKind {
+    Unsubscription,
+    InvoiceRequest,
+    Step,
+}
+
+/// Rows copied from a Seller Console table or a spreadsheet (tab- or comma-separated, a header row optional).
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct TrackPaste {
+    pub kind: PasteKind,
+    pub text: String,
+    /// Record the valid rows of a paste with invalid ones; without it such a paste records nothing.
+    #[serde(default)]
+    pub skip_invalid: bool,
+}
+
+/// A problem with one pasted row, for the console to word: `required`, `date-time`, `future`, `amount`,
+/// `decimals`, `choice` (`detail`: the codes accepted), `credit-code`, `person-taxpayer`, `count`, `cells`
+/// (`detail`: how many columns there are), `unknown-order`, or `rule` (`detail`: the store's statement of it).
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct PasteProblem {
+    /// The row as pasted: the first line is 1.
+    pub row: u32,
+    pub field: Option<String>,
+    pub code: String,
+    pub value: Option<String>,
+    pub detail: Option<String>,
+}
+
+/// One pasted row: its cells by field (as read: Beijing times, amounts to the fen, codes), and its problems.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct PasteRow {
+    pub row: u32,
+    pub values: Vec<String>,
+    pub problems: Vec<PasteProblem>,
+}
+
+/// A paste read and checked (a preview), or recorded: `recorded` and `ids` say what was kept.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct PasteReport {
+    pub kind: PasteKind,
+    /// Whether the first row was a header.
+    pub header: bool,
+    /// The fields of the kind, in the order of each row's `values`.
+    pub fields: Vec<String>,
+    pub rows: Vec<PasteRow>,
+    pub valid: u32,
+    pub invalid: u32,
+    pub recorded: u32,
+    pub ids: Vec<String>,
+}
+
 /// Orders to look up through the open API's `order/query` (订单号 or the MOCK… debug IDs).
 #[derive(Debug, Clone, Deserialize, TS)]
 pub struct OrderLookup {
@@ -977,6 +1034,11 @@ pub fn typescript() -> String {
         UnsubscriptionTrack,
         InvoiceRequestTrack,
         Tracked,
+        PasteKind,
+        TrackPaste,
+        PasteProblem,
+        PasteRow,
+        PasteReport,
         koodesk_store::import::OrderSource,
         OrderLookup,
         LookedUpOrder,

@@ -24,6 +24,7 @@ pub mod listings;
 pub mod log;
 pub mod merchant;
 pub mod notices;
+pub mod paste;
 pub mod trackers;
 pub mod workspace;
 

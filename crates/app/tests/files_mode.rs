@@ -158,3 +158,69 @@ async fn the_demo_looks_orders_up_through_its_sandboxs_open_api() {
     let empty = call(&ws, "orders_lookup", json!({"order_ids": [" "]})).await;
     assert!(empty.is_err_and(|e| e.message.starts_with("order_ids")));
 }
+
+/// Rows pasted from the Seller Console's 退订管理 and 发票管理 tables: previewed row by row with each problem's
+/// row, field and code; a paste with a bad row records nothing unless the seller skips it; the rows kept join the
+/// inbox like single entries.
+#[tokio::test]
+async fn pasted_rows_are_all_or_nothing_unless_the_bad_ones_are_skipped() {
+    let ws = files_workspace("paste").await;
+    ok(&ws, "import_confirm", file("订单列表.csv", ORDERS)).await;
+    ok(
+        &ws,
+        "track_step",
+        json!({"order_id": "CS-SVC", "product_type": "manual-service", "step": "implement",
+               "since": "2026-11-28T10:00:00+08:00"}),
+    )
+    .await;
+    let text = "订单号\t申请时间\t退款金额（元）\t退订原因\n\
+                CS-SVC\t2026-11-29 09:30\t¥200.00\t需求变更\n\
+                CS-NONE\t2026-11-29 09:31\t10\t不需要\n\
+                CS-SVC\t2026/11/29\t1.005\t重复\n";
+    let paste = |skip: bool| json!({"kind": "unsubscription", "text": text, "skip_invalid": skip});
+    let unsubscriptions = |v: Value| v["requests"].as_array().map(Vec::len).unwrap_or(0);
+    let preview = ok(&ws, "track_paste_preview", paste(false)).await;
+    assert_eq!(
+        (preview["header"].as_bool(), preview["valid"].as_u64(), preview["invalid"].as_u64()),
+        (Some(true), Some(1), Some(2)),
+        "{preview}"
+    );
+    let rows = preview["rows"].as_array().expect("rows");
+    assert_eq!(rows[0]["values"], json!(["CS-SVC", "2026-11-29 09:30:00", "200.00", "需求变更"]));
+    assert_eq!(
+        rows[1]["problems"][0],
+        json!({"row": 3, "field": "order_id", "code": "unknown-order", "value": "CS-NONE", "detail": null})
+    );
+    assert_eq!(
+        (rows[2]["problems"][0]["row"].as_u64(), rows[2]["problems"][0]["code"].as_str()),
+        (Some(4), Some("decimals"))
+    );
+    let before = ok(&ws, "unsubscriptions", json!({})).await;
+    assert_eq!(unsubscriptions(before.clone()), 0, "a preview records nothing");
+
+    let refused = ok(&ws, "track_paste", paste(false)).await;
+    assert_eq!(refused["recorded"], 0);
+    assert_eq!(ok(&ws, "unsubscriptions", json!({})).await, before, "a bad row records nothing");
+
+    let kept = ok(&ws, "track_paste", paste(true)).await;
+    assert_eq!(kept["recorded"], 1, "{kept}");
+    let id = kept["ids"][0].as_str().expect("id").to_string();
+    assert_eq!(unsubscriptions(ok(&ws, "unsubscriptions", json!({})).await), 1);
+    let overview = ok(&ws, "overview", json!({})).await;
+    let review = inbox_item(&overview, &id).expect("the pasted request awaits review");
+    assert_eq!(review["action"], "review-unsubscription");
+
+    // Invoice requests in the console's words, without a header; the one for the order awaiting review is refused
+    // by the single entry's rule [KG §2].
+    let text = "CS-SAAS\t2026-11-29 10:00\t增值税普通发票\t数电\t企业\t杭州某某科技有限公司\n\
+                CS-SVC\t2026-11-29 10:00\t普票\t数电\t企业\t杭州某某科技有限公司\n";
+    let r = ok(&ws, "track_paste", json!({"kind": "invoice-request", "text": text})).await;
+    assert_eq!((r["recorded"].as_u64(), r["invalid"].as_u64()), (Some(0), Some(1)), "{r}");
+    assert_eq!(r["rows"][1]["problems"][0]["code"], "rule");
+    assert_eq!(r["rows"][1]["problems"][0]["field"], "order_ids");
+    let r = ok(&ws, "track_paste", json!({"kind": "invoice-request", "text": text, "skip_invalid": true})).await;
+    assert_eq!(r["recorded"], 1);
+    let overview = ok(&ws, "overview", json!({})).await;
+    let invoice = inbox_item(&overview, r["ids"][0].as_str().expect("id")).expect("the request is in the inbox");
+    assert_eq!(invoice["due_at"], "2026-12-06T10:00:00+08:00", "7 days from the request [KG §2]");
+}

@@ -677,6 +677,32 @@ title_kind: string, title_name: string, taxpayer_id: string | null, address: str
 
 export type Tracked = { id: string, };
 
+export type PasteKind = "unsubscription" | "invoice-request" | "step";
+
+export type TrackPaste = { kind: PasteKind, text: string, 
+/**
+ * Record the valid rows of a paste with invalid ones; without it such a paste records nothing.
+ */
+skip_invalid: boolean, };
+
+export type PasteProblem = { 
+/**
+ * The row as pasted: the first line is 1.
+ */
+row: number, field: string | null, code: string, value: string | null, detail: string | null, };
+
+export type PasteRow = { row: number, values: Array<string>, problems: Array<PasteProblem>, };
+
+export type PasteReport = { kind: PasteKind, 
+/**
+ * Whether the first row was a header.
+ */
+header: boolean, 
+/**
+ * The fields of the kind, in the order of each row's `values`.
+ */
+fields: Array<string>, rows: Array<PasteRow>, valid: number, invalid: number, recorded: number, ids: Array<string>, };
+
 export type OrderSource = "sandbox" | "gateway" | "import" | "lookup";
 
 export type OrderLookup = { order_ids: Array<string>, 
@@ -885,6 +911,8 @@ export interface Commands {
   track_step: { args: StepTrack; result: NoArgs };
   track_unsubscription: { args: UnsubscriptionTrack; result: Tracked };
   track_invoice_request: { args: InvoiceRequestTrack; result: Tracked };
+  track_paste_preview: { args: TrackPaste; result: PasteReport };
+  track_paste: { args: TrackPaste; result: PasteReport };
   orders_lookup: { args: OrderLookup; result: LookupResult };
   console_review_record: { args: ReviewRecord; result: ConsoleReview };
   console_review_answer: { args: ReviewAnswer; result: ConsoleReview };

@@ -185,6 +185,22 @@ pub fn read_path(kind: ExportKind, path: &Path, opts: &ImportOptions) -> Result<
     read_bytes(kind, format, &bytes, opts)
 }
 
+/// A date-time as the Seller Console's pages and exports write it (`2026-11-03 14:02:11`, `2026/11/3 9:05`,
+/// `20261103140211`, `2026-11-03`, or RFC 3339 with its offset), read as Beijing time — the import's rule, for text
+/// pasted from the console's tables too. `None` when it is none of these.
+pub fn instant_text(s: &str) -> Option<koodesk_domain::time::Instant> {
+    match cells::parse_datetime_text(s) {
+        Some(n) => Some(koodesk_domain::time::at_beijing(n)),
+        None => koodesk_domain::time::parse_datetime(s).ok(),
+    }
+}
+
+/// An amount as the console writes it (`¥1,234.50`, `￥ 1234.5`, `1,234元`), exactly, never through a float: the
+/// import's rule. The error says what was expected. Whether it has more than 2 decimals is the caller's to check.
+pub fn amount_text(s: &str) -> Result<rust_decimal::Decimal, String> {
+    cells::parse_amount_text(s)
+}
+
 /// Reads an export from its bytes.
 pub fn read_bytes(kind: ExportKind, format: Format, bytes: &[u8], opts: &ImportOptions) -> Result<Parsed, ImportError> {
     check_options(kind, opts)?;
