@@ -126,7 +126,17 @@ test("a SaaS order's timeline shows KooGallery's calls to the production interfa
   const shown = await page.$$eval('[data-test="timeline"] li', (lis) =>
     lis.filter((li) => li.querySelector('[data-kind="interface"]')).map((li) => li.textContent))
   assert.equal(shown.length, calls.length)
-  assert.ok(shown[0].includes('生产接口调用') && shown[0].includes(calls[0].title), shown[0])
+  // The core sends codes and parameters; the console words them in Chinese [KG §7].
+  const c = calls[0]
+  assert.ok(shown[0].includes('生产接口调用') && shown[0].includes(c.activity), shown[0])
+  if (c.attempt > 1) assert.ok(shown[0].includes(`第 ${c.attempt} 次`), shown[0])
+  if (c.outcome === 'no-reply') assert.ok(shown[0].includes('未收到有效响应'), shown[0])
+  else assert.ok(shown[0].includes(c.result_code), shown[0])
+  if (c.result_code === '000000') assert.ok(shown[0].includes('成功'), shown[0])
+  assert.ok(shown[0].includes(`${c.elapsed_ms} 毫秒`), shown[0])
+  const titles = await page.$$eval('[data-test="timeline"] li', (lis) =>
+    lis.filter((li) => li.querySelector('[data-kind="interface"]')).map((li) => li.children[1].textContent))
+  assert.ok(titles.every((t) => !/[A-Za-z]{2,}/.test(t.replace(/^[A-Za-z]+Instance/, ''))), titles.join('\n'))
   assert.deepEqual(problems, [])
   await page.close()
 })
@@ -199,7 +209,7 @@ test('a supervision action taken offline reaches the sandbox after the network r
   const detail = await core.api('order_detail', { order_id: flow.order_id })
   assert.notEqual(detail.flow.step, 'confirm-requirements', 'the sandbox moved the flow on')
   assert.ok(
-    detail.timeline.some((e) => e.kind === 'supervision' && e.detail.startsWith('confirm by merchant')),
+    detail.timeline.some((e) => e.kind === 'supervision' && e.action === 'confirm' && e.actor === 'merchant'),
     JSON.stringify(detail.timeline),
   )
   assert.deepEqual(problems, [])

@@ -949,6 +949,8 @@ pub fn typescript() -> String {
         OrdersArgs,
         OrderId,
         koodesk_store::browse::OrderLineRow,
+        koodesk_store::browse::CallOutcome,
+        koodesk_store::browse::TimelineEvent,
         koodesk_store::browse::TimelineEntry,
         koodesk_store::browse::OrderTax,
         koodesk_store::browse::ImageCharges,

@@ -166,31 +166,97 @@ pub(crate) fn like_escape(s: &str) -> String {
     s.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
 }
 
-/// "newInstance, attempt 2: 000005 internal error" — one production-interface call as the timeline names it.
-fn interface_call_title(activity: &str, attempt: u32, code: Option<&str>) -> String {
-    let outcome = match code {
-        Some(c) => match ResultCode::parse(c) {
-            Some(rc) => format!("{c} {}", rc.message()),
-            None => format!("{c} (not a documented result code)"),
-        },
-        None => "no proper reply".to_string(),
-    };
-    if attempt > 1 {
-        format!("{activity}, attempt {attempt}: {outcome}")
-    } else {
-        format!("{activity}: {outcome}")
+/// How a production-interface call KooGallery made ended [KG §7]: a documented `resultCode` (the console words it
+/// from the code), a code outside the documented table, or no proper reply at all (timeout, bad signature, …).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "kebab-case")]
+pub enum CallOutcome {
+    Documented,
+    Undocumented,
+    NoReply,
+}
+
+impl CallOutcome {
+    /// The outcome of a call that replied `code` (`None`: no proper reply) [KG §7].
+    pub fn of(code: Option<&str>) -> CallOutcome {
+        match code {
+            Some(c) if ResultCode::parse(c).is_some() => CallOutcome::Documented,
+            Some(_) => CallOutcome::Undocumented,
+            None => CallOutcome::NoReply,
+        }
     }
+}
+
+/// What one step of an order's timeline records: a code (`kind`) and its parameters, never a sentence — the
+/// console words it in the seller's language.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum TimelineEvent {
+    /// The order was placed.
+    Order {
+        order_type: String,
+        status: String,
+        #[ts(type = "string")]
+        amount: Cny,
+    },
+    /// A service-supervision step [KG §3]: the step it left and the one it entered, who did what, and what they
+    /// wrote with it (a rejection's or an appeal's reason, the delivery proof, the seller's note on a step recorded
+    /// by hand), as they wrote it.
+    Supervision { from_step: String, to_step: String, action: String, actor: String, note: Option<String> },
+    /// An unsubscription request [KG §4].
+    Unsubscription {
+        id: String,
+        status: String,
+        #[ts(type = "string")]
+        refund: Cny,
+        #[ts(type = "string")]
+        paid: Cny,
+        reason: String,
+    },
+    /// An invoice request the order is in [KG §2].
+    InvoiceRequest {
+        id: String,
+        status: String,
+        invoice_kind: String,
+        medium: String,
+        #[ts(type = "string")]
+        amount: Cny,
+        due_at: String,
+    },
+    /// An action of the seller's in the outbox: its kind, ID, state and the last error it met, if any.
+    Outbox { action: String, action_id: String, status: String, error: Option<String> },
+    /// A production-interface call KooGallery made for the order [KG §7]: the activity, which attempt, the
+    /// `resultCode` it got (if any) and how that reads, the recorded detail and how long it took.
+    Interface {
+        activity: String,
+        attempt: u32,
+        result_code: Option<String>,
+        outcome: CallOutcome,
+        detail: Option<String>,
+        elapsed_ms: i64,
+    },
+}
+
+/// The words that came with a supervision event: an event from the feed keeps its action as JSON (the reason of a
+/// rejection or an appeal, the proof of a delivery, nothing for the others) [KG §3]; a step the seller recorded by
+/// hand keeps their note as text.
+fn supervision_note(detail: &str) -> Option<String> {
+    use koodesk_domain::supervision::Action;
+    let note = match serde_json::from_str::<Action>(detail) {
+        Ok(Action::Reject { reason } | Action::Appeal { reason }) => reason,
+        Ok(Action::Deliver { proof }) => proof,
+        Ok(_) => return None,
+        Err(_) => detail.to_string(),
+    };
+    Some(note.trim().to_string()).filter(|n| !n.is_empty())
 }
 
 /// One step of an order's timeline.
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct TimelineEntry {
     pub at: String,
-    /// `order`, `supervision`, `unsubscription`, `invoice-request`, `outbox`, `interface` (a production-interface
-    /// call KooGallery made for the order).
-    pub kind: String,
-    pub title: String,
-    pub detail: String,
+    #[serde(flatten)]
+    pub event: TimelineEvent,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
@@ -396,9 +462,11 @@ impl Store {
             .collect::<Result<_, _>>()?;
         let mut timeline = vec![TimelineEntry {
             at: order.created_at.clone(),
-            kind: "order".into(),
-            title: format!("order {} ({})", order.order_type, order.status),
-            detail: format!("{} yuan, {}", order.amount, order.product_name),
+            event: TimelineEvent::Order {
+                order_type: order.order_type.clone(),
+                status: order.status.clone(),
+                amount: order.amount,
+            },
         }];
         let mut stmt = self.conn.prepare_cached(
             "SELECT at_ts, from_step, to_step, action, actor, detail FROM supervision_events WHERE order_id = ?1 ORDER BY idx",
@@ -406,11 +474,13 @@ impl Store {
         let events = stmt.query_map([order_id], |r| {
             Ok(TimelineEntry {
                 at: rfc(r.get(0)?),
-                kind: "supervision".into(),
-                title: format!("{} → {}", r.get::<_, String>(1)?, r.get::<_, String>(2)?),
-                detail: format!("{} by {} {}", r.get::<_, String>(3)?, r.get::<_, String>(4)?, r.get::<_, String>(5)?)
-                    .trim_end()
-                    .to_string(),
+                event: TimelineEvent::Supervision {
+                    from_step: r.get(1)?,
+                    to_step: r.get(2)?,
+                    action: r.get(3)?,
+                    actor: r.get(4)?,
+                    note: supervision_note(&r.get::<_, String>(5)?),
+                },
             })
         })?;
         for e in events {
@@ -418,10 +488,14 @@ impl Store {
         }
         for u in self.unsubscriptions_where("u.order_id = ?1", params![order_id])? {
             timeline.push(TimelineEntry {
-                at: u.requested_at.clone(),
-                kind: "unsubscription".into(),
-                title: format!("unsubscription {} ({})", u.id, u.status),
-                detail: format!("refund {} of {} yuan: {}", u.refund, u.paid, u.reason),
+                at: u.requested_at,
+                event: TimelineEvent::Unsubscription {
+                    id: u.id,
+                    status: u.status,
+                    refund: u.refund,
+                    paid: u.paid,
+                    reason: u.reason,
+                },
             });
         }
         for i in self.invoice_requests_where(
@@ -430,26 +504,29 @@ impl Store {
             now,
         )? {
             timeline.push(TimelineEntry {
-                at: i.requested_at.clone(),
-                kind: "invoice-request".into(),
-                title: format!("invoice request {} ({})", i.id, i.status),
-                detail: format!("{} {} for {} yuan, due {}", i.kind, i.medium, i.amount, i.due_at),
+                at: i.requested_at,
+                event: TimelineEvent::InvoiceRequest {
+                    id: i.id,
+                    status: i.status,
+                    invoice_kind: i.kind,
+                    medium: i.medium,
+                    amount: i.amount,
+                    due_at: i.due_at,
+                },
             });
         }
         let mut stmt = self.conn.prepare_cached(
-            "SELECT created_ts, kind, status, coalesce(last_error, ''), action_id FROM outbox WHERE target = ?1 ORDER BY id",
+            "SELECT created_ts, kind, status, last_error, action_id FROM outbox WHERE target = ?1 ORDER BY id",
         )?;
         let queued = stmt.query_map([order_id], |r| {
             Ok(TimelineEntry {
                 at: rfc(r.get(0)?),
-                kind: "outbox".into(),
-                title: format!(
-                    "{} action {} ({})",
-                    r.get::<_, String>(1)?,
-                    r.get::<_, String>(4)?,
-                    r.get::<_, String>(2)?
-                ),
-                detail: r.get(3)?,
+                event: TimelineEvent::Outbox {
+                    action: r.get(1)?,
+                    action_id: r.get(4)?,
+                    status: r.get(2)?,
+                    error: r.get::<_, Option<String>>(3)?.filter(|e| !e.is_empty()),
+                },
             })
         })?;
         for q in queued {
@@ -460,15 +537,16 @@ impl Store {
               WHERE order_id = ?1 ORDER BY idx",
         )?;
         let calls = stmt.query_map([order_id], |r| {
-            let (activity, attempt): (String, u32) = (r.get(1)?, r.get(2)?);
-            let (code, detail, ms): (Option<String>, Option<String>, i64) = (r.get(3)?, r.get(4)?, r.get(5)?);
+            let code: Option<String> = r.get(3)?;
             Ok(TimelineEntry {
                 at: rfc(r.get(0)?),
-                kind: "interface".into(),
-                title: interface_call_title(&activity, attempt, code.as_deref()),
-                detail: match detail {
-                    Some(d) => format!("{d} · {ms} ms"),
-                    None => format!("{ms} ms"),
+                event: TimelineEvent::Interface {
+                    activity: r.get(1)?,
+                    attempt: r.get(2)?,
+                    outcome: CallOutcome::of(code.as_deref()),
+                    result_code: code,
+                    detail: r.get(4)?,
+                    elapsed_ms: r.get(5)?,
                 },
             })
         })?;
@@ -775,5 +853,23 @@ impl Store {
 
     fn pending_target_set(&self) -> Result<std::collections::HashMap<String, PendingSync>, StoreError> {
         self.in_flight_targets()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A feed event's action JSON gives its reason or proof and nothing else; a recorded step's note is its text.
+    #[test]
+    fn a_supervision_note_is_what_was_written_with_the_step() {
+        assert_eq!(supervision_note(r#"{"action":"reject","reason":" 需求不清 "}"#).as_deref(), Some("需求不清"));
+        assert_eq!(supervision_note(r#"{"action":"deliver","proof":"proof.pdf"}"#).as_deref(), Some("proof.pdf"));
+        assert_eq!(supervision_note(r#"{"action":"confirm"}"#), None);
+        assert_eq!(supervision_note(r#"{"action":"reject","reason":""}"#), None);
+        assert_eq!(
+            supervision_note("recorded by 测试员: 需求已收到").as_deref(),
+            Some("recorded by 测试员: 需求已收到")
+        );
     }
 }

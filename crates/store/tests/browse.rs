@@ -2,7 +2,7 @@
 //! clocks, unsubscriptions, invoice requests and bills — checked against plain SQL over a demo store.
 
 use koodesk_domain::time;
-use koodesk_store::browse::{OrderFilter, COUNT_CAP, MAX_PAGE};
+use koodesk_store::browse::{OrderFilter, TimelineEvent, COUNT_CAP, MAX_PAGE};
 use koodesk_store::{Store, StoreError};
 
 fn demo() -> Store {
@@ -125,7 +125,7 @@ fn an_order_has_its_lines_flow_timeline_and_tax() {
     assert_eq!(d.order.order_id, id);
     assert!(!d.lines.is_empty());
     assert!(d.flow.is_some());
-    let events = d.timeline.iter().filter(|e| e.kind == "supervision").count() as i64;
+    let events = d.timeline.iter().filter(|e| matches!(e.event, TimelineEvent::Supervision { .. })).count() as i64;
     assert_eq!(events, count(&s, &format!("SELECT count(*) FROM supervision_events WHERE order_id = '{id}'")));
     assert!(d.timeline.windows(2).all(|w| w[0].at <= w[1].at), "oldest first");
     let tax = d.tax.expect("every demo product has a tax mapping");

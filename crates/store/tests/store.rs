@@ -7,6 +7,7 @@ use koodesk_domain::supervision::{ProductType, Step};
 use koodesk_domain::time;
 use koodesk_protocol::feed::Kind;
 use koodesk_sandbox::world::{World, WorldConfig};
+use koodesk_store::browse::{CallOutcome, TimelineEvent};
 use koodesk_store::outbox::{backoff_seconds, ActionKind, ActionStatus, PendingSync};
 use koodesk_store::{schema, Store, StoreError};
 use support::*;
@@ -651,25 +652,39 @@ fn production_interface_calls_join_the_order_timeline() {
         call(2, "2026-11-02T11:00:05+08:00", None, "no reply within 5 s"),
     ];
     s.apply_page(Kind::Orders, &page(vec![o.clone()], "orders.1"), 0).expect("applies");
-    let titles = |s: &Store| -> Vec<(String, String)> {
+    // Each call crosses as its codes and parameters: the console words them [KG §7].
+    type Call = (u32, Option<String>, CallOutcome, Option<String>, i64);
+    let calls = |s: &Store| -> Vec<Call> {
         let d = s.order_detail("CS9", time::parse_datetime("2026-11-29T10:00:00").expect("t")).expect("detail");
-        d.timeline.into_iter().filter(|e| e.kind == "interface").map(|e| (e.title, e.detail)).collect()
+        d.timeline
+            .into_iter()
+            .filter_map(|e| match e.event {
+                TimelineEvent::Interface { activity, attempt, result_code, outcome, detail, elapsed_ms } => {
+                    assert_eq!(activity, "newInstance");
+                    Some((attempt, result_code, outcome, detail, elapsed_ms))
+                }
+                _ => None,
+            })
+            .collect()
     };
+    let some = |s: &str| Some(s.to_string());
     assert_eq!(
-        titles(&s),
+        calls(&s),
         [
-            ("newInstance: 000005 internal error".to_string(), "internal error · 120 ms".to_string()),
-            ("newInstance, attempt 2: no proper reply".to_string(), "no reply within 5 s · 120 ms".to_string()),
+            (1, some("000005"), CallOutcome::Documented, some("internal error"), 120),
+            (2, None, CallOutcome::NoReply, some("no reply within 5 s"), 120),
         ]
     );
     o.interface_calls.push(call(3, "2026-11-02T12:00:05+08:00", Some("000000"), "ins-cs9"));
+    o.interface_calls.push(call(4, "2026-11-02T13:00:05+08:00", Some("999999"), "odd"));
     o.seq = 2;
     let again = page(vec![o], "orders.2");
     s.apply_page(Kind::Orders, &again, 0).expect("applies");
     s.apply_page(Kind::Orders, &again, 0).expect("applies again");
-    let t = titles(&s);
-    assert_eq!(t.len(), 3, "{t:?}");
-    assert_eq!(t[2], ("newInstance, attempt 3: 000000 success".to_string(), "ins-cs9 · 120 ms".to_string()));
+    let t = calls(&s);
+    assert_eq!(t.len(), 4, "{t:?}");
+    assert_eq!(t[2], (3, some("000000"), CallOutcome::Documented, some("ins-cs9"), 120));
+    assert_eq!(t[3], (4, some("999999"), CallOutcome::Undocumented, some("odd"), 120), "not in the documented table");
 }
 
 /// Schema 9 moves the invoice title out of its JSON object into columns; a title that was not JSON is left

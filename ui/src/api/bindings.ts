@@ -190,12 +190,11 @@ export type OrderId = { order_id: string, };
 
 export type OrderLineRow = { order_line_id: string, product_id: string, amount: string, };
 
-export type TimelineEntry = { at: string, 
-/**
- * `order`, `supervision`, `unsubscription`, `invoice-request`, `outbox`, `interface` (a production-interface
- * call KooGallery made for the order).
- */
-kind: string, title: string, detail: string, };
+export type CallOutcome = "documented" | "undocumented" | "no-reply";
+
+export type TimelineEvent = { "kind": "order", order_type: string, status: string, amount: string, } | { "kind": "supervision", from_step: string, to_step: string, action: string, actor: string, note: string | null, } | { "kind": "unsubscription", id: string, status: string, refund: string, paid: string, reason: string, } | { "kind": "invoice-request", id: string, status: string, invoice_kind: string, medium: string, amount: string, due_at: string, } | { "kind": "outbox", action: string, action_id: string, status: string, error: string | null, } | { "kind": "interface", activity: string, attempt: number, result_code: string | null, outcome: CallOutcome, detail: string | null, elapsed_ms: number, };
+
+export type TimelineEntry = { at: string, } & ({ "kind": "order", order_type: string, status: string, amount: string, } | { "kind": "supervision", from_step: string, to_step: string, action: string, actor: string, note: string | null, } | { "kind": "unsubscription", id: string, status: string, refund: string, paid: string, reason: string, } | { "kind": "invoice-request", id: string, status: string, invoice_kind: string, medium: string, amount: string, due_at: string, } | { "kind": "outbox", action: string, action_id: string, status: string, error: string | null, } | { "kind": "interface", activity: string, attempt: number, result_code: string | null, outcome: CallOutcome, detail: string | null, elapsed_ms: number, });
 
 export type OrderTax = { tax_product: string, rate: string, gross: string, net: string, tax: string, };
 

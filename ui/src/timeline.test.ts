@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest'
+import { createI18n } from 'vue-i18n'
+import zhCN from './locales/zh-CN'
+import enUS from './locales/en-US'
+import type { TimelineEntry } from './api/bindings'
+import { timelineKind, timelineLine, type TimelineKind, type Words } from './timeline'
+
+function words(locale: 'zh-CN' | 'en-US'): Words {
+  const i18n = createI18n({ legacy: false, locale, messages: { 'zh-CN': zhCN, 'en-US': enUS } })
+  const g = i18n.global
+  return { t: (k, n) => (n ? g.t(k, n) : g.t(k)), te: (k) => g.te(k), locale }
+}
+
+const at = '2026-11-02T10:00:05+08:00'
+const call = (attempt: number, result_code: string | null, outcome: 'documented' | 'undocumented' | 'no-reply'): TimelineEntry => ({
+  at, kind: 'interface', activity: 'newInstance', attempt, result_code, outcome, detail: 'internal error', elapsed_ms: 120,
+})
+
+describe('an order timeline', () => {
+  it('words a production-interface call from its codes in both languages [KG §7]', () => {
+    const zh = words('zh-CN')
+    const en = words('en-US')
+    expect(timelineLine(zh, call(1, '000005', 'documented'))).toEqual({ title: 'newInstance：000005 其它服务内部错误', detail: 'internal error · 120 毫秒' })
+    expect(timelineLine(en, call(1, '000005', 'documented')).title).toBe('newInstance: 000005 internal error')
+    expect(timelineLine(zh, call(2, null, 'no-reply')).title).toBe('newInstance，第 2 次：未收到有效响应')
+    expect(timelineLine(en, call(2, null, 'no-reply')).title).toBe('newInstance, attempt 2: no proper reply')
+    expect(timelineLine(en, call(3, '999999', 'undocumented')).title).toBe('newInstance, attempt 3: 999999 (not a documented result code)')
+  })
+
+  it('words supervision steps as the Seller Console names them for the product type, with who did what', () => {
+    const e: TimelineEntry = { at, kind: 'supervision', from_step: 'confirm-requirements', to_step: 'implement', action: 'confirm', actor: 'merchant', note: null }
+    expect(timelineLine(words('zh-CN'), e)).toEqual({ title: '商家确认需求 → 商家实施服务', detail: '商家确认' })
+    expect(timelineLine(words('zh-CN'), e, 'hardware').title).toBe('商家确认需求 → 商家发货')
+    const rejected: TimelineEntry = { ...e, action: 'reject', actor: 'user', note: '需求不清' }
+    expect(timelineLine(words('en-US'), rejected).detail).toBe('Rejected by the user · 需求不清')
+  })
+
+  it('words the order, its requests and queued actions with money as yuan', () => {
+    const zh = words('zh-CN')
+    const order: TimelineEntry = { at, kind: 'order', order_type: 'NEW', status: 'completed', amount: '19800.5' }
+    expect(timelineLine(zh, order)).toEqual({ title: '新购订单（已完成）', detail: '金额 ¥19,800.50' })
+    const outbox: TimelineEntry = { at, kind: 'outbox', action: 'supervision', action_id: 'a1', status: 'pending', error: null }
+    expect(timelineLine(words('en-US'), outbox)).toEqual({ title: 'Supervision action a1 (pending)', detail: '' })
+  })
+
+  it('has a label for every kind in both languages', () => {
+    const kinds: TimelineKind[] = ['order', 'supervision', 'unsubscription', 'invoice-request', 'outbox', 'interface']
+    for (const lang of ['zh-CN', 'en-US'] as const) {
+      const w = words(lang)
+      for (const k of kinds) expect(w.te(`timeline.kinds.${k}`), `${lang} ${k}`).toBe(true)
+    }
+    expect(timelineKind(words('zh-CN'), 'interface')).toBe('生产接口调用')
+  })
+})
