@@ -288,3 +288,86 @@ test('files only: a file the core cannot read as it is gets a value for every ro
   assert.equal(problems.length, 2, problems.join('\n'))
   await page.close()
 })
+
+test('files only: rows pasted from the Seller Console, one bad — nothing recorded until it is fixed or skipped, then in the inbox', async () => {
+  const b64 = (s) => Buffer.from(s).toString('base64')
+  await core.api('import_confirm', { kind: 'orders', file_name: '订单列表.csv', content_base64: b64(ORDERS), skip_invalid: true })
+  const at = shown(Date.now() - 3600_000)
+  // The manual-service order is under supervision, so its unsubscription waits for the merchant's review [KG §4].
+  await core.api('track_step', { order_id: 'CS-SVC', product_type: 'manual-service', step: 'implement', since: `${beijingInput(Date.now() - 2 * 3600_000)}:00` })
+  const { page, problems } = await openPage(browser, core.url)
+  await page.waitForSelector('[data-test="statusbar"] [data-mode="files"]')
+
+  // Invoices (g i): three rows from 发票管理 under its header, the second with a date the core cannot read.
+  await page.keyboard.press('g')
+  await page.keyboard.press('i')
+  await page.click('[data-test="paste-open"]')
+  await page.waitForSelector('[data-test="paste-form"]')
+  const rows = (bad) =>
+    [
+      '订单号\t申请时间\t发票类型\t发票介质\t抬头类型\t发票抬头\t纳税人识别号',
+      `CS-SVC\t${at}\t增值税普通发票\t数电\t企业\t杭州某某科技有限公司\t91350100M000100Y43`,
+      `CS-SAAS\t${bad}\t增值税专用发票\t数电\t企业\t杭州某某科技有限公司\t91350100M000100Y43`,
+      `CS-SVC、CS-SAAS\t${at}\t普票\t电子\t个人\t张三\t`,
+    ].join('\n')
+  let previewed = page.waitForResponse(isCall('track_paste_preview'))
+  await page.fill('[data-test="paste-text"]', rows('昨天'))
+  assert.equal((await previewed).status(), 200)
+  await page.waitForSelector('[data-test="paste-preview"][data-valid="2"][data-invalid="1"]')
+  const problem = await page.textContent('[data-test="paste-problems"] [data-row="3"][data-field="requested_at"][data-code="date-time"]')
+  assert.match(problem, /第 3 行，申请时间（北京时间）：“昨天”不是日期时间/)
+  assert.equal(await page.getAttribute('[data-test="paste-row"][data-row="2"]', 'data-ok'), 'true')
+  assert.match(await page.textContent('[data-test="paste-row"][data-row="2"]'), /增值税普通发票/)
+
+  // Enter records all or nothing: nothing.
+  let recorded = page.waitForResponse(isCall('track_paste'))
+  await page.focus('[data-test="paste-text"]')
+  await page.keyboard.press('Enter')
+  const refused = await (await recorded).json()
+  assert.equal(refused.recorded, 0)
+  await page.waitForSelector('[data-test="paste-notice"]')
+  assert.equal((await core.api('invoice_requests', { status: null })).requests.length, 0, 'a bad row records nothing')
+
+  // Fixed, the three are recorded and the dialog closes.
+  previewed = page.waitForResponse(isCall('track_paste_preview'))
+  await page.fill('[data-test="paste-text"]', rows(at.replaceAll('-', '/')))
+  await previewed
+  await page.waitForSelector('[data-test="paste-preview"][data-valid="3"][data-invalid="0"]')
+  recorded = page.waitForResponse(isCall('track_paste'))
+  await page.focus('[data-test="paste-text"]')
+  await page.keyboard.press('Enter')
+  const invoices = await (await recorded).json()
+  assert.equal(invoices.recorded, 3, JSON.stringify(invoices))
+  await page.waitForSelector('[data-test="dialog"]', { state: 'detached' })
+  assert.match(await page.textContent('[data-test="invoice-message"]'), /已记录 3 行/)
+
+  // Refunds (g u): two rows from 退订管理 without a header, one for an order KooDesk does not have: skipped.
+  await page.keyboard.press('g')
+  await page.keyboard.press('u')
+  await page.click('[data-test="paste-open"]')
+  previewed = page.waitForResponse(isCall('track_paste_preview'))
+  await page.fill('[data-test="paste-text"]', `CS-SVC,${at},"¥200.00",需求变更\nCS-NONE,${at},10,不需要`)
+  await previewed
+  await page.waitForSelector('[data-test="paste-preview"][data-valid="1"][data-invalid="1"]')
+  assert.match(await page.textContent('[data-test="paste-problems"] [data-row="2"][data-code="unknown-order"]'), /CS-NONE/)
+  await page.check('[data-test="paste-skip"]')
+  recorded = page.waitForResponse(isCall('track_paste'))
+  await page.focus('[data-test="paste-skip"]')
+  await page.keyboard.press('Enter')
+  const unsub = await recorded
+  assert.equal(JSON.parse(unsub.request().postData()).skip_invalid, true)
+  const kept = await unsub.json()
+  assert.equal(kept.recorded, 1)
+  await page.waitForSelector('[data-test="dialog"]', { state: 'detached' })
+  await page.waitForSelector(`[data-test="unsubscription"][data-id="${kept.ids[0]}"]`)
+
+  // The overview's inbox has every entry kept, with its clock.
+  const loaded = page.waitForResponse(isCall('overview'))
+  await page.evaluate(() => (location.hash = '/'))
+  await loaded
+  for (const id of [...invoices.ids, ...kept.ids]) await page.waitForSelector(`[data-test="inbox-item"][data-ref="${id}"]`)
+  const due = shown(instantOf(at.replace(' ', 'T')) + 7 * 86400_000)
+  assert.match(await page.textContent(`[data-test="inbox-item"][data-ref="${invoices.ids[0]}"]`), new RegExp(due))
+  assert.deepEqual(problems, [])
+  await page.close()
+})
