@@ -101,6 +101,18 @@ impl FeedClient {
         self.read(resp).await
     }
 
+    /// The interface-health view [KG §7], signed like every reply; `None` when the feed's server has no such view
+    /// (HTTP 404: a server older than the view).
+    pub async fn interface_health(&self) -> Result<Option<Vec<u8>>, FetchError> {
+        let url = format!("{}{}", self.base, koodesk_protocol::interface_health::PATH);
+        let resp = self.http.get(url).bearer_auth(self.token.expose()).send().await;
+        match self.read(resp).await {
+            Ok(body) => Ok(Some(body)),
+            Err(FetchError::Refused { status: 404, .. }) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
     /// POSTs JSON to a feed action route.
     pub async fn post_json(&self, path: &str, body: &serde_json::Value) -> Result<Vec<u8>, FetchError> {
         let resp =

@@ -59,6 +59,8 @@ pub struct SyncReport {
     pub incomplete: Vec<String>,
     /// The feed could not be reached at all: working offline.
     pub offline: bool,
+    /// The interface-health view was brought and stored.
+    pub interface_health: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -398,13 +400,50 @@ async fn pull_all(
     Ok(())
 }
 
-/// One full sync: push the outbox, pull every feed, then prune the sent actions the feeds have echoed long ago.
-/// When the push finds the host unreachable, nothing is pulled: the report says offline.
+/// Brings the interface-health view and stores it [KG §7]. A server without the view (404) leaves the stored one
+/// as it was; a view that cannot be had or read is reported in `incomplete` and changes nothing.
+async fn pull_interface_health(
+    writer: &Writer,
+    client: &FeedClient,
+    opts: &SyncOptions,
+    report: &mut SyncReport,
+) -> Result<(), SyncError> {
+    const WHAT: &str = "interface-health";
+    match with_retries(opts, &mut report.retries, || client.interface_health()).await {
+        Ok(None) => Ok(()),
+        Ok(Some(body)) => match koodesk_store::apply::parse_interface_health(&body) {
+            Ok(snapshot) => {
+                let now = opts.now_ts;
+                writer.run(move |s| s.save_interface_health(&snapshot, now)).await?;
+                report.interface_health = true;
+                Ok(())
+            }
+            Err(StoreError::BadFeedData { what, detail }) => {
+                report.incomplete.push(format!("{WHAT}: {what}: {detail}"));
+                Ok(())
+            }
+            Err(e) => Err(e.into()),
+        },
+        Err(FetchError::Unauthorized) => Err(SyncError::Auth(FetchError::Unauthorized)),
+        Err(e) => {
+            report.offline |= matches!(e, FetchError::Unreachable(_));
+            report.incomplete.push(format!("{WHAT}: {e}"));
+            Ok(())
+        }
+    }
+}
+
+/// One full sync: push the outbox, pull every feed and the interface-health view, then prune the sent actions the
+/// feeds have echoed long ago. When the push finds the host unreachable, nothing is pulled: the report says
+/// offline.
 pub async fn sync(writer: &Writer, client: &FeedClient, opts: &SyncOptions) -> Result<SyncReport, SyncError> {
     let mut report = SyncReport::default();
     push(writer, client, opts, &mut report).await?;
     if !report.offline {
         pull_all(writer, client, &Kind::ALL, opts, &mut report).await?;
+    }
+    if !report.offline {
+        pull_interface_health(writer, client, opts, &mut report).await?;
     }
     let now = opts.now_ts;
     writer.run(move |s| s.prune_outbox(now, SENT_RETENTION_SECS)).await?;

@@ -107,6 +107,39 @@ async fn a_full_sync_brings_everything_and_a_second_one_nothing() {
     sb.stop().await.expect("stops");
 }
 
+/// The interface-health view comes with every full sync and is stored [KG §7]; a view whose signature does not
+/// verify is retried, then reported, and the one stored stays.
+#[tokio::test]
+async fn the_interface_health_view_comes_with_a_sync_and_a_bad_one_changes_nothing() {
+    let sb = sandbox(4).await;
+    let store = writer();
+    let r = sync(&store, &client(&sb), &opts()).await.expect("syncs");
+    assert!(r.interface_health, "{r:?}");
+    let served = sb.state.world().interface_health();
+    let now = sb.state.world().now();
+    let stored = store.run(move |s| s.interface_health(now)).await.expect("read").expect("a view");
+    assert_eq!(
+        (stored.period.as_str(), stored.calls, stored.failed_orders),
+        (served.period.as_str(), served.calls, served.failed_orders)
+    );
+    assert!(stored.current && stored.calls > 0, "{stored:?}");
+    assert_eq!(stored.replies.timed_out, served.replies.timed_out);
+    assert!(stored.last_dial_test.is_some());
+
+    admin(&sb, "/admin/faults", json!({"route": "/feed/v1/interface-health", "kind": "bad-signature"})).await;
+    let r = sync(&store, &client(&sb), &opts()).await.expect("syncs");
+    assert!(!r.interface_health);
+    assert_eq!(r.incomplete.len(), 1, "{:?}", r.incomplete);
+    assert!(
+        r.incomplete[0].starts_with("interface-health: ") && r.incomplete[0].contains("Body-Sign"),
+        "{:?}",
+        r.incomplete
+    );
+    let again = store.run(move |s| s.interface_health(now)).await.expect("read").expect("a view");
+    assert_eq!(again, stored, "the stored view stays");
+    sb.stop().await.expect("stops");
+}
+
 #[tokio::test]
 async fn faults_are_retried_and_never_corrupt_the_store() {
     let sb = sandbox(2).await;

@@ -16,6 +16,7 @@
 //! | [`refund`] | unsubscription and refund rules |
 //! | [`calendar`] | the mainland-China working-day calendar |
 //! | [`settlement`] | the monthly settlement schedule and the platform fee |
+//! | [`delisting`] | the failed-orders line past which KooGallery delists a SaaS product |
 //! | [`listing`] | the listing and onboarding checklist, and the lifecycle cases a SaaS listing needs |
 //! | [`merchant_info`] | merchant-information change reviews |
 //! | [`seller_export`] | the rows of the Seller Console's exports (orders, transactions, bills, bill lines) |
@@ -24,6 +25,7 @@ pub mod calendar;
 pub mod capital;
 pub mod catalog;
 pub mod credit_code;
+pub mod delisting;
 pub mod invoice;
 pub mod invoice_draft;
 pub mod listing;

@@ -14,8 +14,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-/// More than this many failed orders in a month and the product is delisted [KG §7].
-pub const DELISTING_LINE: i64 = 5;
+pub use koodesk_domain::delisting::DELISTING_LINE;
 /// KooGallery's timeout for one call to the production interface, in milliseconds [KG §7].
 pub const TIMEOUT_MS: i64 = 5_000;
 /// A reply at least this slow is counted as slow: half the timeout (*KooDesk convention*).

@@ -540,3 +540,81 @@ impl Store {
         })
     }
 }
+
+/// The feed's interface-health view (already checked against its Body-Sign) as the store keeps it [KG §7]. A view
+/// that breaks its own rules (a negative count, a month that is not `YYYY-MM`, a dial test at no time) is refused
+/// as bad feed data, naming the field; the stored view is left as it was.
+pub fn parse_interface_health(body: &[u8]) -> Result<crate::interface_health::HealthSnapshot, StoreError> {
+    use koodesk_protocol::interface_health::InterfaceHealth;
+    let bad = |what: &'static str, detail: String| StoreError::BadFeedData { what, detail };
+    let h: InterfaceHealth =
+        serde_json::from_slice(body).map_err(|e| bad("an interface-health view that does not parse", e.to_string()))?;
+    let count = |what: &'static str, n: i64| {
+        if n < 0 {
+            Err(bad(what, format!("{n} is negative; a count is 0 or more")))
+        } else {
+            Ok(n)
+        }
+    };
+    let month_ok =
+        h.period.len() == 7 && chrono::NaiveDate::parse_from_str(&format!("{}-01", h.period), "%Y-%m-%d").is_ok();
+    if !month_ok {
+        return Err(bad("interface-health period", format!("`{}` is not a month written YYYY-MM", h.period)));
+    }
+    let r = &h.replies;
+    if r.slow_ms <= 0 || r.timeout_ms <= 0 {
+        return Err(bad(
+            "interface-health replies",
+            format!("thresholds {} / {} ms must be positive", r.slow_ms, r.timeout_ms),
+        ));
+    }
+    let last_dial_test = h
+        .last_dial_test
+        .as_ref()
+        .map(|d| {
+            Ok::<_, StoreError>((
+                ts("interface-health last_dial_test.at", &d.at)?,
+                d.activity.clone(),
+                d.result_code.clone(),
+            ))
+        })
+        .transpose()?;
+    let mut products = Vec::with_capacity(h.products.len());
+    for p in &h.products {
+        products.push((p.product_id.clone(), count("interface-health products[].failed_orders", p.failed_orders)?));
+    }
+    let mut refused = Vec::with_capacity(h.refused.len());
+    for (reason, n) in &h.refused {
+        refused.push((reason.clone(), count("interface-health refused", *n)?));
+    }
+    let mut pending = Vec::with_capacity(h.enrichment.pending.len());
+    for p in &h.enrichment.pending {
+        ts("interface-health enrichment.pending[].first_call_at", &p.first_call_at)?;
+        pending.push(crate::interface_health::PendingDetails {
+            order_id: p.order_id.clone(),
+            order_line_id: p.order_line_id.clone(),
+            instance_id: p.instance_id.clone(),
+            first_call_at: p.first_call_at.clone(),
+            attempts: count("interface-health enrichment.pending[].attempts", p.attempts)?,
+            last_error: p.last_error.clone(),
+        });
+    }
+    Ok(crate::interface_health::HealthSnapshot {
+        calls: count("interface-health calls", h.calls)?,
+        failed_orders: count("interface-health failed_orders", h.failed_orders)?,
+        delisting_line: count("interface-health delisting_line", h.delisting_line)?,
+        period: h.period,
+        products,
+        slow_ms: r.slow_ms,
+        timeout_ms: r.timeout_ms,
+        slow_replies: count("interface-health replies.slow", r.slow)?,
+        timed_out: count("interface-health replies.timed_out", r.timed_out)?,
+        slowest_ms: r.slowest_ms.map(|n| count("interface-health replies.slowest_ms", n)).transpose()?,
+        last_dial_test,
+        refused_total: count("interface-health refused_total", h.refused_total)?,
+        refused,
+        enrichment_configured: h.enrichment.configured,
+        enrichment_backlog: count("interface-health enrichment.backlog", h.enrichment.backlog)?,
+        pending,
+    })
+}

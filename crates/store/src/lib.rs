@@ -14,6 +14,7 @@
 //! | [`trackers`] | what the seller records by hand: supervision steps, unsubscription and invoice requests, and what they did on the Seller Console |
 //! | [`console_reviews`] | what the seller submitted on the Seller Console for review (merchant information, listings) and the answer |
 //! | [`listings`] | the listing and onboarding checklist per product |
+//! | [`interface_health`] | the production interface's health from the feed, and each SaaS product's readiness against the delisting line |
 //! | [`inbox`] | what needs the seller now, with the domain rules |
 //! | [`dashboard`] | aggregates for the overview |
 //! | [`browse`] | paged, filtered lists and one order's timeline for the screens |
@@ -30,6 +31,7 @@ pub mod error;
 pub mod import;
 pub mod inbox;
 pub mod interface_checks;
+pub mod interface_health;
 pub mod invoice_batches;
 pub mod invoicing;
 pub mod listings;

@@ -530,6 +530,49 @@ pub const MIGRATIONS: &[&str] = &[
     ALTER TABLE orders ADD COLUMN cloud_server_fee_fen INTEGER CHECK (cloud_server_fee_fen >= 0);
     ALTER TABLE orders ADD COLUMN enterprise_project TEXT;
     "#,
+    // 15: the production interface's health as the feed's server last reported it [KG §7]: one snapshot, replaced
+    // whole by each sync (failed orders this month against the delisting line, by product; slow replies; the last
+    // dial test; refused calls by reason; the orders awaiting their details).
+    r#"
+    CREATE TABLE interface_health (
+        id             INTEGER PRIMARY KEY CHECK (id = 1),
+        fetched_ts     INTEGER NOT NULL,
+        period         TEXT NOT NULL CHECK (period GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]'),
+        calls          INTEGER NOT NULL CHECK (calls >= 0),
+        failed_orders  INTEGER NOT NULL CHECK (failed_orders >= 0),
+        delisting_line INTEGER NOT NULL CHECK (delisting_line >= 0),
+        slow_ms        INTEGER NOT NULL CHECK (slow_ms > 0),
+        timeout_ms     INTEGER NOT NULL CHECK (timeout_ms > 0),
+        slow_replies   INTEGER NOT NULL CHECK (slow_replies >= 0),
+        timed_out      INTEGER NOT NULL CHECK (timed_out >= 0),
+        slowest_ms     INTEGER CHECK (slowest_ms >= 0),
+        dial_ts        INTEGER,
+        dial_activity  TEXT,
+        dial_result    TEXT,
+        refused_total  INTEGER NOT NULL CHECK (refused_total >= 0),
+        enrichment_configured INTEGER NOT NULL CHECK (enrichment_configured IN (0, 1)),
+        enrichment_backlog    INTEGER NOT NULL CHECK (enrichment_backlog >= 0),
+        CHECK ((dial_ts IS NULL) = (dial_activity IS NULL) AND (dial_ts IS NULL) = (dial_result IS NULL))
+    );
+    CREATE TABLE interface_health_products (
+        position      INTEGER PRIMARY KEY,
+        product_id    TEXT,
+        failed_orders INTEGER NOT NULL CHECK (failed_orders >= 0)
+    );
+    CREATE TABLE interface_health_refused (
+        reason TEXT PRIMARY KEY,
+        calls  INTEGER NOT NULL CHECK (calls >= 0)
+    ) WITHOUT ROWID;
+    CREATE TABLE interface_health_pending (
+        position       INTEGER PRIMARY KEY,
+        order_id       TEXT NOT NULL,
+        order_line_id  TEXT NOT NULL,
+        instance_id    TEXT,
+        first_call_ts  INTEGER NOT NULL,
+        attempts       INTEGER NOT NULL CHECK (attempts >= 0),
+        last_error     TEXT
+    );
+    "#,
 ];
 
 /// Sets an invoice request's order facts (schema 5) for the requests `scope` selects (a SQL condition on `id`);
