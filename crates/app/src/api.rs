@@ -18,6 +18,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::commands as h;
+use crate::interface_health::{self, InterfaceHealthState};
 use crate::listings::{self, Checklists, ListingSave, ListingTick};
 use crate::merchant::{self, ConsoleReviews, ReviewAnswer, ReviewRecord, ReviewsFilter};
 use crate::{imports, interface, invoicing, license, paste, trackers};
@@ -117,6 +118,7 @@ command_table! {
     "listing_save": ListingSave => Checklists = listings::save,
     "listing_tick": ListingTick => Checklists = listings::tick,
     "listings": NoArgs => Checklists = listings::list,
+    "interface_health": NoArgs => InterfaceHealthState = interface_health::view,
 }
 
 /// An error a command answers: a stable code and a message that names the field and the rule.
@@ -953,6 +955,14 @@ pub fn typescript() -> String {
         koodesk_store::browse::TimelineEvent,
         koodesk_store::browse::TimelineEntry,
         koodesk_store::browse::OrderTax,
+        koodesk_domain::delisting::LineStanding,
+        koodesk_store::interface_health::ReplyTimes,
+        koodesk_store::interface_health::DialTestResult,
+        koodesk_store::interface_health::RefusedCalls,
+        koodesk_store::interface_health::ProductReadiness,
+        koodesk_store::interface_health::PendingDetails,
+        koodesk_store::interface_health::InterfaceHealthView,
+        InterfaceHealthState,
         koodesk_store::browse::ImageCharges,
         FlowRow,
         OrderDetail,

@@ -7,6 +7,7 @@
 //! | [`workspace`] | the store, settings, the embedded sandbox and sync state of one seller |
 //! | [`imports`] | Seller Console exports: a preview with a dry run, then the import confirmed |
 //! | [`trackers`] | what the seller records by hand, and who recorded it |
+//! | [`interface_health`] | the production interface's health from the feed, and each SaaS product's readiness |
 //! | [`listings`] | the listing and onboarding checklist per product |
 //! | [`merchant`] | submissions on the Seller Console for review (merchant information, listings), and the answer |
 //! | [`notices`] | which notifications to raise now, each once |
@@ -18,6 +19,7 @@ pub mod commands;
 pub mod http;
 pub mod imports;
 pub mod interface;
+pub mod interface_health;
 pub mod invoicing;
 pub mod license;
 pub mod listings;

@@ -5,10 +5,12 @@
 //!
 //! Raised: an invoice request due within 24 hours; a merchant-side supervision step whose user-appeal window
 //! opens within 24 hours; an unsubscription awaiting review; a Seller Console submission whose review is overdue;
-//! sync failing three times in a row. At most
+//! sync failing three times in a row; this month's failed orders one from KooGallery's delisting line, on it or
+//! past it, and a failed dial test [KG §7]. At most
 //! [`MAX_AT_ONCE`] a time, so a first start over a busy store does not flood the desktop; the rest come next time.
 
 use koodesk_domain::calendar::WorkingCalendar;
+use koodesk_domain::delisting::LineStanding;
 use koodesk_domain::time::Instant;
 use koodesk_store::inbox::Group;
 
@@ -34,6 +36,31 @@ pub async fn due(ws: &Workspace, now: Instant) -> Result<Vec<Notice>, ApiError> 
             body: st.last_error.unwrap_or_default(),
             route: "/settings".into(),
         });
+    }
+    if let Some(h) = ws.read(move |s| Ok(s.interface_health(now)?)).await?.filter(|h| h.current) {
+        // Before the line is passed, and again on it and past it: one each per month [KG §7].
+        let title = match h.standing {
+            LineStanding::Clear => None,
+            LineStanding::Near => Some("失败订单距下架线仅差 1 单 One failed order from the delisting line"),
+            LineStanding::AtTheLine => Some("失败订单已达下架线 On the delisting line: the next failure delists"),
+            LineStanding::Over => Some("失败订单已超下架线 Past the delisting line"),
+        };
+        if let Some(title) = title {
+            candidates.push(Notice {
+                key: format!("delisting-line:{}:{}", h.period, standing_code(h.standing)),
+                title: title.into(),
+                body: format!("{} · {}/{}", h.period, h.failed_orders, h.delisting_line),
+                route: "/interface-health".into(),
+            });
+        }
+        if let Some(d) = h.last_dial_test.filter(|d| !d.passed) {
+            candidates.push(Notice {
+                key: format!("dial-test-failed:{}", d.at),
+                title: "拨测失败 Dial test failed".into(),
+                body: format!("{} · {} {}", d.at, d.activity, d.result_code),
+                route: "/interface-health".into(),
+            });
+        }
     }
     let inbox = ws.read(move |s| Ok(s.inbox(now, WorkingCalendar::embedded())?)).await?;
     for i in &inbox.items {
@@ -72,6 +99,15 @@ pub async fn due(ws: &Workspace, now: Instant) -> Result<Vec<Notice>, ApiError> 
         .read(move |s| keys.iter().map(|k| s.notified(k)).collect::<Result<Vec<bool>, _>>().map_err(Into::into))
         .await?;
     Ok(candidates.into_iter().zip(fired).filter(|(_, fired)| !fired).map(|(n, _)| n).take(MAX_AT_ONCE).collect())
+}
+
+fn standing_code(s: LineStanding) -> &'static str {
+    match s {
+        LineStanding::Clear => "clear",
+        LineStanding::Near => "near",
+        LineStanding::AtTheLine => "at-the-line",
+        LineStanding::Over => "over",
+    }
 }
 
 /// Records that a notice was delivered: it is not raised again.

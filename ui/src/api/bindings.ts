@@ -198,6 +198,54 @@ export type TimelineEntry = { at: string, } & ({ "kind": "order", order_type: st
 
 export type OrderTax = { tax_product: string, rate: string, gross: string, net: string, tax: string, };
 
+export type LineStanding = "clear" | "near" | "at-the-line" | "over";
+
+export type ReplyTimes = { slow_ms: number, timeout_ms: number, slow: number, timed_out: number, slowest_ms: number | null, };
+
+export type DialTestResult = { at: string, activity: string, result_code: string, 
+/**
+ * `000000`, or `000004` (KooGallery then polls) [KG §7].
+ */
+passed: boolean, };
+
+export type RefusedCalls = { reason: string, calls: number, };
+
+export type ProductReadiness = { product_id: string, name: string, failed_orders: number, standing: LineStanding, failures_left: number, 
+/**
+ * On the listing checklist.
+ */
+on_checklist: boolean, };
+
+export type PendingDetails = { order_id: string, order_line_id: string, instance_id: string | null, 
+/**
+ * RFC 3339, Beijing.
+ */
+first_call_at: string, attempts: number, last_error: string | null, };
+
+export type InterfaceHealthView = { 
+/**
+ * When the console last had the view from the feed's server (RFC 3339, Beijing).
+ */
+fetched_at: string, 
+/**
+ * The month counted, `YYYY-MM`; an earlier month than now's when no sync has brought this month's yet.
+ */
+period: string, current: boolean, calls: number, failed_orders: number, delisting_line: number, standing: LineStanding, 
+/**
+ * Orders that may still fail this month before the product is delisted.
+ */
+failures_left: number, replies: ReplyTimes, last_dial_test: DialTestResult | null, refused_total: number, refused: Array<RefusedCalls>, 
+/**
+ * Failed orders whose product is not known yet (their details are awaited).
+ */
+unattributed_failures: number, 
+/**
+ * Each SaaS product the seller sells or has on the listing checklist.
+ */
+products: Array<ProductReadiness>, enrichment_configured: boolean, enrichment_backlog: number, pending: Array<PendingDetails>, };
+
+export type InterfaceHealthState = { view: InterfaceHealthView | null, };
+
 export type ImageCharges = { image_fee: string, 
 /**
  * `None` when the order came from a file or a lookup that does not carry it.
@@ -921,4 +969,5 @@ export interface Commands {
   listing_save: { args: ListingSave; result: Checklists };
   listing_tick: { args: ListingTick; result: Checklists };
   listings: { args: NoArgs; result: Checklists };
+  interface_health: { args: NoArgs; result: InterfaceHealthState };
 }
