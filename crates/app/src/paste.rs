@@ -13,8 +13,8 @@ use koodesk_domain::invoice::{BuyerTitle, InvoiceKind, Medium};
 use koodesk_domain::money::Cny;
 use koodesk_domain::supervision::{ProductType, Step};
 use koodesk_domain::time::{self, Instant};
-use koodesk_store::trackers::{InvoiceRequestEntry, StepEntry, TrackerEntry, UnsubscriptionEntry};
-use koodesk_store::StoreError;
+use koodesk_store::trackers::{InvoiceRequestEntry, Recorder, StepEntry, TrackerEntry, UnsubscriptionEntry};
+use koodesk_store::{Store, StoreError};
 
 use crate::api::{ApiError, PasteKind, PasteProblem, PasteReport, PasteRow, TrackPaste};
 use crate::trackers::{recorder, to_gateway};
@@ -521,15 +521,23 @@ pub fn read(kind: PasteKind, text: &str, now: Instant) -> Result<Read, ApiError>
     Ok((has_header, out, entries))
 }
 
-async fn run(ws: &Workspace, a: TrackPaste, commit: bool) -> Result<PasteReport, ApiError> {
-    let r = recorder(ws)?;
-    let (header, mut rows, entries) = read(a.kind, &a.text, r.at)?;
+/// Reads a paste and checks its rows against `store` with the single entry's rules, then records them (`commit`)
+/// all or nothing — or the valid ones with `skip_invalid`; a preview (`commit` false) keeps nothing. What the
+/// console's paste dialog and `koodesk track --paste` both run.
+pub fn apply(
+    store: &mut Store,
+    kind: PasteKind,
+    text: &str,
+    skip_invalid: bool,
+    r: &Recorder,
+    commit: bool,
+) -> Result<PasteReport, ApiError> {
+    let (header, mut rows, entries) = read(kind, text, r.at)?;
     let batch: Vec<TrackerEntry> = entries.iter().map(|(_, e)| e.clone()).collect();
     let read_failed = rows.iter().any(|row| !row.problems.is_empty());
     // Nothing is written when a row did not even read, unless those are skipped.
-    let write = commit && (a.skip_invalid || !read_failed);
-    let skip = a.skip_invalid;
-    let outcome = ws.write(move |s| Ok(s.record_batch(&batch, &r, write, skip)?)).await?;
+    let write = commit && (skip_invalid || !read_failed);
+    let outcome = store.record_batch(&batch, r, write, skip_invalid)?;
     let mut ids = Vec::new();
     for ((at, _), res) in entries.iter().zip(&outcome.results) {
         match res {
@@ -545,22 +553,28 @@ async fn run(ws: &Workspace, a: TrackPaste, commit: bool) -> Result<PasteReport,
         }
     }
     let invalid = rows.iter().filter(|r| !r.problems.is_empty()).count() as u32;
-    if outcome.committed {
-        ws.log.info(&format!("{} {} rows recorded from a paste", ids.len(), code(a.kind)));
-        for id in &ids {
-            to_gateway(ws, id).await?;
-        }
-    }
     Ok(PasteReport {
-        kind: a.kind,
+        kind,
         header,
-        fields: fields_of(a.kind).iter().map(|f| f.to_string()).collect(),
+        fields: fields_of(kind).iter().map(|f| f.to_string()).collect(),
         valid: rows.len() as u32 - invalid,
         invalid,
         rows,
         recorded: ids.len() as u32,
         ids,
     })
+}
+
+async fn run(ws: &Workspace, a: TrackPaste, commit: bool) -> Result<PasteReport, ApiError> {
+    let r = recorder(ws)?;
+    let report = ws.write(move |s| apply(s, a.kind, &a.text, a.skip_invalid, &r, commit)).await?;
+    if report.recorded > 0 {
+        ws.log.info(&format!("{} {} rows recorded from a paste", report.recorded, code(report.kind)));
+        for id in &report.ids {
+            to_gateway(ws, id).await?;
+        }
+    }
+    Ok(report)
 }
 
 /// Reads and checks a paste and records nothing.

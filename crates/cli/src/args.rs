@@ -27,6 +27,7 @@ mod oauth;
 mod sandbox;
 mod sign;
 mod store;
+mod track;
 pub use bench::*;
 pub use gateway::*;
 pub use import::*;
@@ -39,6 +40,7 @@ pub use oauth::*;
 pub use sandbox::*;
 pub use sign::*;
 pub use store::*;
+pub use track::*;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -104,6 +106,15 @@ pub enum Command {
             Rows are keyed on 订单号 (+ 订单项ID): importing again updates, never duplicates, never deletes. A file\n\
             with an invalid row imports nothing unless --skip-invalid; every problem names the row and the column.")]
     Import(ImportArgs),
+    /// Records unsubscription requests, invoice requests or supervision steps from rows copied from the Seller
+    /// Console's tables (or a spreadsheet), checked by the same rules as one entered in the console.
+    #[command(
+        after_help = "Examples:\n  koodesk track --db koodesk.db --kind unsubscription --paste rows.tsv --dry-run\n  \
+            pbpaste | koodesk track --db koodesk.db --kind invoice-request --paste - --by 张三 --json\n\n\
+            Columns in the console's order or under a header row. A paste with an invalid row records nothing\n\
+            unless --skip-invalid; every problem names the row (the first line is row 1) and the field."
+    )]
+    Track(TrackArgs),
     /// Lists the orders in the store, each line with where it came from.
     Orders(OrdersArgs),
     /// Looks orders up by ID through the open API (order/query, the seller's AK/SK) and stores them.

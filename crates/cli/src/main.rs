@@ -56,6 +56,7 @@ fn main() -> ExitCode {
         Command::Import(a) => commands::import::run(a),
         Command::Orders(a) => commands::import::orders(a),
         Command::Lookup(a) => commands::lookup::run(a),
+        Command::Track(a) => commands::track::run(a),
         Command::License(a) => commands::license::run(a.command),
         Command::Serve(a) => commands::serve::run(a),
         Command::CheckInterface(a) => commands::interface::check(a),

@@ -26,4 +26,5 @@ pub mod settlement_schedule;
 pub mod sign;
 pub mod store;
 pub mod tax;
+pub mod track;
 pub mod working_days;
