@@ -5,13 +5,14 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
-/// Declares a closed vocabulary: kebab-case names (the CLI's and JSON's), Chinese labels, `FromStr` that lists
-/// the accepted names on failure, and `Display`.
+/// Declares a closed vocabulary: kebab-case names (the CLI's and JSON's, and with the `ts` feature a TypeScript
+/// string union of them), Chinese labels, `FromStr` that lists the accepted names on failure, and `Display`.
 macro_rules! vocabulary {
     ($(#[$meta:meta])* $name:ident, $what:literal { $($variant:ident = $kebab:literal, $zh:literal;)+ }) => {
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
         #[serde(rename_all = "kebab-case")]
+        #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
         pub enum $name { $($variant),+ }
 
         impl $name {

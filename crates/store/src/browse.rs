@@ -5,7 +5,7 @@
 //! [`COUNT_CAP`] so a filter over a million orders never counts them all.
 
 use chrono::{Duration, NaiveDate, TimeZone, Utc};
-use koodesk_domain::catalog::{AccessType, BillingMode};
+use koodesk_domain::catalog::{AccessType, BillingMode, TaxProduct};
 use koodesk_domain::money::Cny;
 use koodesk_domain::supervision::{AppealClocks, Side, MAX_REJECTIONS, STALL_HOURS};
 use koodesk_domain::tax::{self, Taxpayer};
@@ -57,8 +57,8 @@ pub struct OrderRow {
     pub order_type: String,
     pub product_id: String,
     pub product_name: String,
-    pub access_type: String,
-    pub billing_mode: String,
+    pub access_type: AccessType,
+    pub billing_mode: BillingMode,
     pub buyer_id: String,
     pub buyer_name: String,
     #[ts(type = "string")]
@@ -84,6 +84,39 @@ const ORDER_COLUMNS: &str =
     "o.order_id, o.created_ts, o.order_type, o.product_id, p.name, p.access_type, p.billing_mode,
      o.buyer_id, b.name, o.amount_fen, o.status";
 
+/// A stored value outside its vocabulary: the database was changed by something other than KooDesk, or is
+/// damaged. Reported with the column that holds it, never replaced by a default.
+#[derive(Debug)]
+struct DamagedColumn {
+    column: &'static str,
+    detail: String,
+}
+
+impl std::fmt::Display for DamagedColumn {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} is damaged in this store: {}", self.column, self.detail)
+    }
+}
+
+impl std::error::Error for DamagedColumn {}
+
+/// Column `idx` (`column` in messages) read through its vocabulary's `FromStr`: a value outside it is an error
+/// naming the column and the value.
+pub(crate) fn coded<T>(r: &rusqlite::Row<'_>, idx: usize, column: &'static str) -> rusqlite::Result<T>
+where
+    T: std::str::FromStr,
+    T::Err: std::fmt::Display,
+{
+    let raw: String = r.get(idx)?;
+    raw.parse().map_err(|e: T::Err| {
+        rusqlite::Error::FromSqlConversionFailure(
+            idx,
+            rusqlite::types::Type::Text,
+            Box::new(DamagedColumn { column, detail: e.to_string() }),
+        )
+    })
+}
+
 fn order_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<OrderRow> {
     Ok(OrderRow {
         order_id: r.get(0)?,
@@ -91,8 +124,8 @@ fn order_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<OrderRow> {
         order_type: r.get(2)?,
         product_id: r.get(3)?,
         product_name: r.get(4)?,
-        access_type: r.get(5)?,
-        billing_mode: r.get(6)?,
+        access_type: coded(r, 5, "products.access_type")?,
+        billing_mode: coded(r, 6, "products.billing_mode")?,
         buyer_id: r.get(7)?,
         buyer_name: r.get(8)?,
         amount: Cny::from_fen(r.get(9)?),
@@ -270,7 +303,7 @@ pub struct OrderLineRow {
 /// Tax on an order at the rate for its product on its date [KG §1–2].
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct OrderTax {
-    pub tax_product: String,
+    pub tax_product: TaxProduct,
     pub rate: String,
     #[ts(type = "string")]
     pub gross: Cny,
@@ -560,32 +593,24 @@ impl Store {
             [order_id],
             |r| r.get::<_, i64>(0),
         )?));
-        let (tax, tax_note) = match (order.access_type.parse::<AccessType>(), order.billing_mode.parse::<BillingMode>())
-        {
-            (Ok(a), Ok(b)) => match tax::lookup(a, b, Taxpayer::General, date) {
-                Ok(l) => {
-                    let s = tax::split_gross(order.amount, l.rate);
-                    let product = serde_json::to_value(l.tax_product)
-                        .ok()
-                        .and_then(|v| v.as_str().map(str::to_string))
-                        .unwrap_or_default();
-                    (
-                        Some(OrderTax {
-                            tax_product: product,
-                            rate: l.rate.normalize().to_string(),
-                            gross: s.gross,
-                            net: s.net,
-                            tax: s.tax,
-                        }),
-                        None,
-                    )
-                }
-                Err(e) => (None, Some(e.to_string())),
-            },
-            _ => (None, Some("unknown access type or billing mode".into())),
+        let (tax, tax_note) = match tax::lookup(order.access_type, order.billing_mode, Taxpayer::General, date) {
+            Ok(l) => {
+                let s = tax::split_gross(order.amount, l.rate);
+                (
+                    Some(OrderTax {
+                        tax_product: l.tax_product,
+                        rate: l.rate.normalize().to_string(),
+                        gross: s.gross,
+                        net: s.net,
+                        tax: s.tax,
+                    }),
+                    None,
+                )
+            }
+            Err(e) => (None, Some(e.to_string())),
         };
-        let image = match order.access_type.parse::<AccessType>() {
-            Ok(AccessType::Image) => {
+        let image = match order.access_type {
+            AccessType::Image => {
                 let cloud_server_fee = server_fee_fen.map(Cny::from_fen);
                 Some(ImageCharges {
                     image_fee: order.amount,

@@ -1,6 +1,7 @@
 //! The screens' reads: paging, every filter and its refusal, one order's timeline and tax, flows with their
 //! clocks, unsubscriptions, invoice requests and bills — checked against plain SQL over a demo store.
 
+use koodesk_domain::catalog::AccessType;
 use koodesk_domain::time;
 use koodesk_store::browse::{OrderFilter, TimelineEvent, COUNT_CAP, MAX_PAGE};
 use koodesk_store::{Store, StoreError};
@@ -53,7 +54,7 @@ fn each_filter_matches_plain_sql() {
         p.total,
         count(&s, "SELECT count(*) FROM orders o JOIN products p USING (product_id) WHERE p.access_type = 'hardware'")
     );
-    assert!(p.rows.iter().all(|r| r.access_type == "hardware"));
+    assert!(p.rows.iter().all(|r| r.access_type == AccessType::Hardware));
 
     let f = OrderFilter { billing_mode: Some("period".into()), status: Some("refunded".into()), ..Default::default() };
     let p = s.orders_page(&f, 0, 1000).expect("page");
@@ -226,4 +227,35 @@ fn flows_sort_before_the_limit_and_leave_out_refunded_orders() {
     assert_eq!(next.rows.last().map(|f| f.order_id.as_str()), Some("CS00000"));
     assert!(matches!(s.flows_page(None, None, now(), -1, 10), Err(StoreError::Invalid(m)) if m.starts_with("offset")));
     let _ = &mut s;
+}
+
+/// An access type or billing mode outside KooGallery's vocabulary in the store is reported with its column,
+/// never shown as a default [KG §1].
+#[test]
+fn a_damaged_access_type_or_billing_mode_is_an_error_naming_the_column() {
+    let s = demo();
+    let id: String =
+        s.connection().query_row("SELECT order_id FROM orders LIMIT 1", [], |r| r.get(0)).expect("an order");
+    let product: String = s
+        .connection()
+        .query_row("SELECT product_id FROM orders WHERE order_id = ?1", [&id], |r| r.get(0))
+        .expect("its product");
+    assert!(s.order_detail(&id, now()).is_ok());
+    for (column, value) in [("access_type", "teleport"), ("billing_mode", "by-the-moon")] {
+        let saved: String = s
+            .connection()
+            .query_row(&format!("SELECT {column} FROM products WHERE product_id = ?1"), [&product], |r| r.get(0))
+            .expect("saved");
+        s.connection()
+            .execute(&format!("UPDATE products SET {column} = ?1 WHERE product_id = ?2"), [value, &product])
+            .expect("damage");
+        let detail = s.order_detail(&id, now()).expect_err("a damaged product is refused").to_string();
+        assert!(detail.contains(&format!("products.{column}")) && detail.contains(value), "{detail}");
+        let page = s.orders_page(&OrderFilter::default(), 0, MAX_PAGE).map(|_| ()).expect_err("and in the list");
+        assert!(page.to_string().contains(&format!("products.{column}")), "{page}");
+        s.connection()
+            .execute(&format!("UPDATE products SET {column} = ?1 WHERE product_id = ?2"), [&saved, &product])
+            .expect("repair");
+    }
+    assert!(s.order_detail(&id, now()).is_ok());
 }

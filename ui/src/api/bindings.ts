@@ -176,7 +176,13 @@ from: string | null, to: string | null,
  */
 order_id: string | null, };
 
-export type OrderRow = { order_id: string, created_at: string, order_type: string, product_id: string, product_name: string, access_type: string, billing_mode: string, buyer_id: string, buyer_name: string, amount: string, status: string, };
+export type AccessType = "saas" | "license" | "image" | "hardware" | "api" | "ai-asset" | "data-asset" | "manual-service" | "app-orchestration";
+
+export type BillingMode = "period" | "one-time" | "on-demand" | "on-demand-package" | "per-call" | "per-call-package" | "per-quantity";
+
+export type TaxProduct = "software" | "hardware" | "service";
+
+export type OrderRow = { order_id: string, created_at: string, order_type: string, product_id: string, product_name: string, access_type: AccessType, billing_mode: BillingMode, buyer_id: string, buyer_name: string, amount: string, status: string, };
 
 export type OrderPage = { 
 /**
@@ -196,7 +202,7 @@ export type TimelineEvent = { "kind": "order", order_type: string, status: strin
 
 export type TimelineEntry = { at: string, } & ({ "kind": "order", order_type: string, status: string, amount: string, } | { "kind": "supervision", from_step: string, to_step: string, action: string, actor: string, note: string | null, } | { "kind": "unsubscription", id: string, status: string, refund: string, paid: string, reason: string, } | { "kind": "invoice-request", id: string, status: string, invoice_kind: string, medium: string, amount: string, due_at: string, } | { "kind": "outbox", action: string, action_id: string, status: string, error: string | null, } | { "kind": "interface", activity: string, attempt: number, result_code: string | null, outcome: CallOutcome, detail: string | null, elapsed_ms: number, });
 
-export type OrderTax = { tax_product: string, rate: string, gross: string, net: string, tax: string, };
+export type OrderTax = { tax_product: TaxProduct, rate: string, gross: string, net: string, tax: string, };
 
 export type LineStanding = "clear" | "near" | "at-the-line" | "over";
 
