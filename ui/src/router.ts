@@ -12,6 +12,7 @@ export const router = createRouter({
     { path: '/invoices', component: () => import('./views/Invoices.vue') },
     { path: '/settlement', component: () => import('./views/Settlement.vue') },
     { path: '/interface', component: () => import('./views/Interface.vue') },
+    { path: '/interface-health', component: () => import('./views/InterfaceHealth.vue') },
     { path: '/import', component: () => import('./views/Import.vue') },
     { path: '/onboarding', component: () => import('./views/Onboarding.vue') },
     { path: '/settings', component: () => import('./views/Settings.vue') },

@@ -7,6 +7,7 @@ export const GOTO: Record<string, string> = {
   i: '/invoices',
   b: '/settlement',
   c: '/interface',
+  h: '/interface-health',
   m: '/import',
   ',': '/settings',
 }

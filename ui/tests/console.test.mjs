@@ -32,6 +32,7 @@ const SCREENS = {
   '/refunds': ['unsubscriptions', '[data-test="unsubscriptions"]'],
   '/invoices': ['invoice_requests', '[data-test="invoice-requests"]'],
   '/settlement': ['settlement', '[data-test="schedule"]'],
+  '/interface-health': ['interface_health', '[data-test="health-line"]'],
   '/settings': ['settings', '[data-test="mode"]'],
 }
 
@@ -172,6 +173,33 @@ async function syncFromTheStatusBar(page) {
   assert.equal(result.ok, true, `the sync failed: ${result.message}`)
   return result
 }
+
+test('interface health shows the failed orders this month against the delisting line, per SaaS product [KG §7]', async () => {
+  const { view } = await core.api('interface_health')
+  assert.ok(view, 'the first sync brought the sandbox view')
+  assert.ok(view.calls > 0 && view.products.length > 0, 'the demo marketplace sells SaaS and calls its interface')
+  const { page, problems } = await openPage(browser, core.url)
+  await page.waitForSelector('[data-nav="interface-health"]')
+  const loaded = page.waitForResponse((r) => r.url().endsWith('/api/interface_health'))
+  await page.keyboard.press('g')
+  await page.keyboard.press('h')
+  await loaded
+  const line = await page.waitForSelector('[data-test="health-line"]')
+  assert.equal(await line.getAttribute('data-standing'), view.standing)
+  assert.ok((await line.textContent()).includes(`${view.failed_orders} / ${view.delisting_line}`))
+  assert.equal(await page.textContent('[data-test="health-calls"]'), String(view.calls))
+  const rows = await page.$$eval('[data-test="health-products"] tr[data-product]', (trs) =>
+    trs.map((tr) => [tr.getAttribute('data-product'), tr.getAttribute('data-standing'), tr.children[1].textContent.trim()]),
+  )
+  assert.deepEqual(rows, view.products.map((p) => [p.product_id, p.standing, String(p.failed_orders)]))
+  assert.ok((await page.textContent('[data-test="health-dial"]')).includes('newInstance'))
+  assert.match(await page.textContent('[data-test="health-standing"]'), /下架线|还可失败/)
+  await page.selectOption('[data-test="lang"]', 'en-US')
+  assert.match(await page.textContent('[data-test="health-standing"]'), /line|more may fail/)
+  assert.match(await page.textContent('[data-test="health-slow"]'), /Slow replies \(≥ 2500 ms\)/)
+  assert.deepEqual(problems, [])
+  await page.close()
+})
 
 test('a supervision action taken offline reaches the sandbox after the network returns', async () => {
   const flows = await core.api('flows', { side: 'merchant', step: 'confirm-requirements' })
