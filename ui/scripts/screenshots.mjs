@@ -18,6 +18,10 @@ try {
       await page.waitForTimeout(900)
       await page.screenshot({ path: join(out, `${name}.${lang}.png`) })
     }
+    // Interface health: the sandbox's view of its calls this month, each SaaS product against the delisting line.
+    await page.evaluate(() => (location.hash = '/interface-health'))
+    await page.waitForSelector('[data-test="health-products"] tr[data-product]')
+    await page.screenshot({ path: join(out, `interface-health.${lang}.png`), fullPage: true })
     // The interface check after a run against the demo's sample interface, the first step opened.
     await page.evaluate(() => (location.hash = '/interface'))
     await page.click('[data-test="interface-run"]')

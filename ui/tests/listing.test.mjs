@@ -73,6 +73,11 @@ test('the checklist of a SaaS product is ticked by a passing run of its saved ca
   // Back on the checklist: step 3 is done by that run.
   await page.click('[data-nav="onboarding"]')
   await page.waitForSelector(step('P-SAAS', 'interface-debugged') + '[data-state="done"]')
+  // The product's readiness opens from its checklist: on the interface-health screen, marked as on the checklist.
+  await page.click('[data-test="checklist"][data-product="P-SAAS"] [data-test="listing-readiness"]')
+  await page.waitForSelector('[data-test="health-products"] tr[data-product="P-SAAS"][data-standing="clear"]')
+  await page.click('[data-nav="onboarding"]')
+  await page.waitForSelector(step('P-SAAS', 'interface-debugged') + '[data-state="done"]')
   assert.match(await page.textContent(`${step('P-SAAS', 'interface-debugged')} [data-test="listing-last-run"]`), /0 失败/)
 
   // A step ticked by hand, with who ticked it.
