@@ -131,3 +131,60 @@ async fn two_desks_on_one_gateway_share_what_they_record() {
     assert_eq!(recorded(&alice, UNSUB, &uid).await, Some(("rejected".into(), Some("bob".into()))));
     gw.stop().await;
 }
+
+/// An entry about an order only one desk has (imported there, not in the gateway's feed) does not stop the other
+/// desk's sync: that feed waits at the entry, saying which order to import or look up, the other feeds go on, and
+/// once the order is imported the entry arrives.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_entry_about_an_order_this_desk_lacks_waits_for_it_and_stops_nothing_else() {
+    std::env::set_var("KOODESK_FEED_TOKEN", TOKEN);
+    let dir = tempfile::tempdir().expect("dir");
+    let gw = gateway(dir.path()).await;
+    let alice = desk("alice2", "alice", &gw.base_url).await;
+    let bob = desk("bob2", "bob", &gw.base_url).await;
+    const MORE: &str = "订单号,客户名称,商品名称,创建时间,订单状态,订单类型,计费模式,接入类型,实付金额（元）\n\
+        CS-ONLY-ALICE,宁波某某贸易有限公司,上门实施服务,2026-11-22 09:00:00,处理中,新购,一次性,人工服务,¥800.00\n";
+    let file = |content: &str| {
+        json!({"kind": "orders", "file_name": "订单列表-补充.csv",
+               "content_base64": base64::Engine::encode(&base64::engine::general_purpose::STANDARD, content.as_bytes())})
+    };
+    ok(&alice, "import_confirm", file(MORE)).await;
+    ok(
+        &alice,
+        "track_step",
+        json!({"order_id": "CS-ONLY-ALICE", "product_type": "manual-service", "step": "confirm-requirements",
+               "since": "2026-11-28T10:00:00+08:00"}),
+    )
+    .await;
+    let request = ok(
+        &alice,
+        "track_invoice_request",
+        json!({"order_ids": ["CS-SAAS"], "requested_at": "2026-11-30T10:00:00+08:00", "kind": "ordinary",
+               "medium": "fully-digital", "title_kind": "enterprise", "title_name": "杭州某某科技有限公司",
+               "taxpayer_id": "91350100M000100Y43"}),
+    )
+    .await;
+    let id = request["id"].as_str().expect("id").to_string();
+
+    let synced = ok(&bob, "sync_now", json!({})).await;
+    assert_eq!(synced["ok"], false, "{synced}");
+    let message = synced["message"].as_str().unwrap_or("");
+    assert!(
+        message.contains("CS-ONLY-ALICE") && message.contains("koodesk import"),
+        "names the order and the fix: {message}"
+    );
+    const FLOW: &str = "SELECT step, recorded_by FROM supervision_flows WHERE order_id = ?1";
+    const REQUEST: &str = "SELECT status, recorded_by FROM invoice_requests WHERE id = ?1";
+    assert_eq!(recorded(&bob, FLOW, "CS-ONLY-ALICE").await, None);
+    assert_eq!(recorded(&bob, REQUEST, &id).await.map(|r| r.1), Some(Some("alice".into())), "the other feeds went on");
+
+    ok(&bob, "import_confirm", file(MORE)).await;
+    let synced = ok(&bob, "sync_now", json!({})).await;
+    assert_eq!(synced["ok"], true, "{synced}");
+    assert_eq!(
+        recorded(&bob, FLOW, "CS-ONLY-ALICE").await,
+        Some(("confirm-requirements".into(), Some("alice".into()))),
+        "the entry arrives once the order is here"
+    );
+    gw.stop().await;
+}

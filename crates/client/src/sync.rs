@@ -357,8 +357,18 @@ async fn pull(
                     if orders != Pulled::ToTheEnd {
                         return Ok(orders);
                     }
-                    let now = opts.now_ts;
-                    writer.run(move |s| s.apply_parsed_pages(&group, now)).await?
+                    match apply(writer, group, opts.now_ts).await? {
+                        Written::Applied(a) => a,
+                        // Still unknown: an order another desk imported or looked up, which the gateway's feed
+                        // does not carry. This feed stops here, its cursor kept, so the entry is written once the
+                        // order is imported or looked up on this desk; the other feeds go on.
+                        Written::UnknownOrder(group) => {
+                            let missing = writer.run(move |s| s.first_unknown_order(&group)).await?;
+                            let err = StoreError::UnknownOrder(missing.unwrap_or_default());
+                            report.incomplete.push(format!("{}: {err}", kind.path()));
+                            return Ok(Pulled::Stopped);
+                        }
+                    }
                 }
             };
             report.pages += pages;

@@ -500,6 +500,24 @@ impl Store {
         self.apply_parsed_pages(std::slice::from_ref(page), now_ts)
     }
 
+    /// The first order the pages refer to that this store does not have, if any.
+    pub fn first_unknown_order(&self, pages: &[ParsedPage]) -> Result<Option<String>, StoreError> {
+        for ids in pages.iter().flat_map(|p| &p.writes.requires) {
+            let missing: Option<String> = self
+                .conn
+                .prepare_cached(
+                    "SELECT value FROM json_each(?1) WHERE NOT EXISTS (SELECT 1 FROM orders WHERE order_id = value) \
+                     LIMIT 1",
+                )?
+                .query_row([ids], |r| r.get(0))
+                .optional()?;
+            if missing.is_some() {
+                return Ok(missing);
+            }
+        }
+        Ok(None)
+    }
+
     /// Writes consecutive pages of one feed in one transaction with the last page's cursor, all or nothing: what
     /// a crash leaves is the store before them or after all of them, never a page without its cursor.
     ///
