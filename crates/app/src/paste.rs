@@ -369,6 +369,10 @@ fn read_row(
                         TitleKind::Person => BuyerTitle::Person { name },
                         TitleKind::Enterprise => BuyerTitle::Enterprise { name, taxpayer_id },
                     };
+                    // A special invoice is for an enterprise title with its taxpayer ID [KG §2].
+                    if koodesk_domain::invoice::check_kind(&title, kind).is_err() {
+                        r.fail("kind", "special-needs-taxpayer", "", None);
+                    }
                     Some(TrackerEntry::InvoiceRequest(InvoiceRequestEntry {
                         order_ids,
                         requested_at: at,
@@ -465,7 +469,25 @@ fn store_problem(row: u32, e: &StoreError) -> PasteProblem {
         StoreError::Invalid(m) => {
             let field = m.split([':', ' ']).next().unwrap_or("").replace("title.name", "title_name");
             let value = m.split('`').nth(1).unwrap_or("");
-            problem(row, &field, "rule", value, Some(m.clone()))
+            let after =
+                |pat: &str| m.split(pat).nth(1).and_then(|r| r.split([' ', '`']).next()).unwrap_or("").to_string();
+            // The store's refusals a paste meets most, as codes the console words; any other keeps the store's
+            // statement (`rule`).
+            if m.contains("awaiting review and must not be invoiced") {
+                // [KG §2]: an order with an unsubscription awaiting review is not invoiced.
+                problem(row, "order_ids", "pending-unsubscription", &after("order "), None)
+            } else if m.contains("only a negotiated unsubscription") {
+                // [KG §4]: only a negotiated unsubscription (while supervision runs) waits for the review.
+                problem(row, "order_id", "not-negotiated", value, Some(after("rule is ")))
+            } else if m.contains("products have no service supervision") {
+                // [KG §3].
+                problem(row, "order_id", "no-supervision", value, Some(after(": ")))
+            } else if field == "refund" {
+                // [KG §4]: more than nothing, at most what was paid.
+                problem(row, "refund", "refund-range", "", None)
+            } else {
+                problem(row, &field, "rule", value, Some(m.clone()))
+            }
         }
         other => problem(row, "", "rule", "", Some(other.to_string())),
     }
@@ -652,6 +674,9 @@ mod tests {
         assert_eq!(p, vec![("kind", "choice"), ("taxpayer_id", "credit-code")]);
         assert_eq!(rows[2].problems[0].detail.as_deref(), Some("ordinary, special"));
         assert_eq!(entries.len(), 1);
+        let special =
+            read(PasteKind::InvoiceRequest, "O1\t2026-11-20 10:00\t专票\t数电\t个人\t张三", now()).expect("read");
+        assert_eq!(special.1[0].problems[0].code, "special-needs-taxpayer");
         let Some((0, TrackerEntry::InvoiceRequest(e))) = entries.first() else { panic!("{entries:?}") };
         assert_eq!(e.order_ids, vec!["O1", "O2"]);
         assert_eq!((e.kind, e.medium), (InvoiceKind::Special, Medium::FullyDigital));

@@ -216,8 +216,23 @@ async fn pasted_rows_are_all_or_nothing_unless_the_bad_ones_are_skipped() {
                 CS-SVC\t2026-11-29 10:00\t普票\t数电\t企业\t杭州某某科技有限公司\n";
     let r = ok(&ws, "track_paste", json!({"kind": "invoice-request", "text": text})).await;
     assert_eq!((r["recorded"].as_u64(), r["invalid"].as_u64()), (Some(0), Some(1)), "{r}");
-    assert_eq!(r["rows"][1]["problems"][0]["code"], "rule");
+    assert_eq!(r["rows"][1]["problems"][0]["code"], "pending-unsubscription");
     assert_eq!(r["rows"][1]["problems"][0]["field"], "order_ids");
+    assert_eq!(r["rows"][1]["problems"][0]["value"], "CS-SVC");
+    // The SaaS order has no review: its unsubscription is a 5-day full refund, not a negotiated one [KG §4].
+    let saas =
+        ok(&ws, "track_paste_preview", json!({"kind": "unsubscription", "text": "CS-SAAS,2026-11-29 09:00,10,x"}))
+            .await;
+    let p = &saas["rows"][0]["problems"][0];
+    assert_eq!(
+        (p["code"].as_str(), p["value"].as_str(), p["detail"].as_str()),
+        (Some("not-negotiated"), Some("CS-SAAS"), Some("five-day-full")),
+        "{saas}"
+    );
+    let much =
+        ok(&ws, "track_paste_preview", json!({"kind": "unsubscription", "text": "CS-SVC,2026-11-29 09:00,5000,x"}))
+            .await;
+    assert_eq!(much["rows"][0]["problems"][0]["code"], "refund-range", "{much}");
     let r = ok(&ws, "track_paste", json!({"kind": "invoice-request", "text": text, "skip_invalid": true})).await;
     assert_eq!(r["recorded"], 1);
     let overview = ok(&ws, "overview", json!({})).await;
