@@ -715,8 +715,10 @@ pub struct TrackPaste {
 }
 
 /// A problem with one pasted row, for the console to word: `required`, `date-time`, `future`, `amount`,
-/// `decimals`, `choice` (`detail`: the codes accepted), `credit-code`, `person-taxpayer`, `count`, `cells`
-/// (`detail`: how many columns there are), `unknown-order`, or `rule` (`detail`: the store's statement of it).
+/// `decimals`, `choice` (`detail`: the codes accepted), `credit-code`, `person-taxpayer`, `special-needs-taxpayer`,
+/// `count`, `cells` (`detail`: how many columns there are); then the store's: `unknown-order`,
+/// `pending-unsubscription`, `not-negotiated` (`detail`: the order's refund rule), `no-supervision`, `refund-range`,
+/// or `rule` (`detail`: the store's statement of any other).
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct PasteProblem {
     /// The row as pasted: the first line is 1.
