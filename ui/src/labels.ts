@@ -1,5 +1,5 @@
 // Display names of the core's codes (the same names KooGallery's console uses in Chinese).
-import type { AccessType, BillingMode, TaxProduct } from './api/bindings'
+import type { AccessType, BillingMode, OrderState, OrderType, TaxProduct } from './api/bindings'
 
 // The vocabularies generated from Rust's enums, one table per language: a `Record` over the union, so a code added
 // in Rust (and so in bindings.ts) fails the type check until both languages name it [KG §1].
@@ -22,6 +22,15 @@ const BILLING_MODES_EN: Record<BillingMode, string> = {
 const TAX_PRODUCTS_ZH: Record<TaxProduct, string> = { software: '软件', hardware: '硬件', service: '服务' }
 const TAX_PRODUCTS_EN: Record<TaxProduct, string> = { software: 'Software', hardware: 'Hardware', service: 'Service' }
 
+const ORDER_TYPES_ZH: Record<OrderType, string> = {
+  new: '新购', renew: '续费', change: '变更', unsubscribe: '退订', trial: '试用', 'trial-to-formal': '试用转正',
+}
+const ORDER_TYPES_EN: Record<OrderType, string> = {
+  new: 'New', renew: 'Renewal', change: 'Change', unsubscribe: 'Unsubscription', trial: 'Trial', 'trial-to-formal': 'Trial to formal',
+}
+const ORDER_STATES_ZH: Record<OrderState, string> = { 'in-progress': '进行中', completed: '已完成', refunded: '已退款' }
+const ORDER_STATES_EN: Record<OrderState, string> = { 'in-progress': 'In progress', completed: 'Completed', refunded: 'Refunded' }
+
 /** Every access type, in KooGallery's order [KG §1]. */
 export const ACCESS_TYPES = Object.keys(ACCESS_TYPES_ZH) as AccessType[]
 /** Every billing mode, in KooGallery's order [KG §1]. */
@@ -30,6 +39,10 @@ export const BILLING_MODES = Object.keys(BILLING_MODES_ZH) as BillingMode[]
 const zhLang = (lang: string) => lang.startsWith('zh')
 export const accessTypeLabel = (a: AccessType, lang: string): string => (zhLang(lang) ? ACCESS_TYPES_ZH : ACCESS_TYPES_EN)[a]
 export const billingModeLabel = (b: BillingMode, lang: string): string => (zhLang(lang) ? BILLING_MODES_ZH : BILLING_MODES_EN)[b]
+/** Every order status the store keeps. */
+export const ORDER_STATES = Object.keys(ORDER_STATES_ZH) as OrderState[]
+export const orderTypeLabel = (o: OrderType, lang: string): string => (zhLang(lang) ? ORDER_TYPES_ZH : ORDER_TYPES_EN)[o]
+export const orderStateLabel = (o: OrderState, lang: string): string => (zhLang(lang) ? ORDER_STATES_ZH : ORDER_STATES_EN)[o]
 export const taxProductLabel = (p: TaxProduct, lang: string): string => (zhLang(lang) ? TAX_PRODUCTS_ZH : TAX_PRODUCTS_EN)[p]
 
 // Codes not yet typed end to end: a flat map, the code itself where it has no name.

@@ -37,7 +37,7 @@ describe('an order timeline', () => {
 
   it('words the order, its requests and queued actions with money as yuan', () => {
     const zh = words('zh-CN')
-    const order: TimelineEntry = { at, kind: 'order', order_type: 'NEW', status: 'completed', amount: '19800.5' }
+    const order: TimelineEntry = { at, kind: 'order', order_type: 'new', status: 'completed', amount: '19800.5' }
     expect(timelineLine(zh, order)).toEqual({ title: '新购订单（已完成）', detail: '金额 ¥19,800.50' })
     const outbox: TimelineEntry = { at, kind: 'outbox', action: 'supervision', action_id: 'a1', status: 'pending', error: null }
     expect(timelineLine(words('en-US'), outbox)).toEqual({ title: 'Supervision action a1 (pending)', detail: '' })

@@ -2,7 +2,7 @@
 // and these lines are worded here from `timeline.*` in the locales (unit-tested in timeline.test.ts).
 import type { TimelineEntry } from './api/bindings'
 import { beijing, yuan } from './format'
-import { label } from './labels'
+import { label, orderStateLabel, orderTypeLabel } from './labels'
 
 export type TimelineKind = TimelineEntry['kind']
 
@@ -47,7 +47,7 @@ export function timelineLine(w: Words, e: TimelineEntry, productType?: string | 
   switch (e.kind) {
     case 'order':
       return {
-        title: t('timeline.order', { type: named(w, 'orderTypes', e.order_type), status: label(e.status, w.locale) }),
+        title: t('timeline.order', { type: orderTypeLabel(e.order_type, w.locale), status: orderStateLabel(e.status, w.locale) }),
         detail: t('timeline.orderDetail', { amount: yuan(e.amount) }),
       }
     case 'supervision':

@@ -951,6 +951,8 @@ pub fn typescript() -> String {
         koodesk_domain::catalog::AccessType,
         koodesk_domain::catalog::BillingMode,
         koodesk_domain::catalog::TaxProduct,
+        koodesk_domain::seller_export::OrderType,
+        koodesk_domain::seller_export::OrderState,
         koodesk_store::browse::OrderRow,
         OrderPage,
         OrdersArgs,

@@ -63,6 +63,7 @@ impl std::fmt::Display for ExportKind {
 /// 订单类型, as the order list shows it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum OrderType {
     New,
     Renew,
@@ -106,7 +107,8 @@ impl OrderType {
         }
     }
 
-    fn code(self) -> &'static str {
+    /// The open API's code (`NEW`, `TRIAL_TO_FORMAL`, …), which the feed's orders carry [KG §8].
+    pub fn code(self) -> &'static str {
         match self {
             OrderType::New => "NEW",
             OrderType::Renew => "RENEW",
@@ -137,6 +139,7 @@ impl OrderType {
 /// [`OrderState::parse`] says so, and the importer skips them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum OrderState {
     InProgress,
     Completed,

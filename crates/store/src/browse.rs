@@ -7,6 +7,7 @@
 use chrono::{Duration, NaiveDate, TimeZone, Utc};
 use koodesk_domain::catalog::{AccessType, BillingMode, TaxProduct};
 use koodesk_domain::money::Cny;
+use koodesk_domain::seller_export::{OrderState, OrderType};
 use koodesk_domain::supervision::{AppealClocks, Side, MAX_REJECTIONS, STALL_HOURS};
 use koodesk_domain::tax::{self, Taxpayer};
 use koodesk_domain::time::{self, Instant};
@@ -54,7 +55,7 @@ pub struct OrderFilter {
 pub struct OrderRow {
     pub order_id: String,
     pub created_at: String,
-    pub order_type: String,
+    pub order_type: OrderType,
     pub product_id: String,
     pub product_name: String,
     pub access_type: AccessType,
@@ -63,7 +64,7 @@ pub struct OrderRow {
     pub buyer_name: String,
     #[ts(type = "string")]
     pub amount: Cny,
-    pub status: String,
+    pub status: OrderState,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
@@ -107,13 +108,45 @@ where
     T: std::str::FromStr,
     T::Err: std::fmt::Display,
 {
+    read_coded(r, idx, column, |s| s.parse())
+}
+
+/// Column `idx` read by `parse`; a value it refuses is an error naming the column and the value.
+fn read_coded<T, E: std::fmt::Display>(
+    r: &rusqlite::Row<'_>,
+    idx: usize,
+    column: &'static str,
+    parse: impl FnOnce(&str) -> Result<T, E>,
+) -> rusqlite::Result<T> {
     let raw: String = r.get(idx)?;
-    raw.parse().map_err(|e: T::Err| {
+    parse(&raw).map_err(|e| {
         rusqlite::Error::FromSqlConversionFailure(
             idx,
             rusqlite::types::Type::Text,
-            Box::new(DamagedColumn { column, detail: e.to_string() }),
+            Box::new(DamagedColumn { column, detail: format!("`{raw}`: {e}") }),
         )
+    })
+}
+
+/// An order's type as stored: the feed writes the open API's code (`NEW`, `TRIAL_TO_FORMAL`), demo data and
+/// imports the store's name (`new`, `trial-to-formal`); both are read, anything else is damage [KG §8].
+fn order_type(r: &rusqlite::Row<'_>, idx: usize) -> rusqlite::Result<OrderType> {
+    read_coded(r, idx, "orders.order_type", |s| {
+        match OrderType::ALL.iter().find(|t| t.code() == s || t.as_str() == s) {
+            Some(t) => Ok(*t),
+            None => Err(format!(
+                "not an order type: expected one of {}",
+                OrderType::ALL.iter().map(|t| t.as_str()).collect::<Vec<_>>().join(", ")
+            )),
+        }
+    })
+}
+
+/// An order's status as stored: exactly `in-progress`, `completed` or `refunded`.
+fn order_state(r: &rusqlite::Row<'_>, idx: usize) -> rusqlite::Result<OrderState> {
+    read_coded(r, idx, "orders.status", |s| {
+        serde_json::from_value::<OrderState>(serde_json::Value::String(s.to_string()))
+            .map_err(|_| "not an order status: expected one of in-progress, completed, refunded")
     })
 }
 
@@ -121,7 +154,7 @@ fn order_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<OrderRow> {
     Ok(OrderRow {
         order_id: r.get(0)?,
         created_at: rfc(r.get(1)?),
-        order_type: r.get(2)?,
+        order_type: order_type(r, 2)?,
         product_id: r.get(3)?,
         product_name: r.get(4)?,
         access_type: coded(r, 5, "products.access_type")?,
@@ -129,7 +162,7 @@ fn order_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<OrderRow> {
         buyer_id: r.get(7)?,
         buyer_name: r.get(8)?,
         amount: Cny::from_fen(r.get(9)?),
-        status: r.get(10)?,
+        status: order_state(r, 10)?,
     })
 }
 
@@ -227,8 +260,8 @@ impl CallOutcome {
 pub enum TimelineEvent {
     /// The order was placed.
     Order {
-        order_type: String,
-        status: String,
+        order_type: OrderType,
+        status: OrderState,
         #[ts(type = "string")]
         amount: Cny,
     },
@@ -495,11 +528,7 @@ impl Store {
             .collect::<Result<_, _>>()?;
         let mut timeline = vec![TimelineEntry {
             at: order.created_at.clone(),
-            event: TimelineEvent::Order {
-                order_type: order.order_type.clone(),
-                status: order.status.clone(),
-                amount: order.amount,
-            },
+            event: TimelineEvent::Order { order_type: order.order_type, status: order.status, amount: order.amount },
         }];
         let mut stmt = self.conn.prepare_cached(
             "SELECT at_ts, from_step, to_step, action, actor, detail FROM supervision_events WHERE order_id = ?1 ORDER BY idx",

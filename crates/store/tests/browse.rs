@@ -259,3 +259,38 @@ fn a_damaged_access_type_or_billing_mode_is_an_error_naming_the_column() {
     }
     assert!(s.order_detail(&id, now()).is_ok());
 }
+
+/// The feed stores the open API's order type (`NEW`), demo data and imports the store's name (`new`): both read
+/// as one code; an order type or status outside them is an error naming the column [KG §8].
+#[test]
+fn order_types_read_in_both_spellings_and_damage_names_the_column() {
+    use koodesk_domain::seller_export::{OrderState, OrderType};
+    let s = demo();
+    let id: String =
+        s.connection().query_row("SELECT order_id FROM orders LIMIT 1", [], |r| r.get(0)).expect("an order");
+    let set = |column: &str, value: &str| {
+        s.connection()
+            .execute(&format!("UPDATE orders SET {column} = ?1 WHERE order_id = ?2"), [value, &id])
+            .expect("update");
+    };
+    for (stored, read) in
+        [("new", OrderType::New), ("NEW", OrderType::New), ("TRIAL_TO_FORMAL", OrderType::TrialToFormal)]
+    {
+        set("order_type", stored);
+        assert_eq!(s.order_detail(&id, now()).expect("detail").order.order_type, read, "{stored}");
+    }
+    for (column, value) in [("order_type", "gift"), ("status", "cancelled"), ("status", "Completed")] {
+        let saved: String = s
+            .connection()
+            .query_row(&format!("SELECT {column} FROM orders WHERE order_id = ?1"), [&id], |r| r.get(0))
+            .expect("saved");
+        set(column, value);
+        let e = s.order_detail(&id, now()).expect_err("damage is refused").to_string();
+        assert!(e.contains(&format!("orders.{column}")) && e.contains(value), "{e}");
+        set(column, &saved);
+    }
+    assert!(matches!(
+        s.order_detail(&id, now()).expect("repaired").order.status,
+        OrderState::InProgress | OrderState::Completed | OrderState::Refunded
+    ));
+}

@@ -182,7 +182,11 @@ export type BillingMode = "period" | "one-time" | "on-demand" | "on-demand-packa
 
 export type TaxProduct = "software" | "hardware" | "service";
 
-export type OrderRow = { order_id: string, created_at: string, order_type: string, product_id: string, product_name: string, access_type: AccessType, billing_mode: BillingMode, buyer_id: string, buyer_name: string, amount: string, status: string, };
+export type OrderType = "new" | "renew" | "change" | "unsubscribe" | "trial" | "trial-to-formal";
+
+export type OrderState = "in-progress" | "completed" | "refunded";
+
+export type OrderRow = { order_id: string, created_at: string, order_type: OrderType, product_id: string, product_name: string, access_type: AccessType, billing_mode: BillingMode, buyer_id: string, buyer_name: string, amount: string, status: OrderState, };
 
 export type OrderPage = { 
 /**
@@ -198,9 +202,9 @@ export type OrderLineRow = { order_line_id: string, product_id: string, amount: 
 
 export type CallOutcome = "documented" | "undocumented" | "no-reply";
 
-export type TimelineEvent = { "kind": "order", order_type: string, status: string, amount: string, } | { "kind": "supervision", from_step: string, to_step: string, action: string, actor: string, note: string | null, } | { "kind": "unsubscription", id: string, status: string, refund: string, paid: string, reason: string, } | { "kind": "invoice-request", id: string, status: string, invoice_kind: string, medium: string, amount: string, due_at: string, } | { "kind": "outbox", action: string, action_id: string, status: string, error: string | null, } | { "kind": "interface", activity: string, attempt: number, result_code: string | null, outcome: CallOutcome, detail: string | null, elapsed_ms: number, };
+export type TimelineEvent = { "kind": "order", order_type: OrderType, status: OrderState, amount: string, } | { "kind": "supervision", from_step: string, to_step: string, action: string, actor: string, note: string | null, } | { "kind": "unsubscription", id: string, status: string, refund: string, paid: string, reason: string, } | { "kind": "invoice-request", id: string, status: string, invoice_kind: string, medium: string, amount: string, due_at: string, } | { "kind": "outbox", action: string, action_id: string, status: string, error: string | null, } | { "kind": "interface", activity: string, attempt: number, result_code: string | null, outcome: CallOutcome, detail: string | null, elapsed_ms: number, };
 
-export type TimelineEntry = { at: string, } & ({ "kind": "order", order_type: string, status: string, amount: string, } | { "kind": "supervision", from_step: string, to_step: string, action: string, actor: string, note: string | null, } | { "kind": "unsubscription", id: string, status: string, refund: string, paid: string, reason: string, } | { "kind": "invoice-request", id: string, status: string, invoice_kind: string, medium: string, amount: string, due_at: string, } | { "kind": "outbox", action: string, action_id: string, status: string, error: string | null, } | { "kind": "interface", activity: string, attempt: number, result_code: string | null, outcome: CallOutcome, detail: string | null, elapsed_ms: number, });
+export type TimelineEntry = { at: string, } & ({ "kind": "order", order_type: OrderType, status: OrderState, amount: string, } | { "kind": "supervision", from_step: string, to_step: string, action: string, actor: string, note: string | null, } | { "kind": "unsubscription", id: string, status: string, refund: string, paid: string, reason: string, } | { "kind": "invoice-request", id: string, status: string, invoice_kind: string, medium: string, amount: string, due_at: string, } | { "kind": "outbox", action: string, action_id: string, status: string, error: string | null, } | { "kind": "interface", activity: string, attempt: number, result_code: string | null, outcome: CallOutcome, detail: string | null, elapsed_ms: number, });
 
 export type OrderTax = { tax_product: TaxProduct, rate: string, gross: string, net: string, tax: string, };
 

@@ -157,7 +157,6 @@ export default {
     actors: { merchant: 'the merchant', user: 'the user', platform: 'Huawei Cloud' },
     outboxActions: { supervision: 'Supervision action', delivery: 'Delivery proof upload', 'unsubscription-decision': 'Unsubscription decision', 'invoice-issued': 'Invoice issued', 'record-step': 'Recorded step', 'record-unsubscription': 'Recorded unsubscription request', 'record-invoice-request': 'Recorded invoice request' },
     outboxStatuses: { pending: 'pending', sent: 'sent', refused: 'refused' },
-    orderTypes: { NEW: 'New', RENEW: 'Renewal', CHANGE: 'Change', UNSUBSCRIBE: 'Unsubscription', TRIAL: 'Trial', TRIAL_TO_FORMAL: 'Trial to formal' },
   },
   onboarding: {
     reviews: 'Submitted on the Seller Console for review',

@@ -157,7 +157,6 @@ export default {
     actors: { merchant: '商家', user: '用户', platform: '华为云' },
     outboxActions: { supervision: '服务监管操作', delivery: '上传交付凭证', 'unsubscription-decision': '退订审核', 'invoice-issued': '标记已开票', 'record-step': '记录监管步骤', 'record-unsubscription': '记录退订申请', 'record-invoice-request': '记录开票申请' },
     outboxStatuses: { pending: '待发送', sent: '已发送', refused: '被拒绝' },
-    orderTypes: { NEW: '新购', RENEW: '续费', CHANGE: '变更', UNSUBSCRIBE: '退订', TRIAL: '试用', TRIAL_TO_FORMAL: '试用转正式' },
   },
   onboarding: {
     reviews: '已在卖家中心提交、待审核的事项',
