@@ -113,6 +113,21 @@ pub struct ProductReadiness {
     pub on_checklist: bool,
 }
 
+/// The stored view's one row.
+struct Head {
+    fetched: i64,
+    period: String,
+    calls: i64,
+    failed_orders: i64,
+    line: i64,
+    replies: ReplyTimes,
+    /// At (Unix seconds), activity, result code: all or none.
+    dial: (Option<i64>, Option<String>, Option<String>),
+    refused_total: i64,
+    enrichment_configured: bool,
+    enrichment_backlog: i64,
+}
+
 fn beijing(ts: i64, what: &str) -> Result<String, StoreError> {
     chrono::DateTime::from_timestamp(ts, 0)
         .map(|t| time::format_rfc3339(&time::to_beijing(t)))
@@ -188,8 +203,7 @@ impl Store {
     /// The stored view and each SaaS product's readiness at `now`; `None` before any sync brought one (files
     /// only, or a feed's server without the view).
     pub fn interface_health(&self, now: Instant) -> Result<Option<InterfaceHealthView>, StoreError> {
-        type Head = (i64, String, i64, i64, i64, i64, i64, i64, i64, Option<i64>);
-        let head: Option<(Head, Option<i64>, Option<String>, Option<String>, i64, bool, i64)> = self
+        let head = self
             .conn
             .query_row(
                 "SELECT fetched_ts, period, calls, failed_orders, delisting_line, slow_ms, timeout_ms, slow_replies,
@@ -198,38 +212,39 @@ impl Store {
                    FROM interface_health WHERE id = 1",
                 [],
                 |r| {
-                    Ok((
-                        (
-                            r.get(0)?,
-                            r.get(1)?,
-                            r.get(2)?,
-                            r.get(3)?,
-                            r.get(4)?,
-                            r.get(5)?,
-                            r.get(6)?,
-                            r.get(7)?,
-                            r.get(8)?,
-                            r.get(9)?,
-                        ),
-                        r.get(10)?,
-                        r.get(11)?,
-                        r.get(12)?,
-                        r.get(13)?,
-                        r.get(14)?,
-                        r.get(15)?,
-                    ))
+                    Ok(Head {
+                        fetched: r.get(0)?,
+                        period: r.get(1)?,
+                        calls: r.get(2)?,
+                        failed_orders: r.get(3)?,
+                        line: r.get(4)?,
+                        replies: ReplyTimes {
+                            slow_ms: r.get(5)?,
+                            timeout_ms: r.get(6)?,
+                            slow: r.get(7)?,
+                            timed_out: r.get(8)?,
+                            slowest_ms: r.get(9)?,
+                        },
+                        dial: (r.get(10)?, r.get(11)?, r.get(12)?),
+                        refused_total: r.get(13)?,
+                        enrichment_configured: r.get(14)?,
+                        enrichment_backlog: r.get(15)?,
+                    })
                 },
             )
             .optional()?;
-        let Some((
-            (fetched, period, calls, failed_orders, line, slow_ms, timeout_ms, slow, timed_out, slowest_ms),
-            dial_ts,
-            dial_activity,
-            dial_result,
+        let Some(Head {
+            fetched,
+            period,
+            calls,
+            failed_orders,
+            line,
+            replies,
+            dial: (dial_ts, dial_activity, dial_result),
             refused_total,
             enrichment_configured,
             enrichment_backlog,
-        )) = head
+        }) = head
         else {
             return Ok(None);
         };
@@ -286,7 +301,7 @@ impl Store {
             delisting_line: line,
             standing: delisting::standing(failed_orders, line),
             failures_left: delisting::failures_left(failed_orders, line),
-            replies: ReplyTimes { slow_ms, timeout_ms, slow, timed_out, slowest_ms },
+            replies,
             last_dial_test,
             refused_total,
             refused,
