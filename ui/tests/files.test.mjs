@@ -181,6 +181,10 @@ test('files only: exports imported, the Seller Console recorded by hand, the inb
   await page.waitForSelector(`[data-test="invoice-request"][data-id="${requestId}"]`)
   assert.match(await page.textContent('[data-test="invoice-rule"]'), /订单管理 > 发票管理/)
   assert.match(await page.textContent(`[data-test="invoice-request"][data-id="${requestId}"]`), /增值税普通发票.*数电票/)
+  // Who recorded it, and when, beside its status.
+  const by = await page.waitForSelector(`[data-test="invoice-request"][data-id="${requestId}"] [data-test="recorded-by"]`)
+  assert.equal(await by.getAttribute('data-by'), '测试员')
+  assert.match(await by.textContent(), /测试员 记录于 \d{4}-\d{2}-\d{2} \d{2}:\d{2}/)
   await page.click(`[data-draft="${requestId}"]`)
   await page.waitForSelector('[data-test="invoice-drafts"] [data-state="draft"]')
   assert.equal(await page.textContent('[data-test="invoice-drafts"] [data-test="total-gross"]'), '¥300.00')
@@ -208,6 +212,7 @@ test('files only: exports imported, the Seller Console recorded by hand, the inb
   await page.fill('[data-test="track-note"]', '需求已确认')
   await submitWithEnter(page, 'track_step', '[data-test="track-note"]')
   await page.waitForFunction((r) => document.querySelector(r)?.textContent?.includes('商家实施服务'), row)
+  assert.equal(await page.getAttribute(`${row} [data-test="recorded-by"]`, 'data-by'), '测试员')
   assert.equal((await core.api('order_detail', { order_id: 'CS-SVC' })).flow.step, 'implement')
 
   // An unsubscription request recorded, then its rejection on the Seller Console recorded.

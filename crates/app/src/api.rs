@@ -971,6 +971,7 @@ pub fn typescript() -> String {
         koodesk_store::interface_health::InterfaceHealthView,
         InterfaceHealthState,
         koodesk_store::browse::ImageCharges,
+        koodesk_store::browse::Recorded,
         FlowRow,
         OrderDetail,
         FlowsArgs,

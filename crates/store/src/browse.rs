@@ -378,6 +378,19 @@ pub struct ImageCharges {
     pub enterprise_project: Option<String>,
 }
 
+/// Who recorded an entry by hand (a tracker on this desk or another desk on the same gateway) and when; absent on
+/// what KooGallery's feed brought.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct Recorded {
+    pub by: String,
+    /// RFC 3339, Beijing.
+    pub at: Option<String>,
+}
+
+fn recorded(by: Option<String>, ts: Option<i64>) -> Option<Recorded> {
+    by.map(|by| Recorded { by, at: ts.map(rfc) })
+}
+
 /// A supervision flow with its clocks at "now" [KG §3].
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct FlowRow {
@@ -397,6 +410,7 @@ pub struct FlowRow {
     pub seconds_to_appeal: Option<i64>,
     /// An action of the seller's on it not yet seen in KooGallery's feed: queued, or sent and awaiting echo.
     pub pending_sync: Option<PendingSync>,
+    pub recorded: Option<Recorded>,
 }
 
 /// A page of open flows and how many there are in all.
@@ -424,6 +438,7 @@ pub struct UnsubscriptionRow {
     pub decision_reason: Option<String>,
     /// An action of the seller's on it not yet seen in KooGallery's feed: queued, or sent and awaiting echo.
     pub pending_sync: Option<PendingSync>,
+    pub recorded: Option<Recorded>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
@@ -443,6 +458,7 @@ pub struct InvoiceRequestRow {
     pub order_ids: Vec<String>,
     /// An action of the seller's on it not yet seen in KooGallery's feed: queued, or sent and awaiting echo.
     pub pending_sync: Option<PendingSync>,
+    pub recorded: Option<Recorded>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
@@ -713,7 +729,8 @@ impl Store {
     fn flows_where(&self, clause: &str, p: impl rusqlite::Params, now: Instant) -> Result<Vec<FlowRow>, StoreError> {
         let pending = self.pending_target_set()?;
         let sql = format!(
-            "SELECT f.order_id, f.product_type, f.step, f.side, f.step_started_ts, f.rejections, f.frozen_by
+            "SELECT f.order_id, f.product_type, f.step, f.side, f.step_started_ts, f.rejections, f.frozen_by,
+                    f.recorded_by, f.recorded_ts
                FROM supervision_flows f WHERE {clause}"
         );
         let mut stmt = self.conn.prepare_cached(&sql)?;
@@ -726,11 +743,12 @@ impl Store {
                 r.get::<_, i64>(4)?,
                 r.get::<_, u32>(5)?,
                 r.get::<_, Option<String>>(6)?,
+                recorded(r.get(7)?, r.get(8)?),
             ))
         })?;
         let mut out = Vec::new();
         for row in rows {
-            let (order_id, product_type, step, side, since, rejections, frozen_by) = row?;
+            let (order_id, product_type, step, side, since, rejections, frozen_by, recorded) = row?;
             let side_enum = match side.as_deref() {
                 Some("merchant") => Some(Side::Merchant),
                 Some("user") => Some(Side::User),
@@ -758,6 +776,7 @@ impl Store {
                 merchant_may_appeal_at: m_at.map(|t| time::format_rfc3339(&t)),
                 user_may_appeal_at: u_at.map(|t| time::format_rfc3339(&t)),
                 seconds_to_appeal: relevant.map(|t| (t - now).num_seconds()),
+                recorded,
             });
         }
         Ok(out)
@@ -782,7 +801,7 @@ impl Store {
         let pending = self.pending_target_set()?;
         let sql = format!(
             "SELECT u.id, u.order_id, u.rule, u.requested_ts, u.refund_fen, u.paid_fen, u.reason, u.status, u.review_due,
-                    u.decision_reason, p.access_type, p.billing_mode, p.supervised
+                    u.decision_reason, p.access_type, p.billing_mode, p.supervised, u.recorded_by, u.recorded_ts
                FROM unsubscriptions u JOIN orders o ON o.order_id = u.order_id
                JOIN products p ON p.product_id = o.product_id WHERE {clause}"
         );
@@ -802,6 +821,7 @@ impl Store {
                 review_due: r.get(8)?,
                 decision_reason: r.get(9)?,
                 place: place_of(&r.get::<_, String>(10)?, &r.get::<_, String>(11)?, r.get(12)?),
+                recorded: recorded(r.get(13)?, r.get(14)?),
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
@@ -836,13 +856,14 @@ impl Store {
         // An issue sent or queued and not yet echoed by the feed is the request's state until the feed has it.
         let sql = format!(
             "WITH requests AS (
-                SELECT r.id, r.requested_ts, r.kind, r.medium, r.title_name, r.amount_fen,
+                SELECT r.id, r.requested_ts, r.kind, r.medium, r.title_name, r.amount_fen, r.recorded_by, r.recorded_ts,
                        CASE WHEN a.id IS NULL THEN r.status ELSE 'issued' END AS status,
                        CASE WHEN a.id IS NULL THEN r.invoice_number ELSE a.payload->>'invoice_number' END AS invoice_number
                   FROM invoice_requests r
                   LEFT JOIN outbox_in_flight a ON a.kind = 'invoice-issued' AND a.target = r.id)
              SELECT id, requested_ts, kind, medium, title_name, amount_fen, status, invoice_number,
-                    (SELECT group_concat(order_id) FROM invoice_request_orders WHERE request_id = id)
+                    (SELECT group_concat(order_id) FROM invoice_request_orders WHERE request_id = id),
+                    recorded_by, recorded_ts
                FROM requests WHERE {clause}"
         );
         let mut stmt = self.conn.prepare_cached(&sql)?;
@@ -864,6 +885,7 @@ impl Store {
                 status: r.get(6)?,
                 invoice_number: r.get(7)?,
                 order_ids: orders.map(|o| o.split(',').map(str::to_string).collect()).unwrap_or_default(),
+                recorded: recorded(r.get(9)?, r.get(10)?),
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)

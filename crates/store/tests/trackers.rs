@@ -258,3 +258,35 @@ fn a_batch_entry_sees_the_entries_above_it() {
     );
     assert_eq!(counts(&s).0, 0);
 }
+
+/// The screens' rows name who recorded an entry by hand and when.
+#[test]
+fn the_screens_rows_name_who_recorded_each_entry_and_when() {
+    let mut s = store();
+    s.record_step(&step("CS-SVC", Step::Implement, "2026-11-20T10:00:00"), &me("2026-11-21T09:00:00")).expect("step");
+    let unsub = UnsubscriptionEntry {
+        order_id: "CS-SVC".into(),
+        requested_at: t("2026-11-27T15:00:00"),
+        refund: Cny::from_fen(20_000),
+        reason: "需求变更".into(),
+    };
+    let uid = s.record_unsubscription(&unsub, &me("2026-11-27T16:00:00")).expect("unsubscription");
+    let invoice = InvoiceRequestEntry {
+        order_ids: vec!["CS-SAAS".into()],
+        requested_at: t("2026-11-25T10:00:00"),
+        kind: InvoiceKind::Ordinary,
+        medium: Medium::FullyDigital,
+        title: BuyerTitle::Person { name: "李四".into() },
+        address: None,
+        bank_account: None,
+    };
+    let iid = s.record_invoice_request(&invoice, &me("2026-11-25T11:00:00")).expect("invoice request");
+    let now = t("2026-11-28T09:00:00");
+    let who = |r: &Option<koodesk_store::browse::Recorded>| r.as_ref().map(|r| (r.by.clone(), r.at.clone()));
+    let flow = s.flows_page(None, None, now, 0, 100).expect("flows").rows.into_iter().find(|f| f.order_id == "CS-SVC");
+    assert_eq!(who(&flow.expect("the flow").recorded), Some(("张三".into(), Some("2026-11-21T09:00:00+08:00".into()))));
+    let u = s.unsubscriptions(None, 100).expect("unsubscriptions").into_iter().find(|u| u.id == uid).expect("row");
+    assert_eq!(who(&u.recorded), Some(("张三".into(), Some("2026-11-27T16:00:00+08:00".into()))));
+    let i = s.invoice_requests(None, now, 100).expect("requests").into_iter().find(|r| r.id == iid).expect("row");
+    assert_eq!(who(&i.recorded), Some(("张三".into(), Some("2026-11-25T11:00:00+08:00".into()))));
+}

@@ -270,6 +270,12 @@ buyer_paid: string | null,
  */
 enterprise_project: string | null, };
 
+export type Recorded = { by: string, 
+/**
+ * RFC 3339, Beijing.
+ */
+at: string | null, };
+
 export type FlowRow = { order_id: string, product_type: string, step: string, side: string | null, step_started_at: string, rejections: number, 
 /**
  * Rejections left before the user may appeal on the count alone ([`MAX_REJECTIONS`] allowed).
@@ -286,7 +292,7 @@ seconds_to_appeal: number | null,
 /**
  * An action of the seller's on it not yet seen in KooGallery's feed: queued, or sent and awaiting echo.
  */
-pending_sync: PendingSync | null, };
+pending_sync: PendingSync | null, recorded: Recorded | null, };
 
 export type OrderDetail = { order: OrderRow, buyer_kind: string, lines: Array<OrderLineRow>, flow: FlowRow | null, timeline: Array<TimelineEntry>, 
 /**
@@ -354,7 +360,7 @@ place: string, review_due: string | null, decision_reason: string | null,
 /**
  * An action of the seller's on it not yet seen in KooGallery's feed: queued, or sent and awaiting echo.
  */
-pending_sync: PendingSync | null, };
+pending_sync: PendingSync | null, recorded: Recorded | null, };
 
 export type MonthAmount = { month: string, count: number, amount: string, };
 
@@ -370,7 +376,7 @@ title: string | null, amount: string, status: string, invoice_number: string | n
 /**
  * An action of the seller's on it not yet seen in KooGallery's feed: queued, or sent and awaiting echo.
  */
-pending_sync: PendingSync | null, };
+pending_sync: PendingSync | null, recorded: Recorded | null, };
 
 export type InvoiceRequests = { requests: Array<InvoiceRequestRow>, };
 

@@ -48,6 +48,7 @@ export default {
     fields: { order_id: 'Order ID', order_line_id: 'Order line ID', buyer_name: 'Customer name', buyer_account: 'Customer account', product_name: 'Product name', product_id: 'Product ID', sku: 'SKU', created_at: 'Created', paid_at: 'Paid', status: 'Status', order_type: 'Order type', billing_mode: 'Billing mode', access_type: 'Access type', amount: 'Amount', period: 'Billing period', bill_status: 'Billing status', supervision_status: 'Supervision status', repayment_status: 'Repayment status', platform_fee: 'Platform fee', merchant_share: 'Merchant share', bill_id: 'Bill ID' },
   },
   track: {
+    recordedBy: 'Recorded by {by}, {at}', recordedByOnly: 'Recorded by {by}',
     step: 'Add supervision step',
     unsubscription: 'Add unsubscription request',
     invoice: 'Add invoice request',

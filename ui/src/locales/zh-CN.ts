@@ -48,6 +48,7 @@ export default {
     fields: { order_id: '订单号', order_line_id: '订单项ID', buyer_name: '客户名称', buyer_account: '客户账号', product_name: '商品名称', product_id: '商品ID', sku: '规格', created_at: '创建时间', paid_at: '支付时间', status: '状态', order_type: '订单类型', billing_mode: '计费模式', access_type: '接入类型', amount: '金额', period: '账期', bill_status: '出账状态', supervision_status: '服务监管状态', repayment_status: '客户还款状态', platform_fee: '平台服务费', merchant_share: '商家分成', bill_id: '账单号' },
   },
   track: {
+    recordedBy: '{by} 记录于 {at}', recordedByOnly: '{by} 记录',
     step: '记录服务监管环节',
     unsubscription: '记录退订申请',
     invoice: '记录开票申请',
