@@ -18,6 +18,7 @@
 //! | [`inbox`] | what needs the seller now, with the domain rules |
 //! | [`dashboard`] | aggregates for the overview |
 //! | [`browse`] | paged, filtered lists and one order's timeline for the screens |
+//! | [`settlement_exports`] | the imported settlement exports: bills with their lines, and transactions by period and bill status |
 //! | [`notifications`] | which notifications already fired (each fires once) |
 //! | [`demo`] | a realistic store written directly (demos, performance) |
 
@@ -40,6 +41,7 @@ pub mod notifications;
 pub mod outbox;
 pub mod readers;
 pub mod schema;
+pub mod settlement_exports;
 pub mod trackers;
 pub mod writer;
 
