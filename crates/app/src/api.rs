@@ -21,6 +21,7 @@ use crate::commands as h;
 use crate::interface_health::{self, InterfaceHealthState};
 use crate::listings::{self, Checklists, ListingSave, ListingTick};
 use crate::merchant::{self, ConsoleReviews, ReviewAnswer, ReviewRecord, ReviewsFilter};
+use crate::settlement_imports::{self, BillKey, ImportedBillLines, SettlementImports, SettlementImportsArgs};
 use crate::{imports, interface, invoicing, license, paste, trackers};
 use koodesk_store::console_reviews::ConsoleReview;
 
@@ -119,6 +120,8 @@ command_table! {
     "listing_tick": ListingTick => Checklists = listings::tick,
     "listings": NoArgs => Checklists = listings::list,
     "interface_health": NoArgs => InterfaceHealthState = interface_health::view,
+    "settlement_imports": SettlementImportsArgs => SettlementImports = settlement_imports::view,
+    "settlement_bill_lines": BillKey => ImportedBillLines = settlement_imports::bill_lines,
 }
 
 /// An error a command answers: a stable code and a message that names the field and the rule.
@@ -962,6 +965,15 @@ pub fn typescript() -> String {
         koodesk_store::browse::TimelineEvent,
         koodesk_store::browse::TimelineEntry,
         koodesk_store::browse::OrderTax,
+        koodesk_store::settlement_exports::ImportedBill,
+        koodesk_store::settlement_exports::ImportedBillLine,
+        koodesk_store::settlement_exports::ImportedTransaction,
+        koodesk_store::settlement_exports::TransactionFilter,
+        koodesk_store::settlement_exports::TransactionPage,
+        SettlementImportsArgs,
+        SettlementImports,
+        BillKey,
+        ImportedBillLines,
         koodesk_domain::delisting::LineStanding,
         koodesk_store::interface_health::ReplyTimes,
         koodesk_store::interface_health::DialTestResult,

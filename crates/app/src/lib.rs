@@ -8,6 +8,7 @@
 //! | [`imports`] | Seller Console exports: a preview with a dry run, then the import confirmed |
 //! | [`trackers`] | what the seller records by hand, and who recorded it |
 //! | [`interface_health`] | the production interface's health from the feed, and each SaaS product's readiness |
+//! | [`settlement_imports`] | the Settlement screen's imported bills, their lines and transactions |
 //! | [`listings`] | the listing and onboarding checklist per product |
 //! | [`merchant`] | submissions on the Seller Console for review (merchant information, listings), and the answer |
 //! | [`notices`] | which notifications to raise now, each once |
@@ -27,6 +28,7 @@ pub mod log;
 pub mod merchant;
 pub mod notices;
 pub mod paste;
+pub mod settlement_imports;
 pub mod trackers;
 pub mod workspace;
 

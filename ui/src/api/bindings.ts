@@ -208,6 +208,92 @@ export type TimelineEntry = { at: string, } & ({ "kind": "order", order_type: Or
 
 export type OrderTax = { tax_product: TaxProduct, rate: string, gross: string, net: string, tax: string, };
 
+export type ImportedBill = { 
+/**
+ * The store's key: the bill ID, or the period when the file had no bill ID.
+ */
+bill_key: string, bill_id: string | null, 
+/**
+ * `YYYY-MM`.
+ */
+period: string, amount: string, platform_fee: string | null, merchant_share: string | null, 
+/**
+ * The bill's state as the console wrote it.
+ */
+status: string | null, line_count: number, 
+/**
+ * The sum of the imported lines' amounts (0.00 without lines).
+ */
+lines_amount: string, 
+/**
+ * When the row was last imported (RFC 3339, Beijing).
+ */
+imported_at: string, };
+
+export type ImportedBillLine = { period: string, order_id: string, 
+/**
+ * `''` when the file had no 订单项ID.
+ */
+order_line_id: string, bill_id: string | null, product_name: string | null, amount: string, platform_fee: string | null, merchant_share: string | null, };
+
+export type ImportedTransaction = { order_id: string, 
+/**
+ * `''` when the file had no 订单项ID.
+ */
+order_line_id: string, product_name: string | null, buyer_account: string | null, 
+/**
+ * RFC 3339, Beijing.
+ */
+created_at: string | null, amount: string, 
+/**
+ * `YYYY-MM`.
+ */
+period: string | null, 
+/**
+ * 出账状态 as stored: `billed` or `waiting`.
+ */
+bill_status: string | null, 
+/**
+ * 服务监管状态 as the console wrote it.
+ */
+supervision_status: string | null, 
+/**
+ * 客户还款状态 as the console wrote it.
+ */
+repayment_status: string | null, };
+
+export type TransactionFilter = { 
+/**
+ * `YYYY-MM`.
+ */
+period: string | null, 
+/**
+ * `billed` or `waiting`.
+ */
+bill_status: string | null, };
+
+export type TransactionPage = { rows: Array<ImportedTransaction>, 
+/**
+ * Transactions matching the filter (the page may hold fewer).
+ */
+total: number, 
+/**
+ * Their amounts added up.
+ */
+amount: string, 
+/**
+ * Every period the imported transactions name, newest first (for the filter).
+ */
+periods: Array<string>, };
+
+export type SettlementImportsArgs = { filter: TransactionFilter, offset: number, limit: number, };
+
+export type SettlementImports = { bills: Array<ImportedBill>, transactions: TransactionPage, };
+
+export type BillKey = { bill_key: string, };
+
+export type ImportedBillLines = { lines: Array<ImportedBillLine>, };
+
 export type LineStanding = "clear" | "near" | "at-the-line" | "over";
 
 export type ReplyTimes = { slow_ms: number, timeout_ms: number, slow: number, timed_out: number, slowest_ms: number | null, };
@@ -986,4 +1072,6 @@ export interface Commands {
   listing_tick: { args: ListingTick; result: Checklists };
   listings: { args: NoArgs; result: Checklists };
   interface_health: { args: NoArgs; result: InterfaceHealthState };
+  settlement_imports: { args: SettlementImportsArgs; result: SettlementImports };
+  settlement_bill_lines: { args: BillKey; result: ImportedBillLines };
 }
