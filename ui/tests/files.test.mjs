@@ -40,6 +40,9 @@ const ORDERS = [
 ].join('\n')
 
 const TRANSACTIONS = ['交易明细', '订单号,商品名称,交易金额,账期,出账状态', 'CS-SAAS,云客服,300.00,2026-11,待出账', 'CS-SVC,上门实施服务,"1,200.00",2026-11,待出账', ''].join('\n')
+// 账单 and its 详单: October's bill, keyed on its 账单号, with two lines.
+const BILLS = ['账单号,账期,金额,平台服务费,商家分成,状态', 'B202610,2026-10,"1,000.00",50.00,950.00,已结算', ''].join('\n')
+const BILL_LINES = ['账单号,账期,订单号,商品名称,金额', 'B202610,2026-10,CS-OLD1,云客服,600.00', 'B202610,2026-10,CS-OLD2,云客服,400.00', ''].join('\n')
 
 /** Beijing time for a datetime-local input, to the minute. */
 const beijingInput = (ms) => new Date(ms + 8 * 3600_000).toISOString().slice(0, 16)
@@ -125,6 +128,44 @@ test('files only: exports imported, the Seller Console recorded by hand, the inb
   await page.click('[data-test="import-confirm"]')
   assert.equal((await txConfirmed).status(), 200)
   await page.waitForSelector('[data-test="import-summary"][data-imported="2"]')
+
+  // Settlement: the imported transactions, and a bill with its lines, as the exports had them [KG §5].
+  const b64 = (s) => Buffer.from(s).toString('base64')
+  const file = (kind, name, text) => ({ kind, file_name: name, content_base64: b64(text), skip_invalid: false })
+  assert.equal((await core.api('import_confirm', file('bills', '账单.csv', BILLS))).imported, 1)
+  assert.equal((await core.api('import_confirm', file('bill-lines', '详单.csv', BILL_LINES))).imported, 2)
+  const imports = page.waitForResponse(isCall('settlement_imports'))
+  await page.evaluate(() => (location.hash = '/settlement'))
+  assert.equal((await imports).status(), 200)
+  await page.waitForSelector('[data-test="imported-transactions"] [data-test="transaction"]')
+  const txRows = () => page.$$eval('[data-test="transaction"]', (rs) => rs.map((r) => [r.dataset.order, r.dataset.amount, r.dataset.billStatus]))
+  assert.deepEqual(await txRows(), [['CS-SAAS', '300.00', 'waiting'], ['CS-SVC', '1200.00', 'waiting']])
+  assert.match(await page.textContent('[data-test="transaction"][data-order="CS-SVC"]'), /上门实施服务.*2026-11.*¥1,200\.00.*待出账/)
+  assert.equal(await page.getAttribute('[data-test="tx-total"]', 'data-amount'), '1500.00')
+  assert.match(await page.textContent('[data-test="tx-total"]'), /共 2 笔，合计 ¥1,500\.00/)
+  // Filtered: nothing billed yet; November's two.
+  let refiltered = page.waitForResponse(isCall('settlement_imports'))
+  await page.selectOption('[data-test="tx-bill-status"]', 'billed')
+  assert.deepEqual(JSON.parse((await refiltered).request().postData()).filter, { period: null, bill_status: 'billed' })
+  await page.waitForSelector('[data-test="tx-none"]')
+  refiltered = page.waitForResponse(isCall('settlement_imports'))
+  await page.selectOption('[data-test="tx-bill-status"]', 'waiting')
+  await refiltered
+  refiltered = page.waitForResponse(isCall('settlement_imports'))
+  await page.selectOption('[data-test="tx-period"]', '2026-11')
+  assert.deepEqual(JSON.parse((await refiltered).request().postData()).filter, { period: '2026-11', bill_status: 'waiting' })
+  await page.waitForSelector('[data-test="tx-total"][data-total="2"]')
+  assert.equal((await txRows()).length, 2)
+  // The bill, expanded to its lines.
+  const bill = '[data-test="imported-bill"][data-key="B202610"]'
+  assert.equal(await page.getAttribute(bill, 'data-amount'), '1000.00')
+  assert.equal(await page.getAttribute(bill, 'data-lines'), '2')
+  assert.match(await page.textContent(bill), /B202610.*2026-10.*¥1,000\.00.*¥50\.00.*¥950\.00.*已结算.*2.*¥1,000\.00/)
+  const billLines = page.waitForResponse(isCall('settlement_bill_lines'))
+  await page.click(`${bill} [data-test="bill-expand"]`)
+  assert.equal((await billLines).status(), 200)
+  await page.waitForSelector('[data-test="bill-line"][data-order="CS-OLD2"][data-amount="400.00"]')
+  assert.deepEqual(await page.$$eval('[data-test="bill-line"]', (rs) => rs.map((r) => [r.dataset.order, r.dataset.amount])), [['CS-OLD1', '600.00'], ['CS-OLD2', '400.00']])
 
   // A supervision step recorded from the manual-service order's detail: 商家确认需求 since two hours ago.
   await openOrder(page, 'CS-SVC')
