@@ -47,6 +47,13 @@ async fn ok(ws: &Workspace, command: &str, args: Value) -> Value {
     }
 }
 
+/// A request for an ordinary fully-digital invoice for CS-SAAS, as the Seller Console shows it.
+fn invoice_request_for_saas() -> Value {
+    json!({"order_ids": ["CS-SAAS"], "requested_at": "2026-11-30T10:00:00+08:00", "kind": "ordinary",
+           "medium": "fully-digital", "title_kind": "enterprise", "title_name": "杭州某某科技有限公司",
+           "taxpayer_id": "91350100M000100Y43"})
+}
+
 /// `(column, recorded_by)` of a row, read from the desk's store.
 async fn recorded(ws: &Workspace, sql: &'static str, id: &str) -> Option<(String, Option<String>)> {
     let id = id.to_string();
@@ -94,14 +101,7 @@ async fn two_desks_on_one_gateway_share_what_they_record() {
     assert_eq!(recorded(&alice, FLOW, "CS-SVC").await, Some(("implement".into(), Some("bob".into()))));
 
     // Bob records an invoice request; alice drafts and issues it; bob sees it issued, by alice.
-    let request = ok(
-        &bob,
-        "track_invoice_request",
-        json!({"order_ids": ["CS-SAAS"], "requested_at": "2026-11-30T10:00:00+08:00", "kind": "ordinary",
-               "medium": "fully-digital", "title_kind": "enterprise", "title_name": "杭州某某科技有限公司",
-               "taxpayer_id": "91350100M000100Y43"}),
-    )
-    .await;
+    let request = ok(&bob, "track_invoice_request", invoice_request_for_saas()).await;
     let id = request["id"].as_str().expect("id").to_string();
     ok(&alice, "sync_now", json!({})).await;
     const REQUEST: &str = "SELECT status, recorded_by FROM invoice_requests WHERE id = ?1";
@@ -156,14 +156,7 @@ async fn an_entry_about_an_order_this_desk_lacks_waits_for_it_and_stops_nothing_
                "since": "2026-11-28T10:00:00+08:00"}),
     )
     .await;
-    let request = ok(
-        &alice,
-        "track_invoice_request",
-        json!({"order_ids": ["CS-SAAS"], "requested_at": "2026-11-30T10:00:00+08:00", "kind": "ordinary",
-               "medium": "fully-digital", "title_kind": "enterprise", "title_name": "杭州某某科技有限公司",
-               "taxpayer_id": "91350100M000100Y43"}),
-    )
-    .await;
+    let request = ok(&alice, "track_invoice_request", invoice_request_for_saas()).await;
     let id = request["id"].as_str().expect("id").to_string();
 
     let synced = ok(&bob, "sync_now", json!({})).await;

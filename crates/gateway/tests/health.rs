@@ -9,7 +9,6 @@ use koodesk_gateway::db::Enriched;
 use koodesk_gateway::{DatabaseUrl, GatewayConfig, Provisioning, RunningGateway};
 use koodesk_protocol::interface_health::{InterfaceHealth, DELISTING_LINE, SLOW_MS};
 use koodesk_protocol::secret::Secret;
-use koodesk_protocol::signature;
 use serde_json::{json, Value};
 use support::pg::Postgres;
 use support::{new_instance, now_ms, Kg, FEED_TOKEN, KEY};
@@ -43,16 +42,7 @@ async fn hook() -> String {
 }
 
 async fn view(gw: &RunningGateway) -> InterfaceHealth {
-    let resp = reqwest::Client::new()
-        .get(format!("{}/feed/v1/interface-health", gw.base_url))
-        .bearer_auth(FEED_TOKEN)
-        .send()
-        .await
-        .expect("feed answers");
-    assert_eq!(resp.status(), 200);
-    let sign = resp.headers().get("Body-Sign").and_then(|v| v.to_str().ok()).map(str::to_string).expect("Body-Sign");
-    let body = resp.bytes().await.expect("body");
-    signature::body_sign_verify(FEED_TOKEN, &body, &sign).expect("the view is signed with the feed token");
+    let body = support::feed_body(&gw.base_url, "/feed/v1/interface-health").await;
     serde_json::from_slice(&body).expect("the view parses as the protocol's type")
 }
 

@@ -190,17 +190,7 @@ async fn every_refusal(db: DatabaseUrl) {
 }
 
 async fn feed_json(gw: &RunningGateway, path: &str) -> Value {
-    let resp = reqwest::Client::new()
-        .get(format!("{}{path}", gw.base_url))
-        .bearer_auth(FEED_TOKEN)
-        .send()
-        .await
-        .expect("feed answers");
-    assert_eq!(resp.status(), 200);
-    let sign = resp.headers().get("Body-Sign").and_then(|v| v.to_str().ok()).map(str::to_string).expect("Body-Sign");
-    let body = resp.bytes().await.expect("body");
-    signature::body_sign_verify(FEED_TOKEN, &body, &sign).expect("signed with the feed token");
-    serde_json::from_slice(&body).expect("json")
+    serde_json::from_slice(&support::feed_body(&gw.base_url, path).await).expect("json")
 }
 
 /// Two replicas on one database: concurrent newInstance retries split across both get one instanceId, and a

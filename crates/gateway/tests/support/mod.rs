@@ -108,3 +108,18 @@ where
     }
     panic!("the condition never held");
 }
+
+/// A feed route's body (`GET {base_url}{path}` with the feed token), checked to be a 200 signed with the feed token.
+pub async fn feed_body(base_url: &str, path: &str) -> Vec<u8> {
+    let resp = reqwest::Client::new()
+        .get(format!("{base_url}{path}"))
+        .bearer_auth(FEED_TOKEN)
+        .send()
+        .await
+        .expect("feed answers");
+    assert_eq!(resp.status(), 200);
+    let sign = resp.headers().get("Body-Sign").and_then(|v| v.to_str().ok()).map(str::to_string).expect("Body-Sign");
+    let body = resp.bytes().await.expect("body").to_vec();
+    signature::body_sign_verify(FEED_TOKEN, &body, &sign).expect("signed with the feed token");
+    body
+}
