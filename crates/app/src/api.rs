@@ -634,8 +634,11 @@ pub struct ImportPreview {
     pub unchanged: u32,
     /// The mapping used: the one given, or the one remembered for this kind.
     pub mapping: Option<String>,
-    /// Every field a column can be read as, for the column picker.
+    /// The fields a column of this kind of export can be read as, for the column picker.
     pub fields: Vec<String>,
+    /// Why the file cannot be imported as it is mapped (its header row lacks a column every row needs, or the
+    /// mapping names a header it does not have): `columns` then lists its headers, to map one and preview again.
+    pub problem: Option<String>,
 }
 
 /// What an import did.

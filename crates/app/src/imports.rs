@@ -4,7 +4,7 @@
 
 use base64::engine::general_purpose::STANDARD as BASE64;
 use base64::Engine;
-use koodesk_documents::import::{self, Field, Format, ImportOptions, Parsed};
+use koodesk_documents::import::{self, Format, ImportOptions, Parsed};
 use koodesk_store::import::ImportCounts;
 
 use crate::api::{ApiError, ImportColumn, ImportFile, ImportPreview, ImportProblem, ImportSkip, ImportSummary};
@@ -15,12 +15,37 @@ fn format_of(name: &str) -> Result<Format, ApiError> {
     Format::of_path(std::path::Path::new(name)).map_err(|e| ApiError::invalid(format!("file_name: {e}")))
 }
 
-/// The file parsed with the mapping given, or the one confirmed last for its kind; returns the mapping used.
-async fn parse(ws: &Workspace, a: &ImportFile) -> Result<(Parsed, Option<String>), ApiError> {
+/// Why a file could not be read: a problem of its header the seller can fix by mapping a column (the header row
+/// and its headers are known), or anything else.
+enum Unread {
+    Header { row: usize, headers: Vec<String>, message: String },
+    Other(ApiError),
+}
+
+impl From<ApiError> for Unread {
+    fn from(e: ApiError) -> Unread {
+        Unread::Other(e)
+    }
+}
+
+impl From<Unread> for ApiError {
+    fn from(u: Unread) -> ApiError {
+        match u {
+            Unread::Header { message, .. } => ApiError::invalid(message),
+            Unread::Other(e) => e,
+        }
+    }
+}
+
+/// The file parsed with the mapping given, or the one confirmed last for its kind (whose entries for headers this
+/// file lacks are passed over); returns the mapping used.
+async fn parse(ws: &Workspace, a: &ImportFile) -> Result<(Parsed, Option<String>), Unread> {
     let kind = a.kind;
-    let mapping = match &a.map {
-        Some(m) if !m.trim().is_empty() => Some(m.clone()),
-        _ => ws.read(move |s| Ok(s.import_mapping(kind)?)).await?,
+    let given = a.map.as_ref().filter(|m| !m.trim().is_empty()).cloned();
+    let remembered = given.is_none();
+    let mapping = match given {
+        Some(m) => Some(m),
+        None => ws.read(move |s| Ok(s.import_mapping(kind)?)).await?,
     };
     let map = match mapping.as_deref() {
         Some(m) => import::parse_map(m).map_err(|e| ApiError::invalid(format!("map: {e}")))?,
@@ -32,12 +57,22 @@ async fn parse(ws: &Workspace, a: &ImportFile) -> Result<(Parsed, Option<String>
     };
     let format = format_of(&a.file_name)?;
     let bytes = BASE64.decode(a.content_base64.trim()).map_err(|_| ApiError::invalid("content_base64: not base64"))?;
-    let opts = ImportOptions { map, set, sheet: a.sheet.clone().filter(|s| !s.trim().is_empty()) };
+    let opts =
+        ImportOptions { map, map_remembered: remembered, set, sheet: a.sheet.clone().filter(|s| !s.trim().is_empty()) };
     let name = a.file_name.clone();
     let parsed = tokio::task::spawn_blocking(move || import::read_bytes(kind, format, &bytes, &opts))
         .await
         .map_err(|e| ApiError::new("import", format!("reading the file stopped: {e}")))?
-        .map_err(|e| ApiError::invalid(format!("{name}: {e}")))?;
+        .map_err(|e| {
+            let message = format!("{name}: {e}");
+            match e {
+                import::ImportError::MissingRequired { row, headers, .. }
+                | import::ImportError::MapHeaderNotFound { row, headers, .. } => {
+                    Unread::Header { row, headers, message }
+                }
+                _ => Unread::Other(ApiError::invalid(message)),
+            }
+        })?;
     Ok((parsed, mapping))
 }
 
@@ -48,8 +83,35 @@ fn problems(p: &Parsed) -> Vec<ImportProblem> {
         .collect()
 }
 
+/// The fields a column of this kind can be read as, for the column picker.
+fn fields_of(kind: import::ExportKind) -> Vec<String> {
+    import::fields_of(kind).iter().map(|f| f.as_str().to_string()).collect()
+}
+
+/// A preview of a file, or — when its header row lacks a column every row needs, or a mapping names a header it
+/// does not have — its headers with the problem, so the seller can map a column and preview again.
 pub async fn preview(ws: &Workspace, a: ImportFile) -> Result<ImportPreview, ApiError> {
-    let (parsed, mapping) = parse(ws, &a).await?;
+    let (parsed, mapping) = match parse(ws, &a).await {
+        Ok(p) => p,
+        Err(Unread::Header { row, headers, message }) => {
+            return Ok(ImportPreview {
+                kind: a.kind,
+                header_row: row as u32,
+                columns: headers.into_iter().map(|header| ImportColumn { header, field: None }).collect(),
+                first_rows: Vec::new(),
+                rows: 0,
+                skipped: Vec::new(),
+                errors: Vec::new(),
+                imported: 0,
+                updated: 0,
+                unchanged: 0,
+                mapping: a.map.clone().filter(|m| !m.trim().is_empty()),
+                fields: fields_of(a.kind),
+                problem: Some(message),
+            })
+        }
+        Err(Unread::Other(e)) => return Err(e),
+    };
     let records = parsed.records.clone();
     let counts = ws.write(move |s| Ok(s.import_records(&records, now().timestamp(), true)?)).await?;
     Ok(ImportPreview {
@@ -68,7 +130,8 @@ pub async fn preview(ws: &Workspace, a: ImportFile) -> Result<ImportPreview, Api
         updated: counts.updated as u32,
         unchanged: counts.unchanged as u32,
         mapping,
-        fields: Field::ALL.iter().map(|f| f.as_str().to_string()).collect(),
+        fields: fields_of(a.kind),
+        problem: None,
     })
 }
 

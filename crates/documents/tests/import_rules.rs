@@ -205,6 +205,34 @@ fn map_reads_a_nonstandard_header_and_overrides_an_alias() {
     let opts = ImportOptions { map: parse_map("金额=amount,账期=amount").expect("map"), ..Default::default() };
     let e = read_err(ExportKind::Bills, Format::Csv, text.as_bytes(), &opts);
     assert!(matches!(e, ImportError::MapConflict { field: Field::Amount, .. }), "{e}");
+
+    // A mapping remembered from an earlier file passes over a header this file lacks.
+    let opts =
+        ImportOptions {
+            map: parse_map("成交金额=amount").expect("map"), map_remembered: true, ..Default::default()
+        };
+    let p = read_csv(ExportKind::Bills, text.as_bytes(), &opts);
+    assert_eq!(p.records.len(), 1, "the file's own headers are recognised");
+}
+
+#[test]
+fn a_recognised_column_can_be_left_unread() {
+    // Two amount columns: 实付金额 (what was paid) is preferred; ignoring it lets 订单金额 be read.
+    let text = csv_rows(&[&["账期", "订单金额", "实付金额"], &["2026-05", "¥100.00", "99.00"]]);
+    let p = read_csv(ExportKind::Bills, text.as_bytes(), &ImportOptions::default());
+    let Records::Bills(v) = &p.records else { panic!("bills") };
+    let recognised = v[0].amount;
+    let opts = ImportOptions { map: parse_map("实付金额=ignore").expect("map"), ..Default::default() };
+    let p = read_csv(ExportKind::Bills, text.as_bytes(), &opts);
+    let fields: Vec<Option<Field>> = p.columns.iter().map(|c| c.field).collect();
+    assert_eq!(fields, [Some(Field::Period), Some(Field::Amount), None]);
+    let Records::Bills(v) = &p.records else { panic!("bills") };
+    assert_eq!(v[0].amount, Cny::from_fen(10_000));
+    assert_ne!(recognised, v[0].amount, "the ignored column was the one read before");
+    // Ignoring the only column of a required field leaves the file without it: refused, naming the field.
+    let opts = ImportOptions { map: parse_map("账期=ignore").expect("map"), ..Default::default() };
+    let e = read_err(ExportKind::Bills, Format::Csv, text.as_bytes(), &opts);
+    assert!(matches!(e, ImportError::MissingRequired { .. }), "{e}");
 }
 
 #[test]
@@ -244,9 +272,14 @@ fn set_gives_a_value_the_file_has_no_column_for() {
 fn map_and_set_syntax() {
     assert_eq!(
         parse_map("订单编码=order_id,Total=amount").expect("map"),
-        [("订单编码".to_string(), Field::OrderId), ("Total".to_string(), Field::Amount)]
+        [("订单编码".to_string(), Some(Field::OrderId)), ("Total".to_string(), Some(Field::Amount))]
     );
-    assert_eq!(parse_map("a=b=order_id").expect("map"), [("a=b".to_string(), Field::OrderId)]);
+    assert_eq!(parse_map("a=b=order_id").expect("map"), [("a=b".to_string(), Some(Field::OrderId))]);
+    assert_eq!(
+        parse_map("备注=ignore,客户=-,金额=忽略").expect("map"),
+        [("备注".to_string(), None), ("客户".to_string(), None), ("金额".to_string(), None)],
+        "a column left unread"
+    );
     let e = parse_map("成交价").expect_err("no =").to_string();
     assert!(e.contains("--map `成交价`") && e.contains("HEADER=field"), "{e}");
     let e = parse_map("成交价=price").expect_err("unknown field").to_string();

@@ -800,9 +800,14 @@ export type ImportPreview = { kind: ExportKind, header_row: number, columns: Arr
  */
 mapping: string | null, 
 /**
- * Every field a column can be read as, for the column picker.
+ * The fields a column of this kind of export can be read as, for the column picker.
  */
-fields: Array<string>, };
+fields: Array<string>, 
+/**
+ * Why the file cannot be imported as it is mapped (its header row lacks a column every row needs, or the
+ * mapping names a header it does not have): `columns` then lists its headers, to map one and preview again.
+ */
+problem: string | null, };
 
 export type ImportSummary = { kind: ExportKind, rows: number, imported: number, updated: number, unchanged: number, skipped: number, errors: Array<ImportProblem>, };
 

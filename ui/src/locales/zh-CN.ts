@@ -12,6 +12,7 @@ export default {
   interface: { endpoint: '生产接口', url: '生产接口地址', key: '对接密钥', sampleKey: '示例接口（演示）', keyringKey: '密钥环：{account}', notStored: '未保存', suite: '用例集', builtIn: '内置', saved: '已保存用例', run: '开始检测', running: '检测中…', passed: '通过', failed: '失败', skipped: '跳过', step: '步骤', result: '结果', time: '耗时', checks: '检查项', rule: '规则', request: '请求', reply: '响应', noReply: '无响应', pass: '通过', fail: '未通过', history: '历史记录', started: '开始时间', open: '查看', cases: '已保存的调试用例', editCases: '用例（JSON：name、request、expect）', saveSuite: '保存用例集', deleteSuite: '删除用例集', newSuite: '新用例集名称', export: '全部导出', import: '导入', importHint: '粘贴导出内容（koodesk-interface-cases/1）后导入', placeholders: '占位符', rules: '云商店通过 HTTPS 调用生产接口（V2.0 签名），等待 5 秒；每月失败订单超过 5 笔将下架商品', notJson: '用例不是有效的 JSON' },
   health: { rule: '云商店调用生产接口等待 5 秒；新购失败每小时重试一次，3 小时后订单失败并退款；一个月失败订单超过 5 笔，商品将被下架。每天上午和下午按已保存的调试用例拨测。', filesOnly: '仅文件模式没有数据源：接口健康由 KooDesk 网关（或沙箱）提供。', notYet: '尚未从数据源获得接口健康：同步后显示（较早版本的网关不提供）。', fetched: '{at} 同步 · 统计月份 {period}', stale: '不是本月的数据：请同步', failedOrders: '本月失败订单 / 下架线', standing: { clear: '还可失败 {n} 单', near: '距下架线仅差 1 单', 'at-the-line': '已达下架线：再失败 1 单即下架', over: '已超过下架线：商品将被下架' }, calls: '本月调用', slow: '慢响应（≥ {ms} 毫秒）', timedOut: '超时（≥ {s} 秒）{n} 次', slowest: '最慢 {ms} 毫秒', dialTest: '最近一次拨测', passed: '通过', failed: '未通过', dialHint: '云商店每天上午、下午用已保存的调试用例拨测', refused: '拒绝的调用', readiness: '各 SaaS 商品就绪情况', readinessHint: '下架按商品计：每个商品本月的失败订单对照下架线', product: '商品', failedThisMonth: '本月失败订单', line: '下架线', checklist: '上架清单', onChecklist: '在上架清单中', unattributed: '商品未知（订单详情待查询）', noProducts: '暂无 SaaS 商品', refusedBy: '按原因统计的拒绝调用', enrichment: '待补全详情的订单', enrichmentOn: '数据源通过 order/query 补全订单详情；待补全 {n} 单', enrichmentOff: '数据源（网关）未配置 order/query 的 AK/SK：{n} 单只有 ID', order: '订单号', firstCall: '首次调用', attempts: '尝试次数', lastError: '最近错误' },
   import: {
+    mapToFix: '在下表为缺少的列选择字段，或在上方“每行取值”中给出。',
     title: '导入卖家中心导出的文件',
     kind: '导出类型',
     kinds: { orders: '订单列表', transactions: '交易明细', bills: '账单', 'bill-lines': '详单' },
@@ -25,7 +26,6 @@ export default {
     columns: '读取到的列（可更改某列的读取方式，预览随之更新）',
     readAs: '读取为',
     ignore: '（忽略）',
-    byHeader: '已按表头识别：如需改用其他列，请将那一列映射到此字段',
     firstRows: '前几行',
     set: '为每一行设置值（文件中没有该列时）',
     setField: '字段',

@@ -54,7 +54,7 @@ pub fn run(a: ImportArgs) -> Result<(), Failure> {
         Some(s) => import::parse_set(s).map_err(|e| Failure::usage(format!("--set: {e}")))?,
         None => Vec::new(),
     };
-    let opts = ImportOptions { map, set, sheet: a.sheet.clone() };
+    let opts = ImportOptions { map, map_remembered: a.map.is_none(), set, sheet: a.sheet.clone() };
     let parsed =
         import::read_path(kind, &a.file, &opts).map_err(|e| Failure::negative(format!("{}: {e}", a.file.display())))?;
     let invalid = !parsed.errors.is_empty();

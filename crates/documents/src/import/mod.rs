@@ -65,8 +65,12 @@ impl Format {
 #[derive(Debug, Clone, Default)]
 pub struct ImportOptions {
     /// `--map`: headers (as in the file; spaces, full-width forms and a trailing unit are ignored) read as these
-    /// fields, whatever an alias would say.
-    pub map: Vec<(String, Field)>,
+    /// fields, whatever an alias would say; `None` (`HEADER=ignore`): the column is not read, even when its header
+    /// is one KooDesk recognises.
+    pub map: Vec<(String, Option<Field>)>,
+    /// The mapping was remembered from an earlier file of the kind, not given for this one: an entry whose header
+    /// this file does not have is passed over instead of refused.
+    pub map_remembered: bool,
     /// `--set`: a value for every row, for a field the file has no column for (or, where it has one, for its
     /// empty cells).
     pub set: Vec<(Field, String)>,
@@ -108,19 +112,24 @@ impl Parsed {
     }
 }
 
-/// `"HEADER=field,HEADER2=field2"`: headers read as the given fields. A header may contain `=`; the field is
-/// after the last one.
-pub fn parse_map(spec: &str) -> Result<Vec<(String, Field)>, ImportError> {
+/// What `HEADER=` takes to leave a column unread: `ignore`, `-` or `忽略`.
+pub const IGNORE: [&str; 3] = ["ignore", "-", "忽略"];
+
+/// `"HEADER=field,HEADER2=field2,HEADER3=ignore"`: headers read as the given fields, or not read (`None`). A header
+/// may contain `=`; the field is after the last one.
+pub fn parse_map(spec: &str) -> Result<Vec<(String, Option<Field>)>, ImportError> {
     let bad = |item: &str, why: &str| ImportError::BadSpec { option: "--map", item: item.to_string(), why: why.into() };
-    let mut out: Vec<(String, Field)> = Vec::new();
+    let mut out: Vec<(String, Option<Field>)> = Vec::new();
     for item in spec.split(',').map(str::trim).filter(|i| !i.is_empty()) {
-        let (header, field) =
-            item.rsplit_once('=').ok_or_else(|| bad(item, "expected HEADER=field, e.g. 成交金额=amount"))?;
+        let (header, field) = item
+            .rsplit_once('=')
+            .ok_or_else(|| bad(item, "expected HEADER=field (or HEADER=ignore), e.g. 成交金额=amount"))?;
         let header = header.trim();
         if header.is_empty() {
             return Err(bad(item, "the header is empty: expected HEADER=field, e.g. 成交金额=amount"));
         }
-        let field = Field::parse(field)?;
+        let field =
+            if IGNORE.iter().any(|i| field.trim().eq_ignore_ascii_case(i)) { None } else { Some(Field::parse(field)?) };
         if out.iter().any(|(h, _)| normalise(h) == normalise(header)) {
             return Err(bad(item, "the header is mapped twice"));
         }
@@ -154,8 +163,8 @@ pub fn parse_set(spec: &str) -> Result<Vec<(Field, String)>, ImportError> {
 fn check_options(kind: ExportKind, opts: &ImportOptions) -> Result<(), ImportError> {
     let reads = fields_of(kind);
     let not_read = |option, field| ImportError::FieldNotRead { option, field, kind, fields: reads.to_vec() };
-    if let Some((_, f)) = opts.map.iter().find(|(_, f)| !reads.contains(f)) {
-        return Err(not_read("--map", *f));
+    if let Some(f) = opts.map.iter().filter_map(|(_, f)| *f).find(|f| !reads.contains(f)) {
+        return Err(not_read("--map", f));
     }
     for (i, (field, value)) in opts.set.iter().enumerate() {
         if !reads.contains(field) {

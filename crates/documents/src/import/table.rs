@@ -97,6 +97,11 @@ fn candidate(kind: ExportKind, cells: &[Cell], opts: &ImportOptions) -> Candidat
             .or_else(|| norms.iter().position(|n| strip_unit(n) == Some(want.as_str())));
         let Some(col) = col else { continue };
         map_found[k] = true;
+        let Some(field) = field else {
+            // `HEADER=ignore`: the column is not read, whatever its header says.
+            explicit[col] = true;
+            continue;
+        };
         match col_of[field.index()] {
             Some(prev) if prev != col && conflict.is_none() => {
                 conflict = Some(ImportError::MapConflict {
@@ -164,7 +169,7 @@ pub(crate) fn find_header(
             looked_for: fields::required(kind).iter().copied().filter(|f| !given(f)).collect(),
         });
     }
-    if let Some(k) = cand.map_found.iter().position(|found| !found) {
+    if let Some(k) = cand.map_found.iter().position(|found| !found).filter(|_| !opts.map_remembered) {
         return Err(ImportError::MapHeaderNotFound { header: opts.map[k].0.clone(), row, headers: file_headers() });
     }
     if let Some(e) = cand.conflict {
@@ -248,7 +253,7 @@ mod tests {
 
     #[test]
     fn a_map_entry_beats_an_alias() {
-        let opts = ImportOptions { map: vec![("金额".into(), Field::Amount)], ..Default::default() };
+        let opts = ImportOptions { map: vec![("金额".into(), Some(Field::Amount))], ..Default::default() };
         let rows = [row(1, &["实付金额", "金额", "账期"])];
         let (_, m) = find_header(ExportKind::Bills, &rows, &opts, None).expect("header");
         assert_eq!(m.header_of(Field::Amount), Some("金额"));
