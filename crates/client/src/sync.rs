@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use koodesk_protocol::feed::{ActionOutcome, Kind, DEFAULT_PAGE};
-use koodesk_store::apply::{parse_page, Applied, ParsedPage};
+use koodesk_store::ingest::{parse_page, Applied, ParsedPage};
 use koodesk_store::outbox::{ActionKind, QueuedAction, SENT_RETENTION_SECS};
 use koodesk_store::{StoreError, Writer};
 use serde::Serialize;
@@ -421,7 +421,7 @@ async fn pull_interface_health(
     const WHAT: &str = "interface-health";
     match with_retries(opts, &mut report.retries, || client.interface_health()).await {
         Ok(None) => Ok(()),
-        Ok(Some(body)) => match koodesk_store::apply::parse_interface_health(&body) {
+        Ok(Some(body)) => match koodesk_store::ingest::parse_interface_health(&body) {
             Ok(snapshot) => {
                 let now = opts.now_ts;
                 writer.run(move |s| s.save_interface_health(&snapshot, now)).await?;

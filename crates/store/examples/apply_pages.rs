@@ -7,7 +7,7 @@
 use std::time::Instant;
 
 use koodesk_protocol::feed::Kind;
-use koodesk_store::apply::parse_page;
+use koodesk_store::ingest::parse_page;
 use koodesk_store::Store;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {

@@ -2,7 +2,7 @@
 //! product the seller sells [KG §7]: failed orders this month against KooGallery's delisting line, slow replies
 //! against the 5 s timeout, the last dial test, refused calls, and the orders still awaiting their details.
 //!
-//! One snapshot, replaced whole by each sync in one `BEGIN IMMEDIATE` transaction; [`crate::apply`] turns the
+//! One snapshot, replaced whole by each sync in one `BEGIN IMMEDIATE` transaction; [`crate::ingest`] turns the
 //! wire view into a [`HealthSnapshot`] (only it sees the wire type).
 
 use koodesk_domain::delisting::{self, LineStanding};

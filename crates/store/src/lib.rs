@@ -5,7 +5,7 @@
 //! |---|---|
 //! | [`schema`] | the numbered migrations |
 //! | [`db`] | opening, refusing foreign or newer files, backing up and migrating |
-//! | [`apply`] | feed pages written atomically with their cursor |
+//! | [`ingest`] | feed pages written atomically with their cursor; the only module that sees wire types |
 //! | [`import`] | the Seller Console's exports written beside the synced orders; where each order came from |
 //! | [`meta`] | how the store is connected, and the confirmed mapping of each export |
 //! | [`outbox`] | the seller's actions waiting to reach the marketplace, and echoed back by its feed |
@@ -22,7 +22,6 @@
 //! | [`notifications`] | which notifications already fired (each fires once) |
 //! | [`demo`] | a realistic store written directly (demos, performance) |
 
-pub mod apply;
 pub mod browse;
 pub mod console_reviews;
 pub mod dashboard;
@@ -31,6 +30,7 @@ pub mod demo;
 pub mod error;
 pub mod import;
 pub mod inbox;
+pub mod ingest;
 pub mod interface_checks;
 pub mod interface_health;
 pub mod invoice_batches;

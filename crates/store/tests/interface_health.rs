@@ -7,7 +7,7 @@ use koodesk_domain::catalog::{AccessType, BillingMode};
 use koodesk_domain::delisting::LineStanding;
 use koodesk_domain::time;
 use koodesk_protocol::feed::Kind;
-use koodesk_store::apply::parse_interface_health;
+use koodesk_store::ingest::parse_interface_health;
 use koodesk_store::listings::ListingEntry;
 use koodesk_store::trackers::Recorder;
 use koodesk_store::{Store, StoreError};

@@ -381,7 +381,7 @@ fn pages_written_together_make_the_same_store_and_fail_together() {
         loop {
             let mut group = Vec::new();
             while group.len() < 3 {
-                let page = koodesk_store::apply::parse_page(kind, &w.page_json(kind, after, 50)).expect("parses");
+                let page = koodesk_store::ingest::parse_page(kind, &w.page_json(kind, after, 50)).expect("parses");
                 let next = page.next().map(|c| koodesk_protocol::feed::decode_cursor(kind, c).expect("cursor"));
                 group.push(page);
                 match next {
@@ -413,7 +413,7 @@ fn pages_written_together_make_the_same_store_and_fail_together() {
         "supervision.2",
     );
     let group: Vec<_> =
-        [good, bad].iter().map(|b| koodesk_store::apply::parse_page(Kind::Supervision, b).expect("parses")).collect();
+        [good, bad].iter().map(|b| koodesk_store::ingest::parse_page(Kind::Supervision, b).expect("parses")).collect();
     let e = s.apply_parsed_pages(&group, 0);
     assert!(matches!(e, Err(StoreError::UnknownOrder(id)) if id == "CS404"));
     assert_eq!(s.cursor(Kind::Supervision).expect("cursor"), "");
@@ -421,8 +421,8 @@ fn pages_written_together_make_the_same_store_and_fail_together() {
     assert_eq!(n, 0, "the first page of the failed group is not kept either");
     // Pages of two feeds are not written as one.
     let mixed = vec![
-        koodesk_store::apply::parse_page(Kind::Orders, &sample_orders()).expect("parses"),
-        koodesk_store::apply::parse_page(
+        koodesk_store::ingest::parse_page(Kind::Orders, &sample_orders()).expect("parses"),
+        koodesk_store::ingest::parse_page(
             Kind::Supervision,
             &page(Vec::<koodesk_protocol::feed::FeedFlow>::new(), "s.1"),
         )

@@ -1,5 +1,9 @@
-//! Feed pages into the store: each page and its cursor in one transaction, so a sync killed at any moment loses
-//! nothing and duplicates nothing — the next run resumes from the last committed cursor.
+//! The ingest: feed pages into the store, each page and its cursor in one transaction, so a sync killed at any
+//! moment loses nothing and duplicates nothing — the next run resumes from the last committed cursor.
+//!
+//! This is the only module of the store that sees wire types (`koodesk_protocol`): it maps them to rows whose
+//! columns hold values (timestamps, fen, kebab-case codes), so every other module reads and writes rows only and a
+//! protocol change stops here (`tests/boundaries.rs` keeps it so).
 
 use koodesk_domain::time;
 use koodesk_protocol::feed::{
