@@ -40,6 +40,25 @@ pub struct FeedClient {
     token: Secret,
 }
 
+/// What a 400, 404 or 409 reply means. The feed's own error object is a refusal, final. A body that begins as
+/// JSON but does not parse was cut off on the way (or damaged): it says nothing about why, so it is retried like a
+/// broken 200 rather than kept as a "refused" action whose reason is half a JSON text. Any other body (empty, or a
+/// proxy's HTML page: an older server without the route behind nginx) is a refusal in that server's words.
+fn refusal(status: u16, body: &[u8]) -> FetchError {
+    match serde_json::from_slice::<FeedError>(body) {
+        Ok(e) => FetchError::Refused { status, code: e.code, message: e.message },
+        Err(e) if body.trim_ascii_start().starts_with(b"{") => FetchError::Transient(format!(
+            "HTTP {status} from the feed with an error object that does not parse ({e}): the reply was cut off or \
+             damaged; retried"
+        )),
+        Err(_) => FetchError::Refused {
+            status,
+            code: "unknown".into(),
+            message: String::from_utf8_lossy(body).chars().take(200).collect(),
+        },
+    }
+}
+
 impl FeedClient {
     /// A client for the feed at `base_url` (the settings' `feed_url`): `https://`, or plain `http://` only to a
     /// loopback host, since every request carries the token ([`endpoint::check`]).
@@ -72,13 +91,7 @@ impl FeedClient {
         match status {
             200 => {}
             401 => return Err(FetchError::Unauthorized),
-            400 | 404 | 409 => {
-                let e: FeedError = serde_json::from_slice(&body).unwrap_or(FeedError {
-                    code: "unknown".into(),
-                    message: String::from_utf8_lossy(&body).chars().take(200).collect(),
-                });
-                return Err(FetchError::Refused { status, code: e.code, message: e.message });
-            }
+            400 | 404 | 409 => return Err(refusal(status, &body)),
             s => return Err(FetchError::Transient(format!("HTTP {s} from the feed"))),
         }
         let sign = sign.ok_or_else(|| FetchError::Transient("the reply has no Body-Sign".into()))?;
