@@ -17,6 +17,7 @@
 //! | [`calendar`] | the mainland-China working-day calendar |
 //! | [`settlement`] | the monthly settlement schedule and the platform fee |
 //! | [`delisting`] | the failed-orders line past which KooGallery delists a SaaS product |
+//! | [`result_code`] | the production interface's documented result codes |
 //! | [`listing`] | the listing and onboarding checklist, and the lifecycle cases a SaaS listing needs |
 //! | [`merchant_info`] | merchant-information change reviews |
 //! | [`seller_export`] | the rows of the Seller Console's exports (orders, transactions, bills, bill lines) |
@@ -32,6 +33,7 @@ pub mod listing;
 pub mod merchant_info;
 pub mod money;
 pub mod refund;
+pub mod result_code;
 pub mod seller_export;
 pub mod settlement;
 pub mod supervision;

@@ -2,7 +2,7 @@
 //!
 //! | module | holds |
 //! |---|---|
-//! | [`result_code`] | the production interface's result codes |
+//! | [`result_code`] | the production interface's result codes (the domain's table, re-exported) |
 //! | [`production`] | production-interface request and reply bodies (newInstance … orderNotify), with their limits |
 //! | [`signature`] | V2.0 URL signatures, the x-sign header, the Body-Sign reply header, the V1.0 authToken |
 //! | [`replay`] | verifying a signed request: timestamp window and the bounded nonce cache |
@@ -31,7 +31,7 @@ pub mod open_api_call;
 pub mod order_query;
 pub mod production;
 pub mod replay;
-pub mod result_code;
+pub use koodesk_domain::result_code;
 pub mod secret;
 pub mod signature;
 

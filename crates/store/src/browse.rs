@@ -7,11 +7,11 @@
 use chrono::{Duration, NaiveDate, TimeZone, Utc};
 use koodesk_domain::catalog::{AccessType, BillingMode, TaxProduct};
 use koodesk_domain::money::Cny;
+use koodesk_domain::result_code::ResultCode;
 use koodesk_domain::seller_export::{OrderState, OrderType};
 use koodesk_domain::supervision::{AppealClocks, Side, MAX_REJECTIONS, STALL_HOURS};
 use koodesk_domain::tax::{self, Taxpayer};
 use koodesk_domain::time::{self, Instant};
-use koodesk_protocol::result_code::ResultCode;
 use rusqlite::types::Value;
 use rusqlite::{params, OptionalExtension};
 use serde::{Deserialize, Serialize};

@@ -1,4 +1,6 @@
-//! The production interface's result codes [KG §7].
+//! The production interface's result codes [KG §7]: the documented table, so the store's read models and the
+//! console can tell a documented code from one outside it without seeing a wire type. `koodesk_protocol`
+//! re-exports this module as `koodesk_protocol::result_code` for the bodies that carry a code.
 
 use std::fmt;
 
