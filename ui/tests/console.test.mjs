@@ -530,7 +530,7 @@ test('Settings offer the three modes, each explained; the demo says it is one; o
   assert.match(await page.textContent('[data-test="looked-up"][data-order="MOCKPERIODYEARNEW"]'), /查询/)
   await page.waitForSelector('[data-test="lookup-failed"][data-order="NOSUCHORDER"]')
   // The order looked up opens; on the demo nothing is recorded by hand.
-  await page.click('[data-test="looked-up"][data-order="MOCKPERIODYEARNEW"] a')
+  await page.click('[data-test="looked-up"][data-order="MOCKPERIODYEARNEW"] button')
   await page.waitForFunction(() => document.querySelector('[data-test="order-detail"] h2')?.textContent?.includes('MOCKPERIODYEARNEW'))
   assert.equal(await page.$('[data-test="trackers"]'), null)
   assert.deepEqual(problems, [])

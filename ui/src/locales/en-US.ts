@@ -208,4 +208,5 @@ export default {
     cases: { new: '新购 (newInstance)', renew: '续费 (refreshInstance RENEWAL)', expire: '过期 (updateInstanceStatus FREEZE)', release: '释放 (releaseInstance)' },
   },
   common: { refresh: 'Refresh', error: 'Error', close: 'Close', ok: 'OK', cancel: 'Cancel' },
+  a11y: { language: 'Interface language', billLines: 'Lines of bill {bill}' },
 }

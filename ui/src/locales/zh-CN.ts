@@ -208,4 +208,5 @@ export default {
     cases: { new: '新购（newInstance）', renew: '续费（refreshInstance RENEWAL）', expire: '过期（updateInstanceStatus FREEZE）', release: '释放（releaseInstance）' },
   },
   common: { refresh: '刷新', error: '错误', close: '关闭', ok: '确定', cancel: '取消' },
+  a11y: { language: '界面语言', billLines: '账单 {bill} 的明细' },
 }

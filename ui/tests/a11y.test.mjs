@@ -1,0 +1,206 @@
+// Accessibility: axe-core (the npm package's own source, injected into the page) on every screen of the real UI in
+// Chromium against the real core, in zh-CN and en-US and in both themes, and on the order drawer; then the
+// keyboard and live-region contracts axe cannot see: the status bar is a polite live region, the drawer keeps the
+// focus inside, closes on Escape and gives the focus back to the row that opened it, and every chart has a text
+// alternative. The test fails listing every violation of impact serious or critical (rule, target, help).
+import { readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { after, before, test } from 'node:test'
+import assert from 'node:assert/strict'
+import { startBrowser, startCore } from './harness.mjs'
+
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8')
+const LANGS = ['zh-CN', 'en-US']
+const THEMES = ['light', 'dark']
+
+/** Each screen: the command it loads first (null: none) and the element it shows once loaded. */
+const SCREENS = {
+  '/': ['overview', '[data-test="inbox-item"]'],
+  '/orders': ['orders', '[data-test="order-row"] span'],
+  '/supervision': ['flows', '[data-test="flow"]'],
+  '/refunds': ['unsubscriptions', '[data-test="unsubscription"]'],
+  '/invoices': ['invoice_requests', '[data-test="invoice-request"]'],
+  '/settlement': ['settlement', '[data-test="schedule"]'],
+  '/import': [null, '[data-test="import"]'],
+  '/interface': ['interface_overview', '[data-test="interface-url"]'],
+  '/interface-health': ['interface_health', '[data-test="health-line"]'],
+  '/onboarding': ['console_reviews', '[data-test="reviews"], [data-test="reviews-none"]'],
+  '/settings': ['settings', '[data-test="mode"]'],
+}
+
+let core
+let browser
+
+before(async () => {
+  browser = await startBrowser()
+  core = await startCore()
+})
+after(async () => {
+  await core?.stop()
+  await browser?.close()
+})
+
+/** A page in `lang` and `theme` (as the console remembers them), with the status bar loaded. */
+async function openConsole(lang, theme) {
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: lang })
+  await context.addInitScript(
+    ([l, th]) => {
+      localStorage.setItem('koodesk-lang', l)
+      localStorage.setItem('koodesk-theme', th)
+    },
+    [lang, theme],
+  )
+  const page = await context.newPage()
+  const problems = []
+  page.on('console', (m) => m.type() === 'error' && problems.push(`console.error: ${m.text()}`))
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`))
+  await page.goto(core.url)
+  await page.waitForSelector('[data-test="statusbar"] [data-test="mode-label"]')
+  assert.equal(await page.getAttribute('html', 'lang'), lang)
+  assert.equal(await page.getAttribute('html', 'data-theme'), theme)
+  return { page, context, problems }
+}
+
+async function visit(page, hash) {
+  const [command, shown] = SCREENS[hash]
+  const here = await page.evaluate(() => location.hash.replace(/^#/, '') || '/')
+  const loaded = command && here !== hash && page.waitForResponse((r) => r.url().endsWith(`/api/${command}`) && r.request().method() === 'POST')
+  await page.evaluate((h) => (location.hash = h), hash)
+  if (loaded) assert.equal((await loaded).status(), 200, `${hash}: ${command}`)
+  await page.waitForSelector(shown)
+}
+
+/** axe's serious and critical violations in the page (or under `include`), one line per element. */
+async function axe(page, include) {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE)
+  const violations = await page.evaluate(async (inc) => {
+    const r = await window.axe.run(inc ? { include: [inc] } : document, { resultTypes: ['violations'] })
+    return r.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .flatMap((v) =>
+        v.nodes.map((n) => {
+          // Contrast: the colours and the ratio, to see which style to fix.
+          const c = v.id === 'color-contrast' ? n.any[0]?.data : null
+          const detail = c ? ` (${c.fgColor} on ${c.bgColor}: ${c.contrastRatio}, needs ${c.expectedContrastRatio})` : ''
+          return { id: v.id, impact: v.impact, target: n.target.join(' '), help: v.help + detail }
+        }),
+      )
+  }, include ?? null)
+  return violations
+}
+
+function lines(where, violations) {
+  return violations.map((v) => `${where}: [${v.impact}] ${v.id} ${v.target} — ${v.help}`)
+}
+
+test('axe: no serious or critical violation on any screen, in both languages and both themes', async () => {
+  const found = []
+  for (const lang of LANGS) {
+    for (const theme of THEMES) {
+      const { page, context, problems } = await openConsole(lang, theme)
+      for (const hash of Object.keys(SCREENS)) {
+        await visit(page, hash)
+        found.push(...lines(`${lang} ${theme} #${hash}`, await axe(page)))
+      }
+      assert.deepEqual(problems, [], `${lang} ${theme}`)
+      await context.close()
+    }
+  }
+  if (process.env.A11Y_COUNTS) {
+    const counts = {}
+    for (const l of found) {
+      const id = l.match(/\] (\S+)/)[1]
+      counts[id] = (counts[id] ?? 0) + 1
+    }
+    console.log(JSON.stringify(counts))
+  }
+  assert.deepEqual(found, [], `\n${found.join('\n')}`)
+})
+
+test('no href="#" link posing as a button; the order rows are buttons', async () => {
+  for (const lang of LANGS) {
+    const { page, context } = await openConsole(lang, 'light')
+    for (const hash of Object.keys(SCREENS)) {
+      await visit(page, hash)
+      const bad = await page.$$eval('a[href="#"], a:not([href])', (as) => as.map((a) => a.outerHTML.slice(0, 120)))
+      assert.deepEqual(bad, [], `${lang} #${hash}: links that act as buttons`)
+    }
+    // The order rows are buttons: reachable with Tab, opened with Enter.
+    await visit(page, '/orders')
+    const rows = await page.$$eval('[data-test="order-row"]', (rs) => rs.map((r) => r.tagName))
+    assert.ok(rows.length > 0 && rows.every((tag) => tag === 'BUTTON'), rows.join(','))
+    await context.close()
+  }
+})
+
+test('the status bar is a polite live region', async () => {
+  for (const lang of LANGS) {
+    const { page, context } = await openConsole(lang, 'light')
+    assert.equal(await page.getAttribute('[data-test="statusbar"]', 'aria-live'), 'polite')
+    assert.equal(await page.getAttribute('[data-test="statusbar"]', 'role'), 'status')
+    await context.close()
+  }
+})
+
+test('every chart has a text alternative in the active language', async () => {
+  for (const lang of LANGS) {
+    const { page, context } = await openConsole(lang, 'light')
+    for (const [hash, n] of [['/', 3], ['/refunds', 1]]) {
+      await visit(page, hash)
+      await page.waitForFunction((k) => [...document.querySelectorAll('.chart')].filter((c) => c.getAttribute('aria-label')).length === k, n)
+      const charts = await page.$$eval('.chart', (cs) => cs.map((c) => ({ role: c.getAttribute('role'), label: c.getAttribute('aria-label') ?? '' })))
+      assert.equal(charts.length, n, hash)
+      for (const c of charts) {
+        assert.equal(c.role, 'img', `${lang} #${hash}`)
+        // The title of the chart and its data, in the console's language.
+        assert.ok(c.label.length > 20, `${lang} #${hash}: ${c.label}`)
+        if (lang === 'zh-CN') assert.match(c.label, /图表/, c.label)
+        else assert.match(c.label, /chart/i, c.label)
+        assert.ok(!/undefined|null|NaN|\[object/.test(c.label), c.label)
+      }
+      if (hash === '/') {
+        const title = lang === 'zh-CN' ? '月度收入' : 'Revenue by month'
+        assert.ok(charts.some((c) => c.label.includes(title)), charts.map((c) => c.label).join('\n'))
+      }
+    }
+    await context.close()
+  }
+})
+
+test('the order drawer: axe-clean, focus trapped inside, Escape closes it and the focus returns to its row', async () => {
+  for (const lang of LANGS) {
+    for (const theme of THEMES) {
+      const { page, context, problems } = await openConsole(lang, theme)
+      await visit(page, '/orders')
+      // Tab reaches the rows; the third row opens from the keyboard.
+      const row = page.locator('[data-test="order-row"]').nth(2)
+      const id = (await row.locator('span').first().textContent()).trim()
+      await row.focus()
+      await page.keyboard.press('Enter')
+      const drawer = page.locator('[data-test="order-detail"]')
+      await drawer.waitFor()
+      await page.waitForSelector('[data-test="order-detail"] [data-test="timeline"] li')
+      assert.equal(await drawer.getAttribute('role'), 'dialog')
+      assert.ok(await drawer.getAttribute('aria-labelledby'), 'the drawer is named by its heading')
+      assert.match(await page.textContent('[data-test="order-detail"] h2'), new RegExp(id))
+      assert.ok(await page.evaluate(() => document.querySelector('[data-test="order-detail"]').contains(document.activeElement)), 'the focus moves into the drawer')
+      const violations = await axe(page, '[data-test="order-detail"]')
+      assert.deepEqual(violations, [], `\n${lines(`${lang} ${theme} drawer`, violations).join('\n')}`)
+      // Tab and Shift+Tab, more times than the drawer has stops, never leave it.
+      const stops = await page.$$eval('[data-test="order-detail"] :is(button, a[href], input, select, textarea, [tabindex]:not([tabindex="-1"]))', (els) => els.length)
+      for (const key of ['Tab', 'Shift+Tab']) {
+        for (let i = 0; i < stops + 3; i++) {
+          await page.keyboard.press(key)
+          const inside = await page.evaluate(() => document.querySelector('[data-test="order-detail"]').contains(document.activeElement))
+          assert.ok(inside, `${lang}: ${key} #${i + 1} left the drawer for ${await page.evaluate(() => document.activeElement?.outerHTML.slice(0, 80))}`)
+        }
+      }
+      await page.keyboard.press('Escape')
+      await drawer.waitFor({ state: 'detached' })
+      const focused = await page.evaluate(() => document.activeElement?.closest('[data-test="order-row"]')?.querySelector('span')?.textContent?.trim())
+      assert.equal(focused, id, 'the focus is back on the row that opened the drawer')
+      assert.deepEqual(problems, [])
+      await context.close()
+    }
+  }
+})
