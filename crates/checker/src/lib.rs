@@ -7,6 +7,7 @@
 //! - [`cases`]: the seller's saved debug cases, with placeholders, import and export.
 //! - [`catalogue`]: every check and the documented rule it stands for.
 //! - [`report`]: the outcome as JSON, text and JUnit XML.
+//! - [`tally`]: what the interface and OAuth reports share: counts, failed checks, marks.
 //! - [`oauth`]: the seller's OAuth web login, with the sandbox as the identity provider [KG §8].
 
 pub mod cases;
@@ -14,6 +15,7 @@ pub mod catalogue;
 pub mod oauth;
 pub mod report;
 pub mod run;
+pub mod tally;
 pub mod target;
 
 pub use catalogue::Check;

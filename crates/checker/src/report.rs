@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::catalogue::Check;
+use crate::tally::{self, verdict_word, Counts, Judged};
 
 /// One request sent and what came back.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
@@ -64,6 +65,16 @@ impl Outcome {
     }
 }
 
+impl Judged for Outcome {
+    type Check = Check;
+    fn check(&self) -> Check {
+        self.check
+    }
+    fn verdict(&self) -> Verdict {
+        self.verdict
+    }
+}
+
 /// One step of a run: usually one call, sometimes a call and its repeats (polling, a replay).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct StepReport {
@@ -98,26 +109,22 @@ pub struct Report {
 impl Report {
     /// Recounts passed, failed and skipped from the steps.
     pub fn tally(&mut self) {
-        let all = || self.steps.iter().flat_map(|s| &s.outcomes);
-        self.passed = all().filter(|o| o.verdict == Verdict::Passed).count();
-        self.failed = all().filter(|o| o.verdict == Verdict::Failed).count();
-        self.skipped = all().filter(|o| o.verdict == Verdict::Skipped).count();
+        let c = Counts::of(self.steps.iter().flat_map(|s| &s.outcomes));
+        (self.passed, self.failed, self.skipped) = (c.passed, c.failed, c.skipped);
+    }
+
+    fn counts(&self) -> Counts {
+        Counts { passed: self.passed, failed: self.failed, skipped: self.skipped }
     }
 
     /// Every check ran and passed.
     pub fn ok(&self) -> bool {
-        self.failed == 0 && self.skipped == 0 && self.passed > 0
+        self.counts().ok()
     }
 
     /// The distinct checks that failed, in the order they first failed.
     pub fn failed_checks(&self) -> Vec<Check> {
-        let mut seen = Vec::new();
-        for o in self.steps.iter().flat_map(|s| &s.outcomes) {
-            if o.verdict == Verdict::Failed && !seen.contains(&o.check) {
-                seen.push(o.check);
-            }
-        }
-        seen
+        tally::failed_checks(self.steps.iter().flat_map(|s| &s.outcomes))
     }
 
     /// For people: a line a step, then each failure with its rule, request and reply.
@@ -128,13 +135,7 @@ impl Report {
             let _ = writeln!(out, "warning: {w}");
         }
         for step in &self.steps {
-            let mark = if step.failed() {
-                "FAIL"
-            } else if step.outcomes.iter().any(|o| o.verdict == Verdict::Skipped) {
-                "SKIP"
-            } else {
-                "ok  "
-            };
+            let mark = tally::step_mark(&step.outcomes);
             let _ = writeln!(out, "{mark} {:>2}. {} ({} ms)", step.index + 1, step.name, step.elapsed_ms);
             for o in step.outcomes.iter().filter(|o| o.verdict != Verdict::Passed) {
                 let _ = writeln!(out, "       {} {}: {}", verdict_word(o.verdict), o.id, o.detail);
@@ -148,15 +149,7 @@ impl Report {
                 }
             }
         }
-        let _ = writeln!(
-            out,
-            "{} checks passed, {} failed, {} skipped in {} ms: {}",
-            self.passed,
-            self.failed,
-            self.skipped,
-            self.elapsed_ms,
-            if self.ok() { "PASS" } else { "FAIL" }
-        );
+        self.counts().write_total(&mut out, self.elapsed_ms);
         out
     }
 
@@ -219,14 +212,6 @@ impl Report {
         }
         out.push_str("  </testsuite>\n</testsuites>\n");
         out
-    }
-}
-
-fn verdict_word(v: Verdict) -> &'static str {
-    match v {
-        Verdict::Passed => "passed",
-        Verdict::Failed => "failed",
-        Verdict::Skipped => "skipped",
     }
 }
 

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::catalogue::OAuthCheck;
 use crate::report::Verdict;
+use crate::tally::{self, verdict_word, Counts, Judged};
 
 /// One HTTP request the checker made, as a browser or as the client. Codes and tokens in URLs are masked.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -35,6 +36,16 @@ pub struct OAuthOutcome {
 impl OAuthOutcome {
     pub fn new(check: OAuthCheck, verdict: Verdict, detail: impl Into<String>) -> OAuthOutcome {
         OAuthOutcome { check, id: check.id().to_string(), verdict, detail: detail.into(), rule: check.rule().into() }
+    }
+}
+
+impl Judged for OAuthOutcome {
+    type Check = OAuthCheck;
+    fn check(&self) -> OAuthCheck {
+        self.check
+    }
+    fn verdict(&self) -> Verdict {
+        self.verdict
     }
 }
 
@@ -72,26 +83,22 @@ pub struct OAuthReport {
 
 impl OAuthReport {
     pub fn tally(&mut self) {
-        let all = || self.steps.iter().flat_map(|s| &s.outcomes);
-        self.passed = all().filter(|o| o.verdict == Verdict::Passed).count();
-        self.failed = all().filter(|o| o.verdict == Verdict::Failed).count();
-        self.skipped = all().filter(|o| o.verdict == Verdict::Skipped).count();
+        let c = Counts::of(self.steps.iter().flat_map(|s| &s.outcomes));
+        (self.passed, self.failed, self.skipped) = (c.passed, c.failed, c.skipped);
+    }
+
+    fn counts(&self) -> Counts {
+        Counts { passed: self.passed, failed: self.failed, skipped: self.skipped }
     }
 
     /// Every check ran and passed.
     pub fn ok(&self) -> bool {
-        self.failed == 0 && self.skipped == 0 && self.passed > 0
+        self.counts().ok()
     }
 
     /// The distinct checks that failed, in the order they first failed.
     pub fn failed_checks(&self) -> Vec<OAuthCheck> {
-        let mut seen = Vec::new();
-        for o in self.steps.iter().flat_map(|s| &s.outcomes) {
-            if o.verdict == Verdict::Failed && !seen.contains(&o.check) {
-                seen.push(o.check);
-            }
-        }
-        seen
+        tally::failed_checks(self.steps.iter().flat_map(|s| &s.outcomes))
     }
 
     /// The outcome of a check, the first failure if any.
@@ -108,21 +115,10 @@ impl OAuthReport {
             let _ = writeln!(out, "warning: {w}");
         }
         for step in &self.steps {
-            let mark = if step.failed() {
-                "FAIL"
-            } else if step.outcomes.iter().any(|o| o.verdict == Verdict::Skipped) {
-                "SKIP"
-            } else {
-                "ok  "
-            };
+            let mark = tally::step_mark(&step.outcomes);
             let _ = writeln!(out, "{mark} {:>2}. {} ({} ms)", step.index + 1, step.name, step.elapsed_ms);
             for o in &step.outcomes {
-                let word = match o.verdict {
-                    Verdict::Passed => "passed",
-                    Verdict::Failed => "failed",
-                    Verdict::Skipped => "skipped",
-                };
-                let _ = writeln!(out, "       {word} {}: {}", o.id, o.detail);
+                let _ = writeln!(out, "       {} {}: {}", verdict_word(o.verdict), o.id, o.detail);
                 if o.verdict == Verdict::Failed {
                     let _ = writeln!(out, "         rule: {}", o.rule);
                 }
@@ -141,15 +137,7 @@ impl OAuthReport {
                 }
             }
         }
-        let _ = writeln!(
-            out,
-            "{} checks passed, {} failed, {} skipped in {} ms: {}",
-            self.passed,
-            self.failed,
-            self.skipped,
-            self.elapsed_ms,
-            if self.ok() { "PASS" } else { "FAIL" }
-        );
+        self.counts().write_total(&mut out, self.elapsed_ms);
         out
     }
 }
