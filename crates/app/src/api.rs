@@ -128,7 +128,8 @@ command_table! {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS, thiserror::Error)]
 #[error("{message}")]
 pub struct ApiError {
-    /// `invalid` (bad argument), `not-found`, `unknown-command`, `keyring` (no OS keyring), `store`, `sync`.
+    /// `invalid` (bad argument), `not-found`, `unknown-command`, `keyring` (no OS keyring), `store`, `sync`,
+    /// `stale` (an action taken on a screen older than the stored row: reload and look again).
     pub code: String,
     pub message: String,
 }
@@ -353,6 +354,10 @@ pub struct SupervisionAct {
     pub file_name: Option<String>,
     #[serde(default)]
     pub content_base64: Option<String>,
+    /// The flow's `seq` on the screen the seller acted from; refused (`stale`) when the flow has changed since.
+    /// Absent: no screen (a script).
+    #[serde(default)]
+    pub seq: Option<i64>,
 }
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -391,6 +396,9 @@ pub struct UnsubscriptionDecide {
     pub approve: bool,
     #[serde(default)]
     pub reason: String,
+    /// The request's `seq` on the screen the seller decided from; refused (`stale`) when it has changed since.
+    #[serde(default)]
+    pub seq: Option<i64>,
 }
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -480,6 +488,10 @@ pub struct InvoiceIssue {
     /// The number the tax system gave, for a draft issued there; numbered here when absent.
     #[serde(default)]
     pub number: Option<String>,
+    /// The invoice request's `seq` on the screen the draft was opened from; refused (`stale`) when the request has
+    /// changed since. Absent for invoices drafted from chosen orders (no request).
+    #[serde(default)]
+    pub request_seq: Option<i64>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]

@@ -101,7 +101,7 @@ pub(crate) async fn unsubscription_decide(ws: &Workspace, a: UnsubscriptionDecid
         });
     }
     let payload = json!({"approve": a.approve, "reason": a.reason.trim()});
-    queue(ws, ActionKind::UnsubscriptionDecision, &a.id, payload).await
+    queue(ws, ActionKind::UnsubscriptionDecision, &a.id, payload, a.seq).await
 }
 
 pub(crate) async fn invoice_requests(ws: &Workspace, a: StatusFilter) -> Result<InvoiceRequests, ApiError> {
@@ -312,13 +312,28 @@ async fn status_from(ws: &Workspace, inbox: &Inbox) -> Result<Status, ApiError> 
 
 /// Queues an action and, when the marketplace answers, pushes it at once and pulls the feed it changes, so its
 /// echo arrives with the reply; offline it waits for the next sync. A target with an action in flight (queued, or
-/// sent and not yet echoed) refuses a second one: the store checks it inside the write.
-async fn queue(ws: &Workspace, kind: ActionKind, target: &str, payload: Value) -> Result<Queued, ApiError> {
+/// sent and not yet echoed) refuses a second one, and an action taken on a screen that showed the target at an
+/// older `seq` than the store's is refused as `stale`: the store checks both inside the write.
+async fn queue(
+    ws: &Workspace,
+    kind: ActionKind,
+    target: &str,
+    payload: Value,
+    shown_seq: Option<i64>,
+) -> Result<Queued, ApiError> {
     if target.trim().is_empty() {
         return Err(ApiError::invalid("target: an ID is required"));
     }
     let t = target.to_string();
-    let action_id = ws.write(move |s| Ok(s.enqueue(kind, &t, payload, Utc::now().timestamp())?)).await?;
+    let action_id = ws
+        .write(move |s| {
+            let now = Utc::now().timestamp();
+            Ok(match shown_seq {
+                Some(seq) => s.enqueue_from_screen(kind, &t, payload, seq, now),
+                None => s.enqueue(kind, &t, payload, now),
+            }?)
+        })
+        .await?;
     ws.log.info(&format!("queued {action_id} on {target}"));
     Ok(ws.push_action(&action_id).await)
 }
@@ -338,6 +353,11 @@ pub(crate) async fn supervision_act(ws: &Workspace, a: SupervisionAct) -> Result
     let flow = ws.read(move |s| Ok(s.order_detail(&order_id, now())?)).await?.flow.ok_or_else(|| {
         ApiError::invalid(format!("order_id `{}`: this order has no service supervision", a.order_id))
     })?;
+    if let Some(shown) = a.seq.filter(|&shown| flow.seq > shown) {
+        // Judged before the step's rules: the screen's step may no longer be the flow's.
+        let stale = koodesk_store::StoreError::Stale { target: a.order_id.clone(), shown, stored: flow.seq };
+        return Err(stale.into());
+    }
     if flow.step == "completed" {
         return Err(ApiError::invalid(format!("order_id `{}`: its supervision is completed", a.order_id)));
     }
@@ -394,7 +414,7 @@ pub(crate) async fn supervision_act(ws: &Workspace, a: SupervisionAct) -> Result
             )))
         }
     };
-    queue(ws, kind, &a.order_id, payload).await
+    queue(ws, kind, &a.order_id, payload, a.seq).await
 }
 
 async fn settlement(ws: &Workspace) -> Result<Settlement, ApiError> {

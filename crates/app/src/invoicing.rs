@@ -23,6 +23,10 @@ pub async fn issue(ws: &Workspace, a: InvoiceIssue) -> Result<InvoiceIssued, Api
     let (id, number, by) = (a.id.clone(), a.number.clone(), a.by.clone());
     let invoice = ws
         .write(move |store| {
+            // The request's screen must still be current: its issue is queued in the same write.
+            if let (Some(seq), Some(request)) = (a.request_seq, store.invoice(&id)?.request_id) {
+                store.check_screen(koodesk_store::outbox::ActionKind::InvoiceIssued, &request, seq)?;
+            }
             Ok(match number.as_deref().map(str::trim).filter(|n| !n.is_empty()) {
                 Some(n) => store.record_invoice_number(&id, n, &by, now()),
                 None => store.issue_invoice(&id, &by, now()),

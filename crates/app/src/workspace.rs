@@ -101,6 +101,7 @@ pub(crate) fn to_api(e: koodesk_store::StoreError) -> ApiError {
     match e {
         koodesk_store::StoreError::Invalid(m) => ApiError::invalid(m),
         koodesk_store::StoreError::NotFound(m) => ApiError::new("not-found", format!("no {m} in this store")),
+        e @ koodesk_store::StoreError::Stale { .. } => ApiError::new("stale", e.to_string()),
         other => ApiError::new("store", other.to_string()),
     }
 }

@@ -105,6 +105,7 @@ struct Counts {
     clock_moves_during_sync: u64,
     queued: BTreeMap<&'static str, u64>,
     refused_locally: u64,
+    refused_stale: u64,
     no_target: u64,
     sent: u64,
     refused_by_marketplace: u64,
@@ -269,14 +270,16 @@ fn random_fault(rng: &mut Rng) -> (Value, &'static str, bool) {
     (rule, kind, persistent)
 }
 
-/// Something a screen offers the seller to act on, as the store showed it: the target, its step (flows) and its
+/// Something a screen offers the seller to act on, as the store showed it: the target, its step (flows), its
 /// change sequence (a flow's is the later of the flow's and its order's: the feed numbers every change of every
-/// kind in one sequence, and a flow is offered while its order is in progress).
+/// kind in one sequence, and a flow is offered while its order is in progress), and the row's own `seq`, which the
+/// screen sends back with the action.
 #[derive(Debug, Clone)]
 struct Offer {
     target: String,
     step: String,
     seq: i64,
+    shown: i64,
 }
 
 /// What the seller's screens offer: the supervision flows at a merchant step, the pending unsubscriptions, the
@@ -288,18 +291,20 @@ async fn offered(readers: &Readers) -> (Vec<Offer>, Vec<Offer>, Vec<Offer>) {
             let offers = |sql: &str| -> Result<Vec<Offer>, StoreError> {
                 let mut stmt = c.prepare(sql)?;
                 let mut out = Vec::new();
-                for row in stmt.query_map([], |r| Ok(Offer { target: r.get(0)?, step: r.get(1)?, seq: r.get(2)? }))? {
+                for row in stmt.query_map([], |r| {
+                    Ok(Offer { target: r.get(0)?, step: r.get(1)?, seq: r.get(2)?, shown: r.get(3)? })
+                })? {
                     out.push(row?);
                 }
                 Ok(out)
             };
             let flows = offers(
-                "SELECT f.order_id, f.step, max(f.seq, o.seq) FROM supervision_flows f JOIN orders o USING (order_id)
+                "SELECT f.order_id, f.step, max(f.seq, o.seq), f.seq FROM supervision_flows f JOIN orders o USING (order_id)
                   WHERE f.side = 'merchant' AND f.frozen_by IS NULL AND o.status = 'in-progress'
                   ORDER BY f.order_id",
             )?;
-            let unsubs = offers("SELECT id, '', seq FROM unsubscriptions WHERE status = 'pending' ORDER BY id")?;
-            let invoices = offers("SELECT id, '', seq FROM invoice_requests WHERE status = 'requested' ORDER BY id")?;
+            let unsubs = offers("SELECT id, '', seq, seq FROM unsubscriptions WHERE status = 'pending' ORDER BY id")?;
+            let invoices = offers("SELECT id, '', seq, seq FROM invoice_requests WHERE status = 'requested' ORDER BY id")?;
             Ok((flows, unsubs, invoices))
         })
         .await
@@ -311,6 +316,8 @@ async fn offered(readers: &Readers) -> (Vec<Offer>, Vec<Offer>, Vec<Offer>) {
 struct Acted {
     queued: Vec<Queued>,
     refused_locally: u64,
+    /// Refused locally: taken on a screen the store had moved past (`StoreError::Stale`).
+    refused_stale: u64,
     no_target: u64,
 }
 
@@ -364,7 +371,7 @@ async fn seller_acts(
                         )
                     }
                 };
-                (kind, target, payload, offer.seq)
+                (kind, target, payload, (offer.seq, offer.shown))
             }
             1 => {
                 let offer = rng.pick(&unsubs).cloned().expect("an unsubscription");
@@ -373,7 +380,7 @@ async fn seller_acts(
                 } else {
                     json!({"approve": false, "reason": "服务已按约定交付"})
                 };
-                (ActionKind::UnsubscriptionDecision, offer.target, payload, offer.seq)
+                (ActionKind::UnsubscriptionDecision, offer.target, payload, (offer.seq, offer.shown))
             }
             _ => {
                 let offer = rng.pick(&invoices).cloned().expect("an invoice request");
@@ -382,15 +389,19 @@ async fn seller_acts(
                 if rng.chance(0.3) {
                     payload["issued_at"] = json!(today);
                 }
-                (ActionKind::InvoiceIssued, offer.target, payload, offer.seq)
+                (ActionKind::InvoiceIssued, offer.target, payload, (offer.seq, offer.shown))
             }
         };
-        let (t, p) = (target.clone(), payload.clone());
-        match writer.run(move |s| s.enqueue(kind, &t, p, now_ts())).await {
+        let (t, p, (seen, shown)) = (target.clone(), payload.clone(), seen);
+        match writer.run(move |s| s.enqueue_from_screen(kind, &t, p, shown, now_ts())).await {
             Ok(action_id) => acted.queued.push(Queued { action_id, kind, target, payload, seen_seq: seen }),
             Err(StoreError::Invalid(why)) => {
                 assert!(why.contains("KooGallery"), "refused locally only for an action in flight: {why}");
                 acted.refused_locally += 1;
+            }
+            Err(StoreError::Stale { shown: s, stored, .. }) => {
+                assert!(stored > s, "refused as stale only when the store moved past the screen");
+                acted.refused_stale += 1;
             }
             Err(e) => panic!("queuing {} on {target}: {e}", kind.as_str()),
         }
@@ -999,16 +1010,15 @@ async fn check_actions(
         // refuses while one is in flight), from a screen read before that action's change reached the store.
         let id = row.map_or(0, |r| r.id);
         let earlier = own_moves.get(&entity).and_then(|m| m.iter().find(|&&(a, seq)| a < id && seq > seen));
+        // The queue refuses such an action itself (in flight, or a stale screen): KooGallery never sees it.
         if let Some((_, seq)) = earlier {
             refused_after_own += 1;
-            if refused_after_own <= 5 {
-                println!(
-                    "soak: {} ({} on {entity}) taken on a screen at seq {seen}, after the seller's own action had \
-                     moved it to seq {seq}: refused ({why})",
-                    q.action_id,
-                    kind_name(q.kind)
-                );
-            }
+            failures.push(format!(
+                "{} ({} on {entity}) taken on a screen at seq {seen}, after the seller's own action had moved it to \
+                 seq {seq}, reached KooGallery and was refused ({why}): the queue should have refused it as stale",
+                q.action_id,
+                kind_name(q.kind)
+            ));
         }
     }
     let (in_flight, damaged) =
@@ -1138,6 +1148,7 @@ async fn soak_sync_under_faults_and_seller_actions() {
                 let acted = seller_acts(&writer, &readers, &mut rng, n, &numbers, &today).await;
                 let any = !acted.queued.is_empty();
                 counts.refused_locally += acted.refused_locally;
+                counts.refused_stale += acted.refused_stale;
                 counts.no_target += acted.no_target;
                 for q in acted.queued {
                     *counts.queued.entry(kind_name(q.kind)).or_default() += 1;
@@ -1184,6 +1195,7 @@ async fn soak_sync_under_faults_and_seller_actions() {
                 counts.add(&r);
                 let (acted, pushed) = acting.await.expect("the seller's task");
                 counts.refused_locally += acted.refused_locally;
+                counts.refused_stale += acted.refused_stale;
                 counts.no_target += acted.no_target;
                 for q in acted.queued {
                     *counts.queued.entry(kind_name(q.kind)).or_default() += 1;
@@ -1199,6 +1211,7 @@ async fn soak_sync_under_faults_and_seller_actions() {
                 let n = rng.range(1, 2);
                 let acted = seller_acts(&writer, &readers, &mut rng, n, &numbers, &today).await;
                 counts.refused_locally += acted.refused_locally;
+                counts.refused_stale += acted.refused_stale;
                 counts.no_target += acted.no_target;
                 for q in acted.queued {
                     *counts.queued.entry(kind_name(q.kind)).or_default() += 1;
@@ -1247,7 +1260,7 @@ async fn soak_sync_under_faults_and_seller_actions() {
         "soak summary: seed {seed}; {:.1} s soaking ({} iterations, {} with a sync and seller actions at once), {} \
          final syncs; syncs {}, pushes {}; faults injected {} ({}; {} persistent until cleared), cleared {} times, \
          network cut {} times; clock moved {} times ({} during a sync), {virtual_days:.1} virtual days; actions \
-         queued {} ({}), refused locally (in flight) {}, no target offered {}; sent {sent}, refused by the \
+         queued {} ({}), refused locally (in flight) {}, refused locally (stale screen) {}, no target offered {}; sent {sent}, refused by the \
          marketplace {refused} (of which {refused_after_own} after the seller's own earlier action on the target, \
          taken on a screen from before its echo), left pending {pending}; sent after more than one push {sent_after_retry} (at most \
          {most_attempts} pushes); deferred {}, untried (offline) {}, retries {}; pages {}, \
@@ -1270,6 +1283,7 @@ async fn soak_sync_under_faults_and_seller_actions() {
         ledger.len(),
         queued_by_kind.join(", "),
         counts.refused_locally,
+        counts.refused_stale,
         counts.no_target,
         counts.deferred,
         counts.untried,

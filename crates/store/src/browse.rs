@@ -411,6 +411,9 @@ pub struct FlowRow {
     /// An action of the seller's on it not yet seen in KooGallery's feed: queued, or sent and awaiting echo.
     pub pending_sync: Option<PendingSync>,
     pub recorded: Option<Recorded>,
+    /// The flow's change sequence as stored: an action taken on this row carries it back, and is refused locally
+    /// when the flow has changed since (`StoreError::Stale`).
+    pub seq: i64,
 }
 
 /// A page of open flows and how many there are in all.
@@ -439,6 +442,8 @@ pub struct UnsubscriptionRow {
     /// An action of the seller's on it not yet seen in KooGallery's feed: queued, or sent and awaiting echo.
     pub pending_sync: Option<PendingSync>,
     pub recorded: Option<Recorded>,
+    /// The request's change sequence as stored: a decision taken on this row carries it back.
+    pub seq: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
@@ -459,6 +464,8 @@ pub struct InvoiceRequestRow {
     /// An action of the seller's on it not yet seen in KooGallery's feed: queued, or sent and awaiting echo.
     pub pending_sync: Option<PendingSync>,
     pub recorded: Option<Recorded>,
+    /// The request's change sequence as stored: issuing from this row carries it back.
+    pub seq: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
@@ -730,7 +737,7 @@ impl Store {
         let pending = self.pending_target_set()?;
         let sql = format!(
             "SELECT f.order_id, f.product_type, f.step, f.side, f.step_started_ts, f.rejections, f.frozen_by,
-                    f.recorded_by, f.recorded_ts
+                    f.recorded_by, f.recorded_ts, f.seq
                FROM supervision_flows f WHERE {clause}"
         );
         let mut stmt = self.conn.prepare_cached(&sql)?;
@@ -744,11 +751,12 @@ impl Store {
                 r.get::<_, u32>(5)?,
                 r.get::<_, Option<String>>(6)?,
                 recorded(r.get(7)?, r.get(8)?),
+                r.get::<_, i64>(9)?,
             ))
         })?;
         let mut out = Vec::new();
         for row in rows {
-            let (order_id, product_type, step, side, since, rejections, frozen_by, recorded) = row?;
+            let (order_id, product_type, step, side, since, rejections, frozen_by, recorded, seq) = row?;
             let side_enum = match side.as_deref() {
                 Some("merchant") => Some(Side::Merchant),
                 Some("user") => Some(Side::User),
@@ -777,6 +785,7 @@ impl Store {
                 user_may_appeal_at: u_at.map(|t| time::format_rfc3339(&t)),
                 seconds_to_appeal: relevant.map(|t| (t - now).num_seconds()),
                 recorded,
+                seq,
             });
         }
         Ok(out)
@@ -801,7 +810,7 @@ impl Store {
         let pending = self.pending_target_set()?;
         let sql = format!(
             "SELECT u.id, u.order_id, u.rule, u.requested_ts, u.refund_fen, u.paid_fen, u.reason, u.status, u.review_due,
-                    u.decision_reason, p.access_type, p.billing_mode, p.supervised, u.recorded_by, u.recorded_ts
+                    u.decision_reason, p.access_type, p.billing_mode, p.supervised, u.recorded_by, u.recorded_ts, u.seq
                FROM unsubscriptions u JOIN orders o ON o.order_id = u.order_id
                JOIN products p ON p.product_id = o.product_id WHERE {clause}"
         );
@@ -822,6 +831,7 @@ impl Store {
                 decision_reason: r.get(9)?,
                 place: place_of(&r.get::<_, String>(10)?, &r.get::<_, String>(11)?, r.get(12)?),
                 recorded: recorded(r.get(13)?, r.get(14)?),
+                seq: r.get(15)?,
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
@@ -856,14 +866,14 @@ impl Store {
         // An issue sent or queued and not yet echoed by the feed is the request's state until the feed has it.
         let sql = format!(
             "WITH requests AS (
-                SELECT r.id, r.requested_ts, r.kind, r.medium, r.title_name, r.amount_fen, r.recorded_by, r.recorded_ts,
+                SELECT r.id, r.requested_ts, r.kind, r.medium, r.title_name, r.amount_fen, r.recorded_by, r.recorded_ts, r.seq,
                        CASE WHEN a.id IS NULL THEN r.status ELSE 'issued' END AS status,
                        CASE WHEN a.id IS NULL THEN r.invoice_number ELSE a.payload->>'invoice_number' END AS invoice_number
                   FROM invoice_requests r
                   LEFT JOIN outbox_in_flight a ON a.kind = 'invoice-issued' AND a.target = r.id)
              SELECT id, requested_ts, kind, medium, title_name, amount_fen, status, invoice_number,
                     (SELECT group_concat(order_id) FROM invoice_request_orders WHERE request_id = id),
-                    recorded_by, recorded_ts
+                    recorded_by, recorded_ts, seq
                FROM requests WHERE {clause}"
         );
         let mut stmt = self.conn.prepare_cached(&sql)?;
@@ -886,6 +896,7 @@ impl Store {
                 invoice_number: r.get(7)?,
                 order_ids: orders.map(|o| o.split(',').map(str::to_string).collect()).unwrap_or_default(),
                 recorded: recorded(r.get(9)?, r.get(10)?),
+                seq: r.get(11)?,
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)

@@ -30,6 +30,10 @@ pub enum StoreError {
     Invalid(String),
     #[error("no {0} in this store")]
     NotFound(String),
+    /// An action taken on a screen read before the stored row last changed (the seller's own earlier action's
+    /// echo, another window, the buyer): refused locally, before KooGallery would refuse it for good.
+    #[error("seq: the screen showed seq {shown} of {target}, the store has {stored}: reload and look again")]
+    Stale { target: String, shown: i64, stored: i64 },
     #[error("the store's writer has stopped; restart KooDesk")]
     WriterGone,
     #[error("{path}: opened for reading before the writer migrated it (schema {found}, this build writes {known})")]

@@ -274,6 +274,36 @@ pub(crate) fn enqueue_on(
     insert_action(conn, kind, target, &payload, now_ts)
 }
 
+/// The stored change sequence of the row an action of `kind` on `target` acts on (`None`: no such row, or a
+/// record kind, which carries the whole state and is never refused for it).
+fn stored_seq(conn: &rusqlite::Connection, kind: ActionKind, target: &str) -> Result<Option<i64>, StoreError> {
+    let sql = match kind {
+        ActionKind::Supervision | ActionKind::Delivery => "SELECT seq FROM supervision_flows WHERE order_id = ?1",
+        ActionKind::UnsubscriptionDecision => "SELECT seq FROM unsubscriptions WHERE id = ?1",
+        ActionKind::InvoiceIssued => "SELECT seq FROM invoice_requests WHERE id = ?1",
+        ActionKind::RecordStep | ActionKind::RecordUnsubscription | ActionKind::RecordInvoiceRequest => {
+            return Ok(None)
+        }
+    };
+    Ok(conn.prepare_cached(sql)?.query_row([target], |r| r.get(0)).optional()?)
+}
+
+/// [`StoreError::Stale`] when the stored row has moved past the sequence the seller's screen showed. A row the
+/// store does not have is left to KooGallery to judge.
+pub(crate) fn check_screen_on(
+    conn: &rusqlite::Connection,
+    kind: ActionKind,
+    target: &str,
+    shown_seq: i64,
+) -> Result<(), StoreError> {
+    match stored_seq(conn, kind, target)? {
+        Some(stored) if stored > shown_seq => {
+            Err(StoreError::Stale { target: target.to_string(), shown: shown_seq, stored })
+        }
+        _ => Ok(()),
+    }
+}
+
 /// Adds an action to the outbox under a new idempotent `action_id`, due at once; returns the ID.
 fn insert_action(
     conn: &rusqlite::Connection,
@@ -318,7 +348,9 @@ pub(crate) fn enqueue_record_on(
 }
 
 impl Store {
-    /// Queues an action; returns its `action_id`. Refused when the target has an action in flight.
+    /// Queues an action on the store as it is now (a script, a test: no screen); returns its `action_id`.
+    /// Refused when the target has an action in flight. An action the seller took on a screen goes through
+    /// [`Store::enqueue_from_screen`].
     pub fn enqueue(
         &mut self,
         kind: ActionKind,
@@ -330,6 +362,33 @@ impl Store {
         let id = enqueue_on(&tx, kind, target, payload, now_ts)?;
         tx.commit()?;
         Ok(id)
+    }
+
+    /// Queues an action the seller took on a screen that showed the target at change sequence `shown_seq` (the
+    /// row's `seq`); returns its `action_id`. Refused when the target has an action in flight, and when the stored
+    /// row has changed since that screen was read ([`StoreError::Stale`]): the seller's own earlier action echoed
+    /// meanwhile, or another window's, or the buyer's — KooGallery would refuse the action and the refusal would
+    /// stay.
+    pub fn enqueue_from_screen(
+        &mut self,
+        kind: ActionKind,
+        target: &str,
+        payload: serde_json::Value,
+        shown_seq: i64,
+        now_ts: i64,
+    ) -> Result<String, StoreError> {
+        let tx = self.write()?;
+        let id = enqueue_on(&tx, kind, target, payload, now_ts)?;
+        check_screen_on(&tx, kind, target, shown_seq)?;
+        tx.commit()?;
+        Ok(id)
+    }
+
+    /// Whether a screen that showed `target` at change sequence `shown_seq` is still current for an action of
+    /// `kind` on it: [`StoreError::Stale`] when the stored row has changed since. For a caller that queues inside
+    /// its own write (issuing an invoice queues its request's action).
+    pub fn check_screen(&self, kind: ActionKind, target: &str, shown_seq: i64) -> Result<(), StoreError> {
+        check_screen_on(&self.conn, kind, target, shown_seq)
     }
 
     /// Pending actions whose next attempt is due, oldest first; rows this build cannot read come apart.

@@ -5,7 +5,8 @@ export type JsonValue = number | string | boolean | Array<JsonValue> | { [key in
 
 export type ApiError = { 
 /**
- * `invalid` (bad argument), `not-found`, `unknown-command`, `keyring` (no OS keyring), `store`, `sync`.
+ * `invalid` (bad argument), `not-found`, `unknown-command`, `keyring` (no OS keyring), `store`, `sync`,
+ * `stale` (an action taken on a screen older than the stored row: reload and look again).
  */
 code: string, message: string, };
 
@@ -378,7 +379,12 @@ seconds_to_appeal: number | null,
 /**
  * An action of the seller's on it not yet seen in KooGallery's feed: queued, or sent and awaiting echo.
  */
-pending_sync: PendingSync | null, recorded: Recorded | null, };
+pending_sync: PendingSync | null, recorded: Recorded | null, 
+/**
+ * The flow's change sequence as stored: an action taken on this row carries it back, and is refused locally
+ * when the flow has changed since (`StoreError::Stale`).
+ */
+seq: number, };
 
 export type OrderDetail = { order: OrderRow, buyer_kind: string, lines: Array<OrderLineRow>, flow: FlowRow | null, timeline: Array<TimelineEntry>, 
 /**
@@ -420,7 +426,12 @@ action: string, reason: string,
 /**
  * For `upload-proof`: the file's name and its content, base64.
  */
-file_name: string | null, content_base64: string | null, };
+file_name: string | null, content_base64: string | null, 
+/**
+ * The flow's `seq` on the screen the seller acted from; refused (`stale`) when the flow has changed since.
+ * Absent: no screen (a script).
+ */
+seq: number | null, };
 
 export type Queued = { action_id: string, 
 /**
@@ -446,13 +457,21 @@ place: string, review_due: string | null, decision_reason: string | null,
 /**
  * An action of the seller's on it not yet seen in KooGallery's feed: queued, or sent and awaiting echo.
  */
-pending_sync: PendingSync | null, recorded: Recorded | null, };
+pending_sync: PendingSync | null, recorded: Recorded | null, 
+/**
+ * The request's change sequence as stored: a decision taken on this row carries it back.
+ */
+seq: number, };
 
 export type MonthAmount = { month: string, count: number, amount: string, };
 
 export type Unsubscriptions = { requests: Array<UnsubscriptionRow>, refunded_by_month: Array<MonthAmount>, };
 
-export type UnsubscriptionDecide = { id: string, approve: boolean, reason: string, };
+export type UnsubscriptionDecide = { id: string, approve: boolean, reason: string, 
+/**
+ * The request's `seq` on the screen the seller decided from; refused (`stale`) when it has changed since.
+ */
+seq: number | null, };
 
 export type InvoiceRequestRow = { id: string, requested_at: string, due_at: string, seconds_left: number, kind: string, medium: string, 
 /**
@@ -462,7 +481,11 @@ title: string | null, amount: string, status: string, invoice_number: string | n
 /**
  * An action of the seller's on it not yet seen in KooGallery's feed: queued, or sent and awaiting echo.
  */
-pending_sync: PendingSync | null, recorded: Recorded | null, };
+pending_sync: PendingSync | null, recorded: Recorded | null, 
+/**
+ * The request's change sequence as stored: issuing from this row carries it back.
+ */
+seq: number, };
 
 export type InvoiceRequests = { requests: Array<InvoiceRequestRow>, };
 
@@ -568,7 +591,12 @@ by: string,
 /**
  * The number the tax system gave, for a draft issued there; numbered here when absent.
  */
-number: string | null, };
+number: string | null, 
+/**
+ * The invoice request's `seq` on the screen the draft was opened from; refused (`stale`) when the request has
+ * changed since. Absent for invoices drafted from chosen orders (no request).
+ */
+request_seq: number | null, };
 
 export type InvoiceIssued = { invoice: InvoiceRecord, 
 /**
