@@ -186,12 +186,13 @@ test('the order drawer: axe-clean, focus trapped inside, Escape closes it and th
       assert.ok(await page.evaluate(() => document.querySelector('[data-test="order-detail"]').contains(document.activeElement)), 'the focus moves into the drawer')
       const violations = await axe(page, '[data-test="order-detail"]')
       assert.deepEqual(violations, [], `\n${lines(`${lang} ${theme} drawer`, violations).join('\n')}`)
-      // Tab and Shift+Tab, more times than the drawer has stops, never leave it.
+      // Tab and Shift+Tab, more times than the drawer has stops (a date field has a stop per part), never leave it.
       const stops = await page.$$eval('[data-test="order-detail"] :is(button, a[href], input, select, textarea, [tabindex]:not([tabindex="-1"]))', (els) => els.length)
       for (const key of ['Tab', 'Shift+Tab']) {
-        for (let i = 0; i < stops + 3; i++) {
+        for (let i = 0; i < stops * 6 + 3; i++) {
           await page.keyboard.press(key)
-          const inside = await page.evaluate(() => document.querySelector('[data-test="order-detail"]').contains(document.activeElement))
+          // Past the page's last control the focus would leave the document (hasFocus false) or reach the page behind.
+          const inside = await page.evaluate(() => document.hasFocus() && document.querySelector('[data-test="order-detail"]').contains(document.activeElement))
           assert.ok(inside, `${lang}: ${key} #${i + 1} left the drawer for ${await page.evaluate(() => document.activeElement?.outerHTML.slice(0, 80))}`)
         }
       }
@@ -199,6 +200,73 @@ test('the order drawer: axe-clean, focus trapped inside, Escape closes it and th
       await drawer.waitFor({ state: 'detached' })
       const focused = await page.evaluate(() => document.activeElement?.closest('[data-test="order-row"]')?.querySelector('span')?.textContent?.trim())
       assert.equal(focused, id, 'the focus is back on the row that opened the drawer')
+      assert.deepEqual(problems, [])
+      await context.close()
+    }
+  }
+})
+
+test('a dialog (License activation): axe-clean, focus inside and trapped, Escape gives the focus back to its button', async () => {
+  const flows = await core.api('flows', { step: 'activate-code', side: 'merchant' })
+  const waiting = flows.flows.find((f) => f.product_type === 'license2' && !f.frozen_by && !f.pending_sync)
+  assert.ok(waiting, 'the demo has a License 2.0 order waiting for its code')
+  for (const lang of LANGS) {
+    const { page, context, problems } = await openConsole(lang, 'light')
+    await visit(page, '/supervision')
+    const opener = `[data-test="flow"][data-order="${waiting.order_id}"] [data-test="activate-license"]`
+    await page.focus(opener)
+    await page.keyboard.press('Enter')
+    const dialog = '[data-test="dialog"]'
+    await page.waitForSelector(`${dialog} [data-test="license-form"]`)
+    const inside = () => page.evaluate((d) => document.hasFocus() && (document.querySelector(d)?.contains(document.activeElement) ?? false), dialog)
+    assert.ok(await inside(), 'the focus is in the dialog')
+    const violations = await axe(page, dialog)
+    assert.deepEqual(violations, [], `\n${lines(`${lang} license dialog`, violations).join('\n')}`)
+    const stops = await page.$$eval(`${dialog} :is(button, a[href], input, select, textarea)`, (els) => els.length)
+    for (const key of ['Tab', 'Shift+Tab']) {
+      for (let i = 0; i < stops * 6 + 2; i++) {
+        await page.keyboard.press(key)
+        assert.ok(await inside(), `${lang}: ${key} #${i + 1} left the dialog`)
+      }
+    }
+    await page.keyboard.press('Escape')
+    await page.waitForSelector(dialog, { state: 'detached' })
+    await page.waitForFunction((o) => document.activeElement === document.querySelector(o), opener)
+    assert.deepEqual(problems, [])
+    await context.close()
+  }
+})
+
+test('axe: an invoice draft and the drafting form', async () => {
+  const requests = (await core.api('invoice_requests', { status: 'requested' })).requests
+  let request = null
+  for (const r of requests) {
+    try {
+      await core.api('invoice_draft', { request_id: r.id })
+      request = r
+      break
+    } catch {
+      /* refused by a rule: try the next */
+    }
+  }
+  assert.ok(request, 'a request to draft')
+  const buyer = (await core.api('invoice_buyers', { query: '' })).buyers.find((b) => b.orders > 0)
+  assert.ok(buyer, 'a buyer with orders')
+  for (const lang of LANGS) {
+    for (const theme of THEMES) {
+      const { page, context, problems } = await openConsole(lang, theme)
+      await visit(page, '/invoices')
+      await page.click(`[data-draft="${request.id}"]`)
+      await page.waitForSelector('[data-test="invoice-drafts"] [data-state="draft"]')
+      await page.click('[data-test="open-form"]')
+      await page.fill('[data-test="buyer-search"]', buyer.buyer_id)
+      await page.click(`[data-buyer="${buyer.buyer_id}"]`)
+      await page.waitForSelector('[data-test="buyer-orders"] input[type="checkbox"]')
+      const found = [
+        ...lines(`${lang} ${theme} draft`, await axe(page, '[data-test="invoice-drafts"]')),
+        ...lines(`${lang} ${theme} form`, await axe(page, '[data-test="invoice-form"]')),
+      ]
+      assert.deepEqual(found, [], `\n${found.join('\n')}`)
       assert.deepEqual(problems, [])
       await context.close()
     }
