@@ -15,6 +15,7 @@ use crate::api::{
     InvoiceList, InvoiceRedLetter,
 };
 use crate::commands::now;
+use crate::invoice_documents::{invoice_of, invoices_of};
 use crate::workspace::Workspace;
 
 /// Issues a draft (or records the tax system's number), then tries to tell KooGallery at once; offline, the
@@ -156,10 +157,11 @@ pub async fn export(ws: &Workspace, a: InvoiceExport) -> Result<ExportFile, ApiE
 
 /// The export's bytes, MIME type and file extension.
 fn build_export(recs: &[InvoiceRecord], format: &str) -> Result<(Vec<u8>, &'static str, &'static str), ApiError> {
+    let invoices = || invoices_of(recs).map_err(|e| ApiError::new("store", e.to_string()));
     Ok(match format {
-        "csv" => (batch::csv(recs).into_bytes(), "text/csv", "csv"),
+        "csv" => (batch::csv(&invoices()?).into_bytes(), "text/csv", "csv"),
         "xlsx" => (
-            batch::xlsx(recs).map_err(|e| ApiError::new("store", e.to_string()))?,
+            batch::xlsx(&invoices()?).map_err(|e| ApiError::new("store", e.to_string()))?,
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             "xlsx",
         ),
@@ -195,9 +197,11 @@ pub async fn pdf(ws: &Workspace, id: &str) -> Result<ExportFile, ApiError> {
     let rec = ws.read(move |s| Ok(s.invoice(&invoice)?)).await?;
     // Finding the fonts and laying out the PDF are blocking work: off the async workers.
     let (rec, bytes) = tokio::task::spawn_blocking(move || {
-        let bytes = invoice_pdf::Fonts::find()
-            .and_then(|fonts| invoice_pdf::render(&rec, &invoice_pdf::Seller::default(), &fonts))
-            .map_err(|e| ApiError::new("store", e.to_string()));
+        let bytes = invoice_of(&rec).map_err(|e| ApiError::new("store", e.to_string())).and_then(|invoice| {
+            invoice_pdf::Fonts::find()
+                .and_then(|fonts| invoice_pdf::render(&invoice, &invoice_pdf::Seller::default(), &fonts))
+                .map_err(|e| ApiError::new("store", e.to_string()))
+        });
         (rec, bytes)
     })
     .await

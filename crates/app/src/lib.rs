@@ -9,6 +9,7 @@
 //! | [`trackers`] | what the seller records by hand, and who recorded it |
 //! | [`interface_health`] | the production interface's health from the feed, and each SaaS product's readiness |
 //! | [`settlement_imports`] | the Settlement screen's imported bills, their lines and transactions |
+//! | [`invoice_documents`] | the store's invoice rows as the values the CSV, XLSX and PDF are rendered from |
 //! | [`listings`] | the listing and onboarding checklist per product |
 //! | [`merchant`] | submissions on the Seller Console for review (merchant information, listings), and the answer |
 //! | [`notices`] | which notifications to raise now, each once |
@@ -21,6 +22,7 @@ pub mod http;
 pub mod imports;
 pub mod interface;
 pub mod interface_health;
+pub mod invoice_documents;
 pub mod invoicing;
 pub mod license;
 pub mod listings;

@@ -3,8 +3,9 @@
 use std::fmt::Write as _;
 
 use koodesk_domain::invoice::InvoiceKind;
-use koodesk_store::invoicing::InvoiceRecord;
 use rust_xlsxwriter::{Format, Workbook};
+
+use crate::invoice::Invoice;
 
 /// The columns, in order.
 pub const COLUMNS: [&str; 16] = [
@@ -34,14 +35,14 @@ fn kind(k: InvoiceKind) -> &'static str {
 }
 
 /// The rows as text cells (money as decimal strings, exactly).
-pub fn rows(recs: &[InvoiceRecord]) -> Vec<[String; 16]> {
+pub fn rows(recs: &[Invoice]) -> Vec<[String; 16]> {
     let mut out = Vec::new();
     for r in recs {
         let d = &r.draft;
         for l in &d.lines {
             out.push([
                 r.id.clone(),
-                r.state.clone(),
+                r.state.as_str().to_string(),
                 r.number.clone().unwrap_or_default(),
                 kind(d.kind).to_string(),
                 d.buyer.title.clone(),
@@ -71,7 +72,7 @@ fn cell(s: &str) -> String {
 }
 
 /// CSV (RFC 4180, UTF-8 with a BOM so spreadsheet programs read the Chinese right).
-pub fn csv(recs: &[InvoiceRecord]) -> String {
+pub fn csv(recs: &[Invoice]) -> String {
     let mut out = String::from("\u{feff}");
     out.push_str(&COLUMNS.join(","));
     out.push('\n');
@@ -89,7 +90,7 @@ pub struct XlsxError(String);
 
 /// XLSX: one sheet "发票明细"; identifiers, codes and money as text cells (exact, no float rounding), plus a
 /// numeric column of the gross amount for sums.
-pub fn xlsx(recs: &[InvoiceRecord]) -> Result<Vec<u8>, XlsxError> {
+pub fn xlsx(recs: &[Invoice]) -> Result<Vec<u8>, XlsxError> {
     let e = |x: rust_xlsxwriter::XlsxError| XlsxError(x.to_string());
     let mut wb = Workbook::new();
     let bold = Format::new().set_bold();

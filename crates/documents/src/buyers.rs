@@ -5,7 +5,7 @@ use std::io::Cursor;
 
 use calamine::{Reader, Xlsx};
 use koodesk_domain::credit_code::CreditCode;
-use koodesk_store::invoicing::BuyerEntry;
+use koodesk_domain::invoice_draft::BuyerEntry;
 
 /// Why a list was refused: the row (1-based, as a spreadsheet numbers it) and column, and the rule.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

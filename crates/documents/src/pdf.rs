@@ -11,9 +11,11 @@ use std::path::{Path, PathBuf};
 
 use koodesk_domain::invoice::InvoiceKind;
 use koodesk_domain::invoice_draft::courier_note;
-use koodesk_store::invoicing::InvoiceRecord;
+use koodesk_domain::time;
 use pdf_writer::types::{CidFontType, FontFlags, SystemInfo, UnicodeCmap};
 use pdf_writer::{Content, Filter, Name, Pdf, Rect, Ref, Str};
+
+use crate::invoice::{Invoice, InvoiceState};
 
 /// Where a Latin TrueType font (digits, letters, ¥) is looked for, in order (after `KOODESK_PDF_LATIN_FONT`).
 pub const LATIN_CANDIDATES: [&str; 2] = [
@@ -224,12 +226,12 @@ fn deflate(data: &[u8]) -> Vec<u8> {
 }
 
 /// Renders one invoice. The page is the 数电票's size (241 × 140 mm).
-pub fn render(rec: &InvoiceRecord, seller: &Seller, fonts: &Fonts) -> Result<Vec<u8>, PdfError> {
+pub fn render(rec: &Invoice, seller: &Seller, fonts: &Fonts) -> Result<Vec<u8>, PdfError> {
     let slots = [Slot::new(b"F1", &fonts.cjk)?, Slot::new(b"F2", &fonts.latin)?];
     let mut w = Writer { slots, content: Content::new() };
     let d = &rec.draft;
     let (page_w, page_h) = (683.0_f32, 397.0_f32);
-    let draft = rec.state != "issued";
+    let draft = rec.state != InvoiceState::Issued;
 
     // Colour of a 数电票's frame; the text is black.
     w.content.set_stroke_rgb(0.6, 0.3, 0.2);
@@ -251,7 +253,7 @@ pub fn render(rec: &InvoiceRecord, seller: &Seller, fonts: &Fonts) -> Result<Vec
         _ => "草稿 DRAFT（未开具，不是发票）".to_string(),
     };
     w.text(page_w - 250.0, page_h - 35.0, 9.0, &format!("发票号码：{number}"))?;
-    let date = rec.issued_at.as_deref().map(|t| t.chars().take(10).collect::<String>()).unwrap_or_else(|| "—".into());
+    let date = rec.issued_at.map(|t| time::business_date(&t).to_string()).unwrap_or_else(|| "—".into());
     w.text(page_w - 250.0, page_h - 50.0, 9.0, &format!("开票日期：{date}"))?;
 
     // Buyer and seller.

@@ -71,6 +71,16 @@ impl TaxCodeTable {
     }
 }
 
+/// A buyer in the seller's own list (imported from a CSV or XLSX file): what a draft fills in when the request
+/// lacks it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BuyerEntry {
+    pub title: String,
+    pub taxpayer_id: Option<String>,
+    pub address: Option<String>,
+    pub bank: Option<String>,
+}
+
 /// The buyer as the request names them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Buyer {

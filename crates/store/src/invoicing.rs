@@ -55,14 +55,8 @@ fn kind_str(k: InvoiceKind) -> &'static str {
     }
 }
 
-/// A buyer in the seller's list.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct BuyerEntry {
-    pub title: String,
-    pub taxpayer_id: Option<String>,
-    pub address: Option<String>,
-    pub bank: Option<String>,
-}
+/// A buyer in the seller's list: a domain value (the documents crate reads such lists from files).
+pub use koodesk_domain::invoice_draft::BuyerEntry;
 
 /// The 税收分类编码 key of a tax product's default, in the `tax_codes` table.
 fn default_key(p: TaxProduct) -> String {

@@ -2,6 +2,7 @@
 
 use std::time::Instant as Clock;
 
+use koodesk_app::invoice_documents::{invoice_of, invoices_of};
 use koodesk_documents::batch;
 use koodesk_domain::time;
 use koodesk_store::invoicing::InvoiceRecord;
@@ -74,17 +75,18 @@ pub fn run(runs: usize) -> Result<InvoiceFigures, Failure> {
         taxpayer_id: "91350100M000100Y43".into(),
     };
     let (mut pdf_ms, mut pdf_bytes) = (Vec::new(), 0);
-    let template = recs[0].clone();
+    let template = invoice_of(&recs[0]).map_err(|e| fail(e.to_string()))?;
     for i in 0..(runs.max(1) * 5) {
         let source = &sources[i % sources.len()];
         let t = Clock::now();
         let drafts = koodesk_domain::invoice_draft::draft(source, &codes).map_err(|e| fail(e.to_string()))?;
-        let rec = InvoiceRecord { draft: drafts[0].clone(), ..template.clone() };
+        let rec = koodesk_documents::invoice::Invoice { draft: drafts[0].clone(), ..template.clone() };
         let bytes = koodesk_documents::pdf::render(&rec, &seller, &fonts).map_err(|e| fail(e.to_string()))?;
         pdf_ms.push(t.elapsed().as_secs_f64() * 1000.0);
         pdf_bytes = bytes.len();
     }
-    let batch_recs: Vec<InvoiceRecord> = recs.iter().cycle().take(1000).cloned().collect();
+    let batch_recs =
+        invoices_of(&recs.iter().cycle().take(1000).cloned().collect::<Vec<_>>()).map_err(|e| fail(e.to_string()))?;
     let (mut xlsx_ms, mut csv_ms, mut bytes) = (Vec::new(), Vec::new(), 0);
     for _ in 0..runs.max(1) {
         let t = Clock::now();

@@ -1,5 +1,6 @@
 //! `koodesk invoice`: drafting, issuing and exporting invoices from the store, offline [KG §2].
 
+use koodesk_app::invoice_documents::{invoice_of, invoices_of};
 use koodesk_documents::{batch, buyers, pdf};
 use koodesk_domain::invoice::RedLetterReason;
 use koodesk_domain::invoice_draft::{courier_note, Draft};
@@ -209,7 +210,8 @@ pub fn run(a: InvoiceArgs) -> Result<(), Failure> {
                 let rec = store.invoice(id).map_err(store_err)?;
                 let fonts = pdf::Fonts::find().map_err(|e| Failure::negative(e.to_string()))?;
                 let seller = pdf::Seller { name: seller_name.clone(), taxpayer_id: seller_taxpayer_id.clone() };
-                let bytes = pdf::render(&rec, &seller, &fonts).map_err(|e| Failure::negative(e.to_string()))?;
+                let invoice = invoice_of(&rec).map_err(|e| Failure::negative(e.to_string()))?;
+                let bytes = pdf::render(&invoice, &seller, &fonts).map_err(|e| Failure::negative(e.to_string()))?;
                 return std::fs::write(path, bytes)
                     .map_err(|e| Failure::negative(format!("--out {}: cannot write: {e}", path.display())));
             }
@@ -221,8 +223,13 @@ pub fn run(a: InvoiceArgs) -> Result<(), Failure> {
                         .map_err(|e| Failure::negative(e.to_string()))?
                         .into_bytes()
                 }
-                ExportFormat::Csv => batch::csv(&recs).into_bytes(),
-                ExportFormat::Xlsx => batch::xlsx(&recs).map_err(|e| Failure::negative(e.to_string()))?,
+                ExportFormat::Csv => {
+                    batch::csv(&invoices_of(&recs).map_err(|e| Failure::negative(e.to_string()))?).into_bytes()
+                }
+                ExportFormat::Xlsx => {
+                    let invoices = invoices_of(&recs).map_err(|e| Failure::negative(e.to_string()))?;
+                    batch::xlsx(&invoices).map_err(|e| Failure::negative(e.to_string()))?
+                }
             };
             match out {
                 Some(path) => std::fs::write(path, bytes)
