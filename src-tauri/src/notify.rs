@@ -1,8 +1,10 @@
 //! Native notifications for the notices the core chooses (each once: recorded only after it was delivered, so a
 //! notice that could not be shown comes again). On Linux they carry an "open" action that shows the item;
-//! elsewhere the plugin shows them and the tray lists the items.
+//! elsewhere the plugin shows them and the tray lists the items. The core sends what a notice is about as codes;
+//! it is worded here in the language the user chose in the UI (`koodesk_app::notice_text`).
 
 use koodesk_app::api::Notice;
+use koodesk_app::notice_text::{self, Lang};
 use tauri::{AppHandle, Manager};
 
 /// Raises what is due now.
@@ -11,9 +13,10 @@ pub async fn raise_due(app: &AppHandle) {
     let Ok(ws) = core.ws().await else { return };
     match koodesk_app::notices::due(ws, koodesk_app::commands::now()).await {
         Ok(notices) => {
+            let lang = Lang::of(&ws.settings().language);
             for n in notices {
                 let (key, route) = (n.key.clone(), n.route.clone());
-                if show(app, n).await {
+                if show(app, n, lang).await {
                     if let Err(e) = koodesk_app::notices::shown(ws, &key, &route, koodesk_app::commands::now()).await {
                         eprintln!("koodesk: notice {key}: {e}");
                     }
@@ -26,15 +29,16 @@ pub async fn raise_due(app: &AppHandle) {
 
 /// Shows a notice; true once the notification daemon has it.
 #[cfg(all(unix, not(target_os = "macos")))]
-async fn show(app: &AppHandle, n: Notice) -> bool {
+async fn show(app: &AppHandle, n: Notice, lang: Lang) -> bool {
     let app = app.clone();
     let (delivered, answer) = tokio::sync::oneshot::channel();
     std::thread::spawn(move || {
+        let (title, body) = notice_text::notice(&n, lang);
         let shown = notify_rust::Notification::new()
             .appname("KooDesk")
-            .summary(&n.title)
-            .body(&n.body)
-            .action("default", "打开 Open")
+            .summary(&title)
+            .body(&body)
+            .action("default", notice_text::open(lang))
             .show();
         match shown {
             Ok(handle) => {
@@ -56,9 +60,10 @@ async fn show(app: &AppHandle, n: Notice) -> bool {
 
 /// Shows a notice; true once the platform has it.
 #[cfg(not(all(unix, not(target_os = "macos"))))]
-async fn show(app: &AppHandle, n: Notice) -> bool {
+async fn show(app: &AppHandle, n: Notice, lang: Lang) -> bool {
     use tauri_plugin_notification::NotificationExt;
-    match app.notification().builder().title(&n.title).body(&n.body).show() {
+    let (title, body) = notice_text::notice(&n, lang);
+    match app.notification().builder().title(&title).body(&body).show() {
         Ok(()) => true,
         Err(e) => {
             eprintln!("koodesk: notification {}: {e}", n.key);

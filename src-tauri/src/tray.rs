@@ -4,6 +4,7 @@
 use std::sync::{Arc, Mutex};
 
 use koodesk_app::api::Status;
+use koodesk_app::notice_text::{self, Lang};
 use tauri::menu::{Menu, MenuItem, PredefinedMenuItem};
 use tauri::tray::{TrayIcon, TrayIconBuilder};
 use tauri::{AppHandle, Manager, Wry};
@@ -64,7 +65,7 @@ pub fn build(app: &AppHandle) -> tauri::Result<Arc<Tray>> {
 }
 
 impl Tray {
-    pub fn show(&self, s: &Status) {
+    pub fn show(&self, s: &Status, lang: Lang) {
         let badge = if s.urgent > 0 { Some(s.urgent.to_string()) } else { None };
         // Linux (AppIndicator) shows the title beside the icon: the badge count.
         let _ = self.icon.set_title(badge.as_deref());
@@ -80,7 +81,10 @@ impl Tray {
         for (i, item) in self.top.iter().enumerate() {
             match s.top.get(i) {
                 Some(t) => {
-                    let text: String = format!("{} · {}", t.ref_id, t.summary).chars().take(60).collect();
+                    let text: String = format!("{} · {}", t.item.ref_id, notice_text::summary(&t.item, lang))
+                        .chars()
+                        .take(60)
+                        .collect();
                     let _ = item.set_text(text);
                     let _ = item.set_enabled(true);
                     routes.push(t.route.clone());
@@ -100,6 +104,6 @@ pub async fn refresh(app: &AppHandle) {
     let Some(core) = app.try_state::<crate::Core>() else { return };
     let Ok(ws) = core.ws().await else { return };
     if let (Ok(status), Some(tray)) = (koodesk_app::commands::status(ws).await, app.try_state::<Arc<Tray>>()) {
-        tray.show(&status);
+        tray.show(&status, Lang::of(&ws.settings().language));
     }
 }

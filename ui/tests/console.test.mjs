@@ -7,6 +7,11 @@ import { after, afterEach, before, beforeEach, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { openPage, startBrowser, startCore } from './harness.mjs'
 
+/** The UI telling the core its language (for the shell's notifications and tray). */
+const languageSet = (language) => (r) =>
+  r.url().endsWith('/api/language_set') && r.request().method() === 'POST' && r.request().postDataJSON()?.language === language
+const CHINESE = /[\u4e00-\u9fff]/
+
 let core
 let browser
 
@@ -74,6 +79,27 @@ test('the overview shows the inbox the core computes for the seeded sandbox', as
     )
     assert.deepEqual(got, want, `inbox group ${group}`)
   }
+  // Every item is worded by the UI from its codes and facts: no key, no raw code, the console path by its name.
+  const rows = () =>
+    page.$$eval('[data-test="inbox-item"]', (rows) =>
+      rows.map((r) => ({ text: r.cells[2].textContent, path: r.cells[4].getAttribute('data-path'), pathText: r.cells[4].textContent })),
+    )
+  const zh = await rows()
+  for (const r of zh) {
+    assert.match(r.text, CHINESE, r.text)
+    assert.doesNotMatch(r.text, /inbox\.|undefined|null|NaN|\{/, r.text)
+    if (r.path) assert.match(r.pathText, / > /, r.pathText)
+    assert.notEqual(r.pathText, r.path)
+  }
+  const shown = page.waitForResponse(languageSet('en-US'))
+  await page.selectOption('[data-test="lang"]', 'en-US')
+  await shown
+  const en = await rows()
+  assert.equal(en.length, zh.length)
+  for (const r of en) {
+    assert.doesNotMatch(r.text, CHINESE, r.text)
+    assert.doesNotMatch(r.text, /inbox\.|undefined|null|NaN|\{/, r.text)
+  }
   // The token left the address bar once read.
   assert.ok(!page.url().includes('token='), page.url())
   assert.deepEqual(problems, [])
@@ -84,12 +110,20 @@ test('the language switches between zh-CN and en-US', async () => {
   const { page, problems } = await openPage(browser, core.url)
   await page.waitForSelector('[data-nav="overview"]')
   assert.equal((await page.textContent('[data-nav="overview"]')).trim(), '概览')
+  const toEnglish = page.waitForResponse(languageSet('en-US'))
   await page.selectOption('[data-test="lang"]', 'en-US')
   assert.equal((await page.textContent('[data-nav="overview"]')).trim(), 'Overview')
   assert.equal((await page.textContent('[data-nav="supervision"]')).trim(), 'Supervision')
   assert.equal(await page.getAttribute('html', 'lang'), 'en-US')
+  // The core keeps it for the words the shell shows itself; the notices it chooses are codes.
+  await toEnglish
+  assert.equal((await core.api('settings')).settings.language, 'en-US')
+  for (const n of (await core.api('notifications_due')).notices) assert.ok(n.about?.code && !('title' in n), JSON.stringify(n))
+  const toChinese = page.waitForResponse(languageSet('zh-CN'))
   await page.selectOption('[data-test="lang"]', 'zh-CN')
   assert.equal((await page.textContent('[data-nav="supervision"]')).trim(), '服务监管')
+  await toChinese
+  assert.equal((await core.api('settings')).settings.language, 'zh-CN')
   assert.deepEqual(problems, [])
   await page.close()
 })

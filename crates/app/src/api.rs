@@ -80,6 +80,7 @@ command_table! {
     "sandbox_network": SandboxNetwork => SandboxState = h::sandbox_network,
     "notifications_due": NoArgs => Notices = h::notifications_due,
     "notification_shown": NoticeShown => NoArgs = h::notification_shown,
+    "language_set": LanguageChoice => NoArgs = h::language_set,
     "invoices_of_request": RequestId => InvoiceList = h::invoices_of_request,
     "invoice_draft": RequestId => InvoiceList = h::invoice_draft,
     "invoice_issue": InvoiceIssue => InvoiceIssued = invoicing::issue,
@@ -280,8 +281,7 @@ pub struct RefusedView {
 
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct TopItem {
-    pub ref_id: String,
-    pub summary: String,
+    pub item: InboxItem,
     pub route: String,
 }
 
@@ -445,14 +445,46 @@ pub struct SandboxState {
     pub sandbox_online: Option<bool>,
 }
 
-/// A notification to raise now (returned until it is recorded as shown).
+/// A notification to raise now (returned until it is recorded as shown): what it is about as a code and its
+/// parameters; the shell words it in the user's language ([`crate::notice_text`]).
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct Notice {
     pub key: String,
-    pub title: String,
-    pub body: String,
+    pub about: NoticeAbout,
     /// The UI route that opens the item.
     pub route: String,
+}
+
+/// What a notice is about, by code, with the parameters of its words.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(tag = "code", rename_all = "kebab-case")]
+pub enum NoticeAbout {
+    /// Sync failed this many times in a row; the last error as the core reported it.
+    SyncFailing { failures_in_a_row: u32, last_error: Option<String> },
+    /// This month's failed orders near, on or past KooGallery's delisting line [KG §7].
+    DelistingLine {
+        standing: koodesk_domain::delisting::LineStanding,
+        period: String,
+        failed_orders: i64,
+        delisting_line: i64,
+    },
+    /// A dial test of the production interface failed [KG §7].
+    DialTestFailed { at: String, activity: String, result_code: String },
+    /// An invoice request due within 24 hours [KG §2].
+    InvoiceDue { item: InboxItem },
+    /// A merchant-side step whose user-appeal window opens within 24 hours [KG §3].
+    AppealWindow { item: InboxItem },
+    /// An unsubscription awaiting review [KG §4].
+    UnsubscriptionToReview { item: InboxItem },
+    /// A Seller Console submission not answered by its third working day [KG §6].
+    ReviewOverdue { item: InboxItem },
+}
+
+/// The language the user chose in the UI, for the words the shell shows itself (notifications, the tray).
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct LanguageChoice {
+    /// `zh-CN` or `en-US`.
+    pub language: String,
 }
 
 /// A notice the shell delivered: recorded so it is not raised again.
@@ -956,6 +988,11 @@ pub fn typescript() -> String {
         RefusedView,
         TopItem,
         Group,
+        koodesk_store::inbox::InboxAction,
+        koodesk_store::inbox::ConsolePath,
+        koodesk_store::inbox::InvoiceBlock,
+        koodesk_domain::invoice::Issuer,
+        koodesk_store::inbox::InboxFacts,
         InboxItem,
         Inbox,
         Bucket,
@@ -1019,6 +1056,8 @@ pub fn typescript() -> String {
         SandboxNetwork,
         SandboxState,
         Notice,
+        NoticeAbout,
+        LanguageChoice,
         Notices,
         NoticeShown,
         koodesk_domain::invoice::InvoiceKind,

@@ -162,6 +162,16 @@ pub(crate) async fn notification_shown(ws: &Workspace, a: NoticeShown) -> Result
     Ok(NoArgs::default())
 }
 
+/// The UI's language, for the words the shell shows itself (notifications, the tray): kept in the settings.
+pub(crate) async fn language_set(ws: &Workspace, a: LanguageChoice) -> Result<NoArgs, ApiError> {
+    let mut s = ws.settings();
+    if s.language != a.language {
+        s.language = a.language;
+        ws.save_settings(s)?;
+    }
+    Ok(NoArgs::default())
+}
+
 pub(crate) async fn invoices_of_request(ws: &Workspace, a: RequestId) -> Result<InvoiceList, ApiError> {
     Ok(InvoiceList { invoices: ws.read(move |s| Ok(s.invoices_of(&a.request_id)?)).await? })
 }
@@ -300,11 +310,7 @@ async fn status_from(ws: &Workspace, inbox: &Inbox) -> Result<Status, ApiError> 
         top: top
             .into_iter()
             .take(3)
-            .map(|i| TopItem {
-                ref_id: i.ref_id.clone(),
-                summary: i.summary.clone(),
-                route: route_of(i.group, &i.ref_id, i.order_id.as_deref()),
-            })
+            .map(|i| TopItem { item: i.clone(), route: route_of(i.group, &i.ref_id, i.order_id.as_deref()) })
             .collect(),
         sandbox_online: ws.sandbox_online().await,
     })

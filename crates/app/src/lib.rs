@@ -13,6 +13,7 @@
 //! | [`listings`] | the listing and onboarding checklist per product |
 //! | [`merchant`] | submissions on the Seller Console for review (merchant information, listings), and the answer |
 //! | [`notices`] | which notifications to raise now, each once |
+//! | [`notice_text`] | the words the shell shows itself (notifications, the tray), in zh-CN and en-US |
 //! | [`http`] | the commands and the UI served on loopback with a per-run token |
 //! | [`log`] | the workspace log |
 
@@ -28,6 +29,7 @@ pub mod license;
 pub mod listings;
 pub mod log;
 pub mod merchant;
+pub mod notice_text;
 pub mod notices;
 pub mod paste;
 pub mod settlement_imports;

@@ -1,7 +1,8 @@
 //! Which native notifications to raise now. Each fires once: its key names what it is about (the item and its
 //! deadline, or the sync-failure streak by when it began), and the store records it only once the shell has
 //! delivered it ([`shown`]), so a notice that could not be shown — no notification daemon yet — comes again.
-//! Each carries the route that opens its item.
+//! Each carries the route that opens its item, and what it is about as a code and parameters: the shell words it
+//! in the user's language ([`crate::notice_text`]).
 //!
 //! Raised: an invoice request due within 24 hours; a merchant-side supervision step whose user-appeal window
 //! opens within 24 hours; an unsubscription awaiting review; a Seller Console submission whose review is overdue;
@@ -12,9 +13,9 @@
 use koodesk_domain::calendar::WorkingCalendar;
 use koodesk_domain::delisting::LineStanding;
 use koodesk_domain::time::Instant;
-use koodesk_store::inbox::Group;
+use koodesk_store::inbox::{Group, InboxAction};
 
-use crate::api::{ApiError, Notice};
+use crate::api::{ApiError, Notice, NoticeAbout};
 use crate::commands::route_of;
 use crate::workspace::Workspace;
 
@@ -32,32 +33,28 @@ pub async fn due(ws: &Workspace, now: Instant) -> Result<Vec<Notice>, ApiError> 
         // before the first good sync is told of once per streak, not once per store.
         candidates.push(Notice {
             key: format!("sync-failing:{}", since.timestamp()),
-            title: "同步持续失败 Sync keeps failing".into(),
-            body: st.last_error.unwrap_or_default(),
+            about: NoticeAbout::SyncFailing { failures_in_a_row: st.failures_in_a_row, last_error: st.last_error },
             route: "/settings".into(),
         });
     }
     if let Some(h) = ws.read(move |s| Ok(s.interface_health(now)?)).await?.filter(|h| h.current) {
         // Before the line is passed, and again on it and past it: one each per month [KG §7].
-        let title = match h.standing {
-            LineStanding::Clear => None,
-            LineStanding::Near => Some("失败订单距下架线仅差 1 单 One failed order from the delisting line"),
-            LineStanding::AtTheLine => Some("失败订单已达下架线 On the delisting line: the next failure delists"),
-            LineStanding::Over => Some("失败订单已超下架线 Past the delisting line"),
-        };
-        if let Some(title) = title {
+        if h.standing != LineStanding::Clear {
             candidates.push(Notice {
                 key: format!("delisting-line:{}:{}", h.period, standing_code(h.standing)),
-                title: title.into(),
-                body: format!("{} · {}/{}", h.period, h.failed_orders, h.delisting_line),
+                about: NoticeAbout::DelistingLine {
+                    standing: h.standing,
+                    period: h.period.clone(),
+                    failed_orders: h.failed_orders,
+                    delisting_line: h.delisting_line,
+                },
                 route: "/interface-health".into(),
             });
         }
         if let Some(d) = h.last_dial_test.filter(|d| !d.passed) {
             candidates.push(Notice {
                 key: format!("dial-test-failed:{}", d.at),
-                title: "拨测失败 Dial test failed".into(),
-                body: format!("{} · {} {}", d.at, d.activity, d.result_code),
+                about: NoticeAbout::DialTestFailed { at: d.at, activity: d.activity, result_code: d.result_code },
                 route: "/interface-health".into(),
             });
         }
@@ -68,31 +65,27 @@ pub async fn due(ws: &Workspace, now: Instant) -> Result<Vec<Notice>, ApiError> 
             continue;
         }
         let left = i.seconds_left.unwrap_or(i64::MAX);
-        let (key, title) = match (i.group, i.action) {
-            (Group::Invoices, "issue-invoice") if (0..=DAY).contains(&left) => {
-                (format!("invoice-due:{}", i.ref_id), "发票 24 小时内到期 Invoice due within 24 h")
+        let item = || i.clone();
+        let (key, about) = match (i.group, i.action) {
+            (Group::Invoices, InboxAction::IssueInvoice) if (0..=DAY).contains(&left) => {
+                (format!("invoice-due:{}", i.ref_id), NoticeAbout::InvoiceDue { item: item() })
             }
-            (Group::Supervision, a) if a != "appeal" && (0..=DAY).contains(&left) => (
+            (Group::Supervision, a) if a != InboxAction::Appeal && (0..=DAY).contains(&left) => (
                 format!("appeal-window:{}:{}", i.ref_id, i.due_at.as_deref().unwrap_or("")),
-                "用户 24 小时内可申诉 User may appeal within 24 h",
+                NoticeAbout::AppealWindow { item: item() },
             ),
             (Group::Unsubscriptions, _) => {
-                (format!("unsubscription:{}", i.ref_id), "退订申请待审核 Unsubscription awaiting review")
+                (format!("unsubscription:{}", i.ref_id), NoticeAbout::UnsubscriptionToReview { item: item() })
             }
             // A review KooGallery has not answered by its third working day [KG §6]: keyed on the review and its
             // due date.
             (Group::Reviews, _) if i.overdue => (
                 format!("review-overdue:{}:{}", i.ref_id, i.due_at.as_deref().unwrap_or("")),
-                "审核已超 3 个工作日 Review overdue",
+                NoticeAbout::ReviewOverdue { item: item() },
             ),
             _ => continue,
         };
-        candidates.push(Notice {
-            key,
-            title: title.into(),
-            body: format!("{} · {}", i.ref_id, i.summary),
-            route: route_of(i.group, &i.ref_id, i.order_id.as_deref()),
-        });
+        candidates.push(Notice { key, about, route: route_of(i.group, &i.ref_id, i.order_id.as_deref()) });
     }
     let keys: Vec<String> = candidates.iter().map(|n| n.key.clone()).collect();
     let fired = ws

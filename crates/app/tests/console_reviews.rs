@@ -59,6 +59,8 @@ async fn a_change_in_review_waits_in_the_inbox_is_notified_when_overdue_and_leav
         .clone();
     assert_eq!(notice["key"], format!("review-overdue:{id}:2026-06-05T00:00:00+08:00"));
     assert_eq!(notice["route"], format!("/onboarding?review={id}"));
+    assert_eq!(notice["about"]["code"], "review-overdue");
+    assert_eq!(notice["about"]["item"]["facts"]["subject"], "merchant-info");
     let again = ok(&ws, "notifications_due", json!({})).await;
     assert!(again["notices"].as_array().is_some_and(|n| n.iter().any(|n| n["key"] == notice["key"])), "until shown");
     ok(&ws, "notification_shown", json!({"key": notice["key"], "route": notice["route"]})).await;

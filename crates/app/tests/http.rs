@@ -155,6 +155,24 @@ async fn answers_match_the_in_process_dispatcher() {
     assert_eq!(overview["status"]["mode"], "sandbox");
 }
 
+/// The UI tells the core its language, for the words the shell shows itself (notifications, the tray): kept in
+/// the settings, Chinese by default.
+#[tokio::test]
+async fn the_uis_language_is_kept_for_the_shell() {
+    let e = env("").await;
+    let (_, view) = e.call("settings", json!({})).await;
+    assert_eq!(view["settings"]["language"], "zh-CN", "the default");
+    let (status, body) = e.call("language_set", json!({"language": "en-US"})).await;
+    assert_eq!(status, 200, "{body}");
+    let (_, view) = e.call("settings", json!({})).await;
+    assert_eq!(view["settings"]["language"], "en-US");
+    let (status, body) = e.call("language_set", json!({"language": "fr-FR"})).await;
+    assert_eq!(status, 400);
+    assert!(body["message"].as_str().is_some_and(|m| m.contains("language `fr-FR`")), "{body}");
+    let (_, view) = e.call("settings", json!({})).await;
+    assert_eq!(view["settings"]["language"], "en-US", "a refused language changes nothing");
+}
+
 #[tokio::test]
 async fn bad_input_names_the_field_and_the_rule() {
     let e = env("").await;

@@ -178,7 +178,7 @@ fn sync_inbox_and_dashboard_commands() {
     let inbox: Value = serde_json::from_slice(&out.stdout).expect("json");
     let items = inbox["items"].as_array().expect("items");
     assert!(!items.is_empty());
-    for key in ["group", "action", "summary", "ref_id", "due_at", "overdue", "console_path"] {
+    for key in ["group", "action", "facts", "ref_id", "due_at", "overdue", "console_path"] {
         assert!(items[0].get(key).is_some(), "inbox items have {key}");
     }
     let out = Command::new(bin()).args(["dashboard", "--db"]).arg(&db).args(["--json"]).output().expect("runs");

@@ -32,6 +32,7 @@ pub enum Channel {
 /// Who invoices the customer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum Issuer {
     Merchant,
     Huawei,

@@ -7,9 +7,7 @@
 //! answer (approved or rejected).
 
 use koodesk_domain::calendar::WorkingCalendar;
-use koodesk_domain::merchant_info::{
-    self, CalendarBasis, ChangeOutcome, MerchantField, ReviewStatus, ReviewSubject, MERCHANT_INFO_PATH,
-};
+use koodesk_domain::merchant_info::{self, CalendarBasis, ChangeOutcome, MerchantField, ReviewStatus, ReviewSubject};
 use koodesk_domain::time::{self, Instant};
 use rusqlite::{params, OptionalExtension, Row};
 use serde::Serialize;
@@ -17,6 +15,7 @@ use ts_rs::TS;
 
 use crate::db::Store;
 use crate::error::StoreError;
+use crate::inbox::ConsolePath;
 use crate::trackers::Recorder;
 
 /// A submission as the seller records it.
@@ -68,11 +67,12 @@ fn rfc3339(ts: i64) -> String {
 }
 
 /// Where a submission's review is answered on the Seller Console.
-pub fn console_path(subject: ReviewSubject) -> &'static str {
+pub fn console_path(subject: ReviewSubject) -> Option<ConsolePath> {
     match subject {
-        ReviewSubject::MerchantInfo => MERCHANT_INFO_PATH,
+        // 服务商管理 > 服务商信息 [KG §6].
+        ReviewSubject::MerchantInfo => Some(ConsolePath::MerchantInfo),
         // The seller guide names no page for listing reviews; the answer comes by e-mail and SMS.
-        ReviewSubject::Listing | ReviewSubject::ListingChange => "",
+        ReviewSubject::Listing | ReviewSubject::ListingChange => None,
     }
 }
 

@@ -3,15 +3,17 @@
 //! Every query reads only open items through partial indexes (merchant-side and stalled user-side supervision
 //! steps, unsubscriptions awaiting review, invoice requests not yet issued, unpaid bills), so its cost follows
 //! what is open, not how many orders the store holds.
+//!
+//! An item is codes and parameters (what to do, the facts it rests on, where on the Seller Console): the words
+//! are the UI's, in the seller's language.
 
 use chrono::{Datelike, Duration, NaiveDate};
 use koodesk_domain::calendar::WorkingCalendar;
-use koodesk_domain::invoice::{self, Channel, Medium};
-use koodesk_domain::merchant_info::ReviewSubject;
+use koodesk_domain::invoice::{self, Channel, CourierPayer, InvoiceKind, Issuer, Medium};
+use koodesk_domain::merchant_info::{CalendarBasis, MerchantField, ReviewSubject};
 use koodesk_domain::money::Cny;
-use koodesk_domain::refund::MERCHANT_REVIEW_PATH;
 use koodesk_domain::settlement::{self, YearMonth};
-use koodesk_domain::supervision::{AppealClocks, Side, HARDWARE_AUTO_ACCEPT_DAYS, SELLER_PATH};
+use koodesk_domain::supervision::{AppealClocks, ProductType, Side, Step, HARDWARE_AUTO_ACCEPT_DAYS};
 use koodesk_domain::time::{self, Instant};
 use rusqlite::params;
 use serde::Serialize;
@@ -21,11 +23,6 @@ use crate::console_reviews;
 use crate::db::Store;
 use crate::error::StoreError;
 use crate::outbox::PendingSync;
-
-/// Where invoice requests are handled in the seller console.
-pub const INVOICE_PATH: &str = "订单管理 > 发票管理";
-/// Where bills are read.
-pub const BILL_PATH: &str = "订单管理 > 结算管理";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, TS)]
 #[serde(rename_all = "kebab-case")]
@@ -38,27 +35,202 @@ pub enum Group {
     Upcoming,
 }
 
+/// What to do (or to know): a code the UI names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, TS)]
+#[serde(rename_all = "kebab-case")]
+pub enum InboxAction {
+    /// 商家确认需求 [KG §3].
+    ConfirmRequirements,
+    /// License 2.0: activate the authorization code [KG §3].
+    ActivateCode,
+    /// License 2.0: upload the delivery proof [KG §3].
+    UploadProof,
+    /// Deliver: ship with the logistics (hardware) or implement the service and upload the proof [KG §3].
+    Deliver,
+    /// The user side stalled more than 5 days: the merchant may appeal [KG §3].
+    Appeal,
+    /// An unsubscription awaiting the merchant's review [KG §4].
+    ReviewUnsubscription,
+    /// An invoice request to issue within 7 days [KG §2].
+    IssueInvoice,
+    /// A Seller Console submission awaiting KooGallery's review [KG §6].
+    AwaitReview,
+    /// Hardware signed for: accepted automatically after 10 days [KG §3].
+    AutoAccept,
+    /// A bill not yet paid [KG §5].
+    ExpectPayment,
+    /// This month's orders entering the next bill [KG §5].
+    Settlement,
+}
+
+impl InboxAction {
+    pub const ALL: [InboxAction; 11] = [
+        InboxAction::ConfirmRequirements,
+        InboxAction::ActivateCode,
+        InboxAction::UploadProof,
+        InboxAction::Deliver,
+        InboxAction::Appeal,
+        InboxAction::ReviewUnsubscription,
+        InboxAction::IssueInvoice,
+        InboxAction::AwaitReview,
+        InboxAction::AutoAccept,
+        InboxAction::ExpectPayment,
+        InboxAction::Settlement,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            InboxAction::ConfirmRequirements => "confirm-requirements",
+            InboxAction::ActivateCode => "activate-code",
+            InboxAction::UploadProof => "upload-proof",
+            InboxAction::Deliver => "deliver",
+            InboxAction::Appeal => "appeal",
+            InboxAction::ReviewUnsubscription => "review-unsubscription",
+            InboxAction::IssueInvoice => "issue-invoice",
+            InboxAction::AwaitReview => "await-review",
+            InboxAction::AutoAccept => "auto-accept",
+            InboxAction::ExpectPayment => "expect-payment",
+            InboxAction::Settlement => "settlement",
+        }
+    }
+}
+
+impl std::fmt::Display for InboxAction {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Where on the Seller Console the seller acts: a code the UI names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, TS)]
+#[serde(rename_all = "kebab-case")]
+pub enum ConsolePath {
+    /// 交付管理 > 服务监管 [KG §3].
+    Supervision,
+    /// 交易管理 > 服务监管 > 查看详情: where the merchant appeals [KG §3].
+    SupervisionDetail,
+    /// 订单管理 > 退订管理 [KG §4].
+    Unsubscriptions,
+    /// 订单管理 > 发票管理 [KG §2].
+    Invoices,
+    /// 订单管理 > 结算管理 [KG §5].
+    Settlement,
+    /// 服务商管理 > 服务商信息 [KG §6].
+    MerchantInfo,
+}
+
+impl ConsolePath {
+    pub const ALL: [ConsolePath; 6] = [
+        ConsolePath::Supervision,
+        ConsolePath::SupervisionDetail,
+        ConsolePath::Unsubscriptions,
+        ConsolePath::Invoices,
+        ConsolePath::Settlement,
+        ConsolePath::MerchantInfo,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ConsolePath::Supervision => "supervision",
+            ConsolePath::SupervisionDetail => "supervision-detail",
+            ConsolePath::Unsubscriptions => "unsubscriptions",
+            ConsolePath::Invoices => "invoices",
+            ConsolePath::Settlement => "settlement",
+            ConsolePath::MerchantInfo => "merchant-info",
+        }
+    }
+}
+
+/// Why an invoice request cannot be invoiced by the merchant now [KG §2].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "kebab-case")]
+pub enum InvoiceBlock {
+    /// One of its orders has an unsubscription awaiting review.
+    UnsubscriptionInReview,
+    /// Huawei Cloud invoices these orders.
+    IssuedByHuawei,
+}
+
+/// The facts an item rests on, by kind: the parameters its words are built from. Money as decimal strings of
+/// yuan, instants as RFC 3339 (Beijing), dates as `YYYY-MM-DD`.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum InboxFacts {
+    /// A merchant-side supervision step; the user may appeal 5 days after it began [KG §3].
+    Step { step: Step, product_type: ProductType, rejections: u32, step_started_at: String },
+    /// A user-side step stalled for more than 5 days [KG §3].
+    Stalled { step: Step, step_started_at: String },
+    /// Hardware signed for, accepted automatically 10 days later [KG §3].
+    AutoAccept { parcel_signed_at: String },
+    /// An unsubscription awaiting review, expected within 7 working days [KG §4].
+    Unsubscription {
+        #[ts(type = "string")]
+        refund: Cny,
+        #[ts(type = "string")]
+        paid: Cny,
+        reason: String,
+        review_due: String,
+        requested_at: String,
+    },
+    /// An invoice request not yet issued [KG §2].
+    Invoice {
+        invoice_kind: InvoiceKind,
+        medium: Medium,
+        #[ts(type = "string")]
+        amount: Cny,
+        courier_payer: CourierPayer,
+        issuer: Issuer,
+        blocked: Option<InvoiceBlock>,
+        requested_at: String,
+    },
+    /// A submission awaiting KooGallery's review, due by the end of its third working day [KG §6].
+    Review {
+        subject: ReviewSubject,
+        field: Option<MerchantField>,
+        product_id: Option<String>,
+        note: String,
+        review_due: Option<String>,
+        calendar: CalendarBasis,
+        submitted_at: String,
+    },
+    /// A bill not yet paid: the merchant's share, expected by the payment date [KG §5].
+    Bill {
+        period: String,
+        payment_by: String,
+        #[ts(type = "string")]
+        merchant_share: Cny,
+        status: String,
+    },
+    /// This month's settled orders, entering the bill of `bill_date` [KG §5].
+    Month {
+        month: String,
+        orders: i64,
+        #[ts(type = "string")]
+        amount: Cny,
+        bill_date: String,
+        payment_by: String,
+    },
+}
+
 /// One thing to do (or to know).
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct InboxItem {
     pub group: Group,
-    /// What to do: `confirm-requirements`, `deliver`, `activate-code`, `upload-proof`, `appeal`,
-    /// `review-unsubscription`, `issue-invoice`, `await-review`, `auto-accept`, `expect-payment`, `settlement`.
-    pub action: &'static str,
-    /// For people, in the console's language.
-    pub summary: String,
+    pub action: InboxAction,
+    /// The parameters of the item's words.
+    pub facts: InboxFacts,
     pub order_id: Option<String>,
     /// The entity acted on: order ID, unsubscription ID, invoice request ID or bill ID.
     pub ref_id: String,
     pub due_at: Option<String>,
     pub overdue: bool,
-    pub console_path: &'static str,
+    /// Where on the Seller Console; none where the guide names no page (listing reviews answer by e-mail and SMS).
+    pub console_path: Option<ConsolePath>,
     /// Seconds until due (negative: overdue).
     pub seconds_left: Option<i64>,
     /// The seller already acted: the action waits in the outbox, or was sent and KooGallery's feed does not show
     /// it yet.
     pub pending_sync: Option<PendingSync>,
-    pub detail: serde_json::Value,
 }
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -74,6 +246,19 @@ use crate::browse::at;
 
 fn date_of(s: &str) -> Option<NaiveDate> {
     time::parse_date(s).ok()
+}
+
+/// A stored code read through its vocabulary: a value outside it is damage, reported with its column, never
+/// replaced by a default.
+fn code<T: serde::de::DeserializeOwned>(column: &'static str, v: &str) -> Result<T, StoreError> {
+    use serde::de::IntoDeserializer;
+    T::deserialize(IntoDeserializer::<serde::de::value::Error>::into_deserializer(v)).map_err(|_| {
+        StoreError::Sql(rusqlite::Error::FromSqlConversionFailure(
+            0,
+            rusqlite::types::Type::Text,
+            format!("{column} `{v}` is damaged in this store: not a known value").into(),
+        ))
+    })
 }
 
 impl Store {
@@ -100,33 +285,32 @@ impl Store {
         })?;
         for row in rows {
             let (order_id, product_type, step, since, rejections) = row?;
+            let product_type: ProductType = code("supervision_flows.product_type", &product_type)?;
+            let step: Step = code("supervision_flows.step", &step)?;
             let clocks = AppealClocks::new(Side::Merchant, at(since), rejections);
             let due = clocks.user_may_appeal_at;
-            let (action, what) = match step.as_str() {
-                "confirm-requirements" => ("confirm-requirements", "确认需求"),
-                "activate-code" => ("activate-code", "激活授权码"),
-                "upload-proof" => ("upload-proof", "上传交付凭证"),
-                _ if product_type == "hardware" => ("deliver", "发货并填写物流"),
-                _ => ("deliver", "实施服务并上传交付凭证"),
+            let action = match step {
+                Step::ConfirmRequirements => InboxAction::ConfirmRequirements,
+                Step::ActivateCode => InboxAction::ActivateCode,
+                Step::UploadProof => InboxAction::UploadProof,
+                _ => InboxAction::Deliver,
             };
-            let overdue = clocks.user_may_appeal(now);
             items.push(InboxItem {
                 group: Group::Supervision,
                 action,
-                summary: if overdue {
-                    format!("{what}：用户已可申诉（{} 次驳回）", rejections)
-                } else {
-                    format!("{what}：超过 5 天用户可申诉")
+                facts: InboxFacts::Step {
+                    step,
+                    product_type,
+                    rejections,
+                    step_started_at: time::format_rfc3339(&at(since)),
                 },
                 order_id: Some(order_id.clone()),
                 ref_id: order_id.clone(),
                 due_at: due.map(|d| time::format_rfc3339(&d)),
-                overdue,
-                console_path: SELLER_PATH,
+                overdue: clocks.user_may_appeal(now),
+                console_path: Some(ConsolePath::Supervision),
                 seconds_left: due.map(|d| (d - now).num_seconds()),
                 pending_sync: pending(&order_id),
-                detail: serde_json::json!({"step": step, "product_type": product_type, "rejections": rejections,
-                    "step_started_at": time::format_rfc3339(&at(since))}),
             });
         }
 
@@ -142,19 +326,19 @@ impl Store {
         })?;
         for row in rows {
             let (order_id, step, since) = row?;
+            let step: Step = code("supervision_flows.step", &step)?;
             let opened = at(since) + Duration::hours(120);
             items.push(InboxItem {
                 group: Group::Supervision,
-                action: "appeal",
-                summary: "用户侧超过 5 天无进展：可发起申诉".into(),
+                action: InboxAction::Appeal,
+                facts: InboxFacts::Stalled { step, step_started_at: time::format_rfc3339(&at(since)) },
                 order_id: Some(order_id.clone()),
                 ref_id: order_id.clone(),
                 due_at: Some(time::format_rfc3339(&opened)),
                 overdue: false,
-                console_path: "交易管理 > 服务监管 > 查看详情",
+                console_path: Some(ConsolePath::SupervisionDetail),
                 seconds_left: Some((opened - now).num_seconds()),
                 pending_sync: pending(&order_id),
-                detail: serde_json::json!({"step": step, "step_started_at": time::format_rfc3339(&at(since))}),
             });
         }
 
@@ -172,16 +356,15 @@ impl Store {
             let due = at(signed) + Duration::days(HARDWARE_AUTO_ACCEPT_DAYS);
             items.push(InboxItem {
                 group: Group::Upcoming,
-                action: "auto-accept",
-                summary: "硬件签收满 10 天将自动验收".into(),
+                action: InboxAction::AutoAccept,
+                facts: InboxFacts::AutoAccept { parcel_signed_at: time::format_rfc3339(&at(signed)) },
                 order_id: Some(order_id.clone()),
                 ref_id: order_id,
                 due_at: Some(time::format_rfc3339(&due)),
                 overdue: false,
-                console_path: SELLER_PATH,
+                console_path: Some(ConsolePath::Supervision),
                 seconds_left: Some((due - now).num_seconds()),
                 pending_sync: None,
-                detail: serde_json::json!({"parcel_signed_at": time::format_rfc3339(&at(signed))}),
             });
         }
 
@@ -213,17 +396,21 @@ impl Store {
             let due = time::start_of_day(due_date + Duration::days(1));
             items.push(InboxItem {
                 group: Group::Unsubscriptions,
-                action: "review-unsubscription",
-                summary: format!("审核退订申请：退款 {} 元（实付 {} 元）", Cny::from_fen(refund), Cny::from_fen(paid)),
+                action: InboxAction::ReviewUnsubscription,
+                facts: InboxFacts::Unsubscription {
+                    refund: Cny::from_fen(refund),
+                    paid: Cny::from_fen(paid),
+                    reason,
+                    review_due: due_date.to_string(),
+                    requested_at: time::format_rfc3339(&at(requested)),
+                },
                 order_id: Some(order_id),
                 ref_id: id.clone(),
                 due_at: Some(time::format_rfc3339(&due)),
                 overdue: today > due_date,
-                console_path: MERCHANT_REVIEW_PATH,
+                console_path: Some(ConsolePath::Unsubscriptions),
                 seconds_left: Some((due - now).num_seconds()),
                 pending_sync: pending(&id),
-                detail: serde_json::json!({"reason": reason, "review_due": due_date.to_string(),
-                    "requested_at": time::format_rfc3339(&at(requested))}),
             });
         }
 
@@ -255,44 +442,40 @@ impl Store {
             let (id, requested, medium, amount, kind, orders, created, non_general) = row?;
             let pending_unsubs =
                 orders.as_deref().unwrap_or("").split(',').filter(|o| orders_awaiting_review.contains(*o)).count();
-            let medium: Medium = medium.parse().unwrap_or(Medium::FullyDigital);
+            let medium: Medium = code("invoice_requests.medium", &medium)?;
+            let invoice_kind: InvoiceKind = code("invoice_requests.kind", &kind)?;
             let amount = Cny::from_fen(amount);
             let due = invoice::due_at(at(requested));
             let channel = if non_general.unwrap_or(false) { Channel::JointOperation } else { Channel::General };
             let issuer = invoice::issuer(at(created.unwrap_or(requested)), channel);
             let courier = invoice::courier_payer(medium, amount);
             let blocked = if pending_unsubs > 0 {
-                Some("退订审核中的订单不可开票")
-            } else if issuer == invoice::Issuer::Huawei {
-                Some("此订单由华为云开票")
+                Some(InvoiceBlock::UnsubscriptionInReview)
+            } else if issuer == Issuer::Huawei {
+                Some(InvoiceBlock::IssuedByHuawei)
             } else {
                 None
             };
             let order_id = orders.as_deref().and_then(|o| o.split(',').next()).map(str::to_string);
             items.push(InboxItem {
                 group: Group::Invoices,
-                action: "issue-invoice",
-                summary: match blocked {
-                    Some(why) => format!("发票申请 {amount} 元：{why}"),
-                    None => format!(
-                        "开具发票 {amount} 元（{}）",
-                        if courier == invoice::CourierPayer::Customer {
-                            "纸票快递到付"
-                        } else {
-                            "7 天内完成"
-                        }
-                    ),
+                action: InboxAction::IssueInvoice,
+                facts: InboxFacts::Invoice {
+                    invoice_kind,
+                    medium,
+                    amount,
+                    courier_payer: courier,
+                    issuer,
+                    blocked,
+                    requested_at: time::format_rfc3339(&at(requested)),
                 },
                 order_id,
                 ref_id: id.clone(),
                 due_at: Some(time::format_rfc3339(&due)),
                 overdue: now > due,
-                console_path: INVOICE_PATH,
+                console_path: Some(ConsolePath::Invoices),
                 seconds_left: Some((due - now).num_seconds()),
                 pending_sync: pending(&id),
-                detail: serde_json::json!({"kind": kind, "medium": medium.as_str(), "amount": amount,
-                    "courier_payer": courier.as_str(), "issuer": issuer.as_str(), "blocked": blocked,
-                    "requested_at": time::format_rfc3339(&at(requested))}),
             });
         }
 
@@ -303,22 +486,23 @@ impl Store {
             let due = due_date.map(|d| time::start_of_day(d + Duration::days(1)));
             items.push(InboxItem {
                 group: Group::Reviews,
-                action: "await-review",
-                summary: match r.subject {
-                    ReviewSubject::MerchantInfo => "商家信息变更审核中（3 个工作日）".into(),
-                    ReviewSubject::Listing => "商品上架审核中（3 个工作日）".into(),
-                    ReviewSubject::ListingChange => "商品变更审核中（3 个工作日）".into(),
-                },
+                action: InboxAction::AwaitReview,
+                console_path: console_reviews::console_path(r.subject),
                 order_id: None,
-                ref_id: r.id.clone(),
+                ref_id: r.id,
                 due_at: due.map(|d| time::format_rfc3339(&d)),
                 overdue: r.overdue,
-                console_path: console_reviews::console_path(r.subject),
                 seconds_left: due.map(|d| (d - now).num_seconds()),
                 pending_sync: None,
-                detail: serde_json::json!({"subject": r.subject, "field": r.field, "product_id": r.product_id,
-                    "note": r.note, "review_due": r.review_due, "calendar": r.calendar,
-                    "submitted_at": r.submitted_at}),
+                facts: InboxFacts::Review {
+                    subject: r.subject,
+                    field: r.field,
+                    product_id: r.product_id,
+                    note: r.note,
+                    review_due: r.review_due,
+                    calendar: r.calendar,
+                    submitted_at: r.submitted_at,
+                },
             });
         }
 
@@ -340,16 +524,15 @@ impl Store {
             let due = date_of(&payment_by).map(|d| time::start_of_day(d + Duration::days(1)));
             items.push(InboxItem {
                 group: Group::Upcoming,
-                action: "expect-payment",
-                summary: format!("{period} 账单：预计 {payment_by} 前到账 {} 元", Cny::from_fen(share)),
+                action: InboxAction::ExpectPayment,
                 order_id: None,
                 ref_id: bill_id,
                 due_at: due.map(|d| time::format_rfc3339(&d)),
                 overdue: due.is_some_and(|d| now > d),
-                console_path: BILL_PATH,
+                console_path: Some(ConsolePath::Settlement),
                 seconds_left: due.map(|d| (d - now).num_seconds()),
                 pending_sync: None,
-                detail: serde_json::json!({"status": status, "period": period}),
+                facts: InboxFacts::Bill { period, payment_by, merchant_share: Cny::from_fen(share), status },
             });
         }
         let month = YearMonth::of(today);
@@ -365,20 +548,21 @@ impl Store {
             let due = time::start_of_day(schedule.bill_date);
             items.push(InboxItem {
                 group: Group::Upcoming,
-                action: "settlement",
-                summary: format!(
-                    "本月 {count} 笔订单（{} 元）将进入 {} 账单",
-                    Cny::from_fen(sum.unwrap_or(0)),
-                    schedule.bill_date
-                ),
+                action: InboxAction::Settlement,
+                facts: InboxFacts::Month {
+                    month: month.to_string(),
+                    orders: count,
+                    amount: Cny::from_fen(sum.unwrap_or(0)),
+                    bill_date: schedule.bill_date.to_string(),
+                    payment_by: schedule.payment_by.to_string(),
+                },
                 order_id: None,
                 ref_id: month.to_string(),
                 due_at: Some(time::format_rfc3339(&due)),
                 overdue: false,
-                console_path: BILL_PATH,
+                console_path: Some(ConsolePath::Settlement),
                 seconds_left: Some((due - now).num_seconds()),
                 pending_sync: None,
-                detail: serde_json::json!({"orders": count, "payment_by": schedule.payment_by.to_string()}),
             });
         }
 

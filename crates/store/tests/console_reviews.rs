@@ -6,7 +6,7 @@ use koodesk_domain::calendar::WorkingCalendar;
 use koodesk_domain::merchant_info::{CalendarBasis, MerchantField, ReviewStatus, ReviewSubject};
 use koodesk_domain::time::{self, Instant};
 use koodesk_store::console_reviews::ReviewEntry;
-use koodesk_store::inbox::Group;
+use koodesk_store::inbox::{ConsolePath, Group, InboxAction, InboxFacts};
 use koodesk_store::trackers::Recorder;
 use koodesk_store::{Store, StoreError};
 
@@ -52,13 +52,16 @@ fn another_field_is_reviewed_in_three_working_days_and_waits_in_the_inbox_until_
     let on_time = s.inbox(t("2026-09-30T18:00:00"), cal).expect("inbox");
     let item = on_time.items.iter().find(|i| i.ref_id == r.id).expect("the review is in the inbox");
     assert_eq!(item.group, Group::Reviews);
-    assert_eq!(item.action, "await-review");
+    assert_eq!(item.action, InboxAction::AwaitReview);
     assert_eq!(item.due_at.as_deref(), Some("2026-10-01T00:00:00+08:00"), "due by the end of the third working day");
     assert!(!item.overdue);
     assert_eq!(item.seconds_left, Some(6 * 3600));
-    assert_eq!(item.console_path, "服务商管理 > 服务商信息");
-    assert_eq!(item.detail["review_due"], "2026-09-30");
-    assert_eq!(item.detail["field"], "other");
+    assert_eq!(item.console_path, Some(ConsolePath::MerchantInfo));
+    assert!(
+        matches!(&item.facts, InboxFacts::Review { review_due: Some(d), field: Some(MerchantField::Other), .. } if d == "2026-09-30"),
+        "{:?}",
+        item.facts
+    );
     assert_eq!(on_time.actionable, 1);
 
     let late = s.inbox(t("2026-10-01T09:00:00"), cal).expect("inbox");
@@ -107,7 +110,7 @@ fn a_year_without_holiday_data_is_counted_on_weekdays_and_says_so() {
     assert_eq!((r.review_due.as_deref(), r.calendar), (Some("2031-01-08"), CalendarBasis::WeekdaysOnly));
     let inbox = s.inbox(t("2031-01-05T09:00:00"), cal).expect("inbox");
     let item = inbox.items.iter().find(|i| i.ref_id == r.id).expect("in the inbox");
-    assert_eq!(item.detail["calendar"], "weekdays-only");
+    assert!(matches!(item.facts, InboxFacts::Review { calendar: CalendarBasis::WeekdaysOnly, .. }), "{:?}", item.facts);
 }
 
 #[test]

@@ -4,11 +4,11 @@ mod support;
 
 use koodesk_domain::calendar::WorkingCalendar;
 use koodesk_domain::catalog::{AccessType, BillingMode};
-use koodesk_domain::invoice::Medium;
+use koodesk_domain::invoice::{CourierPayer, Medium};
 use koodesk_domain::supervision::{ProductType, Step};
 use koodesk_domain::time;
 use koodesk_protocol::feed::{BillStatus, FeedBill, Kind};
-use koodesk_store::inbox::{Group, InboxItem};
+use koodesk_store::inbox::{ConsolePath, Group, InboxFacts, InboxItem, InvoiceBlock};
 use koodesk_store::outbox::ActionKind;
 use koodesk_store::Store;
 use support::*;
@@ -70,7 +70,7 @@ fn items_at(s: &Store, now: &str) -> Vec<InboxItem> {
 }
 
 fn find<'a>(items: &'a [InboxItem], action: &str, ref_id: &str) -> Option<&'a InboxItem> {
-    items.iter().find(|i| i.action == action && i.ref_id == ref_id)
+    items.iter().find(|i| i.action.as_str() == action && i.ref_id == ref_id)
 }
 
 #[test]
@@ -80,7 +80,12 @@ fn merchant_side_steps_by_the_users_appeal_clock() {
     let m = find(&before, "confirm-requirements", "CS-M").expect("listed");
     assert_eq!(m.due_at.as_deref(), Some("2026-11-25T09:00:00+08:00"));
     assert!(!m.overdue);
-    assert_eq!(m.console_path, "交付管理 > 服务监管");
+    assert_eq!(m.console_path, Some(ConsolePath::Supervision));
+    assert!(
+        matches!(m.facts, InboxFacts::Step { step: Step::ConfirmRequirements, rejections: 0, .. }),
+        "{:?}",
+        m.facts
+    );
     let after = items_at(&s, "2026-11-25T09:00:01");
     assert!(find(&after, "confirm-requirements", "CS-M").expect("listed").overdue);
     // Past 3 rejections the user may appeal already.
@@ -94,7 +99,9 @@ fn stalled_user_steps_open_the_merchants_appeal() {
     let s = store();
     assert!(find(&items_at(&s, "2026-11-25T08:59:59"), "appeal", "CS-U").is_none());
     let a = items_at(&s, "2026-11-25T09:00:01");
-    assert_eq!(find(&a, "appeal", "CS-U").expect("listed").group, Group::Supervision);
+    let appeal = find(&a, "appeal", "CS-U").expect("listed");
+    assert_eq!(appeal.group, Group::Supervision);
+    assert_eq!(appeal.console_path, Some(ConsolePath::SupervisionDetail));
 }
 
 #[test]
@@ -112,7 +119,12 @@ fn unsubscriptions_by_their_review_date() {
     let on_time = items_at(&s, "2026-11-25T23:59:59");
     let u = find(&on_time, "review-unsubscription", "UN1").expect("listed");
     assert!(!u.overdue);
-    assert_eq!(u.console_path, "订单管理 > 退订管理");
+    assert_eq!(u.console_path, Some(ConsolePath::Unsubscriptions));
+    assert!(
+        matches!(&u.facts, InboxFacts::Unsubscription { review_due, .. } if review_due == "2026-11-25"),
+        "{:?}",
+        u.facts
+    );
     assert!(find(&items_at(&s, "2026-11-26T00:00:01"), "review-unsubscription", "UN1").expect("listed").overdue);
 }
 
@@ -123,9 +135,20 @@ fn invoices_seven_days_courier_and_blocks() {
     let paper = find(&before, "issue-invoice", "IR-PAPER").expect("listed");
     assert_eq!(paper.due_at.as_deref(), Some("2026-11-25T10:00:00+08:00"));
     assert!(!paper.overdue);
-    assert_eq!(paper.detail["courier_payer"], "customer", "paper under 100 yuan");
+    assert!(
+        matches!(
+            paper.facts,
+            InboxFacts::Invoice { courier_payer: CourierPayer::Customer, medium: Medium::Paper, blocked: None, .. }
+        ),
+        "paper under 100 yuan: {:?}",
+        paper.facts
+    );
     let blocked = find(&before, "issue-invoice", "IR-BLOCKED").expect("listed");
-    assert!(blocked.detail["blocked"].as_str().expect("blocked").contains("退订"), "an unsubscription awaits review");
+    assert!(
+        matches!(blocked.facts, InboxFacts::Invoice { blocked: Some(InvoiceBlock::UnsubscriptionInReview), .. }),
+        "an unsubscription awaits review: {:?}",
+        blocked.facts
+    );
     let after = items_at(&s, "2026-11-25T10:00:01");
     assert!(find(&after, "issue-invoice", "IR-PAPER").expect("listed").overdue);
     // Overdue first within the group.
@@ -138,7 +161,8 @@ fn bills_and_settlement() {
     let s = store();
     let items = items_at(&s, "2026-11-24T10:00:00");
     let b = find(&items, "expect-payment", "202610").expect("listed");
-    assert!(b.summary.contains("2026-11-25"));
+    assert!(matches!(&b.facts, InboxFacts::Bill { payment_by, .. } if payment_by == "2026-11-25"), "{:?}", b.facts);
+    assert_eq!(b.console_path, Some(ConsolePath::Settlement));
     assert!(!b.overdue);
     assert!(find(&items_at(&s, "2026-11-26T10:00:00"), "expect-payment", "202610").expect("listed").overdue);
 }
@@ -178,4 +202,35 @@ fn steps_of_refunded_orders_leave_the_inbox_whichever_feed_says_so_first() {
     s.apply_page(Kind::Supervision, &page(again, "supervision.5"), 0).expect("flow again");
     assert!(find(&items_at(&s, now), "appeal", "CS-U").is_none());
     assert!(find(&items_at(&s, now), "deliver", "CS-R").is_some(), "other steps stay");
+}
+
+/// A stored code outside its vocabulary (a medium, a step) is damage: the inbox says which column and value, and
+/// does not show the item under a default (a paper invoice read as fully digital would lose the courier rule).
+#[test]
+fn a_damaged_code_is_an_error_naming_the_column() {
+    let s = store();
+    let now = "2026-11-25T10:00:00";
+    assert!(find(&items_at(&s, now), "issue-invoice", "IR-PAPER").is_some());
+    for (table, column, key, id, value) in [
+        ("invoice_requests", "medium", "id", "IR-PAPER", "carrier-pigeon"),
+        ("supervision_flows", "step", "order_id", "CS-M", "teleport"),
+    ] {
+        let saved: String = s
+            .connection()
+            .query_row(&format!("SELECT {column} FROM {table} WHERE {key} = ?1"), [id], |r| r.get(0))
+            .expect("saved");
+        s.connection()
+            .execute(&format!("UPDATE {table} SET {column} = ?1 WHERE {key} = ?2"), [value, id])
+            .expect("damage");
+        let e = s
+            .inbox(time::parse_datetime(now).expect("now"), WorkingCalendar::embedded())
+            .map(|_| ())
+            .expect_err("a damaged row is refused")
+            .to_string();
+        assert!(e.contains(&format!("{table}.{column}")) && e.contains(value), "{e}");
+        s.connection()
+            .execute(&format!("UPDATE {table} SET {column} = ?1 WHERE {key} = ?2"), [&saved, id])
+            .expect("repair");
+    }
+    assert!(find(&items_at(&s, now), "issue-invoice", "IR-PAPER").is_some());
 }

@@ -115,24 +115,33 @@ export type ActionRef = { action_id: string, };
 
 export type RefusedView = { action_id: string, kind: ActionKind, target: string, reason: string, };
 
-export type TopItem = { ref_id: string, summary: string, route: string, };
+export type TopItem = { item: InboxItem, route: string, };
 
 export type Group = "supervision" | "unsubscriptions" | "invoices" | "reviews" | "upcoming";
 
-export type InboxItem = { group: Group, 
+export type InboxAction = "confirm-requirements" | "activate-code" | "upload-proof" | "deliver" | "appeal" | "review-unsubscription" | "issue-invoice" | "await-review" | "auto-accept" | "expect-payment" | "settlement";
+
+export type ConsolePath = "supervision" | "supervision-detail" | "unsubscriptions" | "invoices" | "settlement" | "merchant-info";
+
+export type InvoiceBlock = "unsubscription-in-review" | "issued-by-huawei";
+
+export type Issuer = "merchant" | "huawei";
+
+export type InboxFacts = { "kind": "step", step: Step, product_type: ProductType, rejections: number, step_started_at: string, } | { "kind": "stalled", step: Step, step_started_at: string, } | { "kind": "auto-accept", parcel_signed_at: string, } | { "kind": "unsubscription", refund: string, paid: string, reason: string, review_due: string, requested_at: string, } | { "kind": "invoice", invoice_kind: InvoiceKind, medium: Medium, amount: string, courier_payer: CourierPayer, issuer: Issuer, blocked: InvoiceBlock | null, requested_at: string, } | { "kind": "review", subject: ReviewSubject, field: MerchantField | null, product_id: string | null, note: string, review_due: string | null, calendar: CalendarBasis, submitted_at: string, } | { "kind": "bill", period: string, payment_by: string, merchant_share: string, status: string, } | { "kind": "month", month: string, orders: number, amount: string, bill_date: string, payment_by: string, };
+
+export type InboxItem = { group: Group, action: InboxAction, 
 /**
- * What to do: `confirm-requirements`, `deliver`, `activate-code`, `upload-proof`, `appeal`,
- * `review-unsubscription`, `issue-invoice`, `await-review`, `auto-accept`, `expect-payment`, `settlement`.
+ * The parameters of the item's words.
  */
-action: string, 
-/**
- * For people, in the console's language.
- */
-summary: string, order_id: string | null, 
+facts: InboxFacts, order_id: string | null, 
 /**
  * The entity acted on: order ID, unsubscription ID, invoice request ID or bill ID.
  */
-ref_id: string, due_at: string | null, overdue: boolean, console_path: string, 
+ref_id: string, due_at: string | null, overdue: boolean, 
+/**
+ * Where on the Seller Console; none where the guide names no page (listing reviews answer by e-mail and SMS).
+ */
+console_path: ConsolePath | null, 
 /**
  * Seconds until due (negative: overdue).
  */
@@ -141,7 +150,7 @@ seconds_left: number | null,
  * The seller already acted: the action waits in the outbox, or was sent and KooGallery's feed does not show
  * it yet.
  */
-pending_sync: PendingSync | null, detail: JsonValue, };
+pending_sync: PendingSync | null, };
 
 export type Inbox = { now: string, 
 /**
@@ -519,11 +528,19 @@ export type SandboxState = {
  */
 sandbox_online: boolean | null, };
 
-export type Notice = { key: string, title: string, body: string, 
+export type Notice = { key: string, about: NoticeAbout, 
 /**
  * The UI route that opens the item.
  */
 route: string, };
+
+export type NoticeAbout = { "code": "sync-failing", failures_in_a_row: number, last_error: string | null, } | { "code": "delisting-line", standing: LineStanding, period: string, failed_orders: number, delisting_line: number, } | { "code": "dial-test-failed", at: string, activity: string, result_code: string, } | { "code": "invoice-due", item: InboxItem, } | { "code": "appeal-window", item: InboxItem, } | { "code": "unsubscription-to-review", item: InboxItem, } | { "code": "review-overdue", item: InboxItem, };
+
+export type LanguageChoice = { 
+/**
+ * `zh-CN` or `en-US`.
+ */
+language: string, };
 
 export type Notices = { notices: Array<Notice>, };
 
@@ -1065,6 +1082,7 @@ export interface Commands {
   sandbox_network: { args: SandboxNetwork; result: SandboxState };
   notifications_due: { args: NoArgs; result: Notices };
   notification_shown: { args: NoticeShown; result: NoArgs };
+  language_set: { args: LanguageChoice; result: NoArgs };
   invoices_of_request: { args: RequestId; result: InvoiceList };
   invoice_draft: { args: RequestId; result: InvoiceList };
   invoice_issue: { args: InvoiceIssue; result: InvoiceIssued };

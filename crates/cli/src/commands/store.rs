@@ -3,6 +3,7 @@
 use std::io::Read;
 use std::path::Path;
 
+use koodesk_app::notice_text::{self, Lang};
 use koodesk_client::credentials::{self, Credential};
 use koodesk_client::{FeedClient, SyncOptions};
 use koodesk_domain::calendar::WorkingCalendar;
@@ -96,11 +97,11 @@ pub fn inbox(a: InboxArgs) -> Result<(), Failure> {
         };
         println!(
             "{flag} {:<22} {:<24} due {}  {}  [{}]",
-            i.action,
+            i.action.as_str(),
             i.ref_id,
             i.due_at.as_deref().unwrap_or("-"),
-            i.summary,
-            i.console_path
+            notice_text::summary(i, Lang::EnUs),
+            i.console_path.map(|p| notice_text::console_path(p, Lang::EnUs)).unwrap_or("-")
         );
     }
     Ok(())
