@@ -88,6 +88,12 @@ impl ResultCode {
         self.row().2
     }
 
+    /// Whether KooGallery counts this reply as the interface working: 000000, or 000004 (provisioning, to be polled
+    /// with queryInstance) [KG §7]. Used for the dial test's verdict.
+    pub fn is_working(self) -> bool {
+        matches!(self, ResultCode::Success | ResultCode::Processing)
+    }
+
     /// The code for a six-digit string; `None` if undocumented.
     pub fn parse(code: &str) -> Option<ResultCode> {
         TABLE.iter().find(|(_, c, _)| *c == code).map(|(r, _, _)| *r)
@@ -116,6 +122,12 @@ impl<'de> Deserialize<'de> for ResultCode {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_success_and_processing_count_as_working() {
+        let working: Vec<&str> = TABLE.iter().filter(|(r, _, _)| r.is_working()).map(|(_, c, _)| *c).collect();
+        assert_eq!(working, ["000000", "000004"]);
+    }
 
     #[test]
     fn codes_round_trip() {

@@ -6,6 +6,7 @@
 //! wire view into a [`HealthSnapshot`] (only it sees the wire type).
 
 use koodesk_domain::delisting::{self, LineStanding};
+use koodesk_domain::result_code::ResultCode;
 use koodesk_domain::time::{self, Instant};
 use rusqlite::{params, OptionalExtension};
 use serde::Serialize;
@@ -252,7 +253,7 @@ impl Store {
             (Some(ts), Some(activity), Some(result_code)) => Some(DialTestResult {
                 at: beijing(ts, "interface_health.dial_ts")?,
                 activity,
-                passed: matches!(result_code.as_str(), "000000" | "000004"),
+                passed: ResultCode::parse(&result_code).is_some_and(ResultCode::is_working),
                 result_code,
             }),
             _ => None,
