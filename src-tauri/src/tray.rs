@@ -13,17 +13,21 @@ use crate::window;
 
 pub struct Tray {
     icon: TrayIcon,
+    /// Open, sync now, quit: worded again in the user's language at each refresh.
+    fixed: [MenuItem<Wry>; 3],
     top: Vec<MenuItem<Wry>>,
     routes: Mutex<Vec<String>>,
 }
 
 pub fn build(app: &AppHandle) -> tauri::Result<Arc<Tray>> {
-    let open = MenuItem::with_id(app, "open", "打开 KooDesk / Open", true, None::<&str>)?;
-    let sync = MenuItem::with_id(app, "sync", "立即同步 / Sync now", true, None::<&str>)?;
+    // In Chinese until the first refresh knows the user's language.
+    let [open_text, sync_text, quit_text] = notice_text::tray_menu(Lang::ZhCn);
+    let open = MenuItem::with_id(app, "open", open_text, true, None::<&str>)?;
+    let sync = MenuItem::with_id(app, "sync", sync_text, true, None::<&str>)?;
     let top: Vec<MenuItem<Wry>> = (0..3)
         .map(|i| MenuItem::with_id(app, format!("top-{i}"), "—", false, None::<&str>))
         .collect::<Result<_, _>>()?;
-    let quit = MenuItem::with_id(app, "quit", "退出 / Quit", true, None::<&str>)?;
+    let quit = MenuItem::with_id(app, "quit", quit_text, true, None::<&str>)?;
     let sep1 = PredefinedMenuItem::separator(app)?;
     let sep2 = PredefinedMenuItem::separator(app)?;
     let menu = Menu::with_items(app, &[&open, &sync, &sep1, &top[0], &top[1], &top[2], &sep2, &quit])?;
@@ -61,7 +65,7 @@ pub fn build(app: &AppHandle) -> tauri::Result<Arc<Tray>> {
             }
         })
         .build(app)?;
-    Ok(Arc::new(Tray { icon, top, routes: Mutex::new(Vec::new()) }))
+    Ok(Arc::new(Tray { icon, fixed: [open, sync, quit], top, routes: Mutex::new(Vec::new()) }))
 }
 
 impl Tray {
@@ -69,13 +73,10 @@ impl Tray {
         let badge = if s.urgent > 0 { Some(s.urgent.to_string()) } else { None };
         // Linux (AppIndicator) shows the title beside the icon: the badge count.
         let _ = self.icon.set_title(badge.as_deref());
-        let tip = format!(
-            "KooDesk — {} urgent{}{}",
-            s.urgent,
-            if s.offline { " · offline" } else { "" },
-            if s.outbox_pending > 0 { format!(" · {} waiting to sync", s.outbox_pending) } else { String::new() }
-        );
-        let _ = self.icon.set_tooltip(Some(tip));
+        let _ = self.icon.set_tooltip(Some(notice_text::tray_tip(s.urgent, s.offline, s.outbox_pending, lang)));
+        for (item, text) in self.fixed.iter().zip(notice_text::tray_menu(lang)) {
+            let _ = item.set_text(text);
+        }
         let mut routes = self.routes.lock().unwrap_or_else(|e| e.into_inner());
         routes.clear();
         for (i, item) in self.top.iter().enumerate() {

@@ -1,4 +1,4 @@
-//! The words the shell shows itself — native notifications and the tray's most urgent items — in the user's
+//! The words the shell shows itself — native notifications and the tray (its menu, tooltip and most urgent items) — in the user's
 //! language (zh-CN, the default, or en-US, as the UI last told the core: `language_set`). The core sends codes and
 //! parameters ([`NoticeAbout`], [`InboxFacts`]); this is the one place they become text outside the UI, each code
 //! in both languages. The CLI uses the English words.
@@ -84,6 +84,29 @@ pub fn notice(n: &Notice, lang: Lang) -> (String, String) {
 /// The notification's button that opens the item.
 pub fn open(lang: Lang) -> &'static str {
     lang.pick("打开", "Open")
+}
+
+/// The tray's menu entries: open the window, sync now, quit.
+pub fn tray_menu(lang: Lang) -> [&'static str; 3] {
+    [lang.pick("打开 KooDesk", "Open KooDesk"), lang.pick("立即同步", "Sync now"), lang.pick("退出", "Quit")]
+}
+
+/// The tray's tooltip: how many items are urgent, offline, actions waiting to sync.
+pub fn tray_tip(urgent: i64, offline: bool, waiting: i64, lang: Lang) -> String {
+    let mut tip = match lang {
+        Lang::ZhCn => format!("KooDesk — {urgent} 项紧急"),
+        Lang::EnUs => format!("KooDesk — {urgent} urgent"),
+    };
+    if offline {
+        tip.push_str(lang.pick(" · 离线", " · offline"));
+    }
+    if waiting > 0 {
+        tip.push_str(&match lang {
+            Lang::ZhCn => format!(" · {waiting} 项待同步"),
+            Lang::EnUs => format!(" · {waiting} waiting to sync"),
+        });
+    }
+    tip
 }
 
 /// What an inbox item asks, in one line.
@@ -357,6 +380,16 @@ mod tests {
             let (zh, en) = (console_path(p, Lang::ZhCn), console_path(p, Lang::EnUs));
             assert!(has_chinese(zh) && zh.contains(" > "), "{p:?}");
             assert!(en.starts_with(|c: char| c.is_ascii_uppercase()) && en.ends_with(&format!("({zh})")), "{p:?}");
+        }
+    }
+
+    #[test]
+    fn the_tray_is_worded_in_both_languages() {
+        assert_eq!(tray_tip(2, true, 3, Lang::ZhCn), "KooDesk — 2 项紧急 · 离线 · 3 项待同步");
+        assert_eq!(tray_tip(2, true, 3, Lang::EnUs), "KooDesk — 2 urgent · offline · 3 waiting to sync");
+        assert_eq!(tray_tip(0, false, 0, Lang::EnUs), "KooDesk — 0 urgent");
+        for (zh, en) in tray_menu(Lang::ZhCn).iter().zip(tray_menu(Lang::EnUs)) {
+            assert!(has_chinese(zh) && !has_chinese(en), "{zh} / {en}");
         }
     }
 
