@@ -67,9 +67,9 @@ command_table! {
     "order_detail": OrderId => OrderDetail = h::order_detail,
     "flows": FlowsArgs => Flows = h::flows,
     "supervision_act": SupervisionAct => Queued = h::supervision_act,
-    "unsubscriptions": StatusFilter => Unsubscriptions = h::unsubscriptions,
+    "unsubscriptions": StatusPage => Unsubscriptions = h::unsubscriptions,
     "unsubscription_decide": UnsubscriptionDecide => Queued = h::unsubscription_decide,
-    "invoice_requests": StatusFilter => InvoiceRequests = h::invoice_requests,
+    "invoice_requests": StatusPage => InvoiceRequests = h::invoice_requests,
     "settlement": NoArgs => Settlement = h::settlement_of,
     "sync_now": NoArgs => SyncResult = h::sync_now,
     "outbox_dismiss": ActionRef => Status = h::outbox_dismiss,
@@ -384,9 +384,24 @@ pub struct StatusFilter {
     pub status: Option<String>,
 }
 
+/// A status filter and a page of a list: rows to skip and at most how many (2,000 when absent, up to 10,000).
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[serde(default)]
+pub struct StatusPage {
+    pub status: Option<String>,
+    #[ts(optional)]
+    pub offset: Option<i64>,
+    #[ts(optional)]
+    pub limit: Option<i64>,
+}
+
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct Unsubscriptions {
+    /// The page asked for: pending first, then newest.
     pub requests: Vec<UnsubscriptionRow>,
+    /// Requests matching the filter, in all; the page starts at `offset`.
+    pub total: i64,
+    pub offset: i64,
     pub refunded_by_month: Vec<MonthAmount>,
 }
 
@@ -1044,6 +1059,7 @@ pub fn typescript() -> String {
         SupervisionAct,
         Queued,
         StatusFilter,
+        StatusPage,
         UnsubscriptionRow,
         MonthAmount,
         Unsubscriptions,

@@ -69,10 +69,17 @@ pub(crate) async fn flows(ws: &Workspace, a: FlowsArgs) -> Result<Flows, ApiErro
     Ok(Flows { flows: page.rows, total: page.total, by_step })
 }
 
-pub(crate) async fn unsubscriptions(ws: &Workspace, a: StatusFilter) -> Result<Unsubscriptions, ApiError> {
+/// A list page's size when the caller does not say (the screens ask for 200 at a time).
+const LIST_PAGE: i64 = 2000;
+
+pub(crate) async fn unsubscriptions(ws: &Workspace, a: StatusPage) -> Result<Unsubscriptions, ApiError> {
+    let (offset, limit) = (a.offset.unwrap_or(0), a.limit.unwrap_or(LIST_PAGE));
     ws.read(move |s| {
+        let page = s.unsubscriptions_page(a.status.as_deref(), offset, limit)?;
         Ok(Unsubscriptions {
-            requests: s.unsubscriptions(a.status.as_deref(), 2000)?,
+            requests: page.rows,
+            total: page.total,
+            offset: page.offset,
             refunded_by_month: s.refunds_by_month()?,
         })
     })
@@ -104,8 +111,10 @@ pub(crate) async fn unsubscription_decide(ws: &Workspace, a: UnsubscriptionDecid
     queue(ws, ActionKind::UnsubscriptionDecision, &a.id, payload, a.seq).await
 }
 
-pub(crate) async fn invoice_requests(ws: &Workspace, a: StatusFilter) -> Result<InvoiceRequests, ApiError> {
-    Ok(InvoiceRequests { requests: ws.read(move |s| Ok(s.invoice_requests(a.status.as_deref(), now(), 2000)?)).await? })
+pub(crate) async fn invoice_requests(ws: &Workspace, a: StatusPage) -> Result<InvoiceRequests, ApiError> {
+    let (offset, limit) = (a.offset.unwrap_or(0), a.limit.unwrap_or(LIST_PAGE));
+    let page = ws.read(move |s| Ok(s.invoice_requests_page(a.status.as_deref(), now(), offset, limit)?)).await?;
+    Ok(InvoiceRequests { requests: page.rows, total: page.total, offset: page.offset })
 }
 
 pub(crate) async fn settlement_of(ws: &Workspace, _: NoArgs) -> Result<Settlement, ApiError> {

@@ -54,6 +54,12 @@ async fn a_second_action_from_the_screen_before_the_first_ones_echo_is_refused_a
 async fn a_decision_and_an_issue_from_a_stale_screen_are_refused_and_the_draft_stays_a_draft() {
     let (_dir, ws) = sandbox().await;
     let unsubs = ok(&ws, "unsubscriptions", json!({"status": "pending"})).await;
+    // Paged: the first page, its offset and how many in all; a page of one says the same total.
+    let one = ok(&ws, "unsubscriptions", json!({"status": "pending", "offset": 0, "limit": 1})).await;
+    assert_eq!((one["offset"].as_i64(), one["requests"].as_array().map(Vec::len)), (Some(0), Some(1)), "{one}");
+    assert_eq!(one["total"], unsubs["total"]);
+    let one = ok(&ws, "invoice_requests", json!({"status": "requested", "offset": 1, "limit": 1})).await;
+    assert!(one["total"].as_i64().is_some_and(|n| n >= 1) && one["offset"] == 1, "{one}");
     let u = unsubs["requests"][0].clone();
     let (uid, useq) = (u["id"].as_str().expect("a pending request").to_string(), u["seq"].as_i64().expect("seq"));
     stale(&ws, "unsubscription_decide", json!({"id": uid, "approve": true, "seq": useq - 1})).await;

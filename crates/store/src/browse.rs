@@ -468,6 +468,42 @@ pub struct InvoiceRequestRow {
     pub seq: i64,
 }
 
+/// A page of unsubscription requests (pending first, then newest) and how many match in all.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct UnsubscriptionPage {
+    pub rows: Vec<UnsubscriptionRow>,
+    pub total: i64,
+    pub offset: i64,
+}
+
+/// A page of invoice requests (open ones first, soonest due; then the newest issued) and how many match in all.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct InvoiceRequestPage {
+    pub rows: Vec<InvoiceRequestRow>,
+    pub total: i64,
+    pub offset: i64,
+}
+
+/// A page's offset and limit, checked: `limit` 1 to `max`, `offset` zero or more.
+fn check_page(offset: i64, limit: i64, max: i64) -> Result<(), StoreError> {
+    if !(1..=max).contains(&limit) {
+        return Err(bad("limit", &limit.to_string(), &format!("1 to {max}")));
+    }
+    if offset < 0 {
+        return Err(bad("offset", &offset.to_string(), "zero or more"));
+    }
+    Ok(())
+}
+
+/// Invoice requests with the state every screen shows: an issue queued or sent and not yet echoed by the feed is
+/// the request's state until the feed has it.
+const INVOICE_REQUESTS_CTE: &str = "WITH requests AS (
+                SELECT r.id, r.requested_ts, r.kind, r.medium, r.title_name, r.amount_fen, r.recorded_by, r.recorded_ts, r.seq,
+                       CASE WHEN a.id IS NULL THEN r.status ELSE 'issued' END AS status,
+                       CASE WHEN a.id IS NULL THEN r.invoice_number ELSE a.payload->>'invoice_number' END AS invoice_number
+                  FROM invoice_requests r
+                  LEFT JOIN outbox_in_flight a ON a.kind = 'invoice-issued' AND a.target = r.id)";
+
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct BillRow {
     pub bill_id: String,
@@ -793,13 +829,31 @@ impl Store {
 
     /// Unsubscription requests, pending first then newest; `status` filters.
     pub fn unsubscriptions(&self, status: Option<&str>, limit: i64) -> Result<Vec<UnsubscriptionRow>, StoreError> {
-        if !(1..=MAX_PAGE * 10).contains(&limit) {
-            return Err(bad("limit", &limit.to_string(), "1 to 10000"));
-        }
-        self.unsubscriptions_where(
-            &format!("(?1 IS NULL OR u.status = ?1) ORDER BY u.status <> 'pending', u.requested_ts DESC LIMIT {limit}"),
+        Ok(self.unsubscriptions_page(status, 0, limit)?.rows)
+    }
+
+    /// A page of unsubscription requests — pending first, then newest, sorted in SQL so the page cuts after
+    /// sorting — with how many match `status` in all.
+    pub fn unsubscriptions_page(
+        &self,
+        status: Option<&str>,
+        offset: i64,
+        limit: i64,
+    ) -> Result<UnsubscriptionPage, StoreError> {
+        check_page(offset, limit, MAX_PAGE * 10)?;
+        let total: i64 = self.conn.query_row(
+            "SELECT count(*) FROM unsubscriptions u WHERE ?1 IS NULL OR u.status = ?1",
             params![status],
-        )
+            |r| r.get(0),
+        )?;
+        let rows = self.unsubscriptions_where(
+            &format!(
+                "(?1 IS NULL OR u.status = ?1) ORDER BY u.status <> 'pending', u.requested_ts DESC, u.id
+                 LIMIT {limit} OFFSET {offset}"
+            ),
+            params![status],
+        )?;
+        Ok(UnsubscriptionPage { rows, total, offset })
     }
 
     fn unsubscriptions_where(
@@ -844,16 +898,34 @@ impl Store {
         now: Instant,
         limit: i64,
     ) -> Result<Vec<InvoiceRequestRow>, StoreError> {
-        if !(1..=MAX_PAGE * 10).contains(&limit) {
-            return Err(bad("limit", &limit.to_string(), "1 to 10000"));
-        }
-        self.invoice_requests_where(
+        Ok(self.invoice_requests_page(status, now, 0, limit)?.rows)
+    }
+
+    /// A page of invoice requests — open ones first (soonest due), then the newest issued, sorted in SQL so the
+    /// page cuts after sorting — with how many match `status` (as the screens show it) in all.
+    pub fn invoice_requests_page(
+        &self,
+        status: Option<&str>,
+        now: Instant,
+        offset: i64,
+        limit: i64,
+    ) -> Result<InvoiceRequestPage, StoreError> {
+        check_page(offset, limit, MAX_PAGE * 10)?;
+        let total: i64 = self.conn.query_row(
+            &format!("{INVOICE_REQUESTS_CTE} SELECT count(*) FROM requests WHERE ?1 IS NULL OR status = ?1"),
+            params![status],
+            |r| r.get(0),
+        )?;
+        let rows = self.invoice_requests_where(
             &format!(
-                "(?1 IS NULL OR status = ?1) ORDER BY status <> 'requested', CASE WHEN status = 'requested' THEN requested_ts ELSE -requested_ts END LIMIT {limit}"
+                "(?1 IS NULL OR status = ?1) ORDER BY status <> 'requested',
+                 CASE WHEN status = 'requested' THEN requested_ts ELSE -requested_ts END, id
+                 LIMIT {limit} OFFSET {offset}"
             ),
             params![status],
             now,
-        )
+        )?;
+        Ok(InvoiceRequestPage { rows, total, offset })
     }
 
     fn invoice_requests_where(
@@ -863,14 +935,8 @@ impl Store {
         now: Instant,
     ) -> Result<Vec<InvoiceRequestRow>, StoreError> {
         let pending = self.pending_target_set()?;
-        // An issue sent or queued and not yet echoed by the feed is the request's state until the feed has it.
         let sql = format!(
-            "WITH requests AS (
-                SELECT r.id, r.requested_ts, r.kind, r.medium, r.title_name, r.amount_fen, r.recorded_by, r.recorded_ts, r.seq,
-                       CASE WHEN a.id IS NULL THEN r.status ELSE 'issued' END AS status,
-                       CASE WHEN a.id IS NULL THEN r.invoice_number ELSE a.payload->>'invoice_number' END AS invoice_number
-                  FROM invoice_requests r
-                  LEFT JOIN outbox_in_flight a ON a.kind = 'invoice-issued' AND a.target = r.id)
+            "{INVOICE_REQUESTS_CTE}
              SELECT id, requested_ts, kind, medium, title_name, amount_fen, status, invoice_number,
                     (SELECT group_concat(order_id) FROM invoice_request_orders WHERE request_id = id),
                     recorded_by, recorded_ts, seq

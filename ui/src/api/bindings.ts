@@ -458,6 +458,8 @@ refused: string | null, message: string, };
 
 export type StatusFilter = { status: string | null, };
 
+export type StatusPage = { status: string | null, offset?: number, limit?: number, };
+
 export type UnsubscriptionRow = { id: string, order_id: string, rule: string, requested_at: string, refund: string, paid: string, reason: string, status: string, 
 /**
  * Where the buyer made the request (the product's refund policy) [KG §4].
@@ -474,7 +476,15 @@ seq: number, };
 
 export type MonthAmount = { month: string, count: number, amount: string, };
 
-export type Unsubscriptions = { requests: Array<UnsubscriptionRow>, refunded_by_month: Array<MonthAmount>, };
+export type Unsubscriptions = { 
+/**
+ * The page asked for: pending first, then newest.
+ */
+requests: Array<UnsubscriptionRow>, 
+/**
+ * Requests matching the filter, in all; the page starts at `offset`.
+ */
+total: number, offset: number, refunded_by_month: Array<MonthAmount>, };
 
 export type UnsubscriptionDecide = { id: string, approve: boolean, reason: string, 
 /**
@@ -496,7 +506,15 @@ pending_sync: PendingSync | null, recorded: Recorded | null,
  */
 seq: number, };
 
-export type InvoiceRequests = { requests: Array<InvoiceRequestRow>, };
+export type InvoiceRequests = { 
+/**
+ * The page asked for: open ones first (soonest due), then the newest issued.
+ */
+requests: Array<InvoiceRequestRow>, 
+/**
+ * Requests matching the filter, in all; the page starts at `offset`.
+ */
+total: number, offset: number, };
 
 export type BillRow = { bill_id: string, period: string, bill_date: string, send_by: string, sign_off_by: string, payment_by: string, order_count: number, amount: string, platform_fee: string, merchant_share: string, status: string, };
 
@@ -1069,9 +1087,9 @@ export interface Commands {
   order_detail: { args: OrderId; result: OrderDetail };
   flows: { args: FlowsArgs; result: Flows };
   supervision_act: { args: SupervisionAct; result: Queued };
-  unsubscriptions: { args: StatusFilter; result: Unsubscriptions };
+  unsubscriptions: { args: StatusPage; result: Unsubscriptions };
   unsubscription_decide: { args: UnsubscriptionDecide; result: Queued };
-  invoice_requests: { args: StatusFilter; result: InvoiceRequests };
+  invoice_requests: { args: StatusPage; result: InvoiceRequests };
   settlement: { args: NoArgs; result: Settlement };
   sync_now: { args: NoArgs; result: SyncResult };
   outbox_dismiss: { args: ActionRef; result: Status };
