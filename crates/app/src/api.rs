@@ -5,6 +5,7 @@
 //! ([`crate::commands::call`]) serve Tauri's IPC and the loopback HTTP server.
 
 use koodesk_checker::cases::{Expectation, SavedCase, SavedSuite};
+use koodesk_checker::case_form::{CaseActivity, CaseField, CaseFieldKind, CaseForm};
 use koodesk_checker::{Check, Exchange, Outcome, Report, StepReport, Verdict};
 use koodesk_store::browse::{
     BillRow, FlowRow, InvoiceRequestRow, MonthAmount, OrderDetail, OrderFilter, OrderPage, UnsubscriptionRow,
@@ -104,6 +105,7 @@ command_table! {
     "interface_suite_delete": SuiteName => InterfaceSuites = h::interface_suite_delete,
     "interface_cases_export": NoArgs => CasesText = h::interface_cases_export,
     "interface_cases_import": CasesText => InterfaceSuites = h::interface_cases_import,
+    "interface_case_form": NoArgs => CaseForm = interface::case_form,
     "import_preview": ImportFile => ImportPreview = imports::preview,
     "import_confirm": ImportFile => ImportSummary = imports::confirm,
     "track_step": StepTrack => NoArgs = trackers::step,
@@ -418,7 +420,11 @@ pub struct UnsubscriptionDecide {
 
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct InvoiceRequests {
+    /// The page asked for: open ones first (soonest due), then the newest issued.
     pub requests: Vec<InvoiceRequestRow>,
+    /// Requests matching the filter, in all; the page starts at `offset`.
+    pub total: i64,
+    pub offset: i64,
 }
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -1112,6 +1118,10 @@ pub fn typescript() -> String {
         Expectation,
         SavedCase,
         SavedSuite,
+        CaseFieldKind,
+        CaseField,
+        CaseActivity,
+        CaseForm,
         RunSummary,
         KeySource,
         InterfaceOverview,

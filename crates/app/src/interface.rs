@@ -9,6 +9,7 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::Duration;
 
+use koodesk_checker::case_form::CaseForm;
 use koodesk_checker::cases::{self, Expectation, SavedCase, SavedSuite};
 use koodesk_checker::{Checker, Options, Report, StepReport, Suite, Target};
 use koodesk_client::credentials::{self, Credential};
@@ -136,6 +137,11 @@ pub async fn delete_suite(ws: &Workspace, name: &str) -> Result<Vec<SavedSuite>,
     let name = name.to_string();
     ws.write(move |store| Ok(store.save_interface_suite(&name, &[])?)).await?;
     suites(ws).await
+}
+
+/// What the debug-case form offers: activities, their documented fields and limits, placeholders, result codes.
+pub async fn case_form(_: &Workspace, _: crate::api::NoArgs) -> Result<CaseForm, ApiError> {
+    Ok(koodesk_checker::case_form::case_form())
 }
 
 pub async fn export(ws: &Workspace) -> Result<String, ApiError> {

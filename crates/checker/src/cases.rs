@@ -13,6 +13,8 @@ use crate::target::random_token;
 
 /// The placeholders a request may use.
 pub const PLACEHOLDERS: [&str; 5] = ["orderId", "orderLineId", "businessId", "instanceId", "expireTime"];
+/// Most characters of a case's or a suite's name.
+pub const NAME_MAX: usize = 80;
 /// The export format's tag.
 pub const FORMAT: &str = "koodesk-interface-cases/1";
 
@@ -54,8 +56,8 @@ impl SavedCase {
     /// Checks a case before it is stored.
     pub fn validate(&self) -> Result<(), CaseError> {
         let name = self.name.trim();
-        if name.is_empty() || name.chars().count() > 80 {
-            return Err(CaseError("case `name` must be 1 to 80 characters".into()));
+        if name.is_empty() || name.chars().count() > NAME_MAX {
+            return Err(CaseError(format!("case `name` must be 1 to {NAME_MAX} characters")));
         }
         let Some(obj) = self.request.as_object() else {
             return Err(CaseError(format!("case `{name}`: `request` must be a JSON object (the request body)")));
@@ -95,8 +97,8 @@ impl SavedCase {
 
 impl SavedSuite {
     pub fn validate(&self) -> Result<(), CaseError> {
-        if self.name.trim().is_empty() || self.name.chars().count() > 80 {
-            return Err(CaseError("suite `name` must be 1 to 80 characters".into()));
+        if self.name.trim().is_empty() || self.name.chars().count() > NAME_MAX {
+            return Err(CaseError(format!("suite `name` must be 1 to {NAME_MAX} characters")));
         }
         let mut names = std::collections::HashSet::new();
         for c in &self.cases {

@@ -5,11 +5,13 @@
 //! - [`run`]: the built-in suites (新购/续费/过期/释放, idempotency, polling while provisioning, release twice,
 //!   unknown instance, bad signature, stale timestamp, replayed nonce) and replaying saved cases.
 //! - [`cases`]: the seller's saved debug cases, with placeholders, import and export.
+//! - [`case_form`]: what the debug-case form offers: activities, their fields and limits, result codes.
 //! - [`catalogue`]: every check and the documented rule it stands for.
 //! - [`report`]: the outcome as JSON, text and JUnit XML.
 //! - [`tally`]: what the interface and OAuth reports share: counts, failed checks, marks.
 //! - [`oauth`]: the seller's OAuth web login, with the sandbox as the identity provider [KG §8].
 
+pub mod case_form;
 pub mod cases;
 pub mod catalogue;
 pub mod oauth;

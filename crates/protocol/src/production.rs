@@ -224,70 +224,153 @@ impl ProductionRequest {
         Ok(req)
     }
 
-    /// Checks mandatory fields, lengths and formats.
+    /// Checks mandatory fields, lengths and formats: the lengths and mandatory fields from [`ACTIVITIES`], the
+    /// same table the debug-case form reads, so the form and this check cannot disagree.
     pub fn validate(&self) -> Result<(), RequestError> {
-        match self {
-            ProductionRequest::NewInstance(r) => {
-                required("orderId", &r.order_id, 64)?;
-                required("orderLineId", &r.order_line_id, 64)?;
-                required("businessId", &r.business_id, 64)?;
-                optional("testFlag", r.test_flag.as_deref(), 2)
-            }
-            ProductionRequest::QueryInstance(r) => {
-                required("instanceId", &r.instance_id, MAX_QUERY_IDS * 65)?;
-                let ids: Vec<&str> = r.ids().collect();
-                if ids.is_empty() {
-                    return Err(RequestError::Empty { field: "instanceId" });
+        let body = serde_json::to_value(self).map_err(|e| RequestError::Shape(e.to_string()))?;
+        let spec = activity_spec(self.activity())
+            .ok_or_else(|| RequestError::Shape(format!("`{}` has no field table", self.activity())))?;
+        for f in spec.fields {
+            let value = f.name.split('.').try_fold(&body, |v, part| v.get(part));
+            match (f.kind, value) {
+                (FieldKind::Integer | FieldKind::Choice(_), _) => {} // typed: serde already refused a wrong one
+                (_, Some(serde_json::Value::String(v))) if f.kind == FieldKind::Ids => {
+                    required(f.name, v, MAX_QUERY_IDS * (f.max + 1))?;
+                    let ids: Vec<&str> = v.split(',').map(str::trim).filter(|s| !s.is_empty()).collect();
+                    if ids.is_empty() {
+                        return Err(RequestError::Empty { field: f.name });
+                    }
+                    if ids.len() > MAX_QUERY_IDS {
+                        return Err(RequestError::Format {
+                            field: f.name,
+                            value: format!("{} IDs", ids.len()),
+                            rule: "at most 100 instance IDs, comma-separated",
+                        });
+                    }
+                    ids.iter().try_for_each(|id| required(f.name, id, f.max))?;
                 }
-                if ids.len() > MAX_QUERY_IDS {
-                    return Err(RequestError::Format {
-                        field: "instanceId",
-                        value: format!("{} IDs", ids.len()),
-                        rule: "at most 100 instance IDs, comma-separated",
-                    });
+                (_, Some(serde_json::Value::String(v))) if f.mandatory => required(f.name, v, f.max)?,
+                (_, Some(serde_json::Value::String(v))) => optional(f.name, Some(v), f.max)?,
+                (_, None | Some(serde_json::Value::Null)) if f.mandatory => {
+                    return Err(RequestError::Empty { field: f.name })
                 }
-                ids.iter().try_for_each(|id| required("instanceId", id, 64))
-            }
-            ProductionRequest::RefreshInstance(r) => {
-                required("orderId", &r.order_id, 64)?;
-                required("orderLineId", &r.order_line_id, 64)?;
-                required("instanceId", &r.instance_id, 64)?;
-                required("expireTime", &r.expire_time, 20)?;
-                optional("productId", r.product_id.as_deref(), 64)?;
-                if NaiveDateTime::parse_from_str(&r.expire_time, EXPIRE_TIME_FORMAT).is_err()
-                    || r.expire_time.len() != 14
-                {
-                    return Err(RequestError::Format {
-                        field: "expireTime",
-                        value: r.expire_time.clone(),
-                        rule: "UTC time as yyyyMMddHHmmss",
-                    });
-                }
-                Ok(())
-            }
-            ProductionRequest::UpdateInstanceStatus(r) => required("instanceId", &r.instance_id, 64),
-            ProductionRequest::ReleaseInstance(r) => {
-                required("instanceId", &r.instance_id, 64)?;
-                optional("orderId", r.order_id.as_deref(), 64)?;
-                optional("orderLineId", r.order_line_id.as_deref(), 64)
-            }
-            ProductionRequest::UpgradeInstance(r) => {
-                required("instanceId", &r.instance_id, 64)?;
-                required("orderId", &r.order_id, 64)?;
-                required("orderLineId", &r.order_line_id, 64)
-            }
-            ProductionRequest::ChangeInstanceCheck(r) => {
-                required("instanceId", &r.instance_id, 64)?;
-                required("productInfo.productId", &r.product_info.product_id, 64)?;
-                required("productInfo.skuCode", &r.product_info.sku_code, 64)?;
-                required("productInfo.productName", &r.product_info.product_name, 64)
-            }
-            ProductionRequest::OrderNotify(r) => {
-                required("orderId", &r.order_id, 64)?;
-                optional("orderLineId", r.order_line_id.as_deref(), 64)
+                _ => {}
             }
         }
+        if let ProductionRequest::RefreshInstance(r) = self {
+            if NaiveDateTime::parse_from_str(&r.expire_time, EXPIRE_TIME_FORMAT).is_err() || r.expire_time.len() != 14 {
+                return Err(RequestError::Format {
+                    field: "expireTime",
+                    value: r.expire_time.clone(),
+                    rule: "UTC time as yyyyMMddHHmmss",
+                });
+            }
+        }
+        Ok(())
     }
+}
+
+/// What a request field holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FieldKind {
+    /// Free text.
+    Text,
+    /// Comma-separated IDs, each up to the field's maximum, at most [`MAX_QUERY_IDS`] of them.
+    Ids,
+    /// UTC time as `yyyyMMddHHmmss` ([`EXPIRE_TIME_FORMAT`]).
+    Time,
+    /// One of these values.
+    Choice(&'static [&'static str]),
+    /// A whole number.
+    Integer,
+    /// The debug flag: `1` marks a debug call.
+    Flag,
+}
+
+/// One request field of an activity: its documented name (dotted for a nested object), maximum length in
+/// characters, and whether it is mandatory [KG §7].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FieldSpec {
+    pub name: &'static str,
+    pub max: usize,
+    pub mandatory: bool,
+    pub kind: FieldKind,
+}
+
+/// An activity and its request fields.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ActivitySpec {
+    pub activity: &'static str,
+    pub fields: &'static [FieldSpec],
+}
+
+/// IDs (orderId, orderLineId, instanceId, businessId, productId, skuCode): at most 64 characters.
+pub const ID_MAX: usize = 64;
+/// `expireTime`: at most 20 characters (and exactly `yyyyMMddHHmmss`).
+pub const EXPIRE_TIME_MAX: usize = 20;
+/// `testFlag`: at most 2 characters.
+pub const TEST_FLAG_MAX: usize = 2;
+/// `scene` of refreshInstance [KG §7].
+pub const REFRESH_SCENES: [&str; 4] = ["TRIAL_TO_FORMAL", "RENEWAL", "UNSUBSCRIBE_RENEWAL_PERIOD", "RENEWAL_CHANGE"];
+/// `status` of updateInstanceStatus [KG §7].
+pub const INSTANCE_STATUSES: [&str; 2] = ["FREEZE", "UNFREEZE"];
+
+const fn field(name: &'static str, max: usize, mandatory: bool, kind: FieldKind) -> FieldSpec {
+    FieldSpec { name, max, mandatory, kind }
+}
+const fn id(name: &'static str, mandatory: bool) -> FieldSpec {
+    field(name, ID_MAX, mandatory, FieldKind::Text)
+}
+const TEST_FLAG: FieldSpec = field("testFlag", TEST_FLAG_MAX, false, FieldKind::Flag);
+
+/// Every activity's request fields, in the order SaaS接入指南 V2.0 lists them [KG §7].
+pub const ACTIVITIES: &[ActivitySpec] = &[
+    ActivitySpec {
+        activity: "newInstance",
+        fields: &[id("orderId", true), id("orderLineId", true), id("businessId", true), TEST_FLAG],
+    },
+    ActivitySpec { activity: "queryInstance", fields: &[field("instanceId", ID_MAX, true, FieldKind::Ids), TEST_FLAG] },
+    ActivitySpec {
+        activity: "refreshInstance",
+        fields: &[
+            field("scene", 32, true, FieldKind::Choice(&REFRESH_SCENES)),
+            id("orderId", true),
+            id("orderLineId", true),
+            id("instanceId", true),
+            field("expireTime", EXPIRE_TIME_MAX, true, FieldKind::Time),
+            id("productId", false),
+            TEST_FLAG,
+        ],
+    },
+    ActivitySpec {
+        activity: "updateInstanceStatus",
+        fields: &[id("instanceId", true), field("status", 16, true, FieldKind::Choice(&INSTANCE_STATUSES)), TEST_FLAG],
+    },
+    ActivitySpec {
+        activity: "releaseInstance",
+        fields: &[id("instanceId", true), id("orderId", false), id("orderLineId", false), TEST_FLAG],
+    },
+    ActivitySpec {
+        activity: "upgradeInstance",
+        fields: &[id("instanceId", true), id("orderId", true), id("orderLineId", true), TEST_FLAG],
+    },
+    ActivitySpec {
+        activity: "changeInstanceCheck",
+        fields: &[
+            id("instanceId", true),
+            id("productInfo.productId", true),
+            id("productInfo.skuCode", true),
+            field("productInfo.linearValue", 18, false, FieldKind::Integer),
+            id("productInfo.productName", true),
+            TEST_FLAG,
+        ],
+    },
+    ActivitySpec { activity: "orderNotify", fields: &[id("orderId", true), id("orderLineId", false), TEST_FLAG] },
+];
+
+/// The field table of an activity.
+pub fn activity_spec(activity: &str) -> Option<&'static ActivitySpec> {
+    ACTIVITIES.iter().find(|a| a.activity == activity)
 }
 
 /// How a seller's server signs in to what it provisioned: returned by queryInstance.
@@ -445,6 +528,68 @@ mod tests {
         ));
         let many = format!(r#"{{"activity":"queryInstance","instanceId":"{}"}}"#, vec!["i"; 101].join(","));
         assert!(ProductionRequest::parse(many.as_bytes()).is_err());
+    }
+
+    /// A valid body of an activity built from its field table, each field at `len` characters when given.
+    fn body_of(spec: &ActivitySpec, skip: Option<&str>, long: Option<(&str, usize)>) -> serde_json::Value {
+        let mut body = serde_json::json!({"activity": spec.activity});
+        for f in spec.fields.iter().filter(|f| Some(f.name) != skip) {
+            let value = match (long, f.kind) {
+                (Some((name, len)), _) if name == f.name => serde_json::json!("1".repeat(len)),
+                (_, FieldKind::Text | FieldKind::Ids | FieldKind::Flag) => serde_json::json!("1"),
+                (_, FieldKind::Time) => serde_json::json!("20271231160000"),
+                (_, FieldKind::Choice(values)) => serde_json::json!(values[0]),
+                (_, FieldKind::Integer) => serde_json::json!(5),
+            };
+            let mut at = &mut body;
+            let parts: Vec<&str> = f.name.split('.').collect();
+            for part in &parts[..parts.len() - 1] {
+                at = &mut at[*part];
+                if at.is_null() {
+                    *at = serde_json::json!({});
+                }
+            }
+            at[parts[parts.len() - 1]] = value;
+        }
+        body
+    }
+
+    #[test]
+    fn the_field_table_is_what_validation_enforces() {
+        assert_eq!(ACTIVITIES.len(), 8);
+        for spec in ACTIVITIES {
+            let ok = body_of(spec, None, None);
+            let req = ProductionRequest::parse(ok.to_string().as_bytes()).unwrap_or_else(|e| panic!("{ok}: {e}"));
+            assert_eq!(req.activity(), spec.activity);
+            for f in spec.fields {
+                let last = f.name.rsplit('.').next().unwrap_or(f.name);
+                let missing = body_of(spec, Some(f.name), None);
+                match ProductionRequest::parse(missing.to_string().as_bytes()) {
+                    Ok(_) => assert!(!f.mandatory, "{} {} is mandatory", spec.activity, f.name),
+                    Err(e) => {
+                        assert!(f.mandatory, "{} {}: {e}", spec.activity, f.name);
+                        assert!(e.to_string().contains(last), "{} {}: {e}", spec.activity, f.name);
+                    }
+                }
+                if matches!(f.kind, FieldKind::Choice(_) | FieldKind::Integer) {
+                    continue;
+                }
+                let at_max = body_of(spec, None, Some((f.name, f.max)));
+                if f.kind != FieldKind::Time {
+                    ProductionRequest::parse(at_max.to_string().as_bytes())
+                        .unwrap_or_else(|e| panic!("{} {} at {}: {e}", spec.activity, f.name, f.max));
+                }
+                let over = body_of(spec, None, Some((f.name, f.max + 1)));
+                let e = ProductionRequest::parse(over.to_string().as_bytes()).expect_err(f.name);
+                assert_eq!(
+                    e,
+                    RequestError::TooLong { field: f.name, len: f.max + 1, max: f.max },
+                    "{} {}",
+                    spec.activity,
+                    f.name
+                );
+            }
+        }
     }
 
     #[test]

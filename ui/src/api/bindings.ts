@@ -212,9 +212,9 @@ export type OrderLineRow = { order_line_id: string, product_id: string, amount: 
 
 export type CallOutcome = "documented" | "undocumented" | "no-reply";
 
-export type TimelineEvent = { "kind": "order", order_type: OrderType, status: OrderState, amount: string, } | { "kind": "supervision", from_step: string, to_step: string, action: string, actor: string, note: string | null, } | { "kind": "unsubscription", id: string, status: string, refund: string, paid: string, reason: string, } | { "kind": "invoice-request", id: string, status: string, invoice_kind: string, medium: string, amount: string, due_at: string, } | { "kind": "outbox", action: string, action_id: string, status: string, error: string | null, } | { "kind": "interface", activity: string, attempt: number, result_code: string | null, outcome: CallOutcome, detail: string | null, elapsed_ms: number, };
+export type TimelineEvent = { "kind": "order", order_type: OrderType, status: OrderState, amount: string, } | { "kind": "supervision", from_step: string, to_step: string, action: string, actor: string, note: string | null, } | { "kind": "unsubscription", id: string, status: UnsubscriptionStatus, refund: string, paid: string, reason: string, } | { "kind": "invoice-request", id: string, status: InvoiceRequestStatus, invoice_kind: string, medium: string, amount: string, due_at: string, } | { "kind": "outbox", action: string, action_id: string, status: string, error: string | null, } | { "kind": "interface", activity: string, attempt: number, result_code: string | null, outcome: CallOutcome, detail: string | null, elapsed_ms: number, };
 
-export type TimelineEntry = { at: string, } & ({ "kind": "order", order_type: OrderType, status: OrderState, amount: string, } | { "kind": "supervision", from_step: string, to_step: string, action: string, actor: string, note: string | null, } | { "kind": "unsubscription", id: string, status: string, refund: string, paid: string, reason: string, } | { "kind": "invoice-request", id: string, status: string, invoice_kind: string, medium: string, amount: string, due_at: string, } | { "kind": "outbox", action: string, action_id: string, status: string, error: string | null, } | { "kind": "interface", activity: string, attempt: number, result_code: string | null, outcome: CallOutcome, detail: string | null, elapsed_ms: number, });
+export type TimelineEntry = { at: string, } & ({ "kind": "order", order_type: OrderType, status: OrderState, amount: string, } | { "kind": "supervision", from_step: string, to_step: string, action: string, actor: string, note: string | null, } | { "kind": "unsubscription", id: string, status: UnsubscriptionStatus, refund: string, paid: string, reason: string, } | { "kind": "invoice-request", id: string, status: InvoiceRequestStatus, invoice_kind: string, medium: string, amount: string, due_at: string, } | { "kind": "outbox", action: string, action_id: string, status: string, error: string | null, } | { "kind": "interface", activity: string, attempt: number, result_code: string | null, outcome: CallOutcome, detail: string | null, elapsed_ms: number, });
 
 export type OrderTax = { tax_product: TaxProduct, rate: string, gross: string, net: string, tax: string, };
 
@@ -460,7 +460,7 @@ export type StatusFilter = { status: string | null, };
 
 export type StatusPage = { status: string | null, offset?: number, limit?: number, };
 
-export type UnsubscriptionRow = { id: string, order_id: string, rule: string, requested_at: string, refund: string, paid: string, reason: string, status: string, 
+export type UnsubscriptionRow = { id: string, order_id: string, rule: RefundRule, requested_at: string, refund: string, paid: string, reason: string, status: UnsubscriptionStatus, 
 /**
  * Where the buyer made the request (the product's refund policy) [KG §4].
  */
@@ -496,7 +496,7 @@ export type InvoiceRequestRow = { id: string, requested_at: string, due_at: stri
 /**
  * The buyer's name on the invoice (抬头); none when the store's copy is damaged (sync it again).
  */
-title: string | null, amount: string, status: string, invoice_number: string | null, order_ids: Array<string>, 
+title: string | null, amount: string, status: InvoiceRequestStatus, invoice_number: string | null, order_ids: Array<string>, 
 /**
  * An action of the seller's on it not yet seen in KooGallery's feed: queued, or sent and awaiting echo.
  */
@@ -772,6 +772,46 @@ poll: boolean, };
 export type SavedCase = { name: string, request: JsonValue, expect: Expectation, };
 
 export type SavedSuite = { name: string, cases: Array<SavedCase>, };
+
+export type CaseFieldKind = "text" | "ids" | "time" | "choice" | "integer" | "flag";
+
+export type CaseField = { 
+/**
+ * The documented name; dotted for a field of a nested object (`productInfo.skuCode`).
+ */
+name: string, 
+/**
+ * Most characters the value may have (for `ids`, each ID).
+ */
+max_chars: number, mandatory: boolean, kind: CaseFieldKind, 
+/**
+ * For `choice`: the documented values.
+ */
+choices: Array<string>, 
+/**
+ * The placeholder filled in per run for this field, when there is one (`instanceId` for `${instanceId}`).
+ */
+placeholder: string | null, };
+
+export type CaseActivity = { activity: string, fields: Array<CaseField>, };
+
+export type CaseForm = { activities: Array<CaseActivity>, 
+/**
+ * Placeholder names (`orderId` stands for `${orderId}`).
+ */
+placeholders: Array<string>, 
+/**
+ * The documented result codes an expectation may accept.
+ */
+result_codes: Array<string>, 
+/**
+ * Most instance IDs one queryInstance may ask for.
+ */
+max_ids: number, 
+/**
+ * Most characters of a case's or a suite's name.
+ */
+name_max: number, };
 
 export type RunSummary = { id: number, started_at: string, url: string, suite: string, passed: number, failed: number, skipped: number, elapsed_ms: number, };
 
@@ -1124,6 +1164,7 @@ export interface Commands {
   interface_suite_delete: { args: SuiteName; result: InterfaceSuites };
   interface_cases_export: { args: NoArgs; result: CasesText };
   interface_cases_import: { args: CasesText; result: InterfaceSuites };
+  interface_case_form: { args: NoArgs; result: CaseForm };
   import_preview: { args: ImportFile; result: ImportPreview };
   import_confirm: { args: ImportFile; result: ImportSummary };
   track_step: { args: StepTrack; result: NoArgs };
