@@ -10,6 +10,7 @@ use crate::time::{self, Instant};
 /// Which refund rule applies to a product [KG §4].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum RefundRule {
     /// 协商退订: while supervision runs, a negotiated amount, 0 < refund ≤ paid, approved by the merchant.
     Negotiated,

@@ -272,7 +272,7 @@ pub enum TimelineEvent {
     /// An unsubscription request [KG §4].
     Unsubscription {
         id: String,
-        status: String,
+        status: UnsubscriptionStatus,
         #[ts(type = "string")]
         refund: Cny,
         #[ts(type = "string")]
@@ -282,7 +282,7 @@ pub enum TimelineEvent {
     /// An invoice request the order is in [KG §2].
     InvoiceRequest {
         id: String,
-        status: String,
+        status: InvoiceRequestStatus,
         invoice_kind: String,
         medium: String,
         #[ts(type = "string")]
@@ -423,18 +423,66 @@ pub struct FlowPage {
     pub total: i64,
 }
 
+/// Where an unsubscription request stands [KG §4].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "kebab-case")]
+pub enum UnsubscriptionStatus {
+    /// Negotiated: awaiting the merchant's review.
+    Pending,
+    Approved,
+    Rejected,
+    /// 5-day no-reason: refunded without review.
+    Refunded,
+}
+
+/// Where an invoice request stands [KG §2], as the screens show it (an issue not yet echoed reads issued).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "kebab-case")]
+pub enum InvoiceRequestStatus {
+    Requested,
+    Issued,
+}
+
+impl UnsubscriptionStatus {
+    /// The code, as stored and as it crosses to TypeScript.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            UnsubscriptionStatus::Pending => "pending",
+            UnsubscriptionStatus::Approved => "approved",
+            UnsubscriptionStatus::Rejected => "rejected",
+            UnsubscriptionStatus::Refunded => "refunded",
+        }
+    }
+}
+
+impl InvoiceRequestStatus {
+    /// The code, as stored and as it crosses to TypeScript.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            InvoiceRequestStatus::Requested => "requested",
+            InvoiceRequestStatus::Issued => "issued",
+        }
+    }
+}
+
+/// A stored code read through its type's kebab-case serde names; the error lists nothing but the value, the
+/// column is named by [`read_coded`].
+fn serde_code<T: serde::de::DeserializeOwned>(s: &str) -> Result<T, String> {
+    serde_json::from_value(serde_json::Value::String(s.to_string())).map_err(|_| "not a code this build knows".into())
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct UnsubscriptionRow {
     pub id: String,
     pub order_id: String,
-    pub rule: String,
+    pub rule: koodesk_domain::refund::RefundRule,
     pub requested_at: String,
     #[ts(type = "string")]
     pub refund: Cny,
     #[ts(type = "string")]
     pub paid: Cny,
     pub reason: String,
-    pub status: String,
+    pub status: UnsubscriptionStatus,
     /// Where the buyer made the request (the product's refund policy) [KG §4].
     pub place: String,
     pub review_due: Option<String>,
@@ -458,7 +506,7 @@ pub struct InvoiceRequestRow {
     pub title: Option<String>,
     #[ts(type = "string")]
     pub amount: Cny,
-    pub status: String,
+    pub status: InvoiceRequestStatus,
     pub invoice_number: Option<String>,
     pub order_ids: Vec<String>,
     /// An action of the seller's on it not yet seen in KooGallery's feed: queued, or sent and awaiting echo.
@@ -875,12 +923,12 @@ impl Store {
                 pending_sync: pending.get(&id).copied(),
                 id,
                 order_id: r.get(1)?,
-                rule: r.get(2)?,
+                rule: read_coded(r, 2, "unsubscriptions.rule", serde_code)?,
                 requested_at: rfc(r.get(3)?),
                 refund: Cny::from_fen(r.get(4)?),
                 paid: Cny::from_fen(r.get(5)?),
                 reason: r.get(6)?,
-                status: r.get(7)?,
+                status: read_coded(r, 7, "unsubscriptions.status", serde_code)?,
                 review_due: r.get(8)?,
                 decision_reason: r.get(9)?,
                 place: place_of(&r.get::<_, String>(10)?, &r.get::<_, String>(11)?, r.get(12)?),
@@ -958,7 +1006,7 @@ impl Store {
                 medium: r.get(3)?,
                 title: r.get(4)?,
                 amount: Cny::from_fen(r.get(5)?),
-                status: r.get(6)?,
+                status: read_coded(r, 6, "invoice_requests.status", serde_code)?,
                 invoice_number: r.get(7)?,
                 order_ids: orders.map(|o| o.split(',').map(str::to_string).collect()).unwrap_or_default(),
                 recorded: recorded(r.get(9)?, r.get(10)?),

@@ -164,8 +164,8 @@ fn unsubscriptions_invoice_requests_and_bills() {
     let s = demo();
     let u = s.unsubscriptions(None, 10_000).expect("unsubscriptions");
     assert_eq!(u.len() as i64, count(&s, "SELECT count(*) FROM unsubscriptions"));
-    let first_decided = u.iter().position(|r| r.status != "pending").unwrap_or(u.len());
-    assert!(u[first_decided..].iter().all(|r| r.status != "pending"), "pending first");
+    let first_decided = u.iter().position(|r| r.status.as_str() != "pending").unwrap_or(u.len());
+    assert!(u[first_decided..].iter().all(|r| r.status.as_str() != "pending"), "pending first");
     assert!(u.iter().all(|r| !r.place.is_empty()));
     let pending = s.unsubscriptions(Some("pending"), 10_000).expect("pending");
     assert_eq!(pending.len() as i64, count(&s, "SELECT count(*) FROM unsubscriptions WHERE status = 'pending'"));

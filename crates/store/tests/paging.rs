@@ -48,7 +48,7 @@ fn unsubscriptions_page_pending_first_then_newest_with_the_total() {
     // 17 pending, newest first: DU25, DU23, DU22, DU20 …
     let ids: Vec<&str> = first.rows.iter().map(|r| r.id.as_str()).collect();
     assert_eq!(ids[..4], ["DU25", "DU23", "DU22", "DU20"]);
-    assert!(first.rows.iter().all(|r| r.status == "pending"));
+    assert!(first.rows.iter().all(|r| r.status.as_str() == "pending"));
     let mut seen: Vec<String> = Vec::new();
     for offset in [0, 10, 20] {
         let p = s.unsubscriptions_page(None, offset, 10).expect("page");
@@ -61,7 +61,7 @@ fn unsubscriptions_page_pending_first_then_newest_with_the_total() {
     assert_eq!(seen.len(), 25, "every request once across the pages");
     // The pending ones all come before any decided one.
     let all = s.unsubscriptions_page(None, 0, 100).expect("all");
-    let first_decided = all.rows.iter().position(|r| r.status != "pending").expect("a decided one");
+    let first_decided = all.rows.iter().position(|r| r.status.as_str() != "pending").expect("a decided one");
     assert_eq!(first_decided, 17);
     let filtered = s.unsubscriptions_page(Some("approved"), 5, 10).expect("approved");
     assert_eq!((filtered.total, filtered.rows.len()), (8, 3));
@@ -84,4 +84,22 @@ fn invoice_requests_page_open_first_soonest_due_then_newest_issued_with_the_tota
     let issued = s.invoice_requests_page(Some("issued"), now, 0, 3).expect("issued");
     assert_eq!((issued.total, issued.rows.len()), (8, 3));
     assert_eq!(issued.rows[0].id, "IR24");
+}
+
+/// A status or rule the build cannot read is reported with its column, never shown as some default.
+#[test]
+fn a_stored_status_or_rule_outside_its_vocabulary_is_damaged_data() {
+    let s = store();
+    s.connection().execute("UPDATE unsubscriptions SET status = 'lost' WHERE id = 'DU01'", []).expect("damage");
+    let e = s.unsubscriptions_page(None, 0, 100).expect_err("damaged").to_string();
+    assert!(e.contains("unsubscriptions.status") && e.contains("lost"), "{e}");
+    s.connection()
+        .execute("UPDATE unsubscriptions SET status = 'pending', rule = 'haggle' WHERE id = 'DU01'", [])
+        .expect("d");
+    let e = s.unsubscriptions_page(None, 0, 100).expect_err("damaged").to_string();
+    assert!(e.contains("unsubscriptions.rule") && e.contains("haggle"), "{e}");
+    s.connection().execute("UPDATE invoice_requests SET status = 'void' WHERE id = 'IR01'", []).expect("damage");
+    let now = time::parse_datetime("2026-10-26T10:00:00").expect("t");
+    let e = s.invoice_requests_page(None, now, 0, 100).expect_err("damaged").to_string();
+    assert!(e.contains("invoice_requests.status") && e.contains("void"), "{e}");
 }

@@ -560,7 +560,7 @@ fn an_issued_invoice_is_an_overlay_the_feed_cannot_undo_before_its_echo() {
     }
     let status = |s: &Store| {
         let r = s.invoice_requests(None, now, 10).expect("requests").into_iter().find(|r| r.id == "IR1").expect("row");
-        (r.status, r.pending_sync)
+        (r.status.as_str().to_string(), r.pending_sync)
     };
     assert_eq!(status(&s), ("issued".to_string(), Some(PendingSync::Queued)));
     let inbox = s.inbox(now, koodesk_domain::calendar::WorkingCalendar::embedded()).expect("inbox");

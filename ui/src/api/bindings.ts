@@ -460,6 +460,12 @@ export type StatusFilter = { status: string | null, };
 
 export type StatusPage = { status: string | null, offset?: number, limit?: number, };
 
+export type RefundRule = "negotiated" | "five-day-full" | "not-refundable";
+
+export type UnsubscriptionStatus = "pending" | "approved" | "rejected" | "refunded";
+
+export type InvoiceRequestStatus = "requested" | "issued";
+
 export type UnsubscriptionRow = { id: string, order_id: string, rule: RefundRule, requested_at: string, refund: string, paid: string, reason: string, status: UnsubscriptionStatus, 
 /**
  * Where the buyer made the request (the product's refund policy) [KG §4].
