@@ -272,3 +272,24 @@ test('axe: an invoice draft and the drafting form', async () => {
     }
   }
 })
+
+test('axe: the debug-case form, open on a case, with a refused field and the JSON editor', async () => {
+  for (const lang of LANGS) {
+    for (const theme of THEMES) {
+      const { page, context, problems } = await openConsole(lang, theme)
+      await visit(page, '/interface')
+      await page.click('[data-test="case-add"]')
+      await page.selectOption('[data-test="case-activity"]', 'changeInstanceCheck')
+      await page.fill('input[data-test="case-field-instanceId"]', 'x'.repeat(65))
+      await page.click('[data-test="case-apply"]')
+      await page.waitForSelector('[data-test="case-problem"][data-field="instanceId"]')
+      const found = lines(`${lang} ${theme} case form`, await axe(page, '[data-test="case-editor"]'))
+      await page.click('[data-test="cases-advanced"]')
+      await page.waitForSelector('[data-test="cases-json"]')
+      found.push(...lines(`${lang} ${theme} cases as JSON`, await axe(page, '[data-test="cases-advanced-panel"]')))
+      assert.deepEqual(found, [], `\n${found.join('\n')}`)
+      assert.deepEqual(problems, [])
+      await context.close()
+    }
+  }
+})

@@ -362,8 +362,9 @@ test('the interface check runs against the sample interface, shows each step, an
   await page.waitForSelector('[data-test="interface-verdict"]')
   assert.match(await page.textContent('[data-step="1"]'), /transport\.reachable/)
 
-  // Saved cases: a bad edit is refused with the field named, a good one is kept.
+  // Saved cases as JSON (the advanced editor): a bad edit is refused with the field named, a good one is kept.
   await page.fill('[data-test="cases-name"]', 'mine')
+  await page.click('[data-test="cases-advanced"]')
   await page.fill('[data-test="cases-json"]', JSON.stringify([{ name: 'q', request: { activity: 'queryInstance', instanceId: '${oops}' } }]))
   await page.click('[data-test="cases-save"]')
   await page.waitForSelector('[data-test="interface-error"]')
@@ -376,6 +377,61 @@ test('the interface check runs against the sample interface, shows each step, an
   // The refused save is the one 400 the browser logs; nothing else went wrong.
   assert.deepEqual(problems.filter((p) => !p.includes('status of 400')), [])
   assert.equal(problems.length, 1, problems.join('\n'))
+  await page.close()
+})
+
+test('a debug case built in the form is saved and kept, and a field over its documented limit is refused by name [KG §7]', async () => {
+  const { page, problems } = await openPage(browser, core.url)
+  await page.waitForSelector('[data-nav="interface"]')
+  await page.keyboard.press('g')
+  await page.keyboard.press('c')
+  await page.waitForSelector('[data-test="case-add"]')
+  const form = await core.api('interface_case_form')
+  const release = form.activities.find((a) => a.activity === 'releaseInstance')
+  const orderId = release.fields.find((f) => f.name === 'orderId')
+  assert.deepEqual([orderId.max_chars, orderId.mandatory], [64, false])
+  // Saved under a new name, the suite on screen is copied with the new case added.
+  const picked = await page.inputValue('[data-test="cases-suite"]')
+  const copied = (await core.api('interface_overview')).suites.find((s) => s.name === picked).cases
+  await page.fill('[data-test="cases-name"]', 'form-made')
+  await page.click('[data-test="case-add"]')
+  await page.selectOption('[data-test="case-activity"]', 'releaseInstance')
+  // One input per documented field of the activity, in order.
+  // (TinyVue's input puts the attribute on its wrapper and its <input>: each field counted once.)
+  const shown = await page.$$eval('[data-test="case-editor"] [data-test^="case-field-"]', (xs) => [...new Set(xs.map((x) => x.getAttribute('data-test')))])
+  assert.deepEqual(shown, release.fields.map((f) => `case-field-${f.name}`))
+  await page.fill('input[data-test="case-name"]', 'release by form')
+  await page.fill('input[data-test="case-field-orderId"]', 'x'.repeat(65))
+  await page.click('[data-test="case-apply"]')
+  const refused = await page.waitForSelector('[data-test="case-problem"][data-field="orderId"]')
+  assert.equal((await refused.textContent()).trim(), 'orderId 最多 64 个字符')
+  assert.equal(await page.$('[data-case="release by form"]'), null, 'the refused case is not added')
+  await page.fill('input[data-test="case-field-orderId"]', '${orderId}')
+  await page.click('[data-test="case-codes"] [data-code="000003"]')
+  await page.click('[data-test="case-apply"]')
+  await page.waitForSelector('[data-case="release by form"]')
+  const saved = page.waitForResponse((r) => r.url().endsWith('/api/interface_suite_save'))
+  await page.click('[data-test="cases-save"]')
+  assert.equal((await saved).status(), 200)
+  const suite = (await core.api('interface_overview')).suites.find((s) => s.name === 'form-made')
+  assert.ok(suite, 'the suite is stored')
+  assert.deepEqual(suite.cases, [
+    ...copied,
+    {
+      name: 'release by form',
+      request: { activity: 'releaseInstance', instanceId: '${instanceId}', orderId: '${orderId}', orderLineId: '${orderLineId}', testFlag: '1' },
+      expect: { result_codes: ['000003'], present: [], poll: false },
+    },
+  ])
+  // After a reload the case is there, and opens in the form with what was saved.
+  await page.reload()
+  await page.waitForFunction(() => [...document.querySelectorAll('[data-test="cases-suite"] option')].some((o) => o.value === 'form-made'))
+  await page.selectOption('[data-test="cases-suite"]', 'form-made')
+  await page.waitForSelector('[data-case="release by form"]')
+  await page.click(`[data-test="case-edit-${copied.length}"]`)
+  assert.equal(await page.inputValue('input[data-test="case-field-orderId"]'), '${orderId}')
+  assert.equal(await page.inputValue('[data-test="case-activity"]'), 'releaseInstance')
+  assert.deepEqual(problems, [])
   await page.close()
 })
 
