@@ -43,7 +43,7 @@ async fn call(
     args: serde_json::Value,
 ) -> Result<serde_json::Value, ApiError> {
     let ws = core.ws().await?;
-    let r = koodesk_app::commands::call(ws, &command, args).await;
+    let r = koodesk_app::dispatch::call(ws, &command, args).await;
     if command == "sync_now" || command.ends_with("_act") || command.ends_with("_decide") {
         // The tray follows what the seller just did.
         tauri::async_runtime::spawn(async move { tray::refresh(&app).await });

@@ -11,13 +11,13 @@ use tauri::{AppHandle, Manager};
 pub async fn raise_due(app: &AppHandle) {
     let Some(core) = app.try_state::<crate::Core>() else { return };
     let Ok(ws) = core.ws().await else { return };
-    match koodesk_app::notices::due(ws, koodesk_app::commands::now()).await {
+    match koodesk_app::notices::due(ws, koodesk_app::clock::now()).await {
         Ok(notices) => {
             let lang = Lang::of(&ws.settings().language);
             for n in notices {
                 let (key, route) = (n.key.clone(), n.route.clone());
                 if show(app, n, lang).await {
-                    if let Err(e) = koodesk_app::notices::shown(ws, &key, &route, koodesk_app::commands::now()).await {
+                    if let Err(e) = koodesk_app::notices::shown(ws, &key, &route, koodesk_app::clock::now()).await {
                         eprintln!("koodesk: notice {key}: {e}");
                     }
                 }

@@ -6,36 +6,17 @@ use chrono::Utc;
 use koodesk_client::credentials::{self, Credential};
 use koodesk_domain::calendar::WorkingCalendar;
 use koodesk_domain::settlement::{self, YearMonth};
-use koodesk_domain::time::{self, Instant};
-use koodesk_store::inbox::{Group, Inbox};
+use koodesk_domain::time;
+use koodesk_store::inbox::Inbox;
 use koodesk_store::meta::ConnectionMode;
 use koodesk_store::outbox::ActionKind;
-use serde::de::DeserializeOwned;
-use serde::Serialize;
 use serde_json::{json, Value};
 
 use crate::api::*;
+use crate::clock::now;
+use crate::routes::{is_urgent, route_of};
 use crate::workspace::{self, Workspace};
 use crate::{interface, invoicing, notices, trackers};
-
-pub(crate) fn args<T: DeserializeOwned>(command: &str, v: Value) -> Result<T, ApiError> {
-    let v = if v.is_null() { json!({}) } else { v };
-    serde_json::from_value(v).map_err(|e| ApiError::invalid(format!("{command}: {e}")))
-}
-
-pub(crate) fn reply<T: Serialize>(t: T) -> Result<Value, ApiError> {
-    serde_json::to_value(t).map_err(|e| ApiError::new("store", e.to_string()))
-}
-
-pub fn now() -> Instant {
-    time::to_beijing(Utc::now())
-}
-
-/// Runs one command by name with its JSON arguments: [`crate::api`]'s table reads them as the command's declared
-/// type and calls its handler below, whose result type is the declared one.
-pub async fn call(ws: &Workspace, command: &str, a: Value) -> Result<Value, ApiError> {
-    crate::api::dispatch(ws, command, a).await
-}
 
 // The handlers, one a command, each `async fn(&Workspace, Args) -> Result<Result, ApiError>` as `crate::api`'s
 // table declares it: a handler whose types drift from the table does not compile.
@@ -263,22 +244,6 @@ async fn overview(ws: &Workspace) -> Result<Overview, ApiError> {
 pub async fn status(ws: &Workspace) -> Result<Status, ApiError> {
     let inbox = ws.read(|s| Ok(s.inbox(now(), WorkingCalendar::embedded())?)).await?;
     status_from(ws, &inbox).await
-}
-
-/// The UI route that shows an inbox item.
-pub fn route_of(group: Group, ref_id: &str, order_id: Option<&str>) -> String {
-    match group {
-        Group::Supervision => format!("/supervision?order={}", order_id.unwrap_or(ref_id)),
-        Group::Unsubscriptions => format!("/refunds?id={ref_id}"),
-        Group::Invoices => format!("/invoices?id={ref_id}"),
-        Group::Reviews => format!("/onboarding?review={ref_id}"),
-        Group::Upcoming => "/settlement".to_string(),
-    }
-}
-
-/// Overdue or due within 24 hours, and needing an action.
-pub fn is_urgent(i: &koodesk_store::inbox::InboxItem) -> bool {
-    i.group != Group::Upcoming && i.pending_sync.is_none() && (i.overdue || i.seconds_left.is_some_and(|s| s <= 86_400))
 }
 
 async fn status_from(ws: &Workspace, inbox: &Inbox) -> Result<Status, ApiError> {

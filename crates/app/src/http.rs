@@ -19,7 +19,7 @@ use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::api::ApiError;
-use crate::commands;
+use crate::dispatch;
 use crate::workspace::Workspace;
 
 /// The UI's content security policy: its own scripts and styles only; calls to its own origin.
@@ -92,7 +92,7 @@ async fn command(
             Err(e) => return error(StatusCode::BAD_REQUEST, ApiError::invalid(format!("body: not JSON: {e}"))),
         }
     };
-    match commands::call(&s.ws, &name, args).await {
+    match dispatch::call(&s.ws, &name, args).await {
         Ok(v) => Json(v).into_response(),
         Err(e) => {
             let status = match e.code.as_str() {

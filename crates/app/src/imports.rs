@@ -8,7 +8,7 @@ use koodesk_documents::import::{self, Format, ImportOptions, Parsed};
 use koodesk_store::import::ImportCounts;
 
 use crate::api::{ApiError, ImportColumn, ImportFile, ImportPreview, ImportProblem, ImportSkip, ImportSummary};
-use crate::commands::now;
+use crate::clock::now;
 use crate::workspace::Workspace;
 
 fn format_of(name: &str) -> Result<Format, ApiError> {

@@ -5,58 +5,23 @@
 //! client-chosen token answers the steps done so far. The interface key is read from the OS keyring (or, for the
 //! embedded sample, kept in memory) and never leaves this module.
 
-use std::collections::HashMap;
-use std::sync::Mutex;
 use std::time::Duration;
 
 use koodesk_checker::case_form::CaseForm;
 use koodesk_checker::cases::{self, Expectation, SavedCase, SavedSuite};
 use koodesk_checker::{Checker, Options, Report, StepReport, Suite, Target};
 use koodesk_client::credentials::{self, Credential};
-use koodesk_protocol::secret::Secret;
-use koodesk_sandbox::sample_interface::{self, RunningSample, SampleConfig};
 use koodesk_store::interface_checks::{RunSummary, StoredCase};
-use tokio::sync::Mutex as AsyncMutex;
 
 use crate::api::{ApiError, InterfaceOverview, InterfaceRunArgs, InterfaceRunResult, KeySource};
+use crate::interface_runs::lock;
 use crate::workspace::{self, Workspace};
 
 /// Runs in progress, by token, kept at most this many.
 const MAX_LIVE_RUNS: usize = 16;
 
-#[derive(Default)]
-pub struct InterfaceState {
-    sample: AsyncMutex<Option<(RunningSample, Secret)>>,
-    progress: Mutex<HashMap<String, Vec<StepReport>>>,
-}
-
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|e| e.into_inner())
-}
-
-impl InterfaceState {
-    /// The embedded sample interface (demo workspace only), started on first use.
-    async fn sample(&self, ws: &Workspace) -> Option<(String, Secret)> {
-        if !ws.is_sandbox() {
-            return None;
-        }
-        let mut guard = self.sample.lock().await;
-        if guard.is_none() {
-            let key = Secret::new(koodesk_sandbox::config::random_credential(32));
-            match sample_interface::serve(SampleConfig::new(0, key.clone())).await {
-                Ok(running) => {
-                    ws.log.info(&format!("sample production interface on {}", running.url));
-                    *guard = Some((running, key));
-                }
-                Err(e) => ws.log.info(&format!("the sample production interface did not start: {e}")),
-            }
-        }
-        guard.as_ref().map(|(r, k)| (r.url.clone(), k.clone()))
-    }
-}
-
 pub async fn overview(ws: &Workspace) -> Result<InterfaceOverview, ApiError> {
-    let sample = ws.interface.sample(ws).await;
+    let sample = ws.interface.sample(ws.is_sandbox(), &ws.log).await;
     let account = ws.settings().account;
     let asked = account.clone();
     let stored =
@@ -173,7 +138,7 @@ pub async fn run(ws: &Workspace, a: InterfaceRunArgs) -> Result<InterfaceRunResu
         return Err(ApiError::invalid("url: the production URL to check is empty"));
     }
     let key = match a.key_source.as_str() {
-        "sample" => match ws.interface.sample(ws).await {
+        "sample" => match ws.interface.sample(ws.is_sandbox(), &ws.log).await {
             Some((_, key)) => key,
             None => {
                 return Err(ApiError::invalid("key_source `sample`: only the demo workspace has a sample interface"))

@@ -6,7 +6,7 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use crate::api::{ApiError, NoArgs};
-use crate::commands::now;
+use crate::clock::now;
 use crate::workspace::Workspace;
 
 /// The screen: the view, or none before a sync brought one (files only, or a feed's server without the view).

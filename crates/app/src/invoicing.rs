@@ -14,7 +14,7 @@ use crate::api::{
     ApiError, BuyerListFile, BuyersImported, ExportFile, InvoiceBuyerEdit, InvoiceExport, InvoiceIssue, InvoiceIssued,
     InvoiceList, InvoiceRedLetter,
 };
-use crate::commands::now;
+use crate::clock::now;
 use crate::invoice_documents::{invoice_of, invoices_of};
 use crate::workspace::Workspace;
 

@@ -3,7 +3,12 @@
 //! | module | holds |
 //! |---|---|
 //! | [`api`] | every command's argument and result types (generated for TypeScript) |
-//! | [`commands`] | the handlers, one dispatcher shared by Tauri's IPC and HTTP |
+//! | [`error`] | the error every command answers: a code and a message naming the field and the rule |
+//! | [`dispatch`] | the command table, and the dispatcher derived from it, shared by Tauri's IPC and HTTP |
+//! | [`bindings`] | the TypeScript bindings generated from the types and the table |
+//! | [`commands`] | the handlers of the screens' everyday commands |
+//! | [`clock`] | now, in Beijing time |
+//! | [`routes`] | the UI route of an inbox item, and which items are urgent |
 //! | [`workspace`] | the store, settings, the embedded sandbox and sync state of one seller |
 //! | [`imports`] | Seller Console exports: a preview with a dry run, then the import confirmed |
 //! | [`trackers`] | what the seller records by hand, and who recorded it |
@@ -18,11 +23,16 @@
 //! | [`log`] | the workspace log |
 
 pub mod api;
+pub mod bindings;
+pub mod clock;
 pub mod commands;
+pub mod dispatch;
+pub mod error;
 pub mod http;
 pub mod imports;
 pub mod interface;
 pub mod interface_health;
+pub mod interface_runs;
 pub mod invoice_documents;
 pub mod invoicing;
 pub mod license;
@@ -32,9 +42,10 @@ pub mod merchant;
 pub mod notice_text;
 pub mod notices;
 pub mod paste;
+pub mod routes;
 pub mod settlement_imports;
 pub mod trackers;
 pub mod workspace;
 
-pub use api::ApiError;
+pub use error::ApiError;
 pub use workspace::{Workspace, WorkspaceConfig};

@@ -17,7 +17,7 @@ use koodesk_store::meta::ConnectionMode;
 use koodesk_store::trackers::StepEntry;
 
 use crate::api::{ApiError, LicenseActivate, LicenseActivated, LicenseQuery, LicenseState, LicenseStatus};
-use crate::commands::now;
+use crate::clock::now;
 use crate::trackers;
 use crate::workspace::Workspace;
 

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::api::{ApiError, NoArgs};
-use crate::commands::now;
+use crate::clock::now;
 use crate::trackers::recorder;
 use crate::workspace::Workspace;
 

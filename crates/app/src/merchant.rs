@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::api::ApiError;
-use crate::commands::now;
+use crate::clock::now;
 use crate::trackers::recorder;
 use crate::workspace::Workspace;
 

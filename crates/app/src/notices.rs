@@ -16,7 +16,7 @@ use koodesk_domain::time::Instant;
 use koodesk_store::inbox::{Group, InboxAction};
 
 use crate::api::{ApiError, Notice, NoticeAbout};
-use crate::commands::route_of;
+use crate::routes::route_of;
 use crate::workspace::Workspace;
 
 pub const MAX_AT_ONCE: usize = 5;

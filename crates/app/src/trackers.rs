@@ -14,7 +14,7 @@ use rust_decimal::Decimal;
 use koodesk_store::meta::ConnectionMode;
 
 use crate::api::{ApiError, InvoiceRequestTrack, NoArgs, Queued, StepTrack, Tracked, UnsubscriptionTrack};
-use crate::commands::now;
+use crate::clock::now;
 use crate::workspace::Workspace;
 
 /// Who records on this desk: the operator named in Settings, else the OS user.

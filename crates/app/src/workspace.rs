@@ -80,7 +80,7 @@ pub struct Workspace {
     pub(crate) log: Log,
     data_dir: PathBuf,
     open_api_bases: Option<Vec<String>>,
-    pub(crate) interface: crate::interface::InterfaceState,
+    pub(crate) interface: crate::interface_runs::InterfaceState,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 #[test]
 fn typescript_bindings_are_current() {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../ui/src/api/bindings.ts");
-    let generated = koodesk_app::api::typescript();
+    let generated = koodesk_app::bindings::typescript();
     if std::env::var_os("UPDATE_BINDINGS").is_some() {
         std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
         std::fs::write(&path, &generated).expect("write bindings");
@@ -29,12 +29,12 @@ fn every_command_has_a_handler() {
         cfg.initial_sync = false;
         cfg.sandbox_history_days = 2;
         let ws = koodesk_app::Workspace::open(cfg).await.expect("workspace");
-        for name in koodesk_app::api::COMMANDS {
-            if let Err(e) = koodesk_app::commands::call(&ws, name, serde_json::Value::Null).await {
+        for name in koodesk_app::dispatch::COMMANDS {
+            if let Err(e) = koodesk_app::dispatch::call(&ws, name, serde_json::Value::Null).await {
                 assert_ne!(e.code, "unknown-command", "{name}");
             }
         }
-        let e = koodesk_app::commands::call(&ws, "nope", serde_json::Value::Null).await.expect_err("unknown");
+        let e = koodesk_app::dispatch::call(&ws, "nope", serde_json::Value::Null).await.expect_err("unknown");
         assert_eq!(e.code, "unknown-command");
     });
 }

@@ -2,7 +2,7 @@
 //! recorded with who recorded them, in the inbox with their due date, an overdue one notified once it is shown,
 //! and gone from the inbox once KooGallery's answer is recorded.
 
-use koodesk_app::commands::call;
+use koodesk_app::dispatch::call;
 use koodesk_app::{Workspace, WorkspaceConfig};
 use serde_json::{json, Value};
 

@@ -3,7 +3,7 @@
 //! decisions recorded as done on the Seller Console rather than sent anywhere, and no sync counted as failing.
 
 use base64::Engine;
-use koodesk_app::commands::call;
+use koodesk_app::dispatch::call;
 use koodesk_app::{Workspace, WorkspaceConfig};
 use serde_json::{json, Value};
 

@@ -4,7 +4,7 @@
 //! reaches the other desk at its next sync, with who recorded it; supervision actions are refused with the Seller
 //! Console path, as KooGallery has no API for them.
 
-use koodesk_app::commands::call;
+use koodesk_app::dispatch::call;
 use koodesk_app::{Workspace, WorkspaceConfig};
 use koodesk_gateway::{DatabaseUrl, GatewayConfig, RunningGateway};
 use koodesk_protocol::secret::Secret;

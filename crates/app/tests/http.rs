@@ -146,7 +146,7 @@ async fn answers_match_the_in_process_dispatcher() {
     ] {
         let (status, over_http) = e.call(command, args.clone()).await;
         assert_eq!(status, 200, "{command}: {over_http}");
-        let direct = koodesk_app::commands::call(&e.ws, command, args).await.expect("direct");
+        let direct = koodesk_app::dispatch::call(&e.ws, command, args).await.expect("direct");
         assert_eq!(over_http, direct, "{command}");
     }
     let (_, overview) = e.call("overview", json!({})).await;
@@ -272,7 +272,7 @@ async fn no_secret_stored_in_the_keyring_comes_back_out() {
         assert_eq!(stored.expect("listed")["stored"], true);
     }
     let mut seen = String::new();
-    for command in koodesk_app::api::COMMANDS {
+    for command in koodesk_app::dispatch::COMMANDS {
         if ["credential_save", "credential_delete", "sandbox_network", "settings_save"].contains(command) {
             continue;
         }

@@ -2,7 +2,7 @@
 //! needs still shows its headers to map one; a remembered mapping passes over a header the next file lacks; a
 //! recognised column can be left unread; the column picker offers only the fields the kind reads.
 
-use koodesk_app::commands::call;
+use koodesk_app::dispatch::call;
 use koodesk_app::{Workspace, WorkspaceConfig};
 use serde_json::{json, Value};
 

@@ -2,7 +2,7 @@
 //! Gateway on loopback (SQLite) syncs the gateway's view; as KooGallery's failed orders near the delisting line the
 //! desk is told once per standing, and the screen shows each SaaS product's readiness.
 
-use koodesk_app::commands::call;
+use koodesk_app::dispatch::call;
 use koodesk_app::{Workspace, WorkspaceConfig};
 use koodesk_gateway::{DatabaseUrl, GatewayConfig, RunningGateway};
 use koodesk_protocol::secret::Secret;

@@ -5,7 +5,7 @@
 //! code of another order and an unknown code are refused with the rule named.
 
 use base64::Engine;
-use koodesk_app::commands::call;
+use koodesk_app::dispatch::call;
 use koodesk_app::{Workspace, WorkspaceConfig};
 use koodesk_domain::supervision::ProductType;
 use koodesk_sandbox::{serve, RunningSandbox, SandboxConfig};

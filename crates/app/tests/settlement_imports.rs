@@ -2,7 +2,7 @@
 //! of transactions read back with their amounts, one bill's lines, and a bad filter or an unknown bill refused.
 
 use base64::Engine;
-use koodesk_app::commands::call;
+use koodesk_app::dispatch::call;
 use koodesk_app::{Workspace, WorkspaceConfig};
 use serde_json::{json, Value};
 

@@ -1,7 +1,7 @@
 //! Actions carry the `seq` of the row the screen showed; one taken on a screen the store has moved past is refused
 //! here as `stale` (reload and look again), never queued for KooGallery to refuse for good (issue 16).
 
-use koodesk_app::commands::call;
+use koodesk_app::dispatch::call;
 use koodesk_app::{Workspace, WorkspaceConfig};
 use serde_json::{json, Value};
 

@@ -31,7 +31,7 @@ pub fn run(a: TrackArgs) -> Result<(), Failure> {
             .or_else(|| ["USER", "USERNAME"].iter().find_map(|k| std::env::var(k).ok()))
             .filter(|b| !b.trim().is_empty())
             .ok_or_else(|| Failure::usage("--by: who records these (no OS user name to use)"))?;
-    let r = Recorder { by, at: koodesk_app::commands::now() };
+    let r = Recorder { by, at: koodesk_app::clock::now() };
     let mut store = Store::open(&a.db).map_err(|e| Failure::negative(e.to_string()))?;
     let report = paste::apply(&mut store, kind, &text, a.skip_invalid, &r, !a.dry_run).map_err(|e| {
         if e.code.starts_with("paste-") {
