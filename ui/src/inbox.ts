@@ -2,7 +2,7 @@
 // its facts (`facts`, by kind), and the words are made here from `inbox.*` in the locales (inbox.test.ts checks
 // every code in both languages).
 import type { ConsolePath, InboxAction, InboxItem } from './api/bindings'
-import { yuan } from './format'
+import { date, money } from './format'
 import type { Words } from './timeline'
 
 /** Every action and console path the core sends: a `Record` over the union, so a code added in Rust (and so in
@@ -41,20 +41,20 @@ export function inboxSummary(w: Words, i: InboxItem): string {
     case 'auto-accept':
       return w.t('inbox.autoAccept')
     case 'unsubscription':
-      return w.t('inbox.unsubscription', { refund: yuan(f.refund), paid: yuan(f.paid) })
+      return w.t('inbox.unsubscription', { refund: money(f.refund, w.locale), paid: money(f.paid, w.locale) })
     case 'invoice':
-      if (f.blocked) return w.t('inbox.invoiceBlocked', { amount: yuan(f.amount), why: w.t(`inbox.blocks.${f.blocked}`) })
+      if (f.blocked) return w.t('inbox.invoiceBlocked', { amount: money(f.amount, w.locale), why: w.t(`inbox.blocks.${f.blocked}`) })
       return w.t('inbox.invoice', {
-        amount: yuan(f.amount),
+        amount: money(f.amount, w.locale),
         when: f.courier_payer === 'customer' ? w.t('inbox.courierPaid') : w.t('inbox.within7Days'),
       })
     case 'review': {
-      const s = w.t(`onboarding.inbox.${f.subject}`, { date: f.review_due ?? '—' })
+      const s = w.t(`onboarding.inbox.${f.subject}`, { date: date(f.review_due, w.locale) })
       return f.calendar === 'weekdays-only' ? `${s} · ${w.t('onboarding.weekdaysOnly')}` : s
     }
     case 'bill':
-      return w.t('inbox.bill', { period: f.period, date: f.payment_by, amount: yuan(f.merchant_share) })
+      return w.t('inbox.bill', { period: f.period, date: date(f.payment_by, w.locale), amount: money(f.merchant_share, w.locale) })
     case 'month':
-      return w.t('inbox.month', { orders: f.orders, amount: yuan(f.amount), date: f.bill_date })
+      return w.t('inbox.month', { orders: f.orders, amount: money(f.amount, w.locale), date: date(f.bill_date, w.locale) })
   }
 }

@@ -1,7 +1,7 @@
 // An order's timeline in the seller's language: the core sends each entry as a code (`kind`) and its parameters,
 // and these lines are worded here from `timeline.*` in the locales (unit-tested in timeline.test.ts).
 import type { TimelineEntry } from './api/bindings'
-import { beijing, yuan } from './format'
+import { dateTime, money } from './format'
 import { label, orderStateLabel, orderTypeLabel } from './labels'
 
 export type TimelineKind = TimelineEntry['kind']
@@ -48,7 +48,7 @@ export function timelineLine(w: Words, e: TimelineEntry, productType?: string | 
     case 'order':
       return {
         title: t('timeline.order', { type: orderTypeLabel(e.order_type, w.locale), status: orderStateLabel(e.status, w.locale) }),
-        detail: t('timeline.orderDetail', { amount: yuan(e.amount) }),
+        detail: t('timeline.orderDetail', { amount: money(e.amount, w.locale) }),
       }
     case 'supervision':
       return {
@@ -60,7 +60,7 @@ export function timelineLine(w: Words, e: TimelineEntry, productType?: string | 
     case 'unsubscription':
       return {
         title: t('timeline.unsubscription', { id: e.id, status: label(e.status, w.locale) }),
-        detail: t('timeline.unsubscriptionDetail', { refund: yuan(e.refund), paid: yuan(e.paid), reason: e.reason }),
+        detail: t('timeline.unsubscriptionDetail', { refund: money(e.refund, w.locale), paid: money(e.paid, w.locale), reason: e.reason }),
       }
     case 'invoice-request':
       return {
@@ -68,8 +68,8 @@ export function timelineLine(w: Words, e: TimelineEntry, productType?: string | 
         detail: t('timeline.invoiceRequestDetail', {
           kind: code(w, 'invoiceKinds', e.invoice_kind),
           medium: code(w, 'media', e.medium),
-          amount: yuan(e.amount),
-          due: beijing(e.due_at),
+          amount: money(e.amount, w.locale),
+          due: dateTime(e.due_at, w.locale),
         }),
       }
     case 'outbox':

@@ -46,8 +46,8 @@ const BILL_LINES = ['账单号,账期,订单号,商品名称,金额', 'B202610,2
 
 /** Beijing time for a datetime-local input, to the minute. */
 const beijingInput = (ms) => new Date(ms + 8 * 3600_000).toISOString().slice(0, 16)
-/** As the screens show a date-time: "2026-12-07 10:00". */
-const shown = (ms) => beijingInput(ms).replace('T', ' ')
+/** As the screens show a date-time in zh-CN (Intl, Beijing time): "2026/12/07 10:00". */
+const shown = (ms) => beijingInput(ms).replace('T', ' ').replaceAll('-', '/')
 /** The instant of a datetime-local value read as Beijing time. */
 const instantOf = (local) => Date.parse(`${local}:00+08:00`)
 
@@ -214,8 +214,8 @@ test('files only: exports imported, the Seller Console recorded by hand, the inb
   assert.match(await page.textContent(`[data-group="invoices"] [data-ref="${requestId}"]`), new RegExp(invoiceDue))
   assert.match(await page.textContent(`[data-group="invoices"] [data-ref="${requestId}"]`), /订单管理 > 发票管理/)
   const inbox = (await core.api('overview')).inbox.items
-  assert.equal(inbox.find((i) => i.ref_id === 'CS-SVC').due_at.slice(0, 16).replace('T', ' '), stepDue)
-  assert.equal(inbox.find((i) => i.ref_id === requestId).due_at.slice(0, 16).replace('T', ' '), invoiceDue)
+  assert.equal(inbox.find((i) => i.ref_id === 'CS-SVC').due_at.slice(0, 16).replace('T', ' ').replaceAll('-', '/'), stepDue)
+  assert.equal(inbox.find((i) => i.ref_id === requestId).due_at.slice(0, 16).replace('T', ' ').replaceAll('-', '/'), invoiceDue)
 
   // The invoice drafted from the imported order, then recorded as issued on the Seller Console.
   await page.evaluate((id) => (location.hash = `/invoices?id=${id}`), requestId)
@@ -225,7 +225,7 @@ test('files only: exports imported, the Seller Console recorded by hand, the inb
   // Who recorded it, and when, beside its status.
   const by = await page.waitForSelector(`[data-test="invoice-request"][data-id="${requestId}"] [data-test="recorded-by"]`)
   assert.equal(await by.getAttribute('data-by'), '测试员')
-  assert.match(await by.textContent(), /测试员 记录于 \d{4}-\d{2}-\d{2} \d{2}:\d{2}/)
+  assert.match(await by.textContent(), /测试员 记录于 \d{4}\/\d{2}\/\d{2} \d{2}:\d{2}/)
   await page.click(`[data-draft="${requestId}"]`)
   await page.waitForSelector('[data-test="invoice-drafts"] [data-state="draft"]')
   assert.equal(await page.textContent('[data-test="invoice-drafts"] [data-test="total-gross"]'), '¥300.00')
@@ -342,7 +342,7 @@ test('files only: a file the core cannot read as it is gets a value for every ro
 test('files only: rows pasted from the Seller Console, one bad — nothing recorded until it is fixed or skipped, then in the inbox', async () => {
   const b64 = (s) => Buffer.from(s).toString('base64')
   await core.api('import_confirm', { kind: 'orders', file_name: '订单列表.csv', content_base64: b64(ORDERS), skip_invalid: true })
-  const at = shown(Date.now() - 3600_000)
+  const at = beijingInput(Date.now() - 3600_000).replace('T', ' ')
   // The manual-service order is under supervision, so its unsubscription waits for the merchant's review [KG §4].
   await core.api('track_step', { order_id: 'CS-SVC', product_type: 'manual-service', step: 'implement', since: `${beijingInput(Date.now() - 2 * 3600_000)}:00` })
   const { page, problems } = await openPage(browser, core.url)

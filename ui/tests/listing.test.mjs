@@ -97,7 +97,7 @@ test('the checklist of a SaaS product is ticked by a passing run of its saved ca
   await page.click('[data-test="track-submit"]')
   assert.equal((await recorded).status(), 200)
   await page.waitForSelector(step('P-SAAS', 'listing-submitted') + '[data-state="in-review"]')
-  assert.match(await page.textContent(`${step('P-SAAS', 'listing-submitted')} [data-test="listing-review-due"]`), /2026-12-02/)
+  assert.match(await page.textContent(`${step('P-SAAS', 'listing-submitted')} [data-test="listing-review-due"]`), /2026\/12\/02/)
 
   assert.deepEqual(problems, [])
 })
