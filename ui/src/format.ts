@@ -134,15 +134,3 @@ export function percent(rate: string | number, locale: string): string {
   return cached(`p:${locale}`, () => new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 2 })).format(Number(rate))
 }
 
-/** Money without a locale: the zh-CN form, which en-US shares (¥, ",", 2 decimals). Kept for the screens not yet
- * passing their locale (Refunds, Invoices, Interface); new code uses `money`. */
-export function yuan(amount: string): string {
-  return money(amount, 'zh-CN')
-}
-
-/** RFC 3339 in Beijing time → "2026-11-29 18:05", whatever the locale. Kept for the screens not yet passing their
- * locale (Refunds, Invoices, Interface); new code uses `dateTime`. */
-export function beijing(rfc3339: string | null | undefined): string {
-  if (!rfc3339) return '—'
-  return rfc3339.slice(0, 16).replace('T', ' ')
-}
