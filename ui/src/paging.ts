@@ -15,3 +15,10 @@ export function reloadLimit(shown: number): number {
 export function nextPage(shown: number, total: number): number {
   return Math.max(0, Math.min(LIST_PAGE, total - shown))
 }
+
+/** The rows shown followed by the next page's (fetched from the offset after them), with the next page's total. */
+export async function appendPage<R, P extends { requests: R[] }>(shown: P | null, fetch: (offset: number) => Promise<P>): Promise<P> {
+  const have = shown?.requests ?? []
+  const next = await fetch(have.length)
+  return { ...next, requests: [...have, ...next.requests] }
+}
