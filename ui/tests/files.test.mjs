@@ -394,6 +394,8 @@ test('files only: rows pasted from the Seller Console, one bad — nothing recor
   // Refunds (g u): two rows from 退订管理 without a header, one for an order KooDesk does not have: skipped.
   await page.keyboard.press('g')
   await page.keyboard.press('u')
+  // The Refunds screen itself (its reject-reason field), not the Invoices screen still on its way out.
+  await page.waitForSelector('[data-test="reject-reason"]')
   await page.click('[data-test="paste-open"]')
   previewed = page.waitForResponse(isCall('track_paste_preview'))
   await page.fill('[data-test="paste-text"]', `CS-SVC,${at},"¥200.00",需求变更\nCS-NONE,${at},10,不需要`)
