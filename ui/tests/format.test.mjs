@@ -1,28 +1,13 @@
 // End-to-end: money, dates and columns on the orders list as Chromium's Intl renders them, in both languages.
-import { after, afterEach, before, beforeEach, test } from 'node:test'
+import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { openPage, startBrowser, startCore } from './harness.mjs'
+import { browserAndCorePerTest, openPage } from './harness.mjs'
 
-let core
-let browser
-
-before(async () => {
-  browser = await startBrowser()
-})
-after(async () => {
-  await browser?.close()
-})
-beforeEach(async () => {
-  core = await startCore()
-})
-afterEach(async () => {
-  await core?.stop()
-  core = null
-})
+const env = browserAndCorePerTest()
 
 for (const [locale, when] of [['zh-CN', /^\d{4}\/\d{2}\/\d{2} \d{2}:\d{2}$/], ['en-US', /^\d{2}\/\d{2}\/\d{4}, \d{2}:\d{2}$/]]) {
   test(`orders list (${locale}): amount and status are separate cells with space between, money and time in the locale`, async () => {
-    const { page, problems } = await openPage(browser, core.url, locale)
+    const { page, problems } = await openPage(env.browser, env.core.url, locale)
     await page.waitForSelector('[data-test="lang"]')
     await page.selectOption('[data-test="lang"]', locale)
     const listed = page.waitForResponse((r) => r.url().endsWith('/api/orders') && r.request().method() === 'POST')

@@ -1,6 +1,7 @@
 // Starts the real core (`koodesk serve`, embedded sandbox with demo data unless settings say otherwise) and a
 // headless Chromium for the tests.
 import { spawn } from 'node:child_process'
+import { after, afterEach, before, beforeEach } from 'node:test'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
@@ -71,4 +72,24 @@ export async function openPage(browser, url, locale = 'zh-CN') {
   page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`))
   await page.goto(url)
   return { page, problems, context }
+}
+
+/** One Chromium for the file and a fresh core for each test, stopped after it: `const env = browserAndCorePerTest()`
+ * at the top of a test file, then `env.browser` and `env.core` inside the tests. */
+export function browserAndCorePerTest() {
+  const env = { browser: null, core: null }
+  before(async () => {
+    env.browser = await startBrowser()
+  })
+  after(async () => {
+    await env.browser?.close()
+  })
+  beforeEach(async () => {
+    env.core = await startCore()
+  })
+  afterEach(async () => {
+    await env.core?.stop()
+    env.core = null
+  })
+  return env
 }
