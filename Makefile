@@ -11,6 +11,7 @@ NPM ?= npm
 VENV := .venv-tests
 PORT ?= 0
 TAURI_DRIVER_VERSION := 2.1.0
+MIN_FREE_GIB ?= 6
 
 .PHONY: run test setup check-toolchain system-packages tauri-driver ui-build lint ui-unit unit interop e2e desktop bench measure
 
@@ -50,6 +51,14 @@ check-toolchain:
 	@command -v $(CARGO) >/dev/null || { echo "cargo is required (rustup: https://rustup.rs)"; exit 1; }
 	@command -v node >/dev/null || { echo "Node.js 20 or later is required"; exit 1; }
 	@$(CARGO) nextest --version >/dev/null 2>&1 || $(CARGO) install cargo-nextest --locked
+	@# A cold `make test` writes about 6 GiB (target/ 5, node_modules, the test venv and apt's packages the rest).
+	@# Say so up front, where it is read, rather than only as "No space left on device" halfway through the build,
+	@# as one CI run did with 2 GiB free. A warning, not a stop: a smaller build may still fit.
+	@free=$$(df -Pk . | awk 'NR==2 {print int($$4/1048576)}'); \
+	  if [ "$$free" -lt $(MIN_FREE_GIB) ]; then \
+	    echo "warning: only $$free GiB free on $$(df -P . | awk 'NR==2 {print $$6}'), and a cold build with its tests writes about $(MIN_FREE_GIB) GiB;"; \
+	    echo "warning: if it stops with 'No space left on device', free some (an old target/ is the usual culprit: cargo clean)"; \
+	  fi
 
 tauri-driver:
 	@command -v tauri-driver >/dev/null 2>&1 || $(CARGO) install tauri-driver --version $(TAURI_DRIVER_VERSION) --locked
