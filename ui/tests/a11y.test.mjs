@@ -8,25 +8,11 @@ import { createRequire } from 'node:module'
 import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { startBrowser, startCore } from './harness.mjs'
+import { SCREENS, openConsole as openScreens, visit } from './screens.mjs'
 
 const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8')
 const LANGS = ['zh-CN', 'en-US']
 const THEMES = ['light', 'dark']
-
-/** Each screen: the command it loads first (null: none) and the element it shows once loaded. */
-const SCREENS = {
-  '/': ['overview', '[data-test="inbox-item"]'],
-  '/orders': ['orders', '[data-test="order-row"] span'],
-  '/supervision': ['flows', '[data-test="flow"]'],
-  '/refunds': ['unsubscriptions', '[data-test="unsubscription"]'],
-  '/invoices': ['invoice_requests', '[data-test="invoice-request"]'],
-  '/settlement': ['settlement', '[data-test="schedule"]'],
-  '/import': [null, '[data-test="import"]'],
-  '/interface': ['interface_overview', '[data-test="interface-url"]'],
-  '/interface-health': ['interface_health', '[data-test="health-line"]'],
-  '/onboarding': ['console_reviews', '[data-test="reviews"], [data-test="reviews-none"]'],
-  '/settings': ['settings', '[data-test="mode"]'],
-}
 
 let core
 let browser
@@ -40,34 +26,9 @@ after(async () => {
   await browser?.close()
 })
 
-/** A page in `lang` and `theme` (as the console remembers them), with the status bar loaded. */
-async function openConsole(lang, theme) {
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: lang })
-  await context.addInitScript(
-    ([l, th]) => {
-      localStorage.setItem('koodesk-lang', l)
-      localStorage.setItem('koodesk-theme', th)
-    },
-    [lang, theme],
-  )
-  const page = await context.newPage()
-  const problems = []
-  page.on('console', (m) => m.type() === 'error' && problems.push(`console.error: ${m.text()}`))
-  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`))
-  await page.goto(core.url)
-  await page.waitForSelector('[data-test="statusbar"] [data-test="mode-label"]')
-  assert.equal(await page.getAttribute('html', 'lang'), lang)
-  assert.equal(await page.getAttribute('html', 'data-theme'), theme)
-  return { page, context, problems }
-}
-
-async function visit(page, hash) {
-  const [command, shown] = SCREENS[hash]
-  const here = await page.evaluate(() => location.hash.replace(/^#/, '') || '/')
-  const loaded = command && here !== hash && page.waitForResponse((r) => r.url().endsWith(`/api/${command}`) && r.request().method() === 'POST')
-  await page.evaluate((h) => (location.hash = h), hash)
-  if (loaded) assert.equal((await loaded).status(), 200, `${hash}: ${command}`)
-  await page.waitForSelector(shown)
+/** A page in `lang` and `theme`, with the status bar loaded. */
+function openConsole(lang, theme) {
+  return openScreens(browser, core.url, lang, theme)
 }
 
 /** axe's serious and critical violations in the page (or under `include`), one line per element. */
