@@ -13,7 +13,7 @@ pub async fn raise_due(app: &AppHandle) {
     let Ok(ws) = core.ws().await else { return };
     match koodesk_app::notices::due(ws, koodesk_app::clock::now()).await {
         Ok(notices) => {
-            let lang = Lang::of(&ws.settings().language);
+            let lang = Lang::of(ws.settings().language);
             for n in notices {
                 let (key, route) = (n.key.clone(), n.route.clone());
                 if show(app, n, lang).await {

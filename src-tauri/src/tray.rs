@@ -105,6 +105,6 @@ pub async fn refresh(app: &AppHandle) {
     let Some(core) = app.try_state::<crate::Core>() else { return };
     let Ok(ws) = core.ws().await else { return };
     if let (Ok(status), Some(tray)) = (koodesk_app::commands::status(ws).await, app.try_state::<Arc<Tray>>()) {
-        tray.show(&status, Lang::of(&ws.settings().language));
+        tray.show(&status, Lang::of(ws.settings().language));
     }
 }

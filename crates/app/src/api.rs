@@ -16,7 +16,7 @@ use koodesk_store::invoicing::InvoiceRecord;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-pub use crate::error::ApiError;
+pub use crate::error::{ApiError, ErrorCode};
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
 pub struct NoArgs {}
@@ -48,6 +48,39 @@ impl EndpointMode {
     }
 }
 
+/// The console's two languages (Chinese the default).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, TS)]
+pub enum Language {
+    #[default]
+    #[serde(rename = "zh-CN")]
+    ZhCn,
+    #[serde(rename = "en-US")]
+    EnUs,
+}
+
+impl Language {
+    pub const ALL: [Language; 2] = [Language::ZhCn, Language::EnUs];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Language::ZhCn => "zh-CN",
+            Language::EnUs => "en-US",
+        }
+    }
+}
+
+/// Read by hand so that a language this build does not know (in `settings.json`, or from the UI) is refused naming
+/// the field, never taken for the default.
+impl<'de> Deserialize<'de> for Language {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Language, D::Error> {
+        let raw = String::deserialize(d)?;
+        Language::ALL
+            .into_iter()
+            .find(|l| l.as_str() == raw)
+            .ok_or_else(|| serde::de::Error::custom(format!("language `{raw}`: zh-CN or en-US")))
+    }
+}
+
 /// Settings kept in `settings.json` beside the store. Holds no secret: those are in the OS keyring.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(default)]
@@ -61,8 +94,7 @@ pub struct Settings {
     pub account: String,
     /// Seconds between background syncs; 0 turns background sync off.
     pub sync_interval_secs: u32,
-    /// `zh-CN` or `en-US`.
-    pub language: String,
+    pub language: Language,
     /// `light` or `dark`.
     pub theme: String,
     /// Who records entries on this desk (shown beside what they recorded); the OS user name if left empty.
@@ -77,7 +109,7 @@ impl Default for Settings {
             feed_url: String::new(),
             account: "default".into(),
             sync_interval_secs: 60,
-            language: "zh-CN".into(),
+            language: Language::ZhCn,
             theme: "light".into(),
             operator: String::new(),
         }
@@ -376,8 +408,7 @@ pub enum NoticeAbout {
 /// The language the user chose in the UI, for the words the shell shows itself (notifications, the tray).
 #[derive(Debug, Clone, Deserialize, TS)]
 pub struct LanguageChoice {
-    /// `zh-CN` or `en-US`.
-    pub language: String,
+    pub language: Language,
 }
 
 /// A notice the shell delivered: recorded so it is not raised again.

@@ -38,9 +38,12 @@ pub fn typescript() -> String {
         )*};
     }
     decl!(
+        ErrorCode,
+        koodesk_domain::problem::Rule,
         ApiError,
         NoArgs,
         EndpointMode,
+        Language,
         Settings,
         CredentialState,
         SettingsView,
@@ -60,7 +63,7 @@ pub fn typescript() -> String {
         koodesk_store::inbox::InboxFacts,
         InboxItem,
         Inbox,
-        Bucket,
+        Bucket<String>,
         StepCount,
         StatusAmount,
         InvoiceCounts,
@@ -183,6 +186,8 @@ pub fn typescript() -> String {
         koodesk_domain::seller_export::ExportKind,
         koodesk_domain::supervision::ProductType,
         koodesk_domain::supervision::Step,
+        koodesk_domain::supervision::Side,
+        koodesk_store::browse::SupervisionAction,
         ImportFile,
         ImportColumn,
         ImportProblem,
@@ -225,6 +230,21 @@ pub fn typescript() -> String {
         ListingSave,
         ListingTick,
         Checklists,
+    );
+    // The values of the vocabularies the console words, as constants: the UI's unit tests check that each has its
+    // labels in both languages, so a value added here fails them until it is named.
+    macro_rules! values {
+        ($($name:literal: $t:ty => $all:expr),* $(,)?) => {$(
+            let names: Vec<String> = $all.iter().map(|v| serde_json::to_string(v).expect("a unit variant serializes")).collect();
+            out.push_str(&format!("export const {}: readonly {}[] = [{}];\n\n", $name, <$t as TS>::ident(&cfg), names.join(", ")));
+        )*};
+    }
+    values!(
+        "ERROR_CODES": ErrorCode => ErrorCode::ALL,
+        "RULES": koodesk_domain::problem::Rule => koodesk_domain::problem::Rule::ALL,
+        "PRODUCT_TYPES": koodesk_domain::supervision::ProductType => koodesk_domain::supervision::ProductType::ALL,
+        "MEDIA": koodesk_domain::invoice::Medium => koodesk_domain::invoice::Medium::ALL,
+        "INBOX_ACTIONS": koodesk_store::inbox::InboxAction => koodesk_store::inbox::InboxAction::ALL,
     );
     out.push_str(&command_interface(&cfg));
     out

@@ -2,9 +2,11 @@
 //! Tauri's IPC and the loopback HTTP server both call [`call`], so the browser tests exercise the same code the
 //! desktop window runs.
 
+use crate::error::ErrorCode;
 use chrono::Utc;
 use koodesk_client::credentials::{self, Credential};
 use koodesk_domain::calendar::WorkingCalendar;
+use koodesk_domain::problem::Rule;
 use koodesk_domain::settlement::{self, YearMonth};
 use koodesk_domain::time;
 use koodesk_store::inbox::Inbox;
@@ -69,7 +71,11 @@ pub(crate) async fn unsubscriptions(ws: &Workspace, a: StatusPage) -> Result<Uns
 
 pub(crate) async fn unsubscription_decide(ws: &Workspace, a: UnsubscriptionDecide) -> Result<Queued, ApiError> {
     if !a.approve && a.reason.trim().is_empty() {
-        return Err(ApiError::invalid("reason: a rejection needs a reason the buyer will read [KG §4]"));
+        return Err(ApiError::invalid(
+            "reason",
+            Rule::ReasonRequired,
+            "reason: a rejection needs a reason the buyer will read [KG §4]",
+        ));
     }
     if ws.settings().mode.connection() != ConnectionMode::Sandbox {
         // Files only or a gateway: the seller decided on the Seller Console (退订管理); KooDesk records it (on a
@@ -134,7 +140,7 @@ pub(crate) async fn credential_delete(ws: &Workspace, a: CredentialName) -> Resu
     let account = ws.settings().account;
     workspace::keyring(move || credentials::delete(&account, c))
         .await?
-        .map_err(|e| ApiError::new("keyring", e.to_string()))?;
+        .map_err(|e| ApiError::new(ErrorCode::Keyring, e.to_string()))?;
     ws.log.info(&format!("credential {} removed from the OS keyring", a.name));
     settings_view(ws).await
 }
@@ -302,7 +308,7 @@ async fn queue(
     shown_seq: Option<i64>,
 ) -> Result<Queued, ApiError> {
     if target.trim().is_empty() {
-        return Err(ApiError::invalid("target: an ID is required"));
+        return Err(ApiError::invalid("target", Rule::Required, "target: an ID is required"));
     }
     let t = target.to_string();
     let action_id = ws
@@ -323,15 +329,23 @@ pub(crate) async fn supervision_act(ws: &Workspace, a: SupervisionAct) -> Result
     if connection != ConnectionMode::Sandbox {
         // KooGallery has no API for supervision actions: a gateway cannot take them either [REAL-DATA §1].
         let with = if connection == ConnectionMode::Gateway { "on a gateway" } else { "with files only" };
-        return Err(ApiError::invalid(format!(
-            "action `{}`: {with}, act on the Seller Console ({}), then record the step it shows",
-            a.action,
-            koodesk_domain::supervision::SELLER_PATH
-        )));
+        return Err(ApiError::invalid(
+            "action",
+            Rule::Rule,
+            format!(
+                "action `{}`: {with}, act on the Seller Console ({}), then record the step it shows",
+                a.action,
+                koodesk_domain::supervision::SELLER_PATH
+            ),
+        ));
     }
     let order_id = a.order_id.clone();
     let flow = ws.read(move |s| Ok(s.order_detail(&order_id, now())?)).await?.flow.ok_or_else(|| {
-        ApiError::invalid(format!("order_id `{}`: this order has no service supervision", a.order_id))
+        ApiError::invalid(
+            "order_id",
+            Rule::Rule,
+            format!("order_id `{}`: this order has no service supervision", a.order_id),
+        )
     })?;
     if let Some(shown) = a.seq.filter(|&shown| flow.seq > shown) {
         // Judged before the step's rules: the screen's step may no longer be the flow's.
@@ -339,40 +353,56 @@ pub(crate) async fn supervision_act(ws: &Workspace, a: SupervisionAct) -> Result
         return Err(stale.into());
     }
     if flow.step == "completed" {
-        return Err(ApiError::invalid(format!("order_id `{}`: its supervision is completed", a.order_id)));
+        return Err(ApiError::invalid(
+            "order_id",
+            Rule::AlreadyDone,
+            format!("order_id `{}`: its supervision is completed", a.order_id),
+        ));
     }
     let reason = a.reason.trim().to_string();
     let (kind, payload) = match a.action.as_str() {
         "confirm" | "activate" => {
             if flow.side.as_deref() != Some("merchant") {
-                return Err(ApiError::invalid(format!(
+                return Err(ApiError::invalid(
+                    "action",
+                    Rule::WrongStep,
+                    format!(
                     "action `{}`: the step `{}` is the user's; the merchant acts only on merchant-side steps [KG §3]",
                     a.action, flow.step
-                )));
+                ),
+                ));
             }
             (ActionKind::Supervision, json!({"action": a.action}))
         }
         "reject" => {
             if reason.is_empty() {
-                return Err(ApiError::invalid("reason: a rejection needs a reason [KG §3]"));
+                return Err(ApiError::invalid(
+                    "reason",
+                    Rule::ReasonRequired,
+                    "reason: a rejection needs a reason [KG §3]",
+                ));
             }
             (ActionKind::Supervision, json!({"action": "reject", "reason": reason}))
         }
         "appeal" => {
             if reason.is_empty() {
-                return Err(ApiError::invalid("reason: an appeal needs a reason [KG §3]"));
+                return Err(ApiError::invalid(
+                    "reason",
+                    Rule::ReasonRequired,
+                    "reason: an appeal needs a reason [KG §3]",
+                ));
             }
             let open = flow.merchant_may_appeal_at.as_deref().and_then(|t| time::parse_datetime(t).ok());
             match open {
                 Some(t) if now() > t => {}
                 Some(t) => {
-                    return Err(ApiError::invalid(format!(
+                    return Err(ApiError::invalid("action", Rule::Deadline, format!(
                         "action `appeal`: the merchant may appeal only after the user's step stalls 5 days, from {} [KG §3]",
                         time::format_rfc3339(&t)
                     )))
                 }
                 None => {
-                    return Err(ApiError::invalid(
+                    return Err(ApiError::invalid("action", Rule::WrongStep, 
                         "action `appeal`: the merchant appeals only a user-side step that stalled 5 days [KG §3]",
                     ))
                 }
@@ -381,17 +411,27 @@ pub(crate) async fn supervision_act(ws: &Workspace, a: SupervisionAct) -> Result
         }
         "upload-proof" => {
             let (Some(name), Some(content)) = (a.file_name.as_deref(), a.content_base64.as_deref()) else {
-                return Err(ApiError::invalid("file_name and content_base64: upload-proof needs the file"));
+                return Err(ApiError::invalid(
+                    "file_name",
+                    Rule::Required,
+                    "file_name and content_base64: upload-proof needs the file",
+                ));
             };
             if name.trim().is_empty() || content.is_empty() {
-                return Err(ApiError::invalid("file_name and content_base64: neither may be empty"));
+                return Err(ApiError::invalid(
+                    "file_name",
+                    Rule::Required,
+                    "file_name and content_base64: neither may be empty",
+                ));
             }
             (ActionKind::Delivery, json!({"file_name": name, "content_base64": content}))
         }
         other => {
-            return Err(ApiError::invalid(format!(
-                "action `{other}`: one of confirm, reject, activate, appeal, upload-proof"
-            )))
+            return Err(ApiError::invalid(
+                "action",
+                Rule::OneOf,
+                format!("action `{other}`: one of confirm, reject, activate, appeal, upload-proof"),
+            ))
         }
     };
     queue(ws, kind, &a.order_id, payload, a.seq).await

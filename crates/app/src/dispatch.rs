@@ -2,6 +2,8 @@
 //! modules) and its handler. The dispatcher and the TypeScript `Commands` interface are derived from it, so a
 //! handler's types cannot drift from the declared ones. Tauri's IPC and the loopback HTTP server both call [`call`].
 
+use crate::error::ErrorCode;
+use koodesk_domain::problem::Rule;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::{json, Value};
@@ -21,13 +23,33 @@ use koodesk_checker::Report;
 use koodesk_store::browse::{OrderDetail, OrderPage};
 use koodesk_store::console_reviews::ConsoleReview;
 
+/// Reads a command's arguments as its declared type. A refusal names the field by its path in the arguments (e.g.
+/// `access_type`, `lines[2].amount`) and the rule: one of a closed set of values, a field missing, or a value of
+/// the wrong shape.
 fn args<T: DeserializeOwned>(command: &str, v: Value) -> Result<T, ApiError> {
     let v = if v.is_null() { json!({}) } else { v };
-    serde_json::from_value(v).map_err(|e| ApiError::invalid(format!("{command}: {e}")))
+    serde_path_to_error::deserialize(v).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner().to_string();
+        let (field, rule) = if inner.starts_with("missing field `") {
+            let name = inner.trim_start_matches("missing field `").split('`').next().unwrap_or_default();
+            let field = if path == "." || path.is_empty() { name.to_string() } else { format!("{path}.{name}") };
+            (field, Rule::Required)
+        } else if inner.contains("unknown variant") {
+            (path, Rule::OneOf)
+        } else {
+            (path, Rule::BadFormat)
+        };
+        let field = if field == "." || field.is_empty() { "args".to_string() } else { field };
+        // A vocabulary's own refusal already names the field (`billing_mode `monthly`: …`); others get it in front.
+        let last = field.rsplit('.').next().unwrap_or(&field);
+        let message = if inner.starts_with(&format!("{last} `")) { inner } else { format!("{command}: {field}: {inner}") };
+        ApiError::invalid(&field, rule, message)
+    })
 }
 
 fn reply<T: Serialize>(t: T) -> Result<Value, ApiError> {
-    serde_json::to_value(t).map_err(|e| ApiError::new("store", e.to_string()))
+    serde_json::to_value(t).map_err(|e| ApiError::new(ErrorCode::Store, e.to_string()))
 }
 
 /// Runs one command by name with its JSON arguments: the table below reads them as the command's declared type
@@ -63,7 +85,7 @@ macro_rules! command_table {
                     reply(r)
                 })*
                 other => Err(ApiError::new(
-                    "unknown-command",
+                    ErrorCode::UnknownCommand,
                     format!("command `{other}`: not a KooDesk command (one of {})", COMMANDS.join(", ")),
                 )),
             }
@@ -135,4 +157,23 @@ command_table! {
     "interface_health": NoArgs => InterfaceHealthState = interface_health::view,
     "settlement_imports": SettlementImportsArgs => SettlementImports = settlement_imports::view,
     "settlement_bill_lines": BillKey => ImportedBillLines = settlement_imports::bill_lines,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use koodesk_store::browse::OrderFilter;
+
+    #[test]
+    fn a_bad_argument_is_refused_naming_its_field_and_rule() {
+        let e = args::<OrderFilter>("orders", json!({"access_type": "cloud"})).expect_err("cloud is no access type");
+        assert_eq!((e.code, e.field.as_deref(), e.rule), (ErrorCode::Invalid, Some("access_type"), Some(Rule::OneOf)));
+        assert!(e.message.contains("saas"), "the sentence lists the values taken: {}", e.message);
+
+        let e = args::<OrderFilter>("orders", json!({"buyer": 7})).expect_err("a buyer is text");
+        assert_eq!((e.field.as_deref(), e.rule), (Some("buyer"), Some(Rule::BadFormat)));
+
+        let e = args::<crate::api::LicenseActivate>("license_activate", json!({})).expect_err("no order");
+        assert_eq!((e.field.as_deref(), e.rule), (Some("order_id"), Some(Rule::Required)), "{}", e.message);
+    }
 }

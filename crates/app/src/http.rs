@@ -3,6 +3,8 @@
 //! to the browser once in the printed URL (`?token=…`) and required as `Authorization: Bearer …` on every call,
 //! so other local users and web pages cannot drive the console.
 
+use crate::error::ErrorCode;
+use koodesk_domain::problem::Rule;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -81,7 +83,10 @@ async fn command(
     if !bool::from(given.as_bytes().ct_eq(s.token.as_bytes())) {
         return error(
             StatusCode::UNAUTHORIZED,
-            ApiError::new("unauthorized", "Authorization: Bearer <token> from the URL KooDesk printed is required"),
+            ApiError::new(
+                ErrorCode::Unauthorized,
+                "Authorization: Bearer <token> from the URL KooDesk printed is required",
+            ),
         );
     }
     let args = if body.is_empty() {
@@ -89,7 +94,12 @@ async fn command(
     } else {
         match serde_json::from_slice(&body) {
             Ok(v) => v,
-            Err(e) => return error(StatusCode::BAD_REQUEST, ApiError::invalid(format!("body: not JSON: {e}"))),
+            Err(e) => {
+                return error(
+                    StatusCode::BAD_REQUEST,
+                    ApiError::invalid("body", Rule::BadFormat, format!("body: not JSON: {e}")),
+                )
+            }
         }
     };
     match dispatch::call(&s.ws, &name, args).await {

@@ -2,9 +2,11 @@
 //! read, its first rows and what importing it would change (a dry run), then the import the seller confirms. The
 //! file is parsed off the async workers, and written by the store's writer in one transaction.
 
+use crate::error::ErrorCode;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use base64::Engine;
 use koodesk_documents::import::{self, Format, ImportOptions, Parsed};
+use koodesk_domain::problem::Rule;
 use koodesk_store::import::ImportCounts;
 
 use crate::api::{ApiError, ImportColumn, ImportFile, ImportPreview, ImportProblem, ImportSkip, ImportSummary};
@@ -12,7 +14,8 @@ use crate::clock::now;
 use crate::workspace::Workspace;
 
 fn format_of(name: &str) -> Result<Format, ApiError> {
-    Format::of_path(std::path::Path::new(name)).map_err(|e| ApiError::invalid(format!("file_name: {e}")))
+    Format::of_path(std::path::Path::new(name))
+        .map_err(|e| ApiError::invalid("file_name", Rule::BadFormat, format!("file_name: {e}")))
 }
 
 /// Why a file could not be read: a problem of its header the seller can fix by mapping a column (the header row
@@ -31,7 +34,7 @@ impl From<ApiError> for Unread {
 impl From<Unread> for ApiError {
     fn from(u: Unread) -> ApiError {
         match u {
-            Unread::Header { message, .. } => ApiError::invalid(message),
+            Unread::Header { message, .. } => ApiError::invalid("headers", Rule::BadFormat, message),
             Unread::Other(e) => e,
         }
     }
@@ -48,21 +51,23 @@ async fn parse(ws: &Workspace, a: &ImportFile) -> Result<(Parsed, Option<String>
         None => ws.read(move |s| Ok(s.import_mapping(kind)?)).await?,
     };
     let map = match mapping.as_deref() {
-        Some(m) => import::parse_map(m).map_err(|e| ApiError::invalid(format!("map: {e}")))?,
+        Some(m) => import::parse_map(m).map_err(|e| ApiError::invalid("map", Rule::BadFormat, format!("map: {e}")))?,
         None => Vec::new(),
     };
     let set = match a.set.as_deref().filter(|s| !s.trim().is_empty()) {
-        Some(s) => import::parse_set(s).map_err(|e| ApiError::invalid(format!("set: {e}")))?,
+        Some(s) => import::parse_set(s).map_err(|e| ApiError::invalid("set", Rule::BadFormat, format!("set: {e}")))?,
         None => Vec::new(),
     };
     let format = format_of(&a.file_name)?;
-    let bytes = BASE64.decode(a.content_base64.trim()).map_err(|_| ApiError::invalid("content_base64: not base64"))?;
+    let bytes = BASE64
+        .decode(a.content_base64.trim())
+        .map_err(|_| ApiError::invalid("content_base64", Rule::BadFormat, "content_base64: not base64"))?;
     let opts =
         ImportOptions { map, map_remembered: remembered, set, sheet: a.sheet.clone().filter(|s| !s.trim().is_empty()) };
     let name = a.file_name.clone();
     let parsed = tokio::task::spawn_blocking(move || import::read_bytes(kind, format, &bytes, &opts))
         .await
-        .map_err(|e| ApiError::new("import", format!("reading the file stopped: {e}")))?
+        .map_err(|e| ApiError::new(ErrorCode::Import, format!("reading the file stopped: {e}")))?
         .map_err(|e| {
             let message = format!("{name}: {e}");
             match e {
@@ -70,7 +75,7 @@ async fn parse(ws: &Workspace, a: &ImportFile) -> Result<(Parsed, Option<String>
                 | import::ImportError::MapHeaderNotFound { row, headers, .. } => {
                     Unread::Header { row, headers, message }
                 }
-                _ => Unread::Other(ApiError::invalid(message)),
+                _ => Unread::Other(ApiError::invalid("file", Rule::BadFormat, message)),
             }
         })?;
     Ok((parsed, mapping))
@@ -139,11 +144,15 @@ pub async fn confirm(ws: &Workspace, a: ImportFile) -> Result<ImportSummary, Api
     let (parsed, _) = parse(ws, &a).await?;
     let invalid = !parsed.errors.is_empty();
     if invalid && !a.skip_invalid {
-        return Err(ApiError::invalid(format!(
-            "{}: {} invalid row(s), nothing was imported; correct them, or import the valid rows only",
-            a.file_name,
-            parsed.invalid_rows()
-        )));
+        return Err(ApiError::invalid(
+            "rows",
+            Rule::Rule,
+            format!(
+                "{}: {} invalid row(s), nothing was imported; correct them, or import the valid rows only",
+                a.file_name,
+                parsed.invalid_rows()
+            ),
+        ));
     }
     let records = parsed.records.clone();
     let (kind, given) = (a.kind, a.map.clone().filter(|m| !m.trim().is_empty()));
@@ -187,16 +196,18 @@ pub async fn lookup(ws: &Workspace, a: crate::api::OrderLookup) -> Result<crate:
         .map(str::to_string)
         .collect();
     if ids.is_empty() {
-        return Err(ApiError::invalid("order_ids: paste one or more order IDs"));
+        return Err(ApiError::invalid("order_ids", Rule::Required, "order_ids: paste one or more order IDs"));
     }
     let access_type = match a.access_type.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        Some(t) => Some(t.parse().map_err(|e| ApiError::invalid(format!("access_type: {e}")))?),
+        Some(t) => {
+            Some(t.parse().map_err(|e| ApiError::invalid("access_type", Rule::OneOf, format!("access_type: {e}")))?)
+        }
         None => None,
     };
     let api = ws.open_api().await?;
     let report = koodesk_client::lookup::lookup(ws.writer(), &api, &ids, access_type)
         .await
-        .map_err(|e| ApiError::new("lookup", e.to_string()))?;
+        .map_err(|e| ApiError::new(ErrorCode::Lookup, e.to_string()))?;
     ws.log.info(&format!("lookup: {} stored, {} failed", report.looked_up.len(), report.failed.len()));
     Ok(LookupResult {
         looked_up: report

@@ -5,6 +5,8 @@
 //! client-chosen token answers the steps done so far. The interface key is read from the OS keyring (or, for the
 //! embedded sample, kept in memory) and never leaves this module.
 
+use crate::error::ErrorCode;
+use koodesk_domain::problem::Rule;
 use std::time::Duration;
 
 use koodesk_checker::case_form::CaseForm;
@@ -62,9 +64,10 @@ pub async fn suites(ws: &Workspace) -> Result<Vec<SavedSuite>, ApiError> {
                 .into_iter()
                 .map(|c| {
                     Ok(SavedCase {
-                        request: serde_json::from_str(&c.request).map_err(|e| ApiError::new("store", e.to_string()))?,
+                        request: serde_json::from_str(&c.request)
+                            .map_err(|e| ApiError::new(ErrorCode::Store, e.to_string()))?,
                         expect: serde_json::from_str::<Expectation>(&c.expect)
-                            .map_err(|e| ApiError::new("store", e.to_string()))?,
+                            .map_err(|e| ApiError::new(ErrorCode::Store, e.to_string()))?,
                         name: c.name,
                     })
                 })
@@ -81,7 +84,7 @@ fn stored_cases(s: &SavedSuite) -> Result<Vec<StoredCase>, ApiError> {
             Ok(StoredCase {
                 name: c.name.trim().to_string(),
                 request: c.request.to_string(),
-                expect: serde_json::to_string(&c.expect).map_err(|e| ApiError::new("store", e.to_string()))?,
+                expect: serde_json::to_string(&c.expect).map_err(|e| ApiError::new(ErrorCode::Store, e.to_string()))?,
             })
         })
         .collect()
@@ -89,9 +92,13 @@ fn stored_cases(s: &SavedSuite) -> Result<Vec<StoredCase>, ApiError> {
 
 /// Saves a suite (validated whole first: a bad case changes nothing).
 pub async fn save_suite(ws: &Workspace, s: &SavedSuite) -> Result<Vec<SavedSuite>, ApiError> {
-    s.validate().map_err(|e| ApiError::invalid(e.0))?;
+    s.validate().map_err(|e| ApiError::invalid("suite", Rule::Rule, e.0))?;
     if s.cases.is_empty() {
-        return Err(ApiError::invalid(format!("suite `{}`: `cases` is empty; delete the suite instead", s.name)));
+        return Err(ApiError::invalid(
+            "suite",
+            Rule::Required,
+            format!("suite `{}`: `cases` is empty; delete the suite instead", s.name),
+        ));
     }
     let (name, cases) = (s.name.trim().to_string(), stored_cases(s)?);
     ws.write(move |store| Ok(store.save_interface_suite(&name, &cases)?)).await?;
@@ -115,7 +122,8 @@ pub async fn export(ws: &Workspace) -> Result<String, ApiError> {
 
 /// Imports an export: every suite is validated before any is saved; suites of the same name are replaced.
 pub async fn import(ws: &Workspace, text: &str) -> Result<Vec<SavedSuite>, ApiError> {
-    let imported = cases::import(text).map_err(|e| ApiError::invalid(format!("json: {}", e.0)))?;
+    let imported =
+        cases::import(text).map_err(|e| ApiError::invalid("json", Rule::BadFormat, format!("json: {}", e.0)))?;
     let rows: Vec<(String, Vec<StoredCase>)> =
         imported.iter().map(|s| Ok((s.name.trim().to_string(), stored_cases(s)?))).collect::<Result<_, ApiError>>()?;
     ws.write(move |store| {
@@ -132,45 +140,65 @@ pub async fn import(ws: &Workspace, text: &str) -> Result<Vec<SavedSuite>, ApiEr
 pub async fn run(ws: &Workspace, a: InterfaceRunArgs) -> Result<InterfaceRunResult, ApiError> {
     let token = a.token.trim().to_string();
     if token.is_empty() || token.len() > 64 {
-        return Err(ApiError::invalid("token: 1 to 64 characters, chosen by the caller to poll progress"));
+        return Err(ApiError::invalid(
+            "token",
+            Rule::TooLong,
+            "token: 1 to 64 characters, chosen by the caller to poll progress",
+        )
+        .with("max", 64));
     }
     if a.url.trim().is_empty() {
-        return Err(ApiError::invalid("url: the production URL to check is empty"));
+        return Err(ApiError::invalid("url", Rule::Required, "url: the production URL to check is empty"));
     }
     let key = match a.key_source.as_str() {
         "sample" => match ws.interface.sample(ws.is_sandbox(), &ws.log).await {
             Some((_, key)) => key,
             None => {
-                return Err(ApiError::invalid("key_source `sample`: only the demo workspace has a sample interface"))
+                return Err(ApiError::invalid(
+                    "key_source",
+                    Rule::NotConfigured,
+                    "key_source `sample`: only the demo workspace has a sample interface",
+                ))
             }
         },
         "keyring" => {
             let account = ws.settings().account;
             workspace::keyring(move || credentials::load(&account, Credential::InterfaceKey))
                 .await?
-                .map_err(|e| ApiError::new("keyring", e.to_string()))?
+                .map_err(|e| ApiError::new(ErrorCode::Keyring, e.to_string()))?
         }
-        other => return Err(ApiError::invalid(format!("key_source `{other}`: one of sample, keyring"))),
+        other => {
+            return Err(ApiError::invalid(
+                "key_source",
+                Rule::OneOf,
+                format!("key_source `{other}`: one of sample, keyring"),
+            ))
+        }
     };
-    let saved =
-        if a.saved {
-            let all = suites(ws).await?;
-            Some(all.into_iter().find(|s| s.name == a.suite).ok_or_else(|| {
-                ApiError::new("not-found", format!("suite `{}`: no saved suite of that name", a.suite))
-            })?)
-        } else {
-            None
-        };
+    let saved = if a.saved {
+        let all = suites(ws).await?;
+        Some(all.into_iter().find(|s| s.name == a.suite).ok_or_else(|| {
+            ApiError::new(ErrorCode::NotFound, format!("suite `{}`: no saved suite of that name", a.suite))
+        })?)
+    } else {
+        None
+    };
     let suite = match a.suite.as_str() {
         _ if saved.is_some() => Suite::All,
         "all" => Suite::All,
         "period" => Suite::Period,
         "per-call" => Suite::PerCall,
-        other => return Err(ApiError::invalid(format!("suite `{other}`: one of all, period, per-call"))),
+        other => {
+            return Err(ApiError::invalid(
+                "suite",
+                Rule::OneOf,
+                format!("suite `{other}`: one of all, period, per-call"),
+            ))
+        }
     };
     let opts = Options { poll_for: Duration::from_secs(20), ..Options::default() };
-    let checker =
-        Checker::new(Target { url: a.url.trim().to_string(), key }, opts).map_err(|e| ApiError::invalid(e.0))?;
+    let checker = Checker::new(Target { url: a.url.trim().to_string(), key }, opts)
+        .map_err(|e| ApiError::invalid("url", Rule::BadFormat, e.0))?;
     {
         let mut progress = lock(&ws.interface.progress);
         if progress.len() >= MAX_LIVE_RUNS {
@@ -207,7 +235,7 @@ async fn record(ws: &Workspace, r: &Report) -> Result<i64, ApiError> {
         skipped: r.skipped as i64,
         elapsed_ms: r.elapsed_ms as i64,
     };
-    let json = serde_json::to_string(r).map_err(|e| ApiError::new("store", e.to_string()))?;
+    let json = serde_json::to_string(r).map_err(|e| ApiError::new(ErrorCode::Store, e.to_string()))?;
     ws.write(move |store| Ok(store.record_interface_run(&summary, &json)?)).await
 }
 
@@ -218,5 +246,5 @@ pub fn progress(ws: &Workspace, token: &str) -> Vec<StepReport> {
 
 pub async fn report(ws: &Workspace, id: i64) -> Result<Report, ApiError> {
     let json = ws.read(move |s| Ok(s.interface_run_report(id)?)).await?;
-    serde_json::from_str(&json).map_err(|e| ApiError::new("store", format!("interface check run {id}: {e}")))
+    serde_json::from_str(&json).map_err(|e| ApiError::new(ErrorCode::Store, format!("interface check run {id}: {e}")))
 }

@@ -1,8 +1,10 @@
 //! The console's invoice commands: issuing (then telling KooGallery through the outbox), red letters, and the
 //! buyer fields a draft may change [KG §2]. Drafting itself is the store's; these add the sync and the checks.
 
+use crate::error::ErrorCode;
 use koodesk_domain::credit_code::CreditCode;
 use koodesk_domain::invoice::RedLetterReason;
+use koodesk_domain::problem::Rule;
 use koodesk_store::db::Store;
 use koodesk_store::invoicing::InvoiceRecord;
 
@@ -55,7 +57,7 @@ pub async fn red_letter(ws: &Workspace, a: InvoiceRedLetter) -> Result<InvoiceLi
         "service-terminated" => RedLetterReason::ServiceTerminated,
         "sales-allowance" => RedLetterReason::SalesAllowance,
         other => {
-            return Err(ApiError::invalid(format!(
+            return Err(ApiError::invalid("reason", Rule::OneOf, format!(
                 "reason `{other}`: one of invoicing-error (开票有误), goods-returned (销货退回), service-terminated (服务终止), sales-allowance (销售折让)"
             )))
         }
@@ -73,13 +75,13 @@ pub async fn red_letter(ws: &Workspace, a: InvoiceRedLetter) -> Result<InvoiceLi
 pub async fn edit_buyer(ws: &Workspace, a: InvoiceBuyerEdit) -> Result<InvoiceList, ApiError> {
     let title = a.title.trim();
     if title.is_empty() {
-        return Err(ApiError::invalid("title: an invoice is made out to a name"));
+        return Err(ApiError::invalid("title", Rule::Required, "title: an invoice is made out to a name"));
     }
     let taxpayer_id = match a.taxpayer_id.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         None => None,
         Some(v) => Some(
             v.parse::<CreditCode>()
-                .map_err(|e| ApiError::invalid(format!("taxpayer_id `{v}`: {e}")))?
+                .map_err(|e| ApiError::invalid("taxpayer_id", Rule::BadFormat, format!("taxpayer_id `{v}`: {e}")))?
                 .as_str()
                 .to_string(),
         ),
@@ -90,6 +92,8 @@ pub async fn edit_buyer(ws: &Workspace, a: InvoiceBuyerEdit) -> Result<InvoiceLi
             let mut rec = store.invoice(&a.id)?;
             if rec.draft.kind == koodesk_domain::invoice::InvoiceKind::Special && taxpayer_id.is_none() {
                 return Err(ApiError::invalid(
+                    "taxpayer_id",
+                    Rule::Required,
                     "taxpayer_id: a special invoice (专票) needs the buyer's taxpayer ID [KG §2]",
                 ));
             }
@@ -133,7 +137,7 @@ pub async fn export(ws: &Workspace, a: InvoiceExport) -> Result<ExportFile, ApiE
     let state = a.state.clone().filter(|s| !s.is_empty());
     if let Some(s) = &state {
         if s != "draft" && s != "issued" {
-            return Err(ApiError::invalid(format!("state `{s}`: draft or issued")));
+            return Err(ApiError::invalid("state", Rule::OneOf, format!("state `{s}`: draft or issued")));
         }
     }
     let recs = ws.read(move |s| Ok(s.invoices(state.as_deref(), 100_000)?)).await?;
@@ -144,7 +148,7 @@ pub async fn export(ws: &Workspace, a: InvoiceExport) -> Result<ExportFile, ApiE
         (recs, built)
     })
     .await
-    .map_err(|e| ApiError::new("store", format!("the export stopped: {e}")))?;
+    .map_err(|e| ApiError::new(ErrorCode::Store, format!("the export stopped: {e}")))?;
     let (bytes, mime, ext) = built?;
     let stamp = chrono::Utc::now().format("%Y%m%d-%H%M%S");
     Ok(ExportFile {
@@ -157,35 +161,38 @@ pub async fn export(ws: &Workspace, a: InvoiceExport) -> Result<ExportFile, ApiE
 
 /// The export's bytes, MIME type and file extension.
 fn build_export(recs: &[InvoiceRecord], format: &str) -> Result<(Vec<u8>, &'static str, &'static str), ApiError> {
-    let invoices = || invoices_of(recs).map_err(|e| ApiError::new("store", e.to_string()));
+    let invoices = || invoices_of(recs).map_err(|e| ApiError::new(ErrorCode::Store, e.to_string()));
     Ok(match format {
         "csv" => (batch::csv(&invoices()?).into_bytes(), "text/csv", "csv"),
         "xlsx" => (
-            batch::xlsx(&invoices()?).map_err(|e| ApiError::new("store", e.to_string()))?,
+            batch::xlsx(&invoices()?).map_err(|e| ApiError::new(ErrorCode::Store, e.to_string()))?,
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             "xlsx",
         ),
         "json" => (
             serde_json::to_vec_pretty(&serde_json::json!({"format": "koodesk-invoices/1", "invoices": recs}))
-                .map_err(|e| ApiError::new("store", e.to_string()))?,
+                .map_err(|e| ApiError::new(ErrorCode::Store, e.to_string()))?,
             "application/json",
             "json",
         ),
-        other => return Err(ApiError::invalid(format!("format `{other}`: csv, xlsx or json"))),
+        other => return Err(ApiError::invalid("format", Rule::OneOf, format!("format `{other}`: csv, xlsx or json"))),
     })
 }
 
 /// Imports the seller's buyer list; a bad row refuses the whole file, naming the row and column.
 pub async fn import_buyers(ws: &Workspace, a: BuyerListFile) -> Result<BuyersImported, ApiError> {
-    let bytes = BASE64.decode(a.content_base64.trim()).map_err(|_| ApiError::invalid("content_base64: not base64"))?;
+    let bytes = BASE64
+        .decode(a.content_base64.trim())
+        .map_err(|_| ApiError::invalid("content_base64", Rule::BadFormat, "content_base64: not base64"))?;
     let list = if a.file_name.to_ascii_lowercase().ends_with(".xlsx") {
         buyers::from_xlsx(&bytes)
     } else {
-        let text = String::from_utf8(bytes)
-            .map_err(|_| ApiError::invalid(format!("{}: a CSV file must be UTF-8", a.file_name)))?;
+        let text = String::from_utf8(bytes).map_err(|_| {
+            ApiError::invalid("file_name", Rule::BadFormat, format!("{}: a CSV file must be UTF-8", a.file_name))
+        })?;
         buyers::from_csv(&text)
     }
-    .map_err(|e| ApiError::invalid(format!("{}: {e}", a.file_name)))?;
+    .map_err(|e| ApiError::invalid("file_name", Rule::BadFormat, format!("{}: {e}", a.file_name)))?;
     let n = ws.write(move |s| Ok(s.import_buyers(&list)?)).await?;
     ws.log.info(&format!("{n} buyers imported from {}", a.file_name));
     Ok(BuyersImported { imported: n as u32 })
@@ -197,15 +204,15 @@ pub async fn pdf(ws: &Workspace, id: &str) -> Result<ExportFile, ApiError> {
     let rec = ws.read(move |s| Ok(s.invoice(&invoice)?)).await?;
     // Finding the fonts and laying out the PDF are blocking work: off the async workers.
     let (rec, bytes) = tokio::task::spawn_blocking(move || {
-        let bytes = invoice_of(&rec).map_err(|e| ApiError::new("store", e.to_string())).and_then(|invoice| {
+        let bytes = invoice_of(&rec).map_err(|e| ApiError::new(ErrorCode::Store, e.to_string())).and_then(|invoice| {
             invoice_pdf::Fonts::find()
                 .and_then(|fonts| invoice_pdf::render(&invoice, &invoice_pdf::Seller::default(), &fonts))
-                .map_err(|e| ApiError::new("store", e.to_string()))
+                .map_err(|e| ApiError::new(ErrorCode::Store, e.to_string()))
         });
         (rec, bytes)
     })
     .await
-    .map_err(|e| ApiError::new("store", format!("the PDF stopped: {e}")))?;
+    .map_err(|e| ApiError::new(ErrorCode::Store, format!("the PDF stopped: {e}")))?;
     let bytes = bytes?;
     Ok(ExportFile {
         file_name: format!("{}.pdf", rec.number.as_deref().unwrap_or(&rec.id)),

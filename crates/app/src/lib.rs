@@ -47,5 +47,5 @@ pub mod settlement_imports;
 pub mod trackers;
 pub mod workspace;
 
-pub use error::ApiError;
+pub use error::{ApiError, ErrorCode};
 pub use workspace::{Workspace, WorkspaceConfig};

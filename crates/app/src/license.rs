@@ -10,6 +10,8 @@
 //!
 //! Neither key is in a reply or a message.
 
+use crate::error::ErrorCode;
+use koodesk_domain::problem::Rule;
 use koodesk_domain::supervision::{ProductType, Step};
 use koodesk_domain::time;
 use koodesk_protocol::license::{CodeStatus, LicenseCode, LicenseError, Operation};
@@ -38,8 +40,8 @@ fn state(code: &str, c: LicenseCode) -> LicenseState {
 
 fn refused(e: LicenseError) -> ApiError {
     match e {
-        LicenseError::Invalid(m) => ApiError::invalid(m),
-        other => ApiError::new("license", other.to_string()),
+        LicenseError::Invalid(m) => ApiError::invalid("code", Rule::Rule, m),
+        other => ApiError::new(ErrorCode::License, other.to_string()),
     }
 }
 
@@ -48,22 +50,37 @@ pub async fn activate(ws: &Workspace, a: LicenseActivate) -> Result<LicenseActiv
     let order_id = a.order_id.trim().to_string();
     let id = order_id.clone();
     let flow = ws.read(move |s| Ok(s.order_detail(&id, now())?)).await?.flow.ok_or_else(|| {
-        ApiError::invalid(format!("order_id `{order_id}`: this order has no service supervision [KG §3]"))
+        ApiError::invalid(
+            "order_id",
+            Rule::Rule,
+            format!("order_id `{order_id}`: this order has no service supervision [KG §3]"),
+        )
     })?;
     if flow.product_type != "license2" || flow.step != "activate-code" {
-        return Err(ApiError::invalid(format!(
+        return Err(ApiError::invalid(
+            "order_id",
+            Rule::WrongStep,
+            format!(
             "order_id `{order_id}`: a License 2.0 code is activated at the step 授权码激活 of a license2 flow; this \
              one is a {} flow at `{}` [KG §3]",
             flow.product_type, flow.step
-        )));
+        ),
+        ));
     }
     if flow.frozen_by.is_some() {
-        return Err(ApiError::invalid(format!(
-            "order_id `{order_id}`: the flow is frozen by an appeal; activate once the platform has ruled [KG §3]"
-        )));
+        return Err(ApiError::invalid(
+            "order_id",
+            Rule::WrongStep,
+            format!(
+                "order_id `{order_id}`: the flow is frozen by an appeal; activate once the platform has ruled [KG §3]"
+            ),
+        ));
     }
     let effective_at = match a.effective_at.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        Some(s) => Some(time::parse_datetime(s).map_err(|e| ApiError::invalid(format!("effective_at: {e}")))?),
+        Some(s) => Some(
+            time::parse_datetime(s)
+                .map_err(|e| ApiError::invalid("effective_at", Rule::BadFormat, format!("effective_at: {e}")))?,
+        ),
         None => None,
     };
     let api = ws.open_api().await?;
@@ -73,7 +90,7 @@ pub async fn activate(ws: &Workspace, a: LicenseActivate) -> Result<LicenseActiv
     if code.order_id.as_deref().is_some_and(|o| o != order_id) {
         // Activated, but another order's: say so rather than move this order's flow.
         return Err(ApiError::new(
-            "license",
+            ErrorCode::License,
             format!(
                 "code: KooGallery activated it, but it is order {}'s, not {order_id}'s: check the code the buyer sent",
                 code.order_id.unwrap_or_default()

@@ -4,6 +4,7 @@
 
 use koodesk_domain::catalog::{AccessType, BillingMode};
 use koodesk_domain::listing::ListingStep;
+use koodesk_domain::problem::Rule;
 use koodesk_store::listings::{Checklist, ListingEntry};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -41,9 +42,14 @@ pub struct Checklists {
 }
 
 pub async fn save(ws: &Workspace, a: ListingSave) -> Result<Checklists, ApiError> {
-    let access_type: AccessType = a.access_type.parse().map_err(|e| ApiError::invalid(format!("access_type: {e}")))?;
-    let billing_mode: BillingMode =
-        a.billing_mode.parse().map_err(|e| ApiError::invalid(format!("billing_mode: {e}")))?;
+    let access_type: AccessType = a
+        .access_type
+        .parse()
+        .map_err(|e| ApiError::invalid("access_type", Rule::OneOf, format!("access_type: {e}")))?;
+    let billing_mode: BillingMode = a
+        .billing_mode
+        .parse()
+        .map_err(|e| ApiError::invalid("billing_mode", Rule::OneOf, format!("billing_mode: {e}")))?;
     let entry = ListingEntry { product_id: a.product_id, name: a.name, access_type, billing_mode, suite: a.suite };
     let r = recorder(ws)?;
     ws.write(move |s| Ok(s.save_listing(&entry, &r)?)).await?;

@@ -4,6 +4,7 @@
 
 use koodesk_domain::calendar::WorkingCalendar;
 use koodesk_domain::merchant_info::{MerchantField, ReviewSubject};
+use koodesk_domain::problem::Rule;
 use koodesk_domain::time;
 use koodesk_store::console_reviews::{ConsoleReview, ReviewEntry};
 use serde::{Deserialize, Serialize};
@@ -76,8 +77,8 @@ fn field_named<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Merchant
 }
 
 pub async fn record(ws: &Workspace, a: ReviewRecord) -> Result<ConsoleReview, ApiError> {
-    let submitted_at =
-        time::parse_datetime(a.submitted_at.trim()).map_err(|e| ApiError::invalid(format!("submitted_at: {e}")))?;
+    let submitted_at = time::parse_datetime(a.submitted_at.trim())
+        .map_err(|e| ApiError::invalid("submitted_at", Rule::BadFormat, format!("submitted_at: {e}")))?;
     let entry = ReviewEntry {
         subject: a.subject,
         field: a.field,

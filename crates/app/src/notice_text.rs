@@ -9,7 +9,7 @@ use koodesk_domain::merchant_info::ReviewSubject;
 use koodesk_domain::supervision::ProductType;
 use koodesk_store::inbox::{ConsolePath, InboxAction, InboxFacts, InboxItem, InvoiceBlock};
 
-use crate::api::{Notice, NoticeAbout};
+use crate::api::{Language, Notice, NoticeAbout};
 
 /// The two languages of the console.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -21,12 +21,11 @@ pub enum Lang {
 impl Lang {
     pub const ALL: [Lang; 2] = [Lang::ZhCn, Lang::EnUs];
 
-    /// The settings' language (`zh-CN` or `en-US`); anything else is the default, Chinese.
-    pub fn of(setting: &str) -> Lang {
-        if setting == "en-US" {
-            Lang::EnUs
-        } else {
-            Lang::ZhCn
+    /// The settings' language.
+    pub fn of(setting: Language) -> Lang {
+        match setting {
+            Language::ZhCn => Lang::ZhCn,
+            Language::EnUs => Lang::EnUs,
         }
     }
 
@@ -214,6 +213,7 @@ fn task(action: InboxAction, product_type: ProductType, lang: Lang) -> &'static 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::api::Settings;
     use koodesk_domain::invoice::{InvoiceKind, Issuer, Medium};
     use koodesk_domain::merchant_info::CalendarBasis;
     use koodesk_domain::money::Cny;
@@ -395,8 +395,8 @@ mod tests {
 
     #[test]
     fn the_language_is_the_settings_and_chinese_by_default() {
-        assert_eq!(Lang::of("en-US"), Lang::EnUs);
-        assert_eq!(Lang::of("zh-CN"), Lang::ZhCn);
-        assert_eq!(Lang::of(""), Lang::ZhCn);
+        assert_eq!(Lang::of(Language::EnUs), Lang::EnUs);
+        assert_eq!(Lang::of(Language::ZhCn), Lang::ZhCn);
+        assert_eq!(Lang::of(Settings::default().language), Lang::ZhCn);
     }
 }

@@ -8,6 +8,7 @@
 //! rolls back. Confirming is all-or-nothing unless the seller skips the invalid rows. Every problem is a code, a
 //! field and the value, with the row number as pasted (the first line is row 1): the console words them.
 
+use crate::error::ErrorCode;
 use koodesk_domain::credit_code;
 use koodesk_domain::invoice::{BuyerTitle, InvoiceKind, Medium};
 use koodesk_domain::money::Cny;
@@ -467,7 +468,7 @@ fn store_problem(row: u32, e: &StoreError) -> PasteProblem {
             problem(row, "order_id", "unknown-order", id, None)
         }
         StoreError::Invalid(m) => {
-            let field = m.split([':', ' ']).next().unwrap_or("").replace("title.name", "title_name");
+            let field = m.field.replace("title.name", "title_name");
             let value = m.split('`').nth(1).unwrap_or("");
             let after =
                 |pat: &str| m.split(pat).nth(1).and_then(|r| r.split([' ', '`']).next()).unwrap_or("").to_string();
@@ -486,7 +487,7 @@ fn store_problem(row: u32, e: &StoreError) -> PasteProblem {
                 // [KG §4]: more than nothing, at most what was paid.
                 problem(row, "refund", "refund-range", "", None)
             } else {
-                problem(row, &field, "rule", value, Some(m.clone()))
+                problem(row, &field, "rule", value, Some(m.message.clone()))
             }
         }
         other => problem(row, "", "rule", "", Some(other.to_string())),
@@ -500,10 +501,10 @@ pub type Read = (bool, Vec<PasteRow>, Vec<(usize, TrackerEntry)>);
 pub fn read(kind: PasteKind, text: &str, now: Instant) -> Result<Read, ApiError> {
     let mut rows = split_rows(text);
     if rows.is_empty() {
-        return Err(ApiError::new("paste-empty", "text: paste one or more rows"));
+        return Err(ApiError::new(ErrorCode::PasteEmpty, "text: paste one or more rows"));
     }
     if rows.len() > MAX_ROWS + 1 {
-        return Err(ApiError::new("paste-too-many", format!("text: at most {MAX_ROWS} rows at once")));
+        return Err(ApiError::new(ErrorCode::PasteTooMany, format!("text: at most {MAX_ROWS} rows at once")));
     }
     let header = header_columns(kind, &rows[0].1);
     let has_header = header.is_some();

@@ -7,6 +7,7 @@
 use koodesk_domain::credit_code;
 use koodesk_domain::invoice::BuyerTitle;
 use koodesk_domain::money::Cny;
+use koodesk_domain::problem::Rule;
 use koodesk_domain::time;
 use koodesk_store::trackers::{InvoiceRequestEntry, Recorder, StepEntry, UnsubscriptionEntry};
 use rust_decimal::Decimal;
@@ -25,7 +26,9 @@ pub fn recorder(ws: &Workspace) -> Result<Recorder, ApiError> {
     } else {
         Some(named)
     };
-    let by = by.ok_or_else(|| ApiError::invalid("operator: set who records on this desk in Settings"))?;
+    let by = by.ok_or_else(|| {
+        ApiError::invalid("operator", Rule::NotConfigured, "operator: set who records on this desk in Settings")
+    })?;
     Ok(Recorder { by, at: now() })
 }
 
@@ -43,12 +46,15 @@ pub async fn to_gateway(ws: &Workspace, target: &str) -> Result<Option<Queued>, 
 }
 
 fn instant(field: &str, s: &str) -> Result<time::Instant, ApiError> {
-    time::parse_datetime(s.trim()).map_err(|e| ApiError::invalid(format!("{field}: {e}")))
+    time::parse_datetime(s.trim()).map_err(|e| ApiError::invalid(field, Rule::BadFormat, format!("{field}: {e}")))
 }
 
 fn yuan(field: &str, s: &str) -> Result<Cny, ApiError> {
-    let d: Decimal = s.trim().parse().map_err(|_| ApiError::invalid(format!("{field} `{s}`: an amount in yuan")))?;
-    Cny::exact(d).map_err(|e| ApiError::invalid(format!("{field}: {e}")))
+    let d: Decimal = s
+        .trim()
+        .parse()
+        .map_err(|_| ApiError::invalid(field, Rule::NotANumber, format!("{field} `{s}`: an amount in yuan")))?;
+    Cny::exact(d).map_err(|e| ApiError::invalid(field, Rule::BadFormat, format!("{field}: {e}")))
 }
 
 pub async fn step(ws: &Workspace, a: StepTrack) -> Result<NoArgs, ApiError> {
@@ -88,12 +94,21 @@ pub async fn invoice_request(ws: &Workspace, a: InvoiceRequestTrack) -> Result<T
         "person" => BuyerTitle::Person { name },
         "enterprise" => {
             let taxpayer_id = match a.taxpayer_id.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
-                Some(t) => Some(credit_code::validate(t).map_err(|e| ApiError::invalid(format!("taxpayer_id: {e}")))?),
+                Some(t) => Some(
+                    credit_code::validate(t)
+                        .map_err(|e| ApiError::invalid("taxpayer_id", Rule::BadFormat, format!("taxpayer_id: {e}")))?,
+                ),
                 None => None,
             };
             BuyerTitle::Enterprise { name, taxpayer_id }
         }
-        other => return Err(ApiError::invalid(format!("title_kind `{other}`: enterprise or person"))),
+        other => {
+            return Err(ApiError::invalid(
+                "title_kind",
+                Rule::OneOf,
+                format!("title_kind `{other}`: enterprise or person"),
+            ))
+        }
     };
     let entry = InvoiceRequestEntry {
         order_ids: a.order_ids.iter().map(|o| o.trim().to_string()).filter(|o| !o.is_empty()).collect(),

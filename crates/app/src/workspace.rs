@@ -6,6 +6,8 @@
 //! thread: SQLite never runs on an async worker, two writes never contend for the lock, and a long export never
 //! stalls `status`. Syncs are serialised by an async mutex so two never overlap.
 
+use crate::error::ErrorCode;
+use koodesk_domain::problem::Rule;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
 
@@ -99,10 +101,10 @@ const READERS: usize = 3;
 
 pub(crate) fn to_api(e: koodesk_store::StoreError) -> ApiError {
     match e {
-        koodesk_store::StoreError::Invalid(m) => ApiError::invalid(m),
-        koodesk_store::StoreError::NotFound(m) => ApiError::new("not-found", format!("no {m} in this store")),
-        e @ koodesk_store::StoreError::Stale { .. } => ApiError::new("stale", e.to_string()),
-        other => ApiError::new("store", other.to_string()),
+        koodesk_store::StoreError::Invalid(p) => ApiError::from(p),
+        koodesk_store::StoreError::NotFound(m) => ApiError::new(ErrorCode::NotFound, format!("no {m} in this store")),
+        e @ koodesk_store::StoreError::Stale { .. } => ApiError::new(ErrorCode::Stale, e.to_string()),
+        other => ApiError::new(ErrorCode::Store, other.to_string()),
     }
 }
 
@@ -111,7 +113,7 @@ impl Workspace {
     /// the embedded sandbox (a new demo marketplace each start, in `sandbox.db`) and syncs it once.
     pub async fn open(cfg: WorkspaceConfig) -> Result<Arc<Workspace>, ApiError> {
         std::fs::create_dir_all(&cfg.data_dir).map_err(|e| {
-            ApiError::new("store", format!("data directory {}: cannot create it: {e}", cfg.data_dir.display()))
+            ApiError::new(ErrorCode::Store, format!("data directory {}: cannot create it: {e}", cfg.data_dir.display()))
         })?;
         let log = Log::new(cfg.data_dir.join("koodesk.log"));
         let settings = load_settings(&cfg.data_dir)?;
@@ -126,7 +128,7 @@ impl Workspace {
                 let p = PathBuf::from(format!("{}{suffix}", db.display()));
                 if p.exists() {
                     std::fs::remove_file(&p).map_err(|e| {
-                        ApiError::new("store", format!("{}: cannot reset the demo store: {e}", p.display()))
+                        ApiError::new(ErrorCode::Store, format!("{}: cannot reset the demo store: {e}", p.display()))
                     })?;
                 }
             }
@@ -135,7 +137,7 @@ impl Workspace {
             let feed_token = sc.feed_token.clone();
             let running = koodesk_sandbox::serve(sc)
                 .await
-                .map_err(|e| ApiError::new("sync", format!("cannot start the embedded sandbox: {e}")))?;
+                .map_err(|e| ApiError::new(ErrorCode::Sync, format!("cannot start the embedded sandbox: {e}")))?;
             log.info(&format!("embedded sandbox on {}", running.base_url()));
             sandbox =
                 Some(Embedded { addr: running.addr, state: running.state.clone(), running: Some(running), feed_token });
@@ -208,10 +210,10 @@ impl Workspace {
         validate_settings(&s)?;
         let path = self.data_dir.join("settings.json");
         let tmp = self.data_dir.join("settings.json.tmp");
-        let text = serde_json::to_string_pretty(&s).map_err(|e| ApiError::new("store", e.to_string()))?;
-        std::fs::write(&tmp, text)
-            .and_then(|_| std::fs::rename(&tmp, &path))
-            .map_err(|e| ApiError::new("store", format!("{}: cannot save the settings: {e}", path.display())))?;
+        let text = serde_json::to_string_pretty(&s).map_err(|e| ApiError::new(ErrorCode::Store, e.to_string()))?;
+        std::fs::write(&tmp, text).and_then(|_| std::fs::rename(&tmp, &path)).map_err(|e| {
+            ApiError::new(ErrorCode::Store, format!("{}: cannot save the settings: {e}", path.display()))
+        })?;
         *lock(&self.settings) = s;
         Ok(())
     }
@@ -222,17 +224,21 @@ impl Workspace {
         match settings.mode {
             EndpointMode::Sandbox => match &*self.sandbox.lock().await {
                 Some(e) => Ok((format!("http://{}", e.addr), e.feed_token.clone())),
-                None => Err(ApiError::new("sync", "the embedded sandbox is not running")),
+                None => Err(ApiError::new(ErrorCode::Sync, "the embedded sandbox is not running")),
             },
-            EndpointMode::Files => Err(ApiError::new("files-only", "files only: there is no feed to sync")),
+            EndpointMode::Files => Err(ApiError::new(ErrorCode::FilesOnly, "files only: there is no feed to sync")),
             EndpointMode::Gateway => {
                 if settings.feed_url.is_empty() {
-                    return Err(ApiError::invalid("feed_url: set the seller feed's URL in Settings first"));
+                    return Err(ApiError::invalid(
+                        "feed_url",
+                        Rule::NotConfigured,
+                        "feed_url: set the seller feed's URL in Settings first",
+                    ));
                 }
                 let account = settings.account.clone();
                 let token = keyring(move || credentials::load(&account, Credential::FeedToken))
                     .await?
-                    .map_err(|e| ApiError::new("keyring", e.to_string()))?;
+                    .map_err(|e| ApiError::new(ErrorCode::Keyring, e.to_string()))?;
                 Ok((settings.feed_url.clone(), token))
             }
         }
@@ -249,7 +255,7 @@ impl Workspace {
                     access_key: Secret::new(e.state.cfg.access_key.clone()),
                     secret_key: e.state.cfg.secret_key.clone(),
                 }),
-                None => Err(ApiError::new("sync", "the embedded sandbox is not running")),
+                None => Err(ApiError::new(ErrorCode::Sync, "the embedded sandbox is not running")),
             };
         }
         let account = settings.account.clone();
@@ -260,7 +266,7 @@ impl Workspace {
             ))
         })
         .await?
-        .map_err(|e| ApiError::new("keyring", e.to_string()))?;
+        .map_err(|e| ApiError::new(ErrorCode::Keyring, e.to_string()))?;
         let bases = match &self.open_api_bases {
             Some(bases) => bases.clone(),
             None => hosts(&settings.region).into_iter().map(|h| format!("https://{h}")).collect(),
@@ -314,10 +320,10 @@ impl Workspace {
         lock(&self.sync_state).syncing = true;
         let outcome = async {
             let (url, token) = self.endpoint().await?;
-            let client = FeedClient::new(&url, token).map_err(|e| ApiError::new("sync", e.to_string()))?;
+            let client = FeedClient::new(&url, token).map_err(|e| ApiError::new(ErrorCode::Sync, e.to_string()))?;
             koodesk_client::sync(&self.writer, &client, &Workspace::sync_options(push_all_pending))
                 .await
-                .map_err(|e| ApiError::new("sync", e.to_string()))
+                .map_err(|e| ApiError::new(ErrorCode::Sync, e.to_string()))
         }
         .await;
         self.record_sync(outcome, true)
@@ -330,10 +336,10 @@ impl Workspace {
             let _one_at_a_time = self.syncing.lock().await;
             async {
                 let (url, token) = self.endpoint().await?;
-                let client = FeedClient::new(&url, token).map_err(|e| ApiError::new("sync", e.to_string()))?;
+                let client = FeedClient::new(&url, token).map_err(|e| ApiError::new(ErrorCode::Sync, e.to_string()))?;
                 koodesk_client::push_and_echo(&self.writer, &client, &Workspace::sync_options(false))
                     .await
-                    .map_err(|e| ApiError::new("sync", e.to_string()))
+                    .map_err(|e| ApiError::new(ErrorCode::Sync, e.to_string()))
             }
             .await
         };
@@ -438,14 +444,16 @@ impl Workspace {
         match (online, e.running.is_some()) {
             (false, true) => {
                 if let Some(r) = e.running.take() {
-                    r.stop().await.map_err(|err| ApiError::new("sync", format!("stopping the sandbox: {err}")))?;
+                    r.stop()
+                        .await
+                        .map_err(|err| ApiError::new(ErrorCode::Sync, format!("stopping the sandbox: {err}")))?;
                 }
                 self.log.info("embedded sandbox stopped (network cut)");
             }
             (true, false) => {
-                let r = koodesk_sandbox::serve_state(e.state.clone(), e.addr)
-                    .await
-                    .map_err(|err| ApiError::new("sync", format!("restarting the sandbox on {}: {err}", e.addr)))?;
+                let r = koodesk_sandbox::serve_state(e.state.clone(), e.addr).await.map_err(|err| {
+                    ApiError::new(ErrorCode::Sync, format!("restarting the sandbox on {}: {err}", e.addr))
+                })?;
                 e.running = Some(r);
                 self.log.info("embedded sandbox serving again");
             }
@@ -481,22 +489,28 @@ fn validate_settings(s: &Settings) -> Result<(), ApiError> {
     // The feed token goes with every request: https://, or plain http:// only to a loopback address — judged on
     // the parsed URL, so `http://127.evil.example` is not taken for this machine.
     if s.mode == EndpointMode::Gateway && !s.feed_url.is_empty() {
-        koodesk_protocol::endpoint::check("feed_url", &s.feed_url).map_err(|e| ApiError::invalid(e.to_string()))?;
-    }
-    if !["zh-CN", "en-US"].contains(&s.language.as_str()) {
-        return Err(ApiError::invalid(format!("language `{}`: zh-CN or en-US", s.language)));
+        koodesk_protocol::endpoint::check("feed_url", &s.feed_url)
+            .map_err(|e| ApiError::invalid("feed_url", Rule::BadFormat, e.to_string()))?;
     }
     if !["light", "dark"].contains(&s.theme.as_str()) {
-        return Err(ApiError::invalid(format!("theme `{}`: light or dark", s.theme)));
+        return Err(ApiError::invalid("theme", Rule::OneOf, format!("theme `{}`: light or dark", s.theme)));
     }
     if !["cn", "intl"].contains(&s.region.as_str()) {
-        return Err(ApiError::invalid(format!("region `{}`: cn (Chinese mainland) or intl", s.region)));
+        return Err(ApiError::invalid(
+            "region",
+            Rule::OneOf,
+            format!("region `{}`: cn (Chinese mainland) or intl", s.region),
+        ));
     }
     if s.account.trim().is_empty() {
-        return Err(ApiError::invalid("account: a name for the keyring entries, not empty"));
+        return Err(ApiError::invalid("account", Rule::Required, "account: a name for the keyring entries, not empty"));
     }
     if s.sync_interval_secs != 0 && s.sync_interval_secs < 5 {
-        return Err(ApiError::invalid("sync_interval_secs: 0 (off) or at least 5"));
+        return Err(ApiError::invalid(
+            "sync_interval_secs",
+            Rule::OutOfRange,
+            "sync_interval_secs: 0 (off) or at least 5",
+        ));
     }
     Ok(())
 }
@@ -504,10 +518,15 @@ fn validate_settings(s: &Settings) -> Result<(), ApiError> {
 fn load_settings(dir: &Path) -> Result<Settings, ApiError> {
     let path = dir.join("settings.json");
     match std::fs::read_to_string(&path) {
-        Ok(text) => serde_json::from_str(&text)
-            .map_err(|e| ApiError::invalid(format!("{}: not valid settings ({e}); fix or delete it", path.display()))),
+        Ok(text) => serde_json::from_str(&text).map_err(|e| {
+            ApiError::invalid(
+                "settings",
+                Rule::BadFormat,
+                format!("{}: not valid settings ({e}); fix or delete it", path.display()),
+            )
+        }),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Settings::default()),
-        Err(e) => Err(ApiError::new("store", format!("{}: {e}", path.display()))),
+        Err(e) => Err(ApiError::new(ErrorCode::Store, format!("{}: {e}", path.display()))),
     }
 }
 
@@ -522,7 +541,9 @@ pub fn hosts(region: &str) -> Vec<String> {
 /// Runs keyring work (D-Bus to the Secret Service on Linux: it blocks) on a blocking thread, off the async
 /// workers.
 pub async fn keyring<R: Send + 'static>(f: impl FnOnce() -> R + Send + 'static) -> Result<R, ApiError> {
-    tokio::task::spawn_blocking(f).await.map_err(|e| ApiError::new("keyring", format!("the keyring call stopped: {e}")))
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|e| ApiError::new(ErrorCode::Keyring, format!("the keyring call stopped: {e}")))
 }
 
 /// Saves a credential in the OS keyring for the settings' account.
@@ -530,15 +551,15 @@ pub fn save_credential(account: &str, name: &str, value: &Secret) -> Result<(), 
     let c = parse_credential(name)?;
     let trimmed = value.expose().trim();
     if trimmed.is_empty() {
-        return Err(ApiError::invalid(format!("{name}: the value is empty")));
+        return Err(ApiError::invalid(name, Rule::Required, format!("{name}: the value is empty")));
     }
     let value = if trimmed.len() == value.expose().len() { value.clone() } else { Secret::new(trimmed) };
-    credentials::store(account, c, &value).map_err(|e| ApiError::new("keyring", e.to_string()))
+    credentials::store(account, c, &value).map_err(|e| ApiError::new(ErrorCode::Keyring, e.to_string()))
 }
 
 pub fn parse_credential(name: &str) -> Result<Credential, ApiError> {
     Credential::parse(name).ok_or_else(|| {
         let names: Vec<&str> = Credential::ALL.iter().map(|c| c.name()).collect();
-        ApiError::invalid(format!("name `{name}`: one of {}", names.join(", ")))
+        ApiError::invalid("name", Rule::OneOf, format!("name `{name}`: one of {}", names.join(", ")))
     })
 }

@@ -179,6 +179,7 @@ async fn bad_input_names_the_field_and_the_rule() {
     let (status, body) = e.call("orders", json!({"filter": {"billing_mode": "monthly"}})).await;
     assert_eq!(status, 400);
     assert!(body["message"].as_str().is_some_and(|m| m.starts_with("billing_mode `monthly`")), "{body}");
+    assert_eq!((&body["field"], &body["rule"]), (&json!("filter.billing_mode"), &json!("one-of")), "{body}");
     let (status, body) = e.call("supervision_act", json!({"order_id": "NOPE", "action": "confirm"})).await;
     assert_eq!(status, 404, "{body}");
     let (status, body) = e.call("unsubscription_decide", json!({"id": "U1", "approve": false})).await;

@@ -221,7 +221,7 @@ async fn store_order(store: &Writer, order: QueriedOrder, access_type: Option<Ac
     let (counts, source) = match written {
         Ok(w) => w,
         // A rule of the store broken by this order (e.g. a line already stored for another order).
-        Err(StoreError::Invalid(message)) => return Err(Stop::Order(message)),
+        Err(StoreError::Invalid(problem)) => return Err(Stop::Order(problem.message)),
         Err(e) => return Err(Stop::Run(format!("the store: {e}"))),
     };
     let source = OrderSource::parse(&source).map_err(|e| Stop::Order(format!("order {}: {e}", order.order_id)))?;

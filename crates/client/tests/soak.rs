@@ -481,7 +481,13 @@ async fn store_rows(readers: &Readers, sql: &'static str) -> Vec<Value> {
             let mut stmt = s.connection().prepare(sql)?;
             let mut out = Vec::new();
             for row in stmt.query_map([], |r| r.get::<_, String>(0))? {
-                out.push(serde_json::from_str::<Value>(&row?).map_err(|e| StoreError::Invalid(e.to_string()))?);
+                out.push(serde_json::from_str::<Value>(&row?).map_err(|e| {
+                    StoreError::Invalid(koodesk_store::Problem::new(
+                        "row",
+                        koodesk_store::Rule::BadFormat,
+                        e.to_string(),
+                    ))
+                })?);
             }
             Ok(out)
         })

@@ -164,6 +164,16 @@ pub enum InvoiceKind {
     Special,
 }
 
+impl InvoiceKind {
+    /// The code, as stored and as it crosses to TypeScript.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            InvoiceKind::Ordinary => "ordinary",
+            InvoiceKind::Special => "special",
+        }
+    }
+}
+
 /// Who the invoice is made out to.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "kebab-case")]

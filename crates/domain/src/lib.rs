@@ -20,6 +20,7 @@
 //! | [`result_code`] | the production interface's documented result codes |
 //! | [`listing`] | the listing and onboarding checklist, and the lifecycle cases a SaaS listing needs |
 //! | [`merchant_info`] | merchant-information change reviews |
+//! | [`problem`] | a caller's argument that broke a rule: field, rule, parameters, the English sentence |
 //! | [`seller_export`] | the rows of the Seller Console's exports (orders, transactions, bills, bill lines) |
 
 pub mod calendar;
@@ -32,6 +33,7 @@ pub mod invoice_draft;
 pub mod listing;
 pub mod merchant_info;
 pub mod money;
+pub mod problem;
 pub mod refund;
 pub mod result_code;
 pub mod seller_export;

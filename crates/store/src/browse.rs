@@ -4,12 +4,14 @@
 //! Lists are keyset-free `LIMIT/OFFSET` pages over an index in the list's order; totals are counted up to
 //! [`COUNT_CAP`] so a filter over a million orders never counts them all.
 
+use crate::{Problem, Rule};
 use chrono::{Duration, NaiveDate, TimeZone, Utc};
 use koodesk_domain::catalog::{AccessType, BillingMode, TaxProduct};
+use koodesk_domain::invoice::{InvoiceKind, Medium};
 use koodesk_domain::money::Cny;
 use koodesk_domain::result_code::ResultCode;
 use koodesk_domain::seller_export::{OrderState, OrderType};
-use koodesk_domain::supervision::{AppealClocks, Side, MAX_REJECTIONS, STALL_HOURS};
+use koodesk_domain::supervision::{AppealClocks, Side, Step, MAX_REJECTIONS, STALL_HOURS};
 use koodesk_domain::tax::{self, Taxpayer};
 use koodesk_domain::time::{self, Instant};
 use rusqlite::types::Value;
@@ -39,9 +41,12 @@ pub(crate) fn rfc(ts: i64) -> String {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
 #[serde(default)]
 pub struct OrderFilter {
-    pub access_type: Option<String>,
-    pub billing_mode: Option<String>,
-    pub status: Option<String>,
+    #[serde(deserialize_with = "filter_access_type")]
+    pub access_type: Option<AccessType>,
+    #[serde(deserialize_with = "filter_billing_mode")]
+    pub billing_mode: Option<BillingMode>,
+    #[serde(deserialize_with = "filter_status")]
+    pub status: Option<OrderState>,
     /// A buyer ID, or the start of a buyer's name.
     pub buyer: Option<String>,
     /// Business dates (Beijing), inclusive.
@@ -76,9 +81,39 @@ pub struct OrderPage {
     pub rows: Vec<OrderRow>,
 }
 
+/// An optional code of a filter: empty or blank is no filter; a value outside the vocabulary is refused naming the
+/// field and listing the codes (serde's own error names neither the field nor, nested, where it is).
+fn filter_code<'de, D, T>(d: D, field: &str) -> Result<Option<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::de::DeserializeOwned,
+{
+    let Some(raw) = Option::<String>::deserialize(d)? else { return Ok(None) };
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return Ok(None);
+    }
+    T::deserialize(serde::de::value::StrDeserializer::<serde::de::value::Error>::new(raw))
+        .map(Some)
+        .map_err(|e| serde::de::Error::custom(format!("{field} `{raw}`: {e}")))
+}
+
+fn filter_access_type<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<AccessType>, D::Error> {
+    filter_code(d, "access_type")
+}
+
+fn filter_billing_mode<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<BillingMode>, D::Error> {
+    filter_code(d, "billing_mode")
+}
+
+fn filter_status<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<OrderState>, D::Error> {
+    filter_code(d, "status")
+}
+
 /// A bad filter value, named.
 fn bad(field: &str, value: &str, rule: &str) -> StoreError {
-    StoreError::Invalid(format!("{field} `{value}`: {rule}"))
+    let kind = if field == "limit" || field == "offset" { Rule::OutOfRange } else { Rule::OneOf };
+    StoreError::Invalid(Problem::new(field, kind, format!("{field} `{value}`: {rule}")).with("value", value))
 }
 
 const ORDER_COLUMNS: &str =
@@ -172,22 +207,17 @@ impl OrderFilter {
         let mut clauses = Vec::new();
         let mut values: Vec<Value> = Vec::new();
         let given = |v: &Option<String>| v.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_string);
-        if let Some(a) = given(&self.access_type) {
-            a.parse::<AccessType>().map_err(|e| bad("access_type", &a, &e.to_string()))?;
+        if let Some(a) = self.access_type {
             clauses.push("p.access_type = ?".to_string());
-            values.push(Value::Text(a));
+            values.push(Value::Text(a.as_str().to_string()));
         }
-        if let Some(b) = given(&self.billing_mode) {
-            b.parse::<BillingMode>().map_err(|e| bad("billing_mode", &b, &e.to_string()))?;
+        if let Some(b) = self.billing_mode {
             clauses.push("p.billing_mode = ?".to_string());
-            values.push(Value::Text(b));
+            values.push(Value::Text(b.as_str().to_string()));
         }
-        if let Some(s) = given(&self.status) {
-            if !["in-progress", "completed", "refunded"].contains(&s.as_str()) {
-                return Err(bad("status", &s, "one of in-progress, completed, refunded"));
-            }
+        if let Some(s) = self.status {
             clauses.push("o.status = ?".to_string());
-            values.push(Value::Text(s));
+            values.push(Value::Text(s.as_str().to_string()));
         }
         if let Some(b) = given(&self.buyer) {
             clauses.push("(o.buyer_id = ? OR b.name LIKE ? ESCAPE '\\')".to_string());
@@ -268,7 +298,7 @@ pub enum TimelineEvent {
     /// A service-supervision step [KG §3]: the step it left and the one it entered, who did what, and what they
     /// wrote with it (a rejection's or an appeal's reason, the delivery proof, the seller's note on a step recorded
     /// by hand), as they wrote it.
-    Supervision { from_step: String, to_step: String, action: String, actor: String, note: Option<String> },
+    Supervision { from_step: Step, to_step: Step, action: SupervisionAction, actor: Side, note: Option<String> },
     /// An unsubscription request [KG §4].
     Unsubscription {
         id: String,
@@ -283,8 +313,8 @@ pub enum TimelineEvent {
     InvoiceRequest {
         id: String,
         status: InvoiceRequestStatus,
-        invoice_kind: String,
-        medium: String,
+        invoice_kind: InvoiceKind,
+        medium: Medium,
         #[ts(type = "string")]
         amount: Cny,
         due_at: String,
@@ -301,6 +331,26 @@ pub enum TimelineEvent {
         detail: Option<String>,
         elapsed_ms: i64,
     },
+}
+
+/// What was done at a supervision event, as `supervision_events.action` keeps it: one of the feed's actions
+/// ([`koodesk_domain::supervision::Action::name`]) [KG §3], or `recorded` for a step the seller recorded by hand
+/// from the Seller Console.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "kebab-case")]
+pub enum SupervisionAction {
+    Submit,
+    Confirm,
+    Reject,
+    Deliver,
+    Activate,
+    Accept,
+    AutoAccept,
+    ParcelSigned,
+    Appeal,
+    ResolveAppeal,
+    /// Recorded by hand (files mode), not from the feed.
+    Recorded,
 }
 
 /// The words that came with a supervision event: an event from the feed keeps its action as JSON (the reason of a
@@ -500,8 +550,8 @@ pub struct InvoiceRequestRow {
     pub requested_at: String,
     pub due_at: String,
     pub seconds_left: i64,
-    pub kind: String,
-    pub medium: String,
+    pub kind: InvoiceKind,
+    pub medium: Medium,
     /// The buyer's name on the invoice (抬头); none when the store's copy is damaged (sync it again).
     pub title: Option<String>,
     #[ts(type = "string")]
@@ -644,10 +694,10 @@ impl Store {
             Ok(TimelineEntry {
                 at: rfc(r.get(0)?),
                 event: TimelineEvent::Supervision {
-                    from_step: r.get(1)?,
-                    to_step: r.get(2)?,
-                    action: r.get(3)?,
-                    actor: r.get(4)?,
+                    from_step: read_coded(r, 1, "supervision_events.from_step", serde_code)?,
+                    to_step: read_coded(r, 2, "supervision_events.to_step", serde_code)?,
+                    action: read_coded(r, 3, "supervision_events.action", serde_code)?,
+                    actor: read_coded(r, 4, "supervision_events.actor", serde_code)?,
                     note: supervision_note(&r.get::<_, String>(5)?),
                 },
             })
@@ -1002,8 +1052,8 @@ impl Store {
                 requested_at: time::format_rfc3339(&requested),
                 due_at: time::format_rfc3339(&due),
                 seconds_left: (due - now).num_seconds(),
-                kind: r.get(2)?,
-                medium: r.get(3)?,
+                kind: read_coded(r, 2, "invoice_requests.kind", serde_code)?,
+                medium: read_coded(r, 3, "invoice_requests.medium", serde_code)?,
                 title: r.get(4)?,
                 amount: Cny::from_fen(r.get(5)?),
                 status: read_coded(r, 6, "invoice_requests.status", serde_code)?,

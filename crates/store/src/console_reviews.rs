@@ -6,6 +6,7 @@
 //! holiday data is kept with it (`calendar`). A review stays open, in the inbox, until the seller records the
 //! answer (approved or rejected).
 
+use crate::{Problem, Rule};
 use koodesk_domain::calendar::WorkingCalendar;
 use koodesk_domain::merchant_info::{self, CalendarBasis, ChangeOutcome, MerchantField, ReviewStatus, ReviewSubject};
 use koodesk_domain::time::{self, Instant};
@@ -58,8 +59,8 @@ pub struct ConsoleReview {
 /// The reviews kept in a list answer, newest first.
 pub const LISTED: i64 = 500;
 
-fn invalid(m: impl Into<String>) -> StoreError {
-    StoreError::Invalid(m.into())
+fn invalid(field: &str, rule: Rule, m: impl Into<String>) -> StoreError {
+    StoreError::Invalid(Problem::new(field, rule, m))
 }
 
 fn rfc3339(ts: i64) -> String {
@@ -143,31 +144,45 @@ impl Store {
     ) -> Result<ConsoleReview, StoreError> {
         let by = r.by.trim();
         if by.is_empty() {
-            return Err(invalid("recorded_by: who recorded this is required"));
+            return Err(invalid("recorded_by", Rule::Required, "recorded_by: who recorded this is required"));
         }
         let product = e.product_id.as_deref().map(str::trim).filter(|p| !p.is_empty());
         match e.subject {
             ReviewSubject::MerchantInfo => {
                 if e.field.is_none() {
                     return Err(invalid(
+                        "field",
+                        Rule::Rule,
                         "field: a merchant-information change names its field (contact-mobile, contact-email or other)",
                     ));
                 }
                 if product.is_some() {
-                    return Err(invalid("product_id: a merchant-information change is not about a product"));
+                    return Err(invalid(
+                        "product_id",
+                        Rule::Rule,
+                        "product_id: a merchant-information change is not about a product",
+                    ));
                 }
             }
             ReviewSubject::Listing | ReviewSubject::ListingChange => {
                 if product.is_none() {
-                    return Err(invalid("product_id: a listing or listing change names its product"));
+                    return Err(invalid(
+                        "product_id",
+                        Rule::Rule,
+                        "product_id: a listing or listing change names its product",
+                    ));
                 }
                 if e.field.is_some() {
-                    return Err(invalid("field: only a merchant-information change names a field"));
+                    return Err(invalid(
+                        "field",
+                        Rule::Rule,
+                        "field: only a merchant-information change names a field",
+                    ));
                 }
             }
         }
         if e.submitted_at > r.at {
-            return Err(invalid("submitted_at: a submission cannot be in the future"));
+            return Err(invalid("submitted_at", Rule::InFuture, "submitted_at: a submission cannot be in the future"));
         }
         let (status, due, basis) = outcome(e, cal);
         let id = crate::trackers::new_id("TR");
@@ -205,10 +220,14 @@ impl Store {
     ) -> Result<ConsoleReview, StoreError> {
         let by = r.by.trim();
         if by.is_empty() {
-            return Err(invalid("recorded_by: who recorded this is required"));
+            return Err(invalid("recorded_by", Rule::Required, "recorded_by: who recorded this is required"));
         }
         if !approved && note.trim().is_empty() {
-            return Err(invalid("note: a rejection needs KooGallery's reason, as its e-mail gives it"));
+            return Err(invalid(
+                "note",
+                Rule::ReasonRequired,
+                "note: a rejection needs KooGallery's reason, as its e-mail gives it",
+            ));
         }
         let tx = self.write()?;
         let status: Option<String> =
@@ -217,7 +236,11 @@ impl Store {
             None => return Err(StoreError::NotFound(format!("console review `{id}`"))),
             Some("in-review") => {}
             Some(other) => {
-                return Err(invalid(format!("console review `{id}` is {other}: only one in review is answered")))
+                return Err(invalid(
+                    "id",
+                    Rule::WrongStep,
+                    format!("console review `{id}` is {other}: only one in review is answered"),
+                ))
             }
         }
         let answered = if approved { ReviewStatus::Approved } else { ReviewStatus::Rejected };

@@ -1,9 +1,10 @@
 //! Aggregates for the overview, read from tables the schema keeps up to date as data is written (triggers), so
 //! the first screen never scans every order.
 
+use crate::{Problem, Rule};
 use std::collections::BTreeMap;
 
-use koodesk_domain::catalog::{self, AccessType};
+use koodesk_domain::catalog::{self, AccessType, BillingMode};
 use koodesk_domain::money::Cny;
 use koodesk_domain::tax::{self, Taxpayer};
 use koodesk_domain::time::{self, Instant};
@@ -11,13 +12,15 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 use ts_rs::TS;
 
+use crate::browse::{coded, UnsubscriptionStatus};
 use crate::db::Store;
 use crate::error::StoreError;
 use crate::schema;
 
+/// Orders and revenue under one key: a month (`YYYY-MM`), an access type or a billing mode.
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
-pub struct Bucket {
-    pub key: String,
+pub struct Bucket<K> {
+    pub key: K,
     pub orders: i64,
     #[ts(type = "string")]
     pub revenue: Cny,
@@ -32,7 +35,7 @@ pub struct StepCount {
 
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct StatusAmount {
-    pub status: String,
+    pub status: UnsubscriptionStatus,
     pub count: i64,
     #[ts(type = "string")]
     pub amount: Cny,
@@ -65,16 +68,16 @@ pub struct Dashboard {
     pub orders: i64,
     #[ts(type = "string")]
     pub revenue: Cny,
-    pub by_month: Vec<Bucket>,
-    pub by_access_type: Vec<Bucket>,
-    pub by_billing_mode: Vec<Bucket>,
+    pub by_month: Vec<Bucket<String>>,
+    pub by_access_type: Vec<Bucket<AccessType>>,
+    pub by_billing_mode: Vec<Bucket<BillingMode>>,
     pub supervision: Vec<StepCount>,
     pub unsubscriptions: Vec<StatusAmount>,
     pub invoices: InvoiceCounts,
     pub tax_by_rate: Vec<TaxAtRate>,
 }
 
-fn buckets(map: BTreeMap<String, (i64, i64)>) -> Vec<Bucket> {
+fn buckets<K>(map: BTreeMap<K, (i64, i64)>) -> Vec<Bucket<K>> {
     map.into_iter().map(|(key, (orders, fen))| Bucket { key, orders, revenue: Cny::from_fen(fen) }).collect()
 }
 
@@ -86,21 +89,27 @@ impl Store {
     /// table kept as orders are written (schemas 2 and 6), so the rows read are bounded: access types × billing
     /// modes, the last [`MONTHS_SHOWN`] months, the rates, the counters.
     pub fn dashboard(&self, now: Instant) -> Result<Dashboard, StoreError> {
-        let mut access: BTreeMap<String, (i64, i64)> = BTreeMap::new();
-        let mut billing: BTreeMap<String, (i64, i64)> = BTreeMap::new();
+        let mut access: BTreeMap<AccessType, (i64, i64)> = BTreeMap::new();
+        let mut billing: BTreeMap<BillingMode, (i64, i64)> = BTreeMap::new();
         let mut stmt = self.conn.prepare_cached(
             "SELECT access_type, billing_mode, orders, revenue_fen FROM agg_orders_mode WHERE orders > 0",
         )?;
         let rows = stmt.query_map([], |r| {
-            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, i64>(2)?, r.get::<_, i64>(3)?))
+            Ok((
+                coded::<AccessType>(r, 0, "agg_orders_mode.access_type")?,
+                coded::<BillingMode>(r, 1, "agg_orders_mode.billing_mode")?,
+                r.get::<_, i64>(2)?,
+                r.get::<_, i64>(3)?,
+            ))
         })?;
         for row in rows {
             let (a, b, n, fen) = row?;
-            for (map, key) in [(&mut access, a), (&mut billing, b)] {
-                let e = map.entry(key).or_default();
-                e.0 += n;
-                e.1 += fen;
-            }
+            let e = access.entry(a).or_default();
+            e.0 += n;
+            e.1 += fen;
+            let e = billing.entry(b).or_default();
+            e.0 += n;
+            e.1 += fen;
         }
         let mut stmt = self.conn.prepare_cached(
             "SELECT month, orders, revenue_fen FROM agg_orders_by_month WHERE orders > 0 ORDER BY month DESC LIMIT ?1",
@@ -115,9 +124,13 @@ impl Store {
         let mut tax_rates: BTreeMap<Decimal, Cny> = BTreeMap::new();
         for row in stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))? {
             let (rate, fen) = row?;
-            let rate: Decimal = rate
-                .parse()
-                .map_err(|_| StoreError::Invalid(format!("agg_revenue_rate: rate {rate:?} is not a decimal")))?;
+            let rate: Decimal = rate.parse().map_err(|_| {
+                StoreError::Invalid(Problem::new(
+                    "agg_revenue_rate",
+                    Rule::Damaged,
+                    format!("agg_revenue_rate: rate {rate:?} is not a decimal"),
+                ))
+            })?;
             tax_rates.insert(rate, Cny::from_fen(fen));
         }
         let counts = self.agg_counts()?;
@@ -134,14 +147,22 @@ impl Store {
                 })
             })
             .collect();
-        let unsubscriptions = ["pending", "approved", "rejected", "refunded"]
-            .iter()
-            .map(|s| StatusAmount {
-                status: s.to_string(),
+        let unsubscriptions = [
+            UnsubscriptionStatus::Pending,
+            UnsubscriptionStatus::Approved,
+            UnsubscriptionStatus::Rejected,
+            UnsubscriptionStatus::Refunded,
+        ]
+        .into_iter()
+        .map(|status| {
+            let s = status.as_str();
+            StatusAmount {
+                status,
                 count: count(&format!("unsubs:{s}")),
                 amount: Cny::from_fen(count(&format!("unsubs_fen:{s}"))),
-            })
-            .collect();
+            }
+        })
+        .collect();
         let overdue_before = now.timestamp() - 7 * 86400;
         let overdue: i64 = self.conn.query_row(
             "SELECT count(*) FROM invoice_requests r WHERE r.status = 'requested' AND r.requested_ts < ?1

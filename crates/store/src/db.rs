@@ -1,5 +1,6 @@
 //! Opening a store: refusing what is not ours, migrating (after a backup) what is older.
 
+use crate::{Problem, Rule};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
@@ -186,9 +187,13 @@ fn run_migrations(conn: &mut Connection, from: usize, to: usize) -> Result<(), S
             tx.execute_batch(&format!("PRAGMA application_id = {APPLICATION_ID}; PRAGMA user_version = {};", i + 1))?;
             let broken: Option<String> = tx.query_row("PRAGMA foreign_key_check", [], |r| r.get(0)).optional()?;
             if let Some(table) = broken {
-                return Err(StoreError::Invalid(format!(
+                return Err(StoreError::Invalid(Problem::new(
+                    "migration",
+                    Rule::Rule,
+                    format!(
                     "migration {} would leave rows of {table} pointing nowhere; the database is left at version {i}",
                     i + 1
+                ),
                 )));
             }
             tx.commit()?;

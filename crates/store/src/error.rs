@@ -2,6 +2,8 @@
 
 use std::path::PathBuf;
 
+pub use koodesk_domain::problem::{Problem, Rule};
+
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("{path}: not a SQLite database (the file is damaged or is something else); KooDesk leaves it untouched")]
@@ -27,7 +29,7 @@ pub enum StoreError {
     BadFeedData { what: &'static str, detail: String },
     /// A caller's argument broke a rule: names the field, the value and the rule.
     #[error("{0}")]
-    Invalid(String),
+    Invalid(Problem),
     #[error("no {0} in this store")]
     NotFound(String),
     /// An action taken on a screen read before the stored row last changed (the seller's own earlier action's

@@ -7,6 +7,7 @@
 //! imported one (the feed's `seq` is always above an import's 0). One file is one `BEGIN IMMEDIATE` transaction:
 //! all of it is written or none.
 
+use crate::{Problem, Rule};
 use koodesk_domain::money::Cny;
 use koodesk_domain::seller_export::{BillLineRecord, BillRecord, OrderRecord, Records, TransactionRecord};
 use std::collections::{BTreeMap, HashMap};
@@ -47,11 +48,13 @@ impl OrderSource {
     }
 
     pub fn parse(s: &str) -> Result<OrderSource, StoreError> {
-        OrderSource::ALL
-            .iter()
-            .copied()
-            .find(|o| o.as_str() == s.trim())
-            .ok_or_else(|| StoreError::Invalid(format!("source `{s}`: expected sandbox, gateway, import or lookup")))
+        OrderSource::ALL.iter().copied().find(|o| o.as_str() == s.trim()).ok_or_else(|| {
+            StoreError::Invalid(Problem::new(
+                "source",
+                Rule::OneOf,
+                format!("source `{s}`: expected sandbox, gateway, import or lookup"),
+            ))
+        })
     }
 }
 
@@ -92,7 +95,8 @@ pub struct OrderListing {
 }
 
 fn fen(what: &str, c: Cny) -> Result<i64, StoreError> {
-    c.to_fen().ok_or_else(|| StoreError::Invalid(format!("{what} {c}: out of range")))
+    c.to_fen()
+        .ok_or_else(|| StoreError::Invalid(Problem::new(what, Rule::OutOfRange, format!("{what} {c}: out of range"))))
 }
 
 fn opt_fen(what: &str, c: Option<Cny>) -> Result<Option<i64>, StoreError> {
@@ -181,9 +185,13 @@ fn write_orders(
         buyers.insert(buyer_id.clone(), buyer_name.to_string());
         let stored_line = stored_lines.get(*line_id);
         if let Some(other) = stored_line.map(|l| &l.0).filter(|o| **o != r.order_id) {
-            return Err(StoreError::Invalid(format!(
+            return Err(StoreError::Invalid(Problem::new(
+                "order",
+                Rule::Duplicate,
+                format!(
                 "order {}: its line {line_id} is already stored for order {other}; an order line belongs to one order",
                 r.order_id
+            ),
             )));
         }
         let amount = fen("amount", r.amount)?;
@@ -289,7 +297,8 @@ fn write_orders(
 
 /// Rows as one JSON text, for `json_each` / `jsonb_each`.
 fn json<T: serde::Serialize + ?Sized>(rows: &T) -> Result<String, StoreError> {
-    serde_json::to_string(rows).map_err(|e| StoreError::Invalid(format!("rows that cannot be written: {e}")))
+    serde_json::to_string(rows)
+        .map_err(|e| StoreError::Invalid(Problem::new("rows", Rule::Rule, format!("rows that cannot be written: {e}"))))
 }
 
 fn import_transactions(

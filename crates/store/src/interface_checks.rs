@@ -1,6 +1,7 @@
 //! Production-interface checks in the store: saved debug cases by suite, and the history of runs [KG §7].
 //! Requests, expectations and reports are JSON documents the checker defines; the store keeps them whole.
 
+use crate::{Problem, Rule};
 use rusqlite::{params, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -55,7 +56,7 @@ impl Store {
     /// Replaces a suite's cases in one transaction (an empty list deletes the suite).
     pub fn save_interface_suite(&mut self, suite: &str, cases: &[StoredCase]) -> Result<(), StoreError> {
         if suite.trim().is_empty() {
-            return Err(StoreError::Invalid("the suite `name` is empty".into()));
+            return Err(StoreError::Invalid(Problem::new("name", Rule::Required, "the suite `name` is empty")));
         }
         let tx = self.write()?;
         tx.execute("DELETE FROM interface_cases WHERE suite = ?1", [suite])?;
@@ -66,10 +67,10 @@ impl Store {
             for (i, c) in cases.iter().enumerate() {
                 insert.execute(params![suite, i as i64, c.name, c.request, c.expect]).map_err(|e| match e {
                     rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::ConstraintViolation => {
-                        StoreError::Invalid(format!(
+                        StoreError::Invalid(Problem::new("case", Rule::BadFormat, format!(
                             "case `{}` of suite `{suite}`: a duplicate name, or a request or expectation that is not JSON",
                             c.name
-                        ))
+                        )))
                     }
                     other => other.into(),
                 })?;

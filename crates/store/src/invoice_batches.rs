@@ -9,6 +9,7 @@
 //! A batch's 7-day clock runs from when it was first drafted. KooGallery is not told of a batch: it has no request
 //! to close.
 
+use crate::{Problem, Rule};
 use koodesk_domain::invoice::{InvoiceKind, Medium};
 use koodesk_domain::invoice_draft::{self, Buyer, Draft, Request};
 use koodesk_domain::money::Cny;
@@ -63,13 +64,25 @@ fn parse_choice(c: &OrderChoice) -> Result<(InvoiceKind, Medium), StoreError> {
     let kind = match c.kind.as_str() {
         "ordinary" => InvoiceKind::Ordinary,
         "special" => InvoiceKind::Special,
-        other => return Err(StoreError::Invalid(format!("kind `{other}`: ordinary (普票) or special (专票)"))),
+        other => {
+            return Err(StoreError::Invalid(Problem::new(
+                "kind",
+                Rule::OneOf,
+                format!("kind `{other}`: ordinary (普票) or special (专票)"),
+            )))
+        }
     };
     let medium = match c.medium.as_str() {
         "fully-digital" => Medium::FullyDigital,
         "electronic" => Medium::Electronic,
         "paper" => Medium::Paper,
-        other => return Err(StoreError::Invalid(format!("medium `{other}`: fully-digital, electronic or paper"))),
+        other => {
+            return Err(StoreError::Invalid(Problem::new(
+                "medium",
+                Rule::OneOf,
+                format!("medium `{other}`: fully-digital, electronic or paper"),
+            )))
+        }
     };
     Ok((kind, medium))
 }
@@ -161,19 +174,27 @@ impl Store {
         ids.sort();
         ids.dedup();
         if ids.is_empty() {
-            return Err(StoreError::Invalid("order_ids: choose at least one order to invoice".into()));
+            return Err(StoreError::Invalid(Problem::new(
+                "order_ids",
+                Rule::Required,
+                "order_ids: choose at least one order to invoice",
+            )));
         }
         let orders = self.source_orders(&ids)?;
         let buyer_id = orders[0].1.clone();
         if let Some((o, other)) = orders.iter().find(|(_, b)| *b != buyer_id) {
-            return Err(StoreError::Invalid(format!(
+            return Err(StoreError::Invalid(Problem::new("order_ids", Rule::Rule, format!(
                 "order_ids: order {} is of buyer {other}, order {} of buyer {buyer_id}; one invoice is made out to one buyer",
                 o.order_id, orders[0].0.order_id
-            )));
+            ))));
         }
         for (o, _) in &orders {
             if let Some(request) = self.request_of(&o.order_id)? {
-                return Err(StoreError::Invalid(asked_through_koogallery(&o.order_id, &request)));
+                return Err(StoreError::Invalid(Problem::new(
+                    "order_ids",
+                    Rule::Rule,
+                    asked_through_koogallery(&o.order_id, &request),
+                )));
             }
         }
         let (name, buyer_kind, taxpayer_id): (String, String, Option<String>) = self.conn.query_row(
@@ -209,8 +230,8 @@ impl Store {
             None => now,
         };
         let req = self.batch_source(choice, &id, requested_at)?;
-        let drafts =
-            invoice_draft::draft(&req, &self.tax_code_table()?).map_err(|e| StoreError::Invalid(e.to_string()))?;
+        let drafts = invoice_draft::draft(&req, &self.tax_code_table()?)
+            .map_err(|e| StoreError::Invalid(Problem::new("draft", Rule::Rule, e.to_string())))?;
         let source = Source::Batch(&id);
         check_not_invoiced_elsewhere(&self.conn, req.orders.iter().map(|o| o.order_id.as_str()), source)?;
         Ok(drafts)
@@ -224,8 +245,8 @@ impl Store {
             None => None,
         };
         let req = self.batch_source(choice, "", started.unwrap_or(now))?;
-        let mut drafts =
-            invoice_draft::draft(&req, &self.tax_code_table()?).map_err(|e| StoreError::Invalid(e.to_string()))?;
+        let mut drafts = invoice_draft::draft(&req, &self.tax_code_table()?)
+            .map_err(|e| StoreError::Invalid(Problem::new("draft", Rule::Rule, e.to_string())))?;
         // Numbering, the one-live-invoice check and the save in one writer's transaction.
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let id = match &choice.batch_id {
@@ -273,8 +294,12 @@ impl Store {
         match state.as_deref() {
             None => return Err(StoreError::NotFound(format!("invoice {id}"))),
             Some("issued") => {
-                return Err(StoreError::Invalid(format!(
-                    "invoice {id} is issued: an issued invoice is never discarded; raise a red letter against it"
+                return Err(StoreError::Invalid(Problem::new(
+                    "invoice",
+                    Rule::AlreadyDone,
+                    format!(
+                        "invoice {id} is issued: an issued invoice is never discarded; raise a red letter against it"
+                    ),
                 )))
             }
             Some(_) => {}

@@ -6,6 +6,7 @@
 //! processes sharing the file (SQLite serialises writers; the busy timeout makes the others wait their turn).
 //! Once issued, the schema's trigger refuses any change to the invoice.
 
+use crate::{Problem, Rule};
 use chrono::Datelike;
 use koodesk_domain::catalog::{self, AccessType, BillingMode, TaxProduct};
 use koodesk_domain::invoice::{Channel, InvoiceKind, Medium, RedLetterReason};
@@ -49,10 +50,7 @@ pub struct InvoiceRecord {
 }
 
 fn kind_str(k: InvoiceKind) -> &'static str {
-    match k {
-        InvoiceKind::Ordinary => "ordinary",
-        InvoiceKind::Special => "special",
-    }
+    k.as_str()
 }
 
 /// A buyer in the seller's list: a domain value (the documents crate reads such lists from files).
@@ -93,16 +91,22 @@ impl Store {
         let medium: Medium = parse_name("medium", &medium)?;
         // A title the migration could not read (schema 9) is damaged data: reported, never guessed.
         let (Some(title_kind), Some(title_name)) = (title_kind, title_name) else {
-            return Err(StoreError::Invalid(format!(
+            return Err(StoreError::Invalid(Problem::new(
+                "title",
+                Rule::Damaged,
+                format!(
                 "invoice request {request_id}: its title (抬头) is damaged in this store; sync it again from KooGallery"
+            ),
             )));
         };
         let enterprise = match title_kind.as_str() {
             "enterprise" => true,
             "person" => false,
             other => {
-                return Err(StoreError::Invalid(format!(
-                    "invoice request {request_id}: title kind `{other}` is not enterprise or person"
+                return Err(StoreError::Invalid(Problem::new(
+                    "title.kind",
+                    Rule::OneOf,
+                    format!("invoice request {request_id}: title kind `{other}` is not enterprise or person"),
                 )))
             }
         };
@@ -175,10 +179,12 @@ impl Store {
             for (line_id, product_id, name, access, billing, fen) in raw {
                 let access: AccessType = parse_name("access_type", &access)?;
                 let billing: BillingMode = parse_name("billing_mode", &billing)?;
-                let tax_product = catalog::tax_product(access, billing)
-                    .map_err(|e| StoreError::Invalid(format!("product {product_id}: {e}")))?;
-                let rate = tax::rate(tax_product, Taxpayer::General, created_at.date_naive())
-                    .map_err(|e| StoreError::Invalid(format!("product {product_id}: {e}")))?;
+                let tax_product = catalog::tax_product(access, billing).map_err(|e| {
+                    StoreError::Invalid(Problem::new("product", Rule::Rule, format!("product {product_id}: {e}")))
+                })?;
+                let rate = tax::rate(tax_product, Taxpayer::General, created_at.date_naive()).map_err(|e| {
+                    StoreError::Invalid(Problem::new("product", Rule::Rule, format!("product {product_id}: {e}")))
+                })?;
                 lines.push(SourceLine {
                     order_line_id: line_id,
                     product_id,
@@ -247,7 +253,8 @@ impl Store {
 
     /// Sets the code of a product (`product_id`) or of a tax product's default (`software`, `hardware`, `service`).
     pub fn set_tax_code(&mut self, key: &str, code: &str, short_name: &str) -> Result<(), StoreError> {
-        let c = TaxCode::new(code, short_name).map_err(StoreError::Invalid)?;
+        let c = TaxCode::new(code, short_name)
+            .map_err(|m| StoreError::Invalid(Problem::new("code", Rule::BadFormat, m)))?;
         let key = match key.parse::<TaxProduct>() {
             Ok(p) => default_key(p),
             Err(_) => key.to_string(),
@@ -263,8 +270,8 @@ impl Store {
     /// Drafts a request with the rules and saves the drafts, replacing earlier drafts of it (issued invoices stay).
     pub fn draft_request(&mut self, request_id: &str, now: Instant) -> Result<Vec<InvoiceRecord>, StoreError> {
         let source = self.invoice_source(request_id)?;
-        let drafts =
-            invoice_draft::draft(&source, &self.tax_code_table()?).map_err(|e| StoreError::Invalid(e.to_string()))?;
+        let drafts = invoice_draft::draft(&source, &self.tax_code_table()?)
+            .map_err(|e| StoreError::Invalid(Problem::new("draft", Rule::Rule, e.to_string())))?;
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let source = Source::Request(request_id);
         check_not_invoiced_elsewhere(
@@ -349,7 +356,8 @@ impl Store {
         by: &str,
         now: Instant,
     ) -> Result<InvoiceRecord, StoreError> {
-        invoice_draft::check_number(number).map_err(StoreError::Invalid)?;
+        invoice_draft::check_number(number)
+            .map_err(|m| StoreError::Invalid(Problem::new("number", Rule::BadFormat, m)))?;
         self.finish_invoice(id, by, now, Some(number))
     }
 
@@ -361,7 +369,11 @@ impl Store {
         given: Option<&str>,
     ) -> Result<InvoiceRecord, StoreError> {
         if by.trim().is_empty() {
-            return Err(StoreError::Invalid("issued_by: who issues the invoice (开票人) is required".into()));
+            return Err(StoreError::Invalid(Problem::new(
+                "issued_by",
+                Rule::Required,
+                "issued_by: who issues the invoice (开票人) is required",
+            )));
         }
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let row: Option<(String, Option<String>, Option<String>)> = tx
@@ -371,8 +383,10 @@ impl Store {
             .optional()?;
         let (state, request_id, red_of) = row.ok_or_else(|| StoreError::NotFound(format!("invoice {id}")))?;
         if state != "draft" {
-            return Err(StoreError::Invalid(format!(
-                "invoice {id} is already issued: an issued invoice cannot be changed"
+            return Err(StoreError::Invalid(Problem::new(
+                "invoice",
+                Rule::AlreadyDone,
+                format!("invoice {id} is already issued: an issued invoice cannot be changed"),
             )));
         }
         let number = match given {
@@ -380,7 +394,11 @@ impl Store {
                 let taken: bool =
                     tx.query_row("SELECT EXISTS (SELECT 1 FROM invoices WHERE number = ?1)", [n], |r| r.get(0))?;
                 if taken {
-                    return Err(StoreError::Invalid(format!("number `{n}` is already on another invoice")));
+                    return Err(StoreError::Invalid(Problem::new(
+                        "number",
+                        Rule::Duplicate,
+                        format!("number `{n}` is already on another invoice"),
+                    )));
                 }
                 n.to_string()
             }
@@ -392,7 +410,8 @@ impl Store {
                     [year],
                     |r| r.get(0),
                 )?;
-                invoice_draft::invoice_number(year, DEFAULT_SERIES, next as u64).map_err(StoreError::Invalid)?
+                invoice_draft::invoice_number(year, DEFAULT_SERIES, next as u64)
+                    .map_err(|m| StoreError::Invalid(Problem::new("number", Rule::OutOfRange, m)))?
             }
         };
         tx.execute(
@@ -438,14 +457,21 @@ impl Store {
     pub fn red_letter(&mut self, id: &str, reason: RedLetterReason, now: Instant) -> Result<InvoiceRecord, StoreError> {
         let original = self.invoice(id)?;
         if original.state != "issued" {
-            return Err(StoreError::Invalid(format!(
-                "invoice {id} is a draft: only an issued invoice gets a red letter; edit or redraft the draft"
+            return Err(StoreError::Invalid(Problem::new(
+                "invoice",
+                Rule::WrongStep,
+                format!("invoice {id} is a draft: only an issued invoice gets a red letter; edit or redraft the draft"),
             )));
         }
         if original.red_of.is_some() {
-            return Err(StoreError::Invalid(format!("invoice {id} is itself a red letter")));
+            return Err(StoreError::Invalid(Problem::new(
+                "invoice",
+                Rule::WrongStep,
+                format!("invoice {id} is itself a red letter"),
+            )));
         }
-        let red = invoice_draft::red_letter(&original.draft).map_err(|e| StoreError::Invalid(e.to_string()))?;
+        let red = invoice_draft::red_letter(&original.draft)
+            .map_err(|e| StoreError::Invalid(Problem::new("draft", Rule::Rule, e.to_string())))?;
         let red_id = format!("{id}-R");
         let lapses = koodesk_domain::invoice::red_letter_lapses_at(now);
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -456,11 +482,17 @@ impl Store {
             .optional()?;
         match existing {
             Some((state, _)) if state == "issued" => {
-                return Err(StoreError::Invalid(format!("invoice {id} already has an issued red letter {red_id}")))
+                return Err(StoreError::Invalid(Problem::new(
+                    "invoice",
+                    Rule::AlreadyDone,
+                    format!("invoice {id} already has an issued red letter {red_id}"),
+                )))
             }
             Some((_, Some(l))) if l > now.timestamp() => {
-                return Err(StoreError::Invalid(format!(
-                    "invoice {id} already has a red-letter form waiting for confirmation"
+                return Err(StoreError::Invalid(Problem::new(
+                    "invoice",
+                    Rule::Busy,
+                    format!("invoice {id} already has a red-letter form waiting for confirmation"),
                 )))
             }
             Some(_) => {
@@ -468,7 +500,8 @@ impl Store {
             }
             None => {}
         }
-        let doc = serde_json::to_string(&red).map_err(|e| StoreError::Invalid(e.to_string()))?;
+        let doc = serde_json::to_string(&red)
+            .map_err(|e| StoreError::Invalid(Problem::new("draft", Rule::Rule, e.to_string())))?;
         tx.execute(
             "INSERT INTO invoices (id, request_id, batch_id, kind, rate, state, red_of, document, created_ts, red_reason, red_lapses_ts)
              VALUES (?1, ?2, ?3, ?4, ?5, 'draft', ?6, ?7, ?8, ?9, ?10)",
@@ -481,12 +514,17 @@ impl Store {
 
     /// Replaces a draft's document (e.g. the buyer's address); refused once issued.
     pub fn edit_draft(&mut self, id: &str, draft: &Draft) -> Result<InvoiceRecord, StoreError> {
-        let doc = serde_json::to_string(draft).map_err(|e| StoreError::Invalid(e.to_string()))?;
+        let doc = serde_json::to_string(draft)
+            .map_err(|e| StoreError::Invalid(Problem::new("draft", Rule::Rule, e.to_string())))?;
         match self.conn.execute("UPDATE invoices SET document = ?2 WHERE id = ?1", params![id, doc]) {
             Ok(0) => Err(StoreError::NotFound(format!("invoice {id}"))),
             Ok(_) => self.invoice(id),
             Err(rusqlite::Error::SqliteFailure(_, Some(m))) if m.contains("issued invoice cannot be changed") => {
-                Err(StoreError::Invalid(format!("invoice {id} is issued: an issued invoice cannot be changed")))
+                Err(StoreError::Invalid(Problem::new(
+                    "invoice",
+                    Rule::AlreadyDone,
+                    format!("invoice {id} is issued: an issued invoice cannot be changed"),
+                )))
             }
             Err(e) => Err(e.into()),
         }
@@ -534,12 +572,17 @@ pub(crate) fn save_drafts(
             .query_row("SELECT number FROM invoices WHERE id = ?1 AND state = 'issued'", [&id], |r| r.get(0))
             .optional()?;
         if let Some(number) = issued {
-            return Err(StoreError::Invalid(format!(
+            return Err(StoreError::Invalid(Problem::new(
+                "invoice",
+                Rule::AlreadyDone,
+                format!(
                 "{}: the {percent}% invoice is already issued as {number}; a change needs a red-letter invoice first",
                 source.id()
+            ),
             )));
         }
-        let doc = serde_json::to_string(d).map_err(|e| StoreError::Invalid(e.to_string()))?;
+        let doc = serde_json::to_string(d)
+            .map_err(|e| StoreError::Invalid(Problem::new("draft", Rule::Rule, e.to_string())))?;
         tx.execute(
             "INSERT INTO invoices (id, request_id, batch_id, kind, rate, state, document, created_ts)
              VALUES (?1, ?2, ?3, ?4, ?5, 'draft', ?6, ?7)",
@@ -588,7 +631,11 @@ pub(crate) fn check_not_invoiced_elsewhere<'o>(
 ) -> Result<(), StoreError> {
     for order_id in order_ids {
         if let Some((id, state, number)) = live_invoice_of(conn, order_id, Some(source))? {
-            return Err(StoreError::Invalid(already_on(order_id, &id, &state, number.as_deref())));
+            return Err(StoreError::Invalid(Problem::new(
+                "order_ids",
+                Rule::Rule,
+                already_on(order_id, &id, &state, number.as_deref()),
+            )));
         }
     }
     Ok(())

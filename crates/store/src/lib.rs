@@ -46,6 +46,6 @@ pub mod trackers;
 pub mod writer;
 
 pub use db::Store;
-pub use error::StoreError;
+pub use error::{Problem, Rule, StoreError};
 pub use readers::Readers;
 pub use writer::Writer;

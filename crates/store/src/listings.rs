@@ -4,6 +4,7 @@
 //! recorded ([`crate::console_reviews`]). A SaaS product's saved cases are checked for the lifecycle calls its
 //! billing mode must pass before listing.
 
+use crate::{Problem, Rule};
 use koodesk_domain::catalog::{AccessType, BillingMode};
 use koodesk_domain::listing::{self, ChecklistFacts, Lifecycle, ListingReview, ListingStep, StepState};
 use koodesk_domain::merchant_info::{ReviewStatus, ReviewSubject};
@@ -58,8 +59,8 @@ pub struct Checklist {
     pub review: Option<ConsoleReview>,
 }
 
-fn invalid(m: impl Into<String>) -> StoreError {
-    StoreError::Invalid(m.into())
+fn invalid(field: &str, rule: Rule, m: impl Into<String>) -> StoreError {
+    StoreError::Invalid(Problem::new(field, rule, m))
 }
 
 fn rfc3339(ts: i64) -> String {
@@ -69,7 +70,7 @@ fn rfc3339(ts: i64) -> String {
 fn who(r: &Recorder) -> Result<&str, StoreError> {
     let by = r.by.trim();
     if by.is_empty() {
-        return Err(invalid("recorded_by: who recorded this is required"));
+        return Err(invalid("recorded_by", Rule::Required, "recorded_by: who recorded this is required"));
     }
     Ok(by)
 }
@@ -80,10 +81,10 @@ impl Store {
         let by = who(r)?;
         let product = e.product_id.trim();
         if product.is_empty() {
-            return Err(invalid("product_id: the product's ID is required"));
+            return Err(invalid("product_id", Rule::Required, "product_id: the product's ID is required"));
         }
         if e.name.trim().is_empty() {
-            return Err(invalid("name: the product's name is required"));
+            return Err(invalid("name", Rule::Required, "name: the product's name is required"));
         }
         let suite = e.suite.as_deref().map(str::trim).filter(|s| !s.is_empty());
         let tx = self.write()?;
@@ -117,15 +118,19 @@ impl Store {
     ) -> Result<(), StoreError> {
         let by = who(r)?;
         if !step.ticked_by_hand() {
-            return Err(invalid(format!(
-                "step `{}`: not ticked by hand — {}",
-                step.as_str(),
-                if step == ListingStep::InterfaceDebugged {
-                    "a passing run of the product's saved cases ticks it"
-                } else {
-                    "recording the listing submitted on the Seller Console ticks it"
-                }
-            )));
+            return Err(invalid(
+                "step",
+                Rule::WrongStep,
+                format!(
+                    "step `{}`: not ticked by hand — {}",
+                    step.as_str(),
+                    if step == ListingStep::InterfaceDebugged {
+                        "a passing run of the product's saved cases ticks it"
+                    } else {
+                        "recording the listing submitted on the Seller Console ticks it"
+                    }
+                ),
+            ));
         }
         let tx = self.write()?;
         let access: Option<String> = tx
@@ -135,7 +140,11 @@ impl Store {
             return Err(StoreError::NotFound(format!("product `{product_id}`: put it on the checklist first")));
         };
         if step.saas_only() && access != AccessType::Saas.as_str() {
-            return Err(invalid(format!("step `{}`: only a SaaS product has a production interface", step.as_str())));
+            return Err(invalid(
+                "step",
+                Rule::WrongStep,
+                format!("step `{}`: only a SaaS product has a production interface", step.as_str()),
+            ));
         }
         if done {
             tx.execute(
@@ -224,7 +233,9 @@ impl Store {
         };
         let (last_run, passing_run) = if saas { (run_of(false)?, run_of(true)?) } else { (None, None) };
         let missing_cases = if saas {
-            let billing: BillingMode = billing.parse().map_err(|_| invalid(format!("billing mode `{billing}`")))?;
+            let billing: BillingMode = billing
+                .parse()
+                .map_err(|_| invalid("billing_mode", Rule::OneOf, format!("billing mode `{billing}`")))?;
             let requests: Vec<serde_json::Value> = match suite.as_deref() {
                 None => Vec::new(),
                 Some(s) => {

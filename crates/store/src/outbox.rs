@@ -17,6 +17,7 @@
 //! payload that is not JSON, a delivery without its file) is reported by its ID and left untouched: it is never
 //! sent.
 
+use crate::{Problem, Rule};
 use base64::engine::general_purpose::STANDARD as BASE64;
 use base64::Engine;
 use rand::distributions::Alphanumeric;
@@ -256,20 +257,24 @@ pub(crate) fn enqueue_on(
     now_ts: i64,
 ) -> Result<String, StoreError> {
     if target.trim().is_empty() {
-        return Err(StoreError::Invalid("target: an ID is required".into()));
+        return Err(StoreError::Invalid(Problem::new("target", Rule::Required, "target: an ID is required")));
     }
     if !payload.is_object() {
-        return Err(StoreError::Invalid("payload: a JSON object is required".into()));
+        return Err(StoreError::Invalid(Problem::new("payload", Rule::Required, "payload: a JSON object is required")));
     }
     if let Some((action_id, state)) = in_flight_on(conn, target)? {
-        return Err(StoreError::Invalid(match state {
-            PendingSync::Queued => {
-                format!("{target}: action {action_id} is still waiting to reach KooGallery; sync first")
-            }
-            PendingSync::AwaitingEcho => format!(
-                "{target}: action {action_id} was sent and KooGallery has not shown it yet; wait for the next sync"
-            ),
-        }));
+        return Err(StoreError::Invalid(Problem::new(
+            "target",
+            Rule::Busy,
+            match state {
+                PendingSync::Queued => {
+                    format!("{target}: action {action_id} is still waiting to reach KooGallery; sync first")
+                }
+                PendingSync::AwaitingEcho => format!(
+                    "{target}: action {action_id} was sent and KooGallery has not shown it yet; wait for the next sync"
+                ),
+            },
+        )));
     }
     insert_action(conn, kind, target, &payload, now_ts)
 }

@@ -1,6 +1,7 @@
 //! Connections that only read: a small pool the screens' queries run on, each on a blocking thread, while the
 //! writer writes (SQLite's WAL lets readers see the last commit without waiting for it).
 
+use crate::{Problem, Rule};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
@@ -45,10 +46,12 @@ impl Readers {
             };
             let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(&store)));
             idle.lock().unwrap_or_else(|e| e.into_inner()).push(store);
-            result.unwrap_or_else(|_| Err(StoreError::Invalid("a read of the store failed".into())))
+            result.unwrap_or_else(|_| {
+                Err(StoreError::Invalid(Problem::new("store", Rule::Rule, "a read of the store failed")))
+            })
         })
         .await
-        .map_err(|_| StoreError::Invalid("a read of the store was cancelled".into()))?
+        .map_err(|_| StoreError::Invalid(Problem::new("store", Rule::Rule, "a read of the store was cancelled")))?
     }
 
     /// Runs a read on a connection of the pool, on this thread (not from an async worker).

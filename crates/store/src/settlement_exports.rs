@@ -5,6 +5,7 @@
 //! cross as the codes stored (`billed` / `waiting` for a transaction's bill status, the console's own words for
 //! the rest), so the screen labels what it knows and shows anything else as it came.
 
+use crate::{Problem, Rule};
 use koodesk_domain::money::Cny;
 use koodesk_domain::seller_export::BillStatus;
 use koodesk_domain::settlement::YearMonth;
@@ -117,15 +118,24 @@ fn where_clause(f: &TransactionFilter) -> Result<(String, Vec<Value>), StoreErro
     let mut clauses = Vec::new();
     let mut params = Vec::new();
     if let Some(p) = f.period.as_deref().filter(|p| !p.is_empty()) {
-        let ym: YearMonth =
-            p.parse().map_err(|_| StoreError::Invalid(format!("period `{p}`: expected a month as YYYY-MM (账期)")))?;
+        let ym: YearMonth = p.parse().map_err(|_| {
+            StoreError::Invalid(Problem::new(
+                "period",
+                Rule::BadFormat,
+                format!("period `{p}`: expected a month as YYYY-MM (账期)"),
+            ))
+        })?;
         params.push(Value::Text(ym.to_string()));
         clauses.push(format!("period = ?{}", params.len()));
     }
     if let Some(s) = f.bill_status.as_deref().filter(|s| !s.is_empty()) {
         let known = [BillStatus::Billed, BillStatus::Waiting];
         let code = known.iter().find(|b| b.as_str() == s).ok_or_else(|| {
-            StoreError::Invalid(format!("bill status `{s}`: expected `billed` or `waiting` (出账状态)"))
+            StoreError::Invalid(Problem::new(
+                "bill_status",
+                Rule::BadFormat,
+                format!("bill status `{s}`: expected `billed` or `waiting` (出账状态)"),
+            ))
         })?;
         params.push(Value::Text(code.as_str().to_string()));
         clauses.push(format!("bill_status = ?{}", params.len()));
@@ -204,10 +214,18 @@ impl Store {
         limit: i64,
     ) -> Result<TransactionPage, StoreError> {
         if !(1..=MAX_LIMIT).contains(&limit) {
-            return Err(StoreError::Invalid(format!("limit {limit}: expected 1 to {MAX_LIMIT}")));
+            return Err(StoreError::Invalid(Problem::new(
+                "limit",
+                Rule::OutOfRange,
+                format!("limit {limit}: expected 1 to {MAX_LIMIT}"),
+            )));
         }
         if offset < 0 {
-            return Err(StoreError::Invalid(format!("offset {offset}: expected 0 or more")));
+            return Err(StoreError::Invalid(Problem::new(
+                "offset",
+                Rule::OutOfRange,
+                format!("offset {offset}: expected 0 or more"),
+            )));
         }
         let (clause, mut params) = where_clause(filter)?;
         let (total, amount_fen): (i64, i64) = self.connection().query_row(

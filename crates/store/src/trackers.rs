@@ -7,6 +7,7 @@
 //! Every entry is checked against KooGallery's rules before anything is written, and one entry is one
 //! transaction.
 
+use crate::{Problem, Rule};
 use koodesk_domain::calendar::WorkingCalendar;
 use koodesk_domain::credit_code::CreditCode;
 use koodesk_domain::invoice::{self, BuyerTitle, InvoiceKind, Medium};
@@ -78,14 +79,14 @@ pub struct BatchOutcome {
     pub committed: bool,
 }
 
-fn invalid(m: impl Into<String>) -> StoreError {
-    StoreError::Invalid(m.into())
+fn invalid(field: &str, rule: Rule, m: impl Into<String>) -> StoreError {
+    StoreError::Invalid(Problem::new(field, rule, m))
 }
 
 fn who(r: &Recorder) -> Result<&str, StoreError> {
     let by = r.by.trim();
     if by.is_empty() {
-        return Err(invalid("recorded_by: who recorded this is required"));
+        return Err(invalid("recorded_by", Rule::Required, "recorded_by: who recorded this is required"));
     }
     Ok(by)
 }
@@ -206,7 +207,7 @@ fn record_payload(tx: &Transaction<'_>, kind: ActionKind, id: &str) -> Result<se
                 },
             )?
         }
-        other => return Err(invalid(format!("{}: not a record", other.as_str()))),
+        other => return Err(invalid("kind", Rule::Rule, format!("{}: not a record", other.as_str()))),
     };
     // Absent, not null: the feed's optional fields are left out.
     let v = match v {
@@ -231,25 +232,30 @@ pub(crate) fn send_to_gateway(tx: &Transaction<'_>, kind: ActionKind, id: &str, 
 fn step_on(tx: &Transaction<'_>, e: &StepEntry, r: &Recorder) -> Result<(), StoreError> {
     let by = who(r)?;
     if !e.product_type.steps().contains(&e.step) {
-        return Err(invalid(format!(
-            "step `{}`: not a step of the {} flow, whose steps are {} [KG §3]",
-            kebab(&e.step),
-            kebab(&e.product_type),
-            e.product_type.steps().iter().map(kebab).collect::<Vec<_>>().join(", ")
-        )));
+        return Err(invalid(
+            "step",
+            Rule::OneOf,
+            format!(
+                "step `{}`: not a step of the {} flow, whose steps are {} [KG §3]",
+                kebab(&e.step),
+                kebab(&e.product_type),
+                e.product_type.steps().iter().map(kebab).collect::<Vec<_>>().join(", ")
+            ),
+        ));
     }
     if e.since > r.at {
-        return Err(invalid("since: the step cannot begin in the future"));
+        return Err(invalid("since", Rule::InFuture, "since: the step cannot begin in the future"));
     }
     let (_, access, _, _) = order_facts(tx, &e.order_id)?;
-    if let Some(expected) =
-        refund::supervision_of(access.parse().map_err(|_| invalid(format!("access type `{access}`")))?)
-    {
+    if let Some(expected) = refund::supervision_of(
+        access.parse().map_err(|_| invalid("access_type", Rule::OneOf, format!("access type `{access}`")))?,
+    ) {
         if !expected {
-            return Err(invalid(format!(
-                "order_id `{}`: {access} products have no service supervision [KG §3]",
-                e.order_id
-            )));
+            return Err(invalid(
+                "order_id",
+                Rule::Rule,
+                format!("order_id `{}`: {access} products have no service supervision [KG §3]", e.order_id),
+            ));
         }
     }
     let before: Option<String> = tx
@@ -296,7 +302,11 @@ fn step_on(tx: &Transaction<'_>, e: &StepEntry, r: &Recorder) -> Result<(), Stor
 fn unsubscription_on(tx: &Transaction<'_>, e: &UnsubscriptionEntry, r: &Recorder) -> Result<String, StoreError> {
     let by = who(r)?;
     if e.reason.trim().is_empty() {
-        return Err(invalid("reason: the buyer's reason, as the console shows it, is required"));
+        return Err(invalid(
+            "reason",
+            Rule::ReasonRequired,
+            "reason: the buyer's reason, as the console shows it, is required",
+        ));
     }
     let (paid_fen, access, billing, supervised) = order_facts(tx, &e.order_id)?;
     let has_flow: bool =
@@ -305,21 +315,25 @@ fn unsubscription_on(tx: &Transaction<'_>, e: &UnsubscriptionEntry, r: &Recorder
         })?;
     let supervised = supervised || has_flow;
     let policy = refund::policy(
-        access.parse().map_err(|_| invalid(format!("access type `{access}`")))?,
-        billing.parse().map_err(|_| invalid(format!("billing mode `{billing}`")))?,
+        access.parse().map_err(|_| invalid("access_type", Rule::OneOf, format!("access type `{access}`")))?,
+        billing.parse().map_err(|_| invalid("billing_mode", Rule::OneOf, format!("billing mode `{billing}`")))?,
         supervised,
     )
-    .map_err(|err| invalid(format!("order_id `{}`: {err}", e.order_id)))?;
+    .map_err(|err| invalid("order_id", Rule::Rule, format!("order_id `{}`: {err}", e.order_id)))?;
     if policy.rule != refund::RefundRule::Negotiated {
-        return Err(invalid(format!(
-            "order_id `{}`: only a negotiated unsubscription (协商退订, while supervision runs) waits for the \
+        return Err(invalid(
+            "order_id",
+            Rule::Rule,
+            format!(
+                "order_id `{}`: only a negotiated unsubscription (协商退订, while supervision runs) waits for the \
              merchant's review; this order's rule is {} [KG §4] — record its supervision step first if it has one",
-            e.order_id,
-            policy.rule.as_str()
-        )));
+                e.order_id,
+                policy.rule.as_str()
+            ),
+        ));
     }
     let paid = Cny::from_fen(paid_fen);
-    refund::check_negotiated(e.refund, paid).map_err(|err| invalid(format!("refund: {err}")))?;
+    refund::check_negotiated(e.refund, paid).map_err(|err| invalid("refund", Rule::Rule, format!("refund: {err}")))?;
     let review_due = WorkingCalendar::embedded().add_working_days(time::business_date(&e.requested_at), 7).value;
     let id = new_id("TU");
     tx.execute(
@@ -330,7 +344,7 @@ fn unsubscription_on(tx: &Transaction<'_>, e: &UnsubscriptionEntry, r: &Recorder
             id,
             e.order_id,
             e.requested_at.timestamp(),
-            e.refund.to_fen().ok_or_else(|| invalid("refund: out of range"))?,
+            e.refund.to_fen().ok_or_else(|| invalid("refund", Rule::OutOfRange, "refund: out of range"))?,
             paid_fen,
             e.reason.trim(),
             review_due.to_string(),
@@ -346,9 +360,9 @@ fn unsubscription_on(tx: &Transaction<'_>, e: &UnsubscriptionEntry, r: &Recorder
 fn invoice_request_on(tx: &Transaction<'_>, e: &InvoiceRequestEntry, r: &Recorder) -> Result<String, StoreError> {
     let by = who(r)?;
     if e.order_ids.is_empty() {
-        return Err(invalid("order_ids: an invoice request is for at least one order"));
+        return Err(invalid("order_ids", Rule::Required, "order_ids: an invoice request is for at least one order"));
     }
-    invoice::check_kind(&e.title, e.kind).map_err(|err| invalid(format!("kind: {err}")))?;
+    invoice::check_kind(&e.title, e.kind).map_err(|err| invalid("kind", Rule::Rule, format!("kind: {err}")))?;
     let (title_kind, name, taxpayer) = match &e.title {
         BuyerTitle::Person { name } => ("person", name.trim(), None),
         BuyerTitle::Enterprise { name, taxpayer_id } => {
@@ -356,7 +370,7 @@ fn invoice_request_on(tx: &Transaction<'_>, e: &InvoiceRequestEntry, r: &Recorde
         }
     };
     if name.is_empty() {
-        return Err(invalid("title.name: the invoice title (抬头) is required"));
+        return Err(invalid("title.name", Rule::Required, "title.name: the invoice title (抬头) is required"));
     }
     let mut total = 0i64;
     for o in &e.order_ids {
@@ -367,9 +381,11 @@ fn invoice_request_on(tx: &Transaction<'_>, e: &InvoiceRequestEntry, r: &Recorde
             |row| row.get(0),
         )?;
         if pending {
-            return Err(invalid(format!(
-                "order_ids: order {o} has an unsubscription awaiting review and must not be invoiced [KG §2]"
-            )));
+            return Err(invalid(
+                "order_ids",
+                Rule::Rule,
+                format!("order_ids: order {o} has an unsubscription awaiting review and must not be invoiced [KG §2]"),
+            ));
         }
     }
     let id = new_id("TI");
@@ -466,7 +482,7 @@ impl Store {
     ) -> Result<(), StoreError> {
         let by = who(r)?;
         if !approve && reason.trim().is_empty() {
-            return Err(invalid("reason: a rejection needs a reason [KG §4]"));
+            return Err(invalid("reason", Rule::ReasonRequired, "reason: a rejection needs a reason [KG §4]"));
         }
         let tx = self.write()?;
         let status: Option<String> =
@@ -475,7 +491,11 @@ impl Store {
             None => return Err(StoreError::NotFound(format!("unsubscription `{id}`"))),
             Some("pending") => {}
             Some(other) => {
-                return Err(invalid(format!("unsubscription `{id}` is {other}: only a pending one is decided")))
+                return Err(invalid(
+                    "unsubscription",
+                    Rule::WrongStep,
+                    format!("unsubscription `{id}` is {other}: only a pending one is decided"),
+                ))
             }
         }
         tx.execute(
@@ -507,7 +527,11 @@ impl Store {
     pub fn record_invoice_issued(&mut self, id: &str, number: &str, r: &Recorder) -> Result<(), StoreError> {
         let by = who(r)?;
         if number.trim().is_empty() {
-            return Err(invalid("invoice_number: the number of the invoice issued is required"));
+            return Err(invalid(
+                "invoice_number",
+                Rule::Required,
+                "invoice_number: the number of the invoice issued is required",
+            ));
         }
         let tx = self.write()?;
         let n = tx.execute(
@@ -520,7 +544,7 @@ impl Store {
             let exists: bool =
                 tx.query_row("SELECT EXISTS (SELECT 1 FROM invoice_requests WHERE id = ?1)", [id], |row| row.get(0))?;
             return Err(if exists {
-                invalid(format!("invoice request `{id}` is already issued"))
+                invalid("id", Rule::AlreadyDone, format!("invoice request `{id}` is already issued"))
             } else {
                 StoreError::NotFound(format!("invoice request `{id}`"))
             });

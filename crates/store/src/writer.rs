@@ -6,6 +6,7 @@
 //! workers never block on SQLite: they await a reply while this thread does the work. Reads go through
 //! [`crate::readers::Readers`], which never write.
 
+use crate::{Problem, Rule};
 use std::panic::AssertUnwindSafe;
 use std::sync::mpsc;
 
@@ -57,8 +58,9 @@ impl Writer {
         let job: Job = Box::new(move |store| {
             // A job that panics answers with an error; the thread, and the store, carry on with the next one
             // (the panicking job's transaction, if any, was rolled back when it was dropped).
-            let result = std::panic::catch_unwind(AssertUnwindSafe(|| f(store)))
-                .unwrap_or_else(|_| Err(StoreError::Invalid("the store's writer failed on this request".into())));
+            let result = std::panic::catch_unwind(AssertUnwindSafe(|| f(store))).unwrap_or_else(|_| {
+                Err(StoreError::Invalid(Problem::new("store", Rule::Rule, "the store's writer failed on this request")))
+            });
             reply(result);
         });
         self.jobs.send(job).map_err(|_| StoreError::WriterGone)

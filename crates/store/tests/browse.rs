@@ -1,7 +1,8 @@
 //! The screens' reads: paging, every filter and its refusal, one order's timeline and tax, flows with their
 //! clocks, unsubscriptions, invoice requests and bills — checked against plain SQL over a demo store.
 
-use koodesk_domain::catalog::AccessType;
+use koodesk_domain::catalog::{AccessType, BillingMode};
+use koodesk_domain::seller_export::OrderState;
 use koodesk_domain::time;
 use koodesk_store::browse::{OrderFilter, TimelineEvent, COUNT_CAP, MAX_PAGE};
 use koodesk_store::{Store, StoreError};
@@ -48,7 +49,7 @@ fn pages_cover_every_order_newest_first() {
 #[test]
 fn each_filter_matches_plain_sql() {
     let s = demo();
-    let f = OrderFilter { access_type: Some("hardware".into()), ..Default::default() };
+    let f = OrderFilter { access_type: Some(AccessType::Hardware), ..Default::default() };
     let p = s.orders_page(&f, 0, 1000).expect("page");
     assert_eq!(
         p.total,
@@ -56,7 +57,11 @@ fn each_filter_matches_plain_sql() {
     );
     assert!(p.rows.iter().all(|r| r.access_type == AccessType::Hardware));
 
-    let f = OrderFilter { billing_mode: Some("period".into()), status: Some("refunded".into()), ..Default::default() };
+    let f = OrderFilter {
+        billing_mode: Some(BillingMode::Period),
+        status: Some(OrderState::Refunded),
+        ..Default::default()
+    };
     let p = s.orders_page(&f, 0, 1000).expect("page");
     assert_eq!(
         p.total,
@@ -95,14 +100,11 @@ fn each_filter_matches_plain_sql() {
 fn bad_filters_and_pages_name_the_field_and_the_rule() {
     let s = demo();
     let err = |f: OrderFilter, offset: i64, limit: i64| match s.orders_page(&f, offset, limit) {
-        Err(StoreError::Invalid(m)) => m,
+        Err(StoreError::Invalid(m)) => m.message,
         other => panic!("expected a refusal, got {other:?}"),
     };
-    assert!(err(OrderFilter { access_type: Some("cloud".into()), ..Default::default() }, 0, 10)
-        .starts_with("access_type `cloud`"));
-    assert!(err(OrderFilter { billing_mode: Some("x".into()), ..Default::default() }, 0, 10)
-        .starts_with("billing_mode `x`"));
-    assert!(err(OrderFilter { status: Some("lost".into()), ..Default::default() }, 0, 10).contains("in-progress"));
+    // An access type, billing mode or status that is none is refused where the arguments are read, naming the field
+    // (koodesk-app's dispatch tests): the filter's fields are the closed vocabularies themselves.
     assert!(err(OrderFilter { from: Some("2026-13-01".into()), ..Default::default() }, 0, 10)
         .starts_with("from `2026-13-01`"));
     assert!(err(OrderFilter::default(), -1, 10).starts_with("offset"));

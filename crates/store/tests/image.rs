@@ -47,7 +47,7 @@ fn the_dashboard_counts_only_the_sellers_part() {
     let s = store();
     let d = s.dashboard(now()).expect("dashboard");
     assert_eq!(d.revenue, Cny::from_fen(10_000 + 9_950));
-    let image = d.by_access_type.iter().find(|b| b.key == "image").expect("image bucket");
+    let image = d.by_access_type.iter().find(|b| b.key.as_str() == "image").expect("image bucket");
     assert_eq!(image.revenue, Cny::from_fen(10_000));
     let taxed: Cny = d.tax_by_rate.iter().map(|t| t.gross).sum();
     assert_eq!(taxed, Cny::from_fen(10_000 + 9_950));

@@ -94,7 +94,7 @@ fn imported_orders_count_in_the_dashboard_like_synced_ones() {
     assert_eq!(d.orders, 2);
     assert_eq!(d.revenue, Cny::from_fen(10_000), "a refunded order brings no revenue");
     assert_eq!(d.by_access_type.len(), 1);
-    assert_eq!(d.by_access_type[0].key, "saas");
+    assert_eq!(d.by_access_type[0].key.as_str(), "saas");
     assert_eq!(d.tax_by_rate.len(), 1, "the tax of imported orders is computed by access type and billing mode");
 }
 

@@ -42,7 +42,7 @@ fn draft_all(s: &mut Store) -> (Vec<String>, Vec<String>) {
                 assert_eq!(total, source.amount, "request {id}: the drafts carry the full amount");
                 drafts.extend(recs.into_iter().map(|r| r.id));
             }
-            Err(StoreError::Invalid(m)) => refusals.push(m),
+            Err(StoreError::Invalid(m)) => refusals.push(m.message),
             Err(e) => panic!("request {id}: {e}"),
         }
     }
@@ -205,7 +205,7 @@ fn choice(batch: Option<&str>, orders: &[String], kind: &str, medium: &str) -> O
 
 fn invalid(r: Result<impl std::fmt::Debug, StoreError>) -> String {
     match r {
-        Err(StoreError::Invalid(m)) => m,
+        Err(StoreError::Invalid(m)) => m.message,
         other => panic!("expected a refusal, got {other:?}"),
     }
 }

@@ -113,7 +113,7 @@ fn migrations_from_every_earlier_schema() {
             d.tax_by_rate.iter().map(|t| (t.rate.to_string(), t.gross.to_fen())).collect();
         assert_eq!(by_rate, [("0.06".to_string(), Some(19800))], "the totals by rate built for the old rows");
         assert_eq!(d.by_month.iter().map(|b| b.key.as_str()).collect::<Vec<_>>(), ["2026-09"]);
-        assert_eq!(d.unsubscriptions.iter().find(|u| u.status == "refunded").map(|u| u.count), Some(1));
+        assert_eq!(d.unsubscriptions.iter().find(|u| u.status.as_str() == "refunded").map(|u| u.count), Some(1));
         let source: String =
             s.connection().query_row("SELECT source FROM orders WHERE order_id = 'CS1'", [], |r| r.get(0)).expect("s");
         assert_eq!(source, "sandbox", "orders synced before schema 10 came from the feed");
@@ -224,15 +224,21 @@ fn recount_dashboard(s: &Store, now: time::Instant) -> koodesk_store::dashboard:
             .expect("rate")
             .rate;
         *by_rate.entry(rate).or_default() += fen;
-        for (map, key) in [(&mut months, month), (&mut access, a), (&mut billing, b)] {
-            let e: &mut (i64, i64) = map.entry(key).or_default();
+        let access_type: koodesk_domain::catalog::AccessType = a.parse().expect("access");
+        let billing_mode: koodesk_domain::catalog::BillingMode = b.parse().expect("billing");
+        for e in [
+            months.entry(month).or_default(),
+            access.entry(access_type).or_default(),
+            billing.entry(billing_mode).or_default(),
+        ] {
+            let e: &mut (i64, i64) = e;
             e.0 += 1;
             e.1 += fen;
         }
     }
-    let buckets = |m: BTreeMap<String, (i64, i64)>| -> Vec<Bucket> {
+    fn buckets<K>(m: BTreeMap<K, (i64, i64)>) -> Vec<Bucket<K>> {
         m.into_iter().map(|(key, (orders, fen))| Bucket { key, orders, revenue: Cny::from_fen(fen) }).collect()
-    };
+    }
     let mut by_month = buckets(months);
     by_month.drain(..by_month.len().saturating_sub(24));
     d.by_month = by_month;
@@ -272,7 +278,7 @@ fn aggregates_match_a_full_recount() {
     assert_eq!(d.supervision.iter().map(|x| x.flows).sum::<i64>(), flows);
     let pending: i64 =
         c.query_row("SELECT count(*) FROM unsubscriptions WHERE status = 'pending'", [], |r| r.get(0)).expect("p");
-    assert_eq!(d.unsubscriptions.iter().find(|u| u.status == "pending").map(|u| u.count), Some(pending));
+    assert_eq!(d.unsubscriptions.iter().find(|u| u.status.as_str() == "pending").map(|u| u.count), Some(pending));
     let requested: i64 =
         c.query_row("SELECT count(*) FROM invoice_requests WHERE status = 'requested'", [], |r| r.get(0)).expect("r");
     assert_eq!(d.invoices.requested, requested);

@@ -3,16 +3,33 @@
 
 export type JsonValue = number | string | boolean | Array<JsonValue> | { [key in string]?: JsonValue } | null;
 
-export type ApiError = { 
+export type ErrorCode = "invalid" | "not-found" | "unknown-command" | "keyring" | "store" | "sync" | "stale" | "files-only" | "import" | "license" | "lookup" | "paste-empty" | "paste-too-many" | "unauthorized" | "ipc";
+
+export type Rule = "required" | "too-long" | "not-a-number" | "out-of-range" | "one-of" | "bad-format" | "reason-required" | "wrong-step" | "already-done" | "duplicate" | "in-future" | "deadline" | "busy" | "not-configured" | "rule" | "damaged";
+
+export type ApiError = { code: ErrorCode, 
 /**
- * `invalid` (bad argument), `not-found`, `unknown-command`, `keyring` (no OS keyring), `store`, `sync`,
- * `stale` (an action taken on a screen older than the stored row: reload and look again).
+ * The English sentence, for the CLI and the logs; the console shows it only as a detail.
  */
-code: string, message: string, };
+message: string, 
+/**
+ * For `invalid`: the field as the command names it.
+ */
+field?: string, 
+/**
+ * For `invalid`: the rule the field broke.
+ */
+rule?: Rule, 
+/**
+ * The values the rule names (`max`, `value`, `allowed`, …).
+ */
+params: { [key in string]: string }, };
 
 export type NoArgs = Record<symbol, never>;
 
 export type EndpointMode = "sandbox" | "gateway" | "files";
+
+export type Language = "zh-CN" | "en-US";
 
 export type Settings = { mode: EndpointMode, 
 /**
@@ -30,11 +47,7 @@ account: string,
 /**
  * Seconds between background syncs; 0 turns background sync off.
  */
-sync_interval_secs: number, 
-/**
- * `zh-CN` or `en-US`.
- */
-language: string, 
+sync_interval_secs: number, language: Language, 
 /**
  * `light` or `dark`.
  */
@@ -158,21 +171,21 @@ export type Inbox = { now: string,
  */
 actionable: number, overdue: number, items: Array<InboxItem>, };
 
-export type Bucket = { key: string, orders: number, revenue: string, };
+export type Bucket<K> = { key: K, orders: number, revenue: string, };
 
 export type StepCount = { step: string, side: string | null, flows: number, };
 
-export type StatusAmount = { status: string, count: number, amount: string, };
+export type StatusAmount = { status: UnsubscriptionStatus, count: number, amount: string, };
 
 export type InvoiceCounts = { requested: number, issued: number, overdue: number, };
 
 export type TaxAtRate = { rate: string, gross: string, net: string, tax: string, };
 
-export type Dashboard = { now: string, orders: number, revenue: string, by_month: Array<Bucket>, by_access_type: Array<Bucket>, by_billing_mode: Array<Bucket>, supervision: Array<StepCount>, unsubscriptions: Array<StatusAmount>, invoices: InvoiceCounts, tax_by_rate: Array<TaxAtRate>, };
+export type Dashboard = { now: string, orders: number, revenue: string, by_month: Array<Bucket<string>>, by_access_type: Array<Bucket<AccessType>>, by_billing_mode: Array<Bucket<BillingMode>>, supervision: Array<StepCount>, unsubscriptions: Array<StatusAmount>, invoices: InvoiceCounts, tax_by_rate: Array<TaxAtRate>, };
 
 export type Overview = { inbox: Inbox, dashboard: Dashboard, status: Status, };
 
-export type OrderFilter = { access_type: string | null, billing_mode: string | null, status: string | null, 
+export type OrderFilter = { access_type: AccessType | null, billing_mode: BillingMode | null, status: OrderState | null, 
 /**
  * A buyer ID, or the start of a buyer's name.
  */
@@ -212,9 +225,9 @@ export type OrderLineRow = { order_line_id: string, product_id: string, amount: 
 
 export type CallOutcome = "documented" | "undocumented" | "no-reply";
 
-export type TimelineEvent = { "kind": "order", order_type: OrderType, status: OrderState, amount: string, } | { "kind": "supervision", from_step: string, to_step: string, action: string, actor: string, note: string | null, } | { "kind": "unsubscription", id: string, status: UnsubscriptionStatus, refund: string, paid: string, reason: string, } | { "kind": "invoice-request", id: string, status: InvoiceRequestStatus, invoice_kind: string, medium: string, amount: string, due_at: string, } | { "kind": "outbox", action: string, action_id: string, status: string, error: string | null, } | { "kind": "interface", activity: string, attempt: number, result_code: string | null, outcome: CallOutcome, detail: string | null, elapsed_ms: number, };
+export type TimelineEvent = { "kind": "order", order_type: OrderType, status: OrderState, amount: string, } | { "kind": "supervision", from_step: Step, to_step: Step, action: SupervisionAction, actor: Side, note: string | null, } | { "kind": "unsubscription", id: string, status: UnsubscriptionStatus, refund: string, paid: string, reason: string, } | { "kind": "invoice-request", id: string, status: InvoiceRequestStatus, invoice_kind: InvoiceKind, medium: Medium, amount: string, due_at: string, } | { "kind": "outbox", action: string, action_id: string, status: string, error: string | null, } | { "kind": "interface", activity: string, attempt: number, result_code: string | null, outcome: CallOutcome, detail: string | null, elapsed_ms: number, };
 
-export type TimelineEntry = { at: string, } & ({ "kind": "order", order_type: OrderType, status: OrderState, amount: string, } | { "kind": "supervision", from_step: string, to_step: string, action: string, actor: string, note: string | null, } | { "kind": "unsubscription", id: string, status: UnsubscriptionStatus, refund: string, paid: string, reason: string, } | { "kind": "invoice-request", id: string, status: InvoiceRequestStatus, invoice_kind: string, medium: string, amount: string, due_at: string, } | { "kind": "outbox", action: string, action_id: string, status: string, error: string | null, } | { "kind": "interface", activity: string, attempt: number, result_code: string | null, outcome: CallOutcome, detail: string | null, elapsed_ms: number, });
+export type TimelineEntry = { at: string, } & ({ "kind": "order", order_type: OrderType, status: OrderState, amount: string, } | { "kind": "supervision", from_step: Step, to_step: Step, action: SupervisionAction, actor: Side, note: string | null, } | { "kind": "unsubscription", id: string, status: UnsubscriptionStatus, refund: string, paid: string, reason: string, } | { "kind": "invoice-request", id: string, status: InvoiceRequestStatus, invoice_kind: InvoiceKind, medium: Medium, amount: string, due_at: string, } | { "kind": "outbox", action: string, action_id: string, status: string, error: string | null, } | { "kind": "interface", activity: string, attempt: number, result_code: string | null, outcome: CallOutcome, detail: string | null, elapsed_ms: number, });
 
 export type OrderTax = { tax_product: TaxProduct, rate: string, gross: string, net: string, tax: string, };
 
@@ -498,7 +511,7 @@ export type UnsubscriptionDecide = { id: string, approve: boolean, reason: strin
  */
 seq: number | null, };
 
-export type InvoiceRequestRow = { id: string, requested_at: string, due_at: string, seconds_left: number, kind: string, medium: string, 
+export type InvoiceRequestRow = { id: string, requested_at: string, due_at: string, seconds_left: number, kind: InvoiceKind, medium: Medium, 
 /**
  * The buyer's name on the invoice (抬头); none when the store's copy is damaged (sync it again).
  */
@@ -560,11 +573,7 @@ route: string, };
 
 export type NoticeAbout = { "code": "sync-failing", failures_in_a_row: number, last_error: string | null, } | { "code": "delisting-line", standing: LineStanding, period: string, failed_orders: number, delisting_line: number, } | { "code": "dial-test-failed", at: string, activity: string, result_code: string, } | { "code": "invoice-due", item: InboxItem, } | { "code": "appeal-window", item: InboxItem, } | { "code": "unsubscription-to-review", item: InboxItem, } | { "code": "review-overdue", item: InboxItem, };
 
-export type LanguageChoice = { 
-/**
- * `zh-CN` or `en-US`.
- */
-language: string, };
+export type LanguageChoice = { language: Language, };
 
 export type Notices = { notices: Array<Notice>, };
 
@@ -883,6 +892,10 @@ export type ProductType = "manual-service" | "hardware" | "license2" | "license1
 
 export type Step = "submit-requirements" | "confirm-requirements" | "implement" | "confirm-code" | "activate-code" | "upload-proof" | "submit-code" | "accept" | "re-review" | "completed";
 
+export type Side = "user" | "merchant" | "platform";
+
+export type SupervisionAction = "submit" | "confirm" | "reject" | "deliver" | "activate" | "accept" | "auto-accept" | "parcel-signed" | "appeal" | "resolve-appeal" | "recorded";
+
 export type ImportFile = { kind: ExportKind, file_name: string, content_base64: string, 
 /**
  * `HEADER=field,…` for headers KooDesk does not recognise; the one confirmed last for this kind if left out.
@@ -1125,6 +1138,16 @@ suite: string | null, };
 export type ListingTick = { product_id: string, step: ListingStep, done: boolean, };
 
 export type Checklists = { items: Array<Checklist>, };
+
+export const ERROR_CODES: readonly ErrorCode[] = ["invalid", "not-found", "unknown-command", "keyring", "store", "sync", "stale", "files-only", "import", "license", "lookup", "paste-empty", "paste-too-many", "unauthorized", "ipc"];
+
+export const RULES: readonly Rule[] = ["required", "too-long", "not-a-number", "out-of-range", "one-of", "bad-format", "reason-required", "wrong-step", "already-done", "duplicate", "in-future", "deadline", "busy", "not-configured", "rule", "damaged"];
+
+export const PRODUCT_TYPES: readonly ProductType[] = ["manual-service", "hardware", "license2", "license1", "license-offline", "software-package", "app-orchestration", "data-file"];
+
+export const MEDIA: readonly Medium[] = ["fully-digital", "electronic", "paper"];
+
+export const INBOX_ACTIONS: readonly InboxAction[] = ["confirm-requirements", "activate-code", "upload-proof", "deliver", "appeal", "review-unsubscription", "issue-invoice", "await-review", "auto-accept", "expect-payment", "settlement"];
 
 export interface Commands {
   overview: { args: NoArgs; result: Overview };

@@ -73,8 +73,8 @@ pub fn run(a: InvoiceArgs) -> Result<(), Failure> {
                     "{}  due {}  {}  {}  {}  {}",
                     r.id,
                     r.due_at,
-                    r.kind,
-                    r.medium,
+                    r.kind.as_str(),
+                    r.medium.as_str(),
                     r.amount,
                     r.order_ids.join(",")
                 );

@@ -123,7 +123,7 @@ pub fn dashboard(a: InboxArgs) -> Result<(), Failure> {
         d.invoices.requested, d.invoices.issued, d.invoices.overdue
     );
     for u in &d.unsubscriptions {
-        println!("unsubscriptions {}: {} ({} yuan)", u.status, u.count, u.amount);
+        println!("unsubscriptions {}: {} ({} yuan)", u.status.as_str(), u.count, u.amount);
     }
     for t in &d.tax_by_rate {
         println!("tax at {}: {} on {} net", t.rate, t.tax, t.net);

@@ -6,6 +6,7 @@ use std::io::Read;
 
 use koodesk_app::api::{PasteKind, PasteReport};
 use koodesk_app::paste;
+use koodesk_app::ErrorCode;
 use koodesk_store::trackers::Recorder;
 use koodesk_store::Store;
 
@@ -34,7 +35,7 @@ pub fn run(a: TrackArgs) -> Result<(), Failure> {
     let r = Recorder { by, at: koodesk_app::clock::now() };
     let mut store = Store::open(&a.db).map_err(|e| Failure::negative(e.to_string()))?;
     let report = paste::apply(&mut store, kind, &text, a.skip_invalid, &r, !a.dry_run).map_err(|e| {
-        if e.code.starts_with("paste-") {
+        if matches!(e.code, ErrorCode::PasteEmpty | ErrorCode::PasteTooMany) {
             Failure::usage(format!("--paste: {}", e.message))
         } else {
             Failure::negative(e.message)
