@@ -5,6 +5,8 @@
 # process tree (the app and WebKit's web and network processes) after 60 s idle, as the sum of RSS and of PSS.
 #
 #   scripts/measure-desktop.sh [RUNS]        (default 5 startup runs; builds the release binaries first)
+#   KOODESK_APP=… KOODESK_MINIMAL=… scripts/measure-desktop.sh [RUNS]   (measures those binaries, builds nothing:
+#                                            e.g. a copy of an earlier build, to compare before and after a change)
 # Needs a display: with none it re-runs itself under xvfb-run, inside a D-Bus session.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,10 +15,12 @@ IDLE=${IDLE_SECONDS:-60}
 if [ -z "${DISPLAY:-}" ] && [ -z "${KOODESK_UNDER_XVFB:-}" ]; then
   exec env KOODESK_UNDER_XVFB=1 xvfb-run -a -s "-screen 0 1920x1080x24" dbus-run-session -- "$0" "$@"
 fi
-[ -f ui/dist/index.html ] || (cd ui && npm run build >/dev/null)
-cargo build --release --locked -p koodesk-desktop --bin koodesk-desktop --example minimal 2>&1 | tail -1
-APP=target/release/koodesk-desktop
-MIN=target/release/examples/minimal
+if [ -z "${KOODESK_APP:-}${KOODESK_MINIMAL:-}" ]; then
+  [ -f ui/dist/index.html ] || (cd ui && npm run build >/dev/null)
+  cargo build --release --locked -p koodesk-desktop --bin koodesk-desktop --example minimal 2>&1 | tail -1
+fi
+APP=${KOODESK_APP:-target/release/koodesk-desktop}
+MIN=${KOODESK_MINIMAL:-target/release/examples/minimal}
 
 tree_pids() { # a pid and all its descendants
   local p=$1; echo "$p"

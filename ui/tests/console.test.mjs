@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs'
 import { after, afterEach, before, beforeEach, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { openPage, startBrowser, startCore } from './harness.mjs'
+import { chooseLang, openPage, startBrowser, startCore } from './harness.mjs'
 
 /** The UI telling the core its language (for the shell's notifications and tray). */
 const languageSet = (language) => (r) =>
@@ -92,7 +92,7 @@ test('the overview shows the inbox the core computes for the seeded sandbox', as
     assert.notEqual(r.pathText, r.path)
   }
   const shown = page.waitForResponse(languageSet('en-US'))
-  await page.selectOption('[data-test="lang"]', 'en-US')
+  await chooseLang(page, 'en-US')
   await shown
   const en = await rows()
   assert.equal(en.length, zh.length)
@@ -111,7 +111,7 @@ test('the language switches between zh-CN and en-US', async () => {
   await page.waitForSelector('[data-nav="overview"]')
   assert.equal((await page.textContent('[data-nav="overview"]')).trim(), '概览')
   const toEnglish = page.waitForResponse(languageSet('en-US'))
-  await page.selectOption('[data-test="lang"]', 'en-US')
+  await chooseLang(page, 'en-US')
   assert.equal((await page.textContent('[data-nav="overview"]')).trim(), 'Overview')
   assert.equal((await page.textContent('[data-nav="supervision"]')).trim(), 'Supervision')
   assert.equal(await page.getAttribute('html', 'lang'), 'en-US')
@@ -120,7 +120,7 @@ test('the language switches between zh-CN and en-US', async () => {
   assert.equal((await core.api('settings')).settings.language, 'en-US')
   for (const n of (await core.api('notifications_due')).notices) assert.ok(n.about?.code && !('title' in n), JSON.stringify(n))
   const toChinese = page.waitForResponse(languageSet('zh-CN'))
-  await page.selectOption('[data-test="lang"]', 'zh-CN')
+  await chooseLang(page, 'zh-CN')
   assert.equal((await page.textContent('[data-nav="supervision"]')).trim(), '服务监管')
   await toChinese
   assert.equal((await core.api('settings')).settings.language, 'zh-CN')
@@ -228,7 +228,7 @@ test('interface health shows the failed orders this month against the delisting 
   assert.deepEqual(rows, view.products.map((p) => [p.product_id, p.standing, String(p.failed_orders)]))
   assert.ok((await page.textContent('[data-test="health-dial"]')).includes('newInstance'))
   assert.match(await page.textContent('[data-test="health-standing"]'), /下架线|还可失败/)
-  await page.selectOption('[data-test="lang"]', 'en-US')
+  await chooseLang(page, 'en-US')
   assert.match(await page.textContent('[data-test="health-standing"]'), /line|more may fail/)
   assert.match(await page.textContent('[data-test="health-slow"]'), /Slow replies \(≥ 2500 ms\)/)
   assert.deepEqual(problems, [])
@@ -589,9 +589,9 @@ test('Settings offer the three modes, each explained; the demo says it is one; o
     assert.equal(!!(await page.$('[data-test="feed-url"]')), mode === 'gateway', `the feed URL is asked for a gateway only (${mode})`)
   }
   assert.equal(new Set(helps).size, 3, helps.join(' | '))
-  await page.selectOption('[data-test="lang"]', 'en-US')
+  await chooseLang(page, 'en-US')
   assert.match(await page.textContent('[data-test="mode-help"]'), /No sync/)
-  await page.selectOption('[data-test="lang"]', 'zh-CN')
+  await chooseLang(page, 'zh-CN')
   // The operator is saved with the rest; the mode stays the demo's.
   await page.selectOption('[data-test="mode"]', 'sandbox')
   await page.fill('[data-test="operator"]', '张三')

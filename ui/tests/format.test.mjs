@@ -1,7 +1,7 @@
 // End-to-end: money, dates and columns on the orders list as Chromium's Intl renders them, in both languages.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { browserAndCorePerTest, openPage } from './harness.mjs'
+import { browserAndCorePerTest, chooseLang, openPage } from './harness.mjs'
 
 const env = browserAndCorePerTest()
 
@@ -9,7 +9,7 @@ for (const [locale, when] of [['zh-CN', /^\d{4}\/\d{2}\/\d{2} \d{2}:\d{2}$/], ['
   test(`orders list (${locale}): amount and status are separate cells with space between, money and time in the locale`, async () => {
     const { page, problems } = await openPage(env.browser, env.core.url, locale)
     await page.waitForSelector('[data-test="lang"]')
-    await page.selectOption('[data-test="lang"]', locale)
+    await chooseLang(page, locale)
     const listed = page.waitForResponse((r) => r.url().endsWith('/api/orders') && r.request().method() === 'POST')
     await page.evaluate(() => (location.hash = '/orders'))
     const rows = (await (await listed).json()).rows

@@ -93,3 +93,10 @@ export function browserAndCorePerTest() {
   })
   return env
 }
+
+/** Switches the console's language with its selector and waits until the page is in it: the other language's
+ * messages are their own chunk, loaded on the first switch. */
+export async function chooseLang(page, lang) {
+  await page.selectOption('[data-test="lang"]', lang)
+  await page.waitForFunction((l) => document.documentElement.lang === l, lang)
+}
