@@ -174,7 +174,10 @@ test('a dialog (License activation): axe-clean, focus inside and trapped, Escape
   for (const lang of LANGS) {
     const { page, context, problems } = await openConsole(lang, 'light')
     await visit(page, '/supervision')
+    // The order at the top of the list (the route's focus), so no order arriving meanwhile pushes it off the page.
+    await page.evaluate((o) => (location.hash = `/supervision?order=${o}`), waiting.order_id)
     const opener = `[data-test="flow"][data-order="${waiting.order_id}"] [data-test="activate-license"]`
+    await page.waitForSelector(opener)
     await page.focus(opener)
     await page.keyboard.press('Enter')
     const dialog = '[data-test="dialog"]'
