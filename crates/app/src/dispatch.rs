@@ -43,7 +43,8 @@ fn args<T: DeserializeOwned>(command: &str, v: Value) -> Result<T, ApiError> {
         let field = if field == "." || field.is_empty() { "args".to_string() } else { field };
         // A vocabulary's own refusal already names the field (`billing_mode `monthly`: …`); others get it in front.
         let last = field.rsplit('.').next().unwrap_or(&field);
-        let message = if inner.starts_with(&format!("{last} `")) { inner } else { format!("{command}: {field}: {inner}") };
+        let message =
+            if inner.starts_with(&format!("{last} `")) { inner } else { format!("{command}: {field}: {inner}") };
         ApiError::invalid(&field, rule, message)
     })
 }
