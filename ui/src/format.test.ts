@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { loadLang } from './i18n'
 import { countdown, date, dateTime, duration, fenOf, money, moneyFen, percent, urgency } from './format'
 
 const BOTH = ['zh-CN', 'en-US'] as const
@@ -79,6 +80,10 @@ describe('duration', () => {
 })
 
 describe('countdown', () => {
+  beforeAll(async () => {
+    await loadLang('zh-CN')
+    await loadLang('en-US')
+  })
   it('shows days and hours, or hours and minutes', () => {
     expect(countdown(2 * 86400 + 3 * 3600 + 59, 'en-US')).toBe('2d 3h left')
     expect(countdown(2 * 86400 + 3 * 3600 + 59, 'zh-CN')).toBe('剩余 2天3小时')

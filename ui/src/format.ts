@@ -1,6 +1,7 @@
 // Dates, times, durations and money in the active locale, through `Intl` (unit-tested in format.test.ts, in both
 // languages). Every formatter takes the locale (vue-i18n's `locale`) so a template re-renders when it changes.
 // Business dates and times are Beijing time whatever the machine's zone (KOOGALLERY.md, preamble).
+import { i18n } from './i18n'
 
 const BEIJING = 'Asia/Shanghai'
 const cache = new Map<string, Intl.NumberFormat | Intl.DateTimeFormat | Intl.ListFormat>()
@@ -113,13 +114,13 @@ export function duration(seconds: number, locale: string): string {
   return cached(`l:${locale}`, () => new Intl.ListFormat(locale, { type: 'unit', style: 'narrow' })).format(parts)
 }
 
-/** A countdown from seconds left: "2d 3h left", "overdue 1d 2h"; "剩余 2天3小时", "已超期 1天2小时". */
+/** A countdown from seconds left: "2d 3h left", "overdue 1d 2h"; "剩余 2天3小时", "已超期 1天2小时". The words
+ * around the duration are the locale's (`time.left`, `time.overdue`); the duration is Intl's. */
 export function countdown(secondsLeft: number | null | undefined, locale: string): string {
   if (secondsLeft === null || secondsLeft === undefined) return '—'
-  const zh = locale.startsWith('zh')
   const text = duration(secondsLeft, locale)
-  if (secondsLeft < 0) return zh ? `已超期 ${text}` : `overdue ${text}`
-  return zh ? `剩余 ${text}` : `${text} left`
+  const t = i18n.global.t as unknown as (key: string, named: Record<string, unknown>, options: { locale: string }) => string
+  return t(secondsLeft < 0 ? 'time.overdue' : 'time.left', { text }, { locale })
 }
 
 /** Urgency class of a countdown: overdue, within a day, later. */

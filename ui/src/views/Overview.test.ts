@@ -1,9 +1,10 @@
-import { describe, expect, it, vi } from 'vitest'
+import { beforeAll, describe, expect, it, vi } from 'vitest'
 import { flushPromises, mount } from '@vue/test-utils'
 import { createI18n } from 'vue-i18n'
 import { createMemoryHistory, createRouter } from 'vue-router'
 import zhCN from '../locales/zh-CN'
 import enUS from '../locales/en-US'
+import { loadLang } from '../i18n'
 
 const overview = {
   inbox: {
@@ -34,6 +35,12 @@ vi.mock('../api/client', () => ({ call: vi.fn(async () => overview), reportRende
 // TinyVue's full package is stubbed (its Node build is slow to import); the browser tests run the real one.
 vi.mock('@opentiny/vue', () => ({ Tag: { template: '<span class="tiny-tag"><slot /></span>' } }))
 vi.mock('../components/Chart.vue', () => ({ default: { template: '<div class="chart" />' } }))
+
+// The countdowns' words come from the console's own i18n (format.ts), loaded as the app loads them.
+beforeAll(async () => {
+  await loadLang('zh-CN')
+  await loadLang('en-US')
+})
 
 async function render(locale: string) {
   const i18n = createI18n({ legacy: false, locale, messages: { 'zh-CN': zhCN, 'en-US': enUS } })
