@@ -493,6 +493,10 @@ test('an invoice drafted and issued with the network cut reaches the sandbox aft
   const saved = await download.path()
   assert.equal(readFileSync(saved).subarray(0, 2).toString(), 'PK')
   // The export's message is still shown: wait for the import's own reply, then for its message.
+  // The file field is worded by the console (选择文件 / 未选择文件), not by the browser in its own language.
+  const pick = page.locator('.filepick:has([data-test="import-buyers"])')
+  assert.match(await pick.innerText(), /选择文件[\s\S]*未选择文件/)
+  assert.doesNotMatch(await pick.innerText(), /Choose|No file/)
   const imported = page.waitForResponse((r) => r.url().endsWith('/api/invoice_buyers_import'))
   await page.setInputFiles('[data-test="import-buyers"]', {
     name: 'buyers.csv',
@@ -500,6 +504,7 @@ test('an invoice drafted and issued with the network cut reaches the sandbox aft
     buffer: Buffer.from('发票抬头,统一社会信用代码\n示例科技有限公司,91350100M000100Y43\n'),
   })
   assert.equal((await imported).status(), 200)
+  assert.equal(await pick.locator('[data-test="file-pick-name"]').innerText(), 'buyers.csv')
   await page.waitForFunction(() => /已导入 1/.test(document.querySelector('[data-test="invoice-message"]')?.textContent ?? ''))
   assert.deepEqual(problems, [])
   await page.close()
