@@ -28,11 +28,14 @@ describe('an order timeline', () => {
   })
 
   it('words supervision steps as the Seller Console names them for the product type, with who did what', () => {
-    const e: TimelineEntry = { at, kind: 'supervision', from_step: 'confirm-requirements', to_step: 'implement', action: 'confirm', actor: 'merchant', note: null }
+    const e: TimelineEntry = { at, kind: 'supervision', from_step: 'confirm-requirements', to_step: 'implement', action: 'confirm', actor: 'merchant', recorded_by: null, note: null }
     expect(timelineLine(words('zh-CN'), e)).toEqual({ title: '商家确认需求 → 商家实施服务', detail: '商家确认' })
     expect(timelineLine(words('zh-CN'), e, 'hardware').title).toBe('商家确认需求 → 商家发货')
     const rejected: TimelineEntry = { ...e, action: 'reject', actor: 'user', note: '需求不清' }
     expect(timelineLine(words('en-US'), rejected).detail).toBe('Rejected by the user · 需求不清')
+    const recorded: TimelineEntry = { ...e, action: 'recorded', recorded_by: '测试员', note: '需求已收到' }
+    expect(timelineLine(words('zh-CN'), recorded).detail).toBe('测试员 按卖家中心手工记录 · 需求已收到')
+    expect(timelineLine(words('en-US'), recorded).detail).toBe('Recorded by 测试员 from the Seller Console · 需求已收到')
   })
 
   it('words the order, its requests and queued actions with money as yuan', () => {

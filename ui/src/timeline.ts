@@ -53,7 +53,12 @@ export function timelineLine(w: Words, e: TimelineEntry, productType?: string | 
     case 'supervision':
       return {
         title: t('timeline.supervision', { from: code(w, 'steps', e.from_step, productType), to: code(w, 'steps', e.to_step, productType) }),
-        detail: [t('timeline.supervisionDetail', { action: named(w, 'actions', e.action), actor: named(w, 'actors', e.actor) }), e.note]
+        detail: [
+          e.recorded_by
+            ? t('timeline.recordedByWho', { by: e.recorded_by })
+            : t('timeline.supervisionDetail', { action: named(w, 'actions', e.action), actor: named(w, 'actors', e.actor) }),
+          e.note,
+        ]
           .filter(Boolean)
           .join(' · '),
       }

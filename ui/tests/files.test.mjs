@@ -181,7 +181,13 @@ test('files only: exports imported, the Seller Console recorded by hand, the inb
   await submitWithEnter(page, 'track_step', '[data-test="track-note"]')
   await page.waitForSelector('[data-test="order-flow"][data-step="confirm-requirements"]')
   await page.waitForSelector('[data-test="track-message"]')
-  assert.match(await page.textContent('[data-test="timeline"]'), /recorded by 测试员: 需求已收到/)
+  // Who recorded it is worded by the console (the core keeps it as a value); the note is the seller's text.
+  const timeline = await page.textContent('[data-test="timeline"]')
+  assert.match(timeline, /测试员 按卖家中心手工记录 · 需求已收到/)
+  assert.doesNotMatch(timeline, /recorded by/)
+  const detail = await core.api('order_detail', { order_id: 'CS-SVC' })
+  const recorded = detail.timeline.find((e) => e.kind === 'supervision' && e.action === 'recorded')
+  assert.deepEqual([recorded.recorded_by, recorded.note], ['测试员', '需求已收到'])
 
   // Esc closes a dialog without recording anything.
   await page.click('[data-test="track-unsubscription"]')

@@ -298,7 +298,15 @@ pub enum TimelineEvent {
     /// A service-supervision step [KG §3]: the step it left and the one it entered, who did what, and what they
     /// wrote with it (a rejection's or an appeal's reason, the delivery proof, the seller's note on a step recorded
     /// by hand), as they wrote it.
-    Supervision { from_step: Step, to_step: Step, action: SupervisionAction, actor: Side, note: Option<String> },
+    Supervision {
+        from_step: Step,
+        to_step: Step,
+        action: SupervisionAction,
+        actor: Side,
+        /// Who recorded the step by hand from the Seller Console (action `recorded`); none for the feed's steps.
+        recorded_by: Option<String>,
+        note: Option<String>,
+    },
     /// An unsubscription request [KG §4].
     Unsubscription {
         id: String,
@@ -365,6 +373,28 @@ fn supervision_note(detail: &str) -> Option<String> {
         Err(_) => detail.to_string(),
     };
     Some(note.trim().to_string()).filter(|n| !n.is_empty())
+}
+
+/// Who recorded a step by hand and the note that came with it. Since schema 16 `recorded_by` is its own column;
+/// a step recorded before keeps `recorded by WHO` or `recorded by WHO: NOTE` in `detail`, taken apart here.
+fn supervision_words(
+    action: SupervisionAction,
+    detail: &str,
+    recorded_by: Option<String>,
+) -> (Option<String>, Option<String>) {
+    if action != SupervisionAction::Recorded || recorded_by.is_some() {
+        return (recorded_by, supervision_note(detail));
+    }
+    match detail.strip_prefix("recorded by ") {
+        Some(rest) => {
+            let (by, note) = rest.split_once(": ").unwrap_or((rest, ""));
+            (
+                Some(by.trim().to_string()).filter(|b| !b.is_empty()),
+                Some(note.trim().to_string()).filter(|n| !n.is_empty()),
+            )
+        }
+        None => (None, supervision_note(detail)),
+    }
 }
 
 /// One step of an order's timeline.
@@ -688,17 +718,21 @@ impl Store {
             event: TimelineEvent::Order { order_type: order.order_type, status: order.status, amount: order.amount },
         }];
         let mut stmt = self.conn.prepare_cached(
-            "SELECT at_ts, from_step, to_step, action, actor, detail FROM supervision_events WHERE order_id = ?1 ORDER BY idx",
+            "SELECT at_ts, from_step, to_step, action, actor, detail, recorded_by FROM supervision_events
+              WHERE order_id = ?1 ORDER BY idx",
         )?;
         let events = stmt.query_map([order_id], |r| {
+            let action: SupervisionAction = read_coded(r, 3, "supervision_events.action", serde_code)?;
+            let (recorded_by, note) = supervision_words(action, &r.get::<_, String>(5)?, r.get(6)?);
             Ok(TimelineEntry {
                 at: rfc(r.get(0)?),
                 event: TimelineEvent::Supervision {
                     from_step: read_coded(r, 1, "supervision_events.from_step", serde_code)?,
                     to_step: read_coded(r, 2, "supervision_events.to_step", serde_code)?,
-                    action: read_coded(r, 3, "supervision_events.action", serde_code)?,
+                    action,
                     actor: read_coded(r, 4, "supervision_events.actor", serde_code)?,
-                    note: supervision_note(&r.get::<_, String>(5)?),
+                    recorded_by,
+                    note,
                 },
             })
         })?;
@@ -1118,9 +1152,19 @@ mod tests {
         assert_eq!(supervision_note(r#"{"action":"deliver","proof":"proof.pdf"}"#).as_deref(), Some("proof.pdf"));
         assert_eq!(supervision_note(r#"{"action":"confirm"}"#), None);
         assert_eq!(supervision_note(r#"{"action":"reject","reason":""}"#), None);
-        assert_eq!(
-            supervision_note("recorded by 测试员: 需求已收到").as_deref(),
-            Some("recorded by 测试员: 需求已收到")
-        );
+        assert_eq!(supervision_note("需求已收到").as_deref(), Some("需求已收到"));
+    }
+
+    /// Who recorded a step comes from its column; a step recorded before schema 16 is taken apart from `detail`.
+    #[test]
+    fn who_recorded_a_step_is_a_value_of_its_own() {
+        let words = |d: &str, by: Option<&str>| supervision_words(SupervisionAction::Recorded, d, by.map(String::from));
+        let pair = |by: &str, note: Option<&str>| (Some(by.to_string()), note.map(String::from));
+        assert_eq!(words("需求已收到", Some("测试员")), pair("测试员", Some("需求已收到")));
+        assert_eq!(words("", Some("测试员")), pair("测试员", None));
+        assert_eq!(words("recorded by 测试员: 需求已收到", None), pair("测试员", Some("需求已收到")));
+        assert_eq!(words("recorded by 测试员", None), pair("测试员", None));
+        let feed = supervision_words(SupervisionAction::Reject, r#"{"action":"reject","reason":"需求不清"}"#, None);
+        assert_eq!(feed, (None, Some("需求不清".to_string())));
     }
 }

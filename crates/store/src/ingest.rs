@@ -289,7 +289,14 @@ fn put_flows(w: &mut Writes, page: &[FeedFlow]) -> Result<(), StoreError> {
         &flows,
     )?;
     // The audit trail only grows: events already stored are left as they are.
-    w.bulk(format!("INSERT OR IGNORE INTO supervision_events SELECT {} FROM jsonb_each(?1)", columns(8)), &events)
+    w.bulk(
+        format!(
+            "INSERT OR IGNORE INTO supervision_events (order_id, idx, from_step, to_step, action, actor, at_ts, detail)
+             SELECT {} FROM jsonb_each(?1)",
+            columns(8)
+        ),
+        &events,
+    )
 }
 
 fn put_unsubscriptions(w: &mut Writes, page: &[FeedUnsubscription]) -> Result<(), StoreError> {

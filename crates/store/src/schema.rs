@@ -573,6 +573,12 @@ pub const MIGRATIONS: &[&str] = &[
         last_error     TEXT
     );
     "#,
+    // 16: who recorded a supervision step by hand, as a value of its own (issue 16). `detail` then keeps the note
+    // only. Rows written before keep `recorded by WHO: NOTE` in `detail` (the audit trail is never rewritten); the
+    // reader takes them apart ([`crate::browse`]).
+    r#"
+    ALTER TABLE supervision_events ADD COLUMN recorded_by TEXT;
+    "#,
 ];
 
 /// Sets an invoice request's order facts (schema 5) for the requests `scope` selects (a SQL condition on `id`);

@@ -285,14 +285,19 @@ fn step_on(tx: &Transaction<'_>, e: &StepEntry, r: &Recorder) -> Result<(), Stor
         [&e.order_id],
         |row| row.get(0),
     )?;
-    let detail = if e.note.trim().is_empty() {
-        format!("recorded by {by}")
-    } else {
-        format!("recorded by {by}: {}", e.note.trim())
-    };
+    // Who recorded it is a value of its own (schema 16); the note is the seller's text as written.
     tx.execute(
-        "INSERT INTO supervision_events VALUES (?1, ?2, ?3, ?4, 'recorded', 'merchant', ?5, ?6)",
-        params![e.order_id, idx, before.unwrap_or_else(|| kebab(&e.step)), kebab(&e.step), e.since.timestamp(), detail],
+        "INSERT INTO supervision_events (order_id, idx, from_step, to_step, action, actor, at_ts, detail, recorded_by)
+         VALUES (?1, ?2, ?3, ?4, 'recorded', 'merchant', ?5, ?6, ?7)",
+        params![
+            e.order_id,
+            idx,
+            before.unwrap_or_else(|| kebab(&e.step)),
+            kebab(&e.step),
+            e.since.timestamp(),
+            e.note.trim(),
+            by
+        ],
     )?;
     send_to_gateway(tx, ActionKind::RecordStep, &e.order_id, r.at.timestamp())?;
     Ok(())

@@ -740,3 +740,51 @@ fn migrating_to_v9_puts_the_invoice_title_in_columns() {
         "shown as missing, not invented"
     );
 }
+
+/// Schema 16 keeps who recorded a supervision step by hand in a column of its own; a step recorded before keeps
+/// `recorded by WHO: NOTE` in `detail` (the audit trail is never rewritten) and reads the same as a new one.
+#[test]
+fn migrating_to_v16_reads_who_recorded_a_step_from_before_and_after() {
+    let path = temp("migrate-recorded-by");
+    {
+        let old = Store::create_at_version(&path, 15).expect("v15");
+        old.connection()
+            .execute_batch(
+                "INSERT INTO products VALUES ('P1','n','manual-service','one-time',1,'manual-service','general');
+                 INSERT INTO buyers VALUES ('B1','n','enterprise',NULL);
+                 INSERT INTO orders (order_id, order_type, created_ts, product_id, buyer_id, amount_fen, status, seq)
+                     VALUES ('CS1','new',1790000000,'P1','B1',19800,'in-progress',1);
+                 INSERT INTO supervision_flows (order_id, product_type, step, side, step_started_ts, rejections,
+                                                rereview, seq, recorded_by, recorded_ts)
+                     VALUES ('CS1','manual-service','implement','merchant',1790000100,0,0,1,'测试员',1790000200);
+                 INSERT INTO supervision_events VALUES
+                     ('CS1', 0, 'confirm-requirements', 'implement', 'recorded', 'merchant', 1790000100,
+                      'recorded by 测试员: 需求已收到');",
+            )
+            .expect("v15 rows");
+    }
+    let s = Store::open(&path).expect("migrates");
+    let now = time::parse_datetime("2026-11-29T10:00:00").expect("t");
+    let words = |s: &Store| -> Vec<(Option<String>, Option<String>)> {
+        s.order_detail("CS1", now)
+            .expect("detail")
+            .timeline
+            .into_iter()
+            .filter_map(|e| match e.event {
+                koodesk_store::browse::TimelineEvent::Supervision { recorded_by, note, .. } => {
+                    Some((recorded_by, note))
+                }
+                _ => None,
+            })
+            .collect()
+    };
+    assert_eq!(words(&s), vec![(Some("测试员".to_string()), Some("需求已收到".to_string()))]);
+    s.connection()
+        .execute(
+            "INSERT INTO supervision_events (order_id, idx, from_step, to_step, action, actor, at_ts, detail, recorded_by)
+             VALUES ('CS1', 1, 'implement', 'accept', 'recorded', 'merchant', 1790000300, '', '李四')",
+            [],
+        )
+        .expect("a v16 row");
+    assert_eq!(words(&s)[1], (Some("李四".to_string()), None), "an empty note is none");
+}

@@ -225,9 +225,17 @@ export type OrderLineRow = { order_line_id: string, product_id: string, amount: 
 
 export type CallOutcome = "documented" | "undocumented" | "no-reply";
 
-export type TimelineEvent = { "kind": "order", order_type: OrderType, status: OrderState, amount: string, } | { "kind": "supervision", from_step: Step, to_step: Step, action: SupervisionAction, actor: Side, note: string | null, } | { "kind": "unsubscription", id: string, status: UnsubscriptionStatus, refund: string, paid: string, reason: string, } | { "kind": "invoice-request", id: string, status: InvoiceRequestStatus, invoice_kind: InvoiceKind, medium: Medium, amount: string, due_at: string, } | { "kind": "outbox", action: string, action_id: string, status: string, error: string | null, } | { "kind": "interface", activity: string, attempt: number, result_code: string | null, outcome: CallOutcome, detail: string | null, elapsed_ms: number, };
+export type TimelineEvent = { "kind": "order", order_type: OrderType, status: OrderState, amount: string, } | { "kind": "supervision", from_step: Step, to_step: Step, action: SupervisionAction, actor: Side, 
+/**
+ * Who recorded the step by hand from the Seller Console (action `recorded`); none for the feed's steps.
+ */
+recorded_by: string | null, note: string | null, } | { "kind": "unsubscription", id: string, status: UnsubscriptionStatus, refund: string, paid: string, reason: string, } | { "kind": "invoice-request", id: string, status: InvoiceRequestStatus, invoice_kind: InvoiceKind, medium: Medium, amount: string, due_at: string, } | { "kind": "outbox", action: string, action_id: string, status: string, error: string | null, } | { "kind": "interface", activity: string, attempt: number, result_code: string | null, outcome: CallOutcome, detail: string | null, elapsed_ms: number, };
 
-export type TimelineEntry = { at: string, } & ({ "kind": "order", order_type: OrderType, status: OrderState, amount: string, } | { "kind": "supervision", from_step: Step, to_step: Step, action: SupervisionAction, actor: Side, note: string | null, } | { "kind": "unsubscription", id: string, status: UnsubscriptionStatus, refund: string, paid: string, reason: string, } | { "kind": "invoice-request", id: string, status: InvoiceRequestStatus, invoice_kind: InvoiceKind, medium: Medium, amount: string, due_at: string, } | { "kind": "outbox", action: string, action_id: string, status: string, error: string | null, } | { "kind": "interface", activity: string, attempt: number, result_code: string | null, outcome: CallOutcome, detail: string | null, elapsed_ms: number, });
+export type TimelineEntry = { at: string, } & ({ "kind": "order", order_type: OrderType, status: OrderState, amount: string, } | { "kind": "supervision", from_step: Step, to_step: Step, action: SupervisionAction, actor: Side, 
+/**
+ * Who recorded the step by hand from the Seller Console (action `recorded`); none for the feed's steps.
+ */
+recorded_by: string | null, note: string | null, } | { "kind": "unsubscription", id: string, status: UnsubscriptionStatus, refund: string, paid: string, reason: string, } | { "kind": "invoice-request", id: string, status: InvoiceRequestStatus, invoice_kind: InvoiceKind, medium: Medium, amount: string, due_at: string, } | { "kind": "outbox", action: string, action_id: string, status: string, error: string | null, } | { "kind": "interface", activity: string, attempt: number, result_code: string | null, outcome: CallOutcome, detail: string | null, elapsed_ms: number, });
 
 export type OrderTax = { tax_product: TaxProduct, rate: string, gross: string, net: string, tax: string, };
 

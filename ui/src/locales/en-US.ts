@@ -167,7 +167,7 @@ export default {
   timeline: {
     kinds: { order: 'Order', supervision: 'Supervision', unsubscription: 'Unsubscription', 'invoice-request': 'Invoice request', outbox: 'Queued action', interface: 'Production interface call' },
     order: '{type} order ({status})', orderDetail: 'Amount {amount}',
-    supervision: '{from} → {to}', supervisionDetail: '{action} by {actor}',
+    supervision: '{from} → {to}', recordedByWho: 'Recorded by {by} from the Seller Console', supervisionDetail: '{action} by {actor}',
     unsubscription: 'Unsubscription request {id} ({status})', unsubscriptionDetail: 'Refund {refund} of {paid} paid: {reason}',
     invoiceRequest: 'Invoice request {id} ({status})', invoiceRequestDetail: '{kind} · {medium} · {amount}, due {due}',
     outbox: '{action} {id} ({status})',

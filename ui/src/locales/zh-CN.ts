@@ -167,7 +167,7 @@ export default {
   timeline: {
     kinds: { order: '订单', supervision: '服务监管', unsubscription: '退订', 'invoice-request': '开票申请', outbox: '待同步操作', interface: '生产接口调用' },
     order: '{type}订单（{status}）', orderDetail: '金额 {amount}',
-    supervision: '{from} → {to}', supervisionDetail: '{actor}{action}',
+    supervision: '{from} → {to}', recordedByWho: '{by} 按卖家中心手工记录', supervisionDetail: '{actor}{action}',
     unsubscription: '退订申请 {id}（{status}）', unsubscriptionDetail: '退款 {refund}，实付 {paid}：{reason}',
     invoiceRequest: '开票申请 {id}（{status}）', invoiceRequestDetail: '{kind} · {medium} · {amount}，截止 {due}',
     outbox: '{action} {id}（{status}）',
