@@ -49,7 +49,7 @@ export const taxProductLabel = (p: TaxProduct, lang: string): string => (zhLang(
 const zh: Record<string, string> = {
   ...ACCESS_TYPES_ZH, ...BILLING_MODES_ZH, ...TAX_PRODUCTS_ZH,
   'in-progress': '进行中', completed: '已完成', refunded: '已退款', pending: '待审核', approved: '已同意',
-  rejected: '已拒绝', requested: '待开票', issued: '已开票', paid: '已付款', sent: '已发送', 'signed-off': '已确认',
+  rejected: '已拒绝', requested: '待开票', issued: '已开票', paid: '已付款', sent: '已发送', 'signed-off': '已确认', generated: '已生成',
   'submit-requirements': '用户提交需求', 'confirm-requirements': '商家确认需求', implement: '商家实施服务',
   'confirm-code': '用户确认授权码', 'activate-code': '授权码激活', 'upload-proof': '上传交付凭证',
   'submit-code': '用户提交识别码', accept: '用户确认验收', 're-review': '华为云复核',
@@ -64,7 +64,7 @@ const en: Record<string, string> = {
   'invoice-request': 'invoice request', outbox: 'queued action', interface: 'production interface call',
   ...ACCESS_TYPES_EN, ...BILLING_MODES_EN, ...TAX_PRODUCTS_EN,
   'in-progress': 'In progress', completed: 'Completed', refunded: 'Refunded', pending: 'Pending review', approved: 'Approved',
-  rejected: 'Rejected', requested: 'To invoice', issued: 'Issued', paid: 'Paid', sent: 'Sent', 'signed-off': 'Signed off',
+  rejected: 'Rejected', requested: 'To invoice', issued: 'Issued', paid: 'Paid', sent: 'Sent', 'signed-off': 'Signed off', generated: 'Generated',
   'submit-requirements': 'User submits requirements', 'confirm-requirements': 'Merchant confirms requirements',
   implement: 'Merchant implements the service', 'confirm-code': 'User confirms the authorization code',
   'activate-code': 'Authorization code activation', 'upload-proof': 'Merchant uploads delivery proof',

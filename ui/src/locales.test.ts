@@ -18,7 +18,7 @@ const en = flat(enUS as unknown as Tree)
 const placeholders = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort()
 
 // Words a Chinese message may hold in Latin letters: proper names and the codes KooGallery's own console shows.
-const PROPER = /\b(KooDesk|KooGallery|Huawei|SaaS|API|AK|SK|APIG|License|JSON|CSV|XLSX|PDF|URL|HTTPS?|TLS|ID|IDs|OS|UTC|Excel|ECharts|V2\.0|testFlag|activity|instanceId|orderId|Body-Sign|yyyyMMddHHmmss|order\/query|license\/activate|newInstance|queryInstance|refreshInstance|updateInstanceStatus|releaseInstance|upgradeInstance|changeInstanceCheck|orderNotify|AI|PASS|FAIL|Gateway|Sandbox|SQLite|PostgreSQL|koodesk-interface-cases\/1|koodesk|LIC|Tab|Esc|Enter|Ctrl|Shift|nonce|RENEWAL|FREEZE|name|request|expect|koodesk-interface-cases\/1|xlsx|csv|g|o|r|s|u|i|b|c|m)\b/g
+const PROPER = /\b(KooDesk|KooGallery|Huawei|SaaS|API|AK|SK|APIG|License|JSON|CSV|XLSX|PDF|URL|HTTPS?|TLS|ID|IDs|OS|UTC|Excel|ECharts|V2\.0|testFlag|activity|instanceId|orderId|Body-Sign|yyyyMMddHHmmss|order\/query|license\/activate|newInstance|queryInstance|refreshInstance|updateInstanceStatus|releaseInstance|upgradeInstance|changeInstanceCheck|orderNotify|AI|PASS|FAIL|Gateway|Sandbox|SQLite|PostgreSQL|koodesk-interface-cases\/1|koodesk|LIC|Tab|Esc|Enter|Ctrl|Shift|nonce|OAuth|RENEWAL|FREEZE|name|request|expect|koodesk-interface-cases\/1|xlsx|csv|g|o|r|s|u|i|b|c|m)\b/g
 
 describe('locales', () => {
   it('zh-CN and en-US have the same keys', () => {

@@ -17,6 +17,7 @@ use ts_rs::TS;
 
 use crate::api::*;
 use crate::dispatch::command_interface;
+use crate::interface;
 use crate::interface_health::InterfaceHealthState;
 use crate::listings::{Checklists, ListingSave, ListingTick};
 use crate::merchant::{ConsoleReviews, ReviewAnswer, ReviewRecord, ReviewsFilter};
@@ -246,6 +247,12 @@ pub fn typescript() -> String {
         "MEDIA": koodesk_domain::invoice::Medium => koodesk_domain::invoice::Medium::ALL,
         "INBOX_ACTIONS": koodesk_store::inbox::InboxAction => koodesk_store::inbox::InboxAction::ALL,
     );
+    // Names that cross as plain strings (a credential's name, a built-in suite's), listed the same way.
+    let names = |all: Vec<&str>| all.iter().map(|n| format!("{n:?}")).collect::<Vec<_>>().join(", ");
+    let credentials = names(koodesk_client::credentials::Credential::ALL.iter().map(|c| c.name()).collect());
+    out.push_str(&format!("export const CREDENTIALS: readonly string[] = [{credentials}];\n\n"));
+    let suites = names(interface::BUILT_IN_SUITES.iter().map(|s| s.name()).collect());
+    out.push_str(&format!("export const BUILT_IN_SUITES: readonly string[] = [{suites}];\n\n"));
     out.push_str(&command_interface(&cfg));
     out
 }

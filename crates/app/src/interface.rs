@@ -19,6 +19,9 @@ use crate::api::{ApiError, InterfaceOverview, InterfaceRunArgs, InterfaceRunResu
 use crate::interface_runs::lock;
 use crate::workspace::{self, Workspace};
 
+/// The built-in suites the interface check offers, in the order the console lists them [KG §7].
+pub const BUILT_IN_SUITES: [Suite; 3] = [Suite::All, Suite::Period, Suite::PerCall];
+
 /// Runs in progress, by token, kept at most this many.
 const MAX_LIVE_RUNS: usize = 16;
 
@@ -35,7 +38,7 @@ pub async fn overview(ws: &Workspace) -> Result<InterfaceOverview, ApiError> {
     Ok(InterfaceOverview {
         sample_url: sample.map(|(url, _)| url),
         key_sources,
-        built_in: [Suite::All, Suite::Period, Suite::PerCall].iter().map(|s| s.name().to_string()).collect(),
+        built_in: BUILT_IN_SUITES.iter().map(|s| s.name().to_string()).collect(),
         suites: suites(ws).await?,
         runs: ws.read(|s| Ok(s.interface_runs(50)?)).await?,
     })

@@ -1157,6 +1157,10 @@ export const MEDIA: readonly Medium[] = ["fully-digital", "electronic", "paper"]
 
 export const INBOX_ACTIONS: readonly InboxAction[] = ["confirm-requirements", "activate-code", "upload-proof", "deliver", "appeal", "review-unsubscription", "issue-invoice", "await-review", "auto-accept", "expect-payment", "settlement"];
 
+export const CREDENTIALS: readonly string[] = ["feed-token", "access-key", "secret-key", "interface-key", "oauth-client-secret"];
+
+export const BUILT_IN_SUITES: readonly string[] = ["all", "period", "per-call"];
+
 export interface Commands {
   overview: { args: NoArgs; result: Overview };
   status: { args: NoArgs; result: Status };
