@@ -1,0 +1,70 @@
+// Every screen's words, as a seller reads them, in zh-CN and en-US: no raw JSON, no message key, no
+// `undefined`/`null`/`NaN`/`[object Object]`, no kebab-case code where the console has a label, and in zh-CN no
+// English word outside proper names, protocol names and the data itself (order IDs, product names).
+import { after, before, test } from 'node:test'
+import assert from 'node:assert/strict'
+import { startBrowser, startCore } from './harness.mjs'
+import { SCREENS, openConsole, visit } from './screens.mjs'
+
+let core
+let browser
+before(async () => {
+  browser = await startBrowser()
+  core = await startCore()
+})
+after(async () => {
+  await core?.stop()
+  await browser?.close()
+})
+
+const KEY = /\b(app|nav|overview|inbox|orders|supervision|refunds|invoices|settlement|settlementImports|interface|health|import|track|paste|lookup|codes|timeline|onboarding|license|listing|caseForm|common|errors|time|filePick|screen|settings)\.[a-z][A-Za-z]+/
+const BROKEN = /undefined|\bnull\b|\bNaN\b|\[object Object\]|\{"/
+// A code as the core sends it (confirm-requirements, in-progress, fully-digital): the console names each.
+const CODE = /(?<![\w./:-])[a-z]+(?:-[a-z]+)+(?![\w./-])/g
+// Latin words a Chinese screen may show: proper names, protocol and file names, units.
+const LATIN_OK = new Set(`KooDesk KooGallery Huawei Cloud SaaS API AK SK APIG License JSON CSV XLSX PDF URL HTTPS HTTP TLS ID OS UTC
+  Excel ECharts V2.0 testFlag activity instanceId orderId Body-Sign newInstance queryInstance refreshInstance updateInstanceStatus
+  releaseInstance upgradeInstance changeInstanceCheck orderNotify AI PASS FAIL Gateway Sandbox koodesk LIC Tab Esc Enter Ctrl Shift
+  nonce OAuth RENEWAL FREEZE Language English ms kB MB GB pdf xlsx csv json https http localhost`.split(/\s+/))
+
+/** The visible text of the screen's main region, and of every table cell and option the seller reads. */
+function visibleText(page) {
+  return page.evaluate(() => document.querySelector('main')?.innerText ?? '')
+}
+
+for (const lang of ['zh-CN', 'en-US']) {
+  test(`every screen's words in ${lang}: no raw JSON, key, code or broken value${lang === 'zh-CN' ? ', no English outside names' : ''}`, async () => {
+    const { page, context, problems } = await openConsole(browser, core.url, lang, 'light')
+    // The data's own words are the seller's (product and buyer names, IDs): read them from the core to set aside.
+    const ids = new Set()
+    for (const r of (await core.api('orders', { limit: 500 })).rows) for (const v of [r.order_id, r.product_id, r.product_name, r.buyer_id, r.buyer_name]) ids.add(v)
+    // The keyring account is the seller's own name for it.
+    ids.add((await core.api('settings')).settings.account)
+    // Saved debug suites are named by the seller (the demo's are named after what they test).
+    for (const suite of (await core.api('interface_overview')).suites) ids.add(suite.name)
+    const found = []
+    for (const hash of Object.keys(SCREENS)) {
+      await visit(page, hash)
+      let text = await visibleText(page)
+      for (const v of ids) if (v.length > 2) text = text.split(v).join(' ')
+      // URLs, host names, API paths (order/query) and upper-case IDs are names, not words.
+      text = text
+        .replace(/https?:\/\/\S+/g, ' ')
+        .replace(/\b[\w-]+(\.[\w-]+)+\b/g, ' ')
+        .replace(/\b[a-z]+\/[a-z]+\b/g, ' ')
+        .replace(/\b[A-Z0-9][A-Z0-9_-]{3,}\b/g, ' ')
+        .replace(/\be-mail\b/g, ' ')
+      for (const line of text.split('\n')) {
+        if (KEY.test(line)) found.push(`${hash}: message key: ${line}`)
+        if (BROKEN.test(line)) found.push(`${hash}: broken value: ${line}`)
+        for (const m of line.match(CODE) ?? []) found.push(`${hash}: raw code ${m}: ${line}`)
+        if (lang === 'zh-CN') {
+          for (const w of line.match(/[A-Za-z][A-Za-z.-]{2,}/g) ?? []) if (!LATIN_OK.has(w)) found.push(`${hash}: English "${w}": ${line}`)
+        }
+      }
+    }
+    assert.deepEqual([...new Set(found)], [])
+    assert.deepEqual(problems, [])
+    await context.close()
+  })
+}
