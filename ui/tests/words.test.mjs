@@ -1,4 +1,5 @@
-// Every screen's words, as a seller reads them, in zh-CN and en-US: no raw JSON, no message key, no
+// Every screen's words, as a seller reads them, in zh-CN and en-US (and the order drawer and a supervision action's
+// dialog): no raw JSON, no message key, no
 // `undefined`/`null`/`NaN`/`[object Object]`, no kebab-case code where the console has a label, and in zh-CN no
 // English word outside proper names, protocol names and the data itself (order IDs, product names).
 import { after, before, test } from 'node:test'
@@ -43,10 +44,9 @@ for (const lang of ['zh-CN', 'en-US']) {
     // Saved debug suites are named by the seller (the demo's are named after what they test).
     for (const suite of (await core.api('interface_overview')).suites) ids.add(suite.name)
     const found = []
-    for (const hash of Object.keys(SCREENS)) {
-      await visit(page, hash)
-      let text = await visibleText(page)
-      for (const v of ids) if (v.length > 2) text = text.split(v).join(' ')
+    const scan = (where, raw) => {
+      let text = raw
+      for (const v of ids) if (v && v.length > 2) text = text.split(v).join(' ')
       // URLs, host names, API paths (order/query) and upper-case IDs are names, not words.
       text = text
         .replace(/https?:\/\/\S+/g, ' ')
@@ -55,14 +55,37 @@ for (const lang of ['zh-CN', 'en-US']) {
         .replace(/\b[A-Z0-9][A-Z0-9_-]{3,}\b/g, ' ')
         .replace(/\be-mail\b/g, ' ')
       for (const line of text.split('\n')) {
-        if (KEY.test(line)) found.push(`${hash}: message key: ${line}`)
-        if (BROKEN.test(line)) found.push(`${hash}: broken value: ${line}`)
-        for (const m of line.match(CODE) ?? []) found.push(`${hash}: raw code ${m}: ${line}`)
+        if (KEY.test(line)) found.push(`${where}: message key: ${line}`)
+        if (BROKEN.test(line)) found.push(`${where}: broken value: ${line}`)
+        for (const m of line.match(CODE) ?? []) found.push(`${where}: raw code ${m}: ${line}`)
         if (lang === 'zh-CN') {
-          for (const w of line.match(/[A-Za-z][A-Za-z.-]{2,}/g) ?? []) if (!LATIN_OK.has(w)) found.push(`${hash}: English "${w}": ${line}`)
+          for (const m of line.match(/[A-Za-z][A-Za-z.-]{2,}/g) ?? []) {
+            const w = m.replace(/[-.]+$/, '')
+            if (!LATIN_OK.has(w)) found.push(`${where}: English "${w}": ${line}`)
+          }
         }
       }
     }
+    for (const hash of Object.keys(SCREENS)) {
+      await visit(page, hash)
+      scan(hash, await visibleText(page))
+    }
+    // The order drawer of an order under supervision, with its timeline.
+    const flows = (await core.api('flows', {})).flows
+    const supervised = flows[0].order_id
+    await visit(page, '/orders')
+    await page.evaluate((o) => (location.hash = `/orders?q=${o}`), supervised)
+    await page.click(`[data-test="order-row"]:has-text("${supervised}")`)
+    await page.waitForSelector('[data-test="order-detail"] [data-test="timeline"]')
+    scan('order drawer', await page.innerText('[data-test="order-detail"]'))
+    // A supervision action's dialog: the License 2.0 code.
+    const waiting = flows.find((f) => f.product_type === 'license2' && f.step === 'activate-code' && !f.frozen_by && !f.pending_sync)
+    assert.ok(waiting, 'the demo has a License 2.0 order waiting for its code')
+    await page.evaluate((o) => (location.hash = `/supervision?order=${o}`), waiting.order_id)
+    await page.waitForSelector(`[data-test="flow"][data-order="${waiting.order_id}"] [data-test="activate-license"]`)
+    await page.click(`[data-test="flow"][data-order="${waiting.order_id}"] [data-test="activate-license"]`)
+    await page.waitForSelector('[data-test="dialog"] [data-test="license-form"]')
+    scan('license dialog', await page.innerText('[data-test="dialog"]'))
     assert.deepEqual([...new Set(found)], [])
     assert.deepEqual(problems, [])
     await context.close()
