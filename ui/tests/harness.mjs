@@ -74,6 +74,21 @@ export async function openPage(browser, url, locale = 'zh-CN') {
   return { page, problems, context }
 }
 
+/** One Chromium and one core for the whole file, stopped after it: `const env = browserAndCoreOnce()` at the top
+ * of a test file, then `env.browser` and `env.core` inside the tests. */
+export function browserAndCoreOnce() {
+  const env = { browser: null, core: null }
+  before(async () => {
+    env.browser = await startBrowser()
+    env.core = await startCore()
+  })
+  after(async () => {
+    await env.core?.stop()
+    await env.browser?.close()
+  })
+  return env
+}
+
 /** One Chromium for the file and a fresh core for each test, stopped after it: `const env = browserAndCorePerTest()`
  * at the top of a test file, then `env.browser` and `env.core` inside the tests. */
 export function browserAndCorePerTest() {

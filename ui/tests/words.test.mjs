@@ -2,21 +2,12 @@
 // dialog): no raw JSON, no message key, no
 // `undefined`/`null`/`NaN`/`[object Object]`, no kebab-case code where the console has a label, and in zh-CN no
 // English word outside proper names, protocol names and the data itself (order IDs, product names).
-import { after, before, test } from 'node:test'
+import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { startBrowser, startCore } from './harness.mjs'
+import { browserAndCoreOnce } from './harness.mjs'
 import { SCREENS, openConsole, visit } from './screens.mjs'
 
-let core
-let browser
-before(async () => {
-  browser = await startBrowser()
-  core = await startCore()
-})
-after(async () => {
-  await core?.stop()
-  await browser?.close()
-})
+const env = browserAndCoreOnce()
 
 const KEY = /\b(app|nav|overview|inbox|orders|supervision|refunds|invoices|settlement|settlementImports|interface|health|import|track|paste|lookup|codes|timeline|onboarding|license|listing|caseForm|common|errors|time|filePick|screen|settings)\.[a-z][A-Za-z]+/
 const BROKEN = /undefined|\bnull\b|\bNaN\b|\[object Object\]|\{"/
@@ -35,14 +26,14 @@ function visibleText(page) {
 
 for (const lang of ['zh-CN', 'en-US']) {
   test(`every screen's words in ${lang}: no raw JSON, key, code or broken value${lang === 'zh-CN' ? ', no English outside names' : ''}`, async () => {
-    const { page, context, problems } = await openConsole(browser, core.url, lang, 'light')
+    const { page, context, problems } = await openConsole(env.browser, env.core.url, lang, 'light')
     // The data's own words are the seller's (product and buyer names, IDs): read them from the core to set aside.
     const ids = new Set()
-    for (const r of (await core.api('orders', { limit: 500 })).rows) for (const v of [r.order_id, r.product_id, r.product_name, r.buyer_id, r.buyer_name]) ids.add(v)
+    for (const r of (await env.core.api('orders', { limit: 500 })).rows) for (const v of [r.order_id, r.product_id, r.product_name, r.buyer_id, r.buyer_name]) ids.add(v)
     // The keyring account is the seller's own name for it.
-    ids.add((await core.api('settings')).settings.account)
+    ids.add((await env.core.api('settings')).settings.account)
     // Saved debug suites are named by the seller (the demo's are named after what they test).
-    for (const suite of (await core.api('interface_overview')).suites) ids.add(suite.name)
+    for (const suite of (await env.core.api('interface_overview')).suites) ids.add(suite.name)
     const found = []
     const scan = (where, raw) => {
       let text = raw
@@ -71,7 +62,7 @@ for (const lang of ['zh-CN', 'en-US']) {
       scan(hash, await visibleText(page))
     }
     // The order drawer of an order under supervision, with its timeline.
-    const flows = (await core.api('flows', {})).flows
+    const flows = (await env.core.api('flows', {})).flows
     const supervised = flows[0].order_id
     await visit(page, '/orders')
     await page.evaluate((o) => (location.hash = `/orders?q=${o}`), supervised)
