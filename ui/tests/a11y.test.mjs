@@ -108,7 +108,12 @@ test('every chart has a text alternative in the active language', async () => {
     const { page, context } = await openConsole(lang, 'light')
     for (const [hash, n] of [['/', 3], ['/refunds', 1]]) {
       await visit(page, hash)
-      await page.waitForFunction((k) => [...document.querySelectorAll('.chart')].filter((c) => c.getAttribute('aria-label')).length === k, n)
+      // Until ECharts has drawn a chart its container is labelled with the chart's title alone; wait for ECharts'
+      // own description (which names the chart as one) on every chart, not merely for a label.
+      await page.waitForFunction(
+        ([k, word]) => [...document.querySelectorAll('.chart')].filter((c) => new RegExp(word, 'i').test(c.getAttribute('aria-label') ?? '')).length === k,
+        [n, lang === 'zh-CN' ? '图表' : 'chart'],
+      )
       const charts = await page.$$eval('.chart', (cs) => cs.map((c) => ({ role: c.getAttribute('role'), label: c.getAttribute('aria-label') ?? '' })))
       assert.equal(charts.length, n, hash)
       for (const c of charts) {
