@@ -12,15 +12,23 @@ function words(locale: 'zh-CN' | 'en-US'): Words {
 }
 
 const at = '2026-11-02T10:00:05+08:00'
-const call = (attempt: number, result_code: string | null, outcome: 'documented' | 'undocumented' | 'no-reply'): TimelineEntry => ({
-  at, kind: 'interface', activity: 'newInstance', attempt, result_code, outcome, detail: 'internal error', elapsed_ms: 120,
+type Call = Extract<TimelineEntry, { kind: 'interface' }>
+const call = (attempt: number, result_code: string | null, outcome: Call['outcome']): Call => ({
+  at, kind: 'interface', activity: 'newInstance', attempt, result_code, outcome, instance_id: null, result_msg: null, failure: null, http_status: null, elapsed_ms: 120,
 })
 
 describe('an order timeline', () => {
   it('words a production-interface call from its codes in both languages [KG §7]', () => {
     const zh = words('zh-CN')
     const en = words('en-US')
-    expect(timelineLine(zh, call(1, '000005', 'documented'))).toEqual({ title: 'newInstance：000005 其它服务内部错误', detail: 'internal error · 120 毫秒' })
+    expect(timelineLine(zh, call(1, '000005', 'documented'))).toEqual({ title: 'newInstance：000005 其它服务内部错误', detail: '120 毫秒' })
+    // The seller's server's own words are quoted as they are; the instance ID is named.
+    expect(timelineLine(zh, { ...call(1, '000005', 'documented'), result_msg: 'db down' }).detail).toBe('接口返回：“db down” · 120 毫秒')
+    expect(timelineLine(en, { ...call(1, '000000', 'documented'), instance_id: 'ins-1' }).detail).toBe('instance ins-1 · 120 ms')
+    // What went wrong crosses as a code and is worded here [KG §7].
+    expect(timelineLine(zh, { ...call(2, null, 'no-reply'), failure: 'timeout' }).detail).toBe('5 秒内未响应 · 120 毫秒')
+    expect(timelineLine(en, { ...call(2, null, 'no-reply'), failure: 'body-sign' }).detail).toBe('the reply\'s Body-Sign does not match its body · 120 ms')
+    expect(timelineLine(zh, { ...call(2, null, 'no-reply'), failure: 'http-status', http_status: 502 }).detail).toBe('HTTP 状态码 502（应为 200） · 120 毫秒')
     expect(timelineLine(en, call(1, '000005', 'documented')).title).toBe('newInstance: 000005 internal error')
     expect(timelineLine(zh, call(2, null, 'no-reply')).title).toBe('newInstance，第 2 次：未收到有效响应')
     expect(timelineLine(en, call(2, null, 'no-reply')).title).toBe('newInstance, attempt 2: no proper reply')

@@ -86,7 +86,14 @@ export function timelineLine(w: Words, e: TimelineEntry, productType?: string | 
       const args = { activity: e.activity, attempt: e.attempt, outcome: outcome(w, e) }
       return {
         title: e.attempt > 1 ? t('timeline.interfaceAttempt', args) : t('timeline.interface', args),
-        detail: [e.detail, t('timeline.elapsed', { ms: e.elapsed_ms })].filter(Boolean).join(' · '),
+        detail: [
+          // An HTTP status names the failure more exactly than its code does.
+          e.http_status !== null ? t('timeline.httpStatus', { status: e.http_status }) : '',
+          e.failure && !(e.failure === 'http-status' && e.http_status !== null) ? named(w, 'callFailures', e.failure) : '',
+          e.instance_id ? t('timeline.instance', { id: e.instance_id }) : '',
+          e.result_msg ? t('timeline.resultMsg', { msg: e.result_msg }) : '',
+          t('timeline.elapsed', { ms: e.elapsed_ms }),
+        ].filter(Boolean).join(' · '),
       }
     }
   }

@@ -135,6 +135,7 @@ pub fn typescript() -> String {
         NoticeShown,
         koodesk_domain::invoice::InvoiceKind,
         koodesk_domain::invoice::Medium,
+        koodesk_domain::call_failure::CallFailure,
         koodesk_domain::invoice::CourierPayer,
         koodesk_domain::invoice_draft::DraftBuyer,
         koodesk_domain::invoice_draft::DraftLine,
@@ -245,6 +246,7 @@ pub fn typescript() -> String {
         "RULES": koodesk_domain::problem::Rule => koodesk_domain::problem::Rule::ALL,
         "PRODUCT_TYPES": koodesk_domain::supervision::ProductType => koodesk_domain::supervision::ProductType::ALL,
         "MEDIA": koodesk_domain::invoice::Medium => koodesk_domain::invoice::Medium::ALL,
+        "CALL_FAILURES": koodesk_domain::call_failure::CallFailure => koodesk_domain::call_failure::CallFailure::ALL,
         "INBOX_ACTIONS": koodesk_store::inbox::InboxAction => koodesk_store::inbox::InboxAction::ALL,
     );
     // Names that cross as plain strings (a credential's name, a built-in suite's), listed the same way.

@@ -479,7 +479,7 @@ async fn sandbox_to_gateway_to_console() {
     for item in fed.iter().filter(|i| ids.contains(i["order_id"].as_str().unwrap_or(""))) {
         assert_eq!(item["interface_calls"][0]["activity"], "newInstance", "{item}");
         assert!(
-            item["interface_calls"][0]["detail"].as_str().unwrap_or("").starts_with("kd"),
+            item["interface_calls"][0]["instance_id"].as_str().unwrap_or("").starts_with("kd"),
             "the gateway's instance: {item}"
         );
     }

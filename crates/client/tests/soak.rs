@@ -613,7 +613,8 @@ async fn compare_tables(readers: &Readers, m: &Marketplace, failures: &mut Vec<S
         "interface_calls",
         &store_rows(
             readers,
-            "SELECT json_array(order_id, idx, activity, attempt, at_ts, result_code, detail, elapsed_ms)
+            "SELECT json_array(order_id, idx, activity, attempt, at_ts, result_code, instance_id, result_msg,
+                               failure, http_status, elapsed_ms)
                FROM interface_calls",
         )
         .await,
@@ -621,7 +622,19 @@ async fn compare_tables(readers: &Readers, m: &Marketplace, failures: &mut Vec<S
             .iter()
             .flat_map(|o| {
                 o.interface_calls.iter().enumerate().map(|(i, c)| {
-                    json!([o.order_id, i, c.activity, c.attempt, ts(&c.at), c.result_code, c.detail, c.elapsed_ms])
+                    json!([
+                        o.order_id,
+                        i,
+                        c.activity,
+                        c.attempt,
+                        ts(&c.at),
+                        c.result_code,
+                        c.instance_id,
+                        c.result_msg,
+                        c.failure,
+                        c.http_status,
+                        c.elapsed_ms
+                    ])
                 })
             })
             .collect(),

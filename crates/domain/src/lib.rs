@@ -24,6 +24,7 @@
 //! | [`seller_export`] | the rows of the Seller Console's exports (orders, transactions, bills, bill lines) |
 
 pub mod calendar;
+pub mod call_failure;
 pub mod capital;
 pub mod catalog;
 pub mod credit_code;

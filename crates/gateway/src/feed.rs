@@ -85,7 +85,13 @@ pub fn feed_order(o: &OrderRow) -> Result<FeedOrder, BadRow> {
                 attempt: *n,
                 at: rfc3339_ms(c.received_ms),
                 result_code: Some(c.result_code.clone()),
-                detail: c.instance_id.clone(),
+                instance_id: c.instance_id.clone(),
+                // The gateway is the seller's server: what it answered is its result code, and no call it
+                // journaled went without a proper reply.
+                result_msg: None,
+                failure: None,
+                http_status: None,
+                detail: None,
                 elapsed_ms: u32::try_from(c.latency_us / 1000).unwrap_or(u32::MAX),
             }
         })

@@ -6,6 +6,7 @@
 //! signed with the seller's feed token in a `Body-Sign` header, like a production-interface reply.
 //! Seller actions carry a client-chosen `action_id`; repeating one returns the first outcome (idempotent).
 
+use koodesk_domain::call_failure::{CallFailure, LegacyDetail};
 use koodesk_domain::catalog::{AccessType, BillingMode};
 use koodesk_domain::invoice::{Channel, InvoiceKind, Medium};
 use koodesk_domain::money::Cny;
@@ -212,10 +213,31 @@ pub struct FeedInterfaceCall {
     /// The reply's `resultCode`; `None` when no proper reply came (timeout, connection refused, bad signature).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result_code: Option<String>,
-    /// The instance ID returned, or what went wrong when there was no proper reply.
+    /// The instance ID the reply named (newInstance, queryInstance).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instance_id: Option<String>,
+    /// The reply's own `resultMsg`: the seller's server's words, shown as they are.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub result_msg: Option<String>,
+    /// What went wrong when no proper reply came, as a code the console words.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub failure: Option<CallFailure>,
+    /// The HTTP status of the reply, when it was not 200.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub http_status: Option<u16>,
+    /// Feeds written before the four fields above carried one free-text field instead: the instance ID of an
+    /// accepted call, else what went wrong in English. Read for those feeds ([`FeedInterfaceCall::legacy_detail`]);
+    /// never written.
+    #[serde(default, skip_serializing)]
     pub detail: Option<String>,
     pub elapsed_ms: u32,
+}
+
+impl FeedInterfaceCall {
+    /// What a call of an older feed said in `detail`, read back as the fields that replaced it.
+    pub fn legacy_detail(&self) -> LegacyDetail {
+        LegacyDetail::read(&self.activity, self.result_code.as_deref(), self.detail.as_deref())
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

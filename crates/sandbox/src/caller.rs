@@ -10,6 +10,7 @@
 use std::time::{Duration as StdDuration, Instant as RealInstant};
 
 use chrono::Duration;
+use koodesk_domain::call_failure::CallFailure;
 use koodesk_domain::time::{self, Instant};
 use koodesk_protocol::endpoint;
 use koodesk_protocol::production::{ProductionRequest, Reply};
@@ -39,8 +40,11 @@ pub struct CallRecord {
     /// Whether the reply's Body-Sign matched; `None` when there was none.
     pub body_sign_valid: Option<bool>,
     pub elapsed_ms: u64,
-    /// Transport failure or malformed reply; `None` when the call was answered properly.
+    /// Transport failure or malformed reply, in English for the CLI and the logs; `None` when the call was
+    /// answered properly.
     pub error: Option<String>,
+    /// The same as a code [KG §7]: what the feed carries and the console words.
+    pub failure: Option<CallFailure>,
 }
 
 impl CallRecord {
@@ -128,6 +132,7 @@ impl Caller {
             body_sign_valid: None,
             elapsed_ms: 0,
             error: None,
+            failure: None,
         };
         let sent = self
             .http
@@ -141,8 +146,9 @@ impl Caller {
             Ok(r) => r,
             Err(e) => {
                 record.elapsed_ms = started.elapsed().as_millis() as u64;
-                record.error =
-                    Some(if e.is_timeout() { "no reply within 5 s".into() } else { format!("transport: {e}") });
+                let failure = if e.is_timeout() { CallFailure::Timeout } else { CallFailure::Unreachable };
+                record.error = Some(if e.is_timeout() { failure.describe(None) } else { format!("transport: {e}") });
+                record.failure = Some(failure);
                 return record;
             }
         };
@@ -154,6 +160,7 @@ impl Caller {
             Ok(b) => b,
             Err(e) => {
                 record.error = Some(format!("transport: the reply broke off: {e}"));
+                record.failure = Some(CallFailure::BrokenReply);
                 return record;
             }
         };
@@ -161,10 +168,18 @@ impl Caller {
         record.reply_body = Some(String::from_utf8_lossy(&bytes).into_owned());
         match serde_json::from_slice::<Reply>(&bytes) {
             Ok(reply) => record.result_code = Some(reply.result_code.code().to_string()),
-            Err(e) => record.error = Some(format!("the reply is not a production-interface reply: {e}")),
+            Err(e) => {
+                record.error = Some(format!("the reply is not a production-interface reply: {e}"));
+                record.failure = Some(CallFailure::NotAReply);
+            }
         }
         if record.body_sign_valid == Some(false) {
-            record.error = Some("the reply's Body-Sign does not match its body".into());
+            record.error = Some(CallFailure::BodySign.describe(None));
+            record.failure = Some(CallFailure::BodySign);
+        }
+        // A status other than 200 fails the attempt whatever the body said.
+        if record.http_status != Some(200) {
+            record.failure = Some(CallFailure::HttpStatus);
         }
         record
     }

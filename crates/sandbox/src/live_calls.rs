@@ -11,6 +11,7 @@
 use std::sync::{Arc, Weak};
 use std::time::Duration as StdDuration;
 
+use koodesk_domain::call_failure::CallFailure;
 use koodesk_domain::time::Instant;
 use koodesk_protocol::production::Reply;
 use tokio::task::JoinHandle;
@@ -63,12 +64,16 @@ async fn make(state: Arc<AppState>, caller: Arc<Caller>, call: LiveCall) {
 pub fn outcome(record: &CallRecord, at: Instant) -> LiveOutcome {
     let reply: Option<Reply> = record.reply_body.as_deref().and_then(|b| serde_json::from_str(b).ok());
     let proper = record.error.is_none() && record.http_status == Some(200);
-    let message = match (&record.error, record.http_status) {
-        _ if proper => reply.as_ref().and_then(|r| r.result_msg.clone()),
-        (Some(e), Some(status)) if status != 200 => Some(format!("HTTP {status}: {e}")),
-        (Some(e), _) => Some(e.clone()),
-        (None, Some(status)) => Some(format!("HTTP {status} instead of 200")),
-        (None, None) => Some("no reply".to_string()),
+    // The seller's own resultMsg, from a proper reply only; anything else is a failure code.
+    let message = if proper { reply.as_ref().and_then(|r| r.result_msg.clone()) } else { None };
+    let failure = if proper {
+        None
+    } else {
+        Some(record.failure.unwrap_or(if record.http_status.is_some() {
+            CallFailure::HttpStatus
+        } else {
+            CallFailure::Unreachable
+        }))
     };
     let instance_id = reply.as_ref().and_then(|r| {
         r.instance_id.clone().or_else(|| r.info.as_ref().and_then(|i| i.first()).map(|i| i.instance_id.clone()))
@@ -77,6 +82,8 @@ pub fn outcome(record: &CallRecord, at: Instant) -> LiveOutcome {
         at,
         result_code: if proper { record.result_code.clone() } else { None },
         message: message.map(|m| m.chars().take(255).collect()),
+        failure,
+        http_status: record.http_status.filter(|s| *s != 200),
         instance_id: if proper { instance_id } else { None },
         elapsed_ms: u32::try_from(record.elapsed_ms).unwrap_or(u32::MAX),
     }
@@ -87,7 +94,7 @@ mod tests {
     use super::*;
     use koodesk_domain::time::parse_datetime;
 
-    fn record(status: Option<u16>, body: Option<&str>, code: Option<&str>, error: Option<&str>) -> CallRecord {
+    fn record(status: Option<u16>, body: Option<&str>, code: Option<&str>, failure: Option<CallFailure>) -> CallRecord {
         CallRecord {
             activity: "newInstance",
             attempt: 1,
@@ -99,7 +106,8 @@ mod tests {
             result_code: code.map(str::to_string),
             body_sign_valid: None,
             elapsed_ms: 42,
-            error: error.map(str::to_string),
+            error: failure.map(|f| f.describe(status)),
+            failure,
         }
     }
 
@@ -121,16 +129,17 @@ mod tests {
     fn anything_else_is_a_failure_without_a_result_code() {
         let at = parse_datetime("2026-11-29T10:00:00").expect("time");
         let body = r#"{"resultCode":"000000","instanceId":"i"}"#;
-        let wrong_status = outcome(&record(Some(201), Some(body), Some("000000"), None), at);
+        let wrong_status = outcome(&record(Some(201), Some(body), Some("000000"), Some(CallFailure::HttpStatus)), at);
         assert_eq!(wrong_status.result_code, None);
         assert_eq!(wrong_status.instance_id, None);
-        assert_eq!(wrong_status.message.as_deref(), Some("HTTP 201 instead of 200"));
-        let bad_sign = record(Some(200), Some(body), Some("000000"), Some("the reply's Body-Sign does not match"));
+        assert_eq!((wrong_status.failure, wrong_status.http_status), (Some(CallFailure::HttpStatus), Some(201)));
+        assert_eq!(wrong_status.message, None, "no words but the code's: the console words it");
+        let bad_sign = record(Some(200), Some(body), Some("000000"), Some(CallFailure::BodySign));
         let o = outcome(&bad_sign, at);
-        assert_eq!((o.result_code, o.message.as_deref()), (None, Some("the reply's Body-Sign does not match")));
-        let timeout = outcome(&record(None, None, None, Some("no reply within 5 s")), at);
-        assert_eq!(timeout.message.as_deref(), Some("no reply within 5 s"));
-        let busy = outcome(&record(Some(500), Some("busy"), None, Some("not a reply")), at);
-        assert_eq!(busy.message.as_deref(), Some("HTTP 500: not a reply"));
+        assert_eq!((o.result_code, o.failure, o.http_status), (None, Some(CallFailure::BodySign), None));
+        let timeout = outcome(&record(None, None, None, Some(CallFailure::Timeout)), at);
+        assert_eq!(timeout.failure, Some(CallFailure::Timeout));
+        let busy = outcome(&record(Some(500), Some("busy"), None, Some(CallFailure::HttpStatus)), at);
+        assert_eq!((busy.failure, busy.http_status), (Some(CallFailure::HttpStatus), Some(500)));
     }
 }

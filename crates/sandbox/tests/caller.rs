@@ -12,6 +12,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::Router;
+use koodesk_domain::call_failure::CallFailure;
 use koodesk_domain::time;
 use koodesk_protocol::replay::{Scheme, SignedCall, Verifier};
 use koodesk_protocol::secret::Secret;
@@ -319,7 +320,7 @@ async fn new_saas_orders_are_called_for_real_and_the_feed_shows_the_interfaces_r
         let first = &o.interface_calls[0];
         assert_eq!((first.activity.as_str(), first.attempt), ("newInstance", 1), "{id}");
         assert_eq!(first.result_code.as_deref(), Some("000000"), "{id}: the sample provisions at once");
-        let instance = first.detail.as_deref().expect("the instanceId the sample returned");
+        let instance = first.instance_id.as_deref().expect("the instanceId the sample returned");
         assert!(instance.starts_with("sample-"), "{id}: {instance} is the sample's, not a simulated one");
         assert!(instances.insert(instance.to_string()), "{id}: one instance per order");
         assert!(first.at >= o.created_at, "{id}");
@@ -343,7 +344,7 @@ async fn after_000004_the_sandbox_polls_query_instance_and_renewals_refresh_the_
         .clone();
     let calls = calls_until(&sb, &id, "newInstance answered", |c| !c.is_empty()).await;
     assert_eq!(calls[0].result_code.as_deref(), Some("000004"), "the sample provisions asynchronously");
-    let instance = calls[0].detail.clone().expect("instanceId with the 000004");
+    let instance = calls[0].instance_id.clone().expect("instanceId with the 000004");
     // The clock stands still: each ten minutes the test moves it brings one poll, until the instance is ready.
     let mut polls = 0;
     while !calls_until(&sb, &id, "a poll answered", |c| c.len() > polls)
@@ -358,7 +359,7 @@ async fn after_000004_the_sandbox_polls_query_instance_and_renewals_refresh_the_
     let feed = feed_orders(&http, &base, &token).await;
     let o = feed.iter().find(|o| o.order_id == id).expect("in the feed");
     let last = o.interface_calls.last().expect("calls");
-    assert_eq!((last.activity.as_str(), last.detail.as_deref()), ("queryInstance", Some(instance.as_str())));
+    assert_eq!((last.activity.as_str(), last.instance_id.as_deref()), ("queryInstance", Some(instance.as_str())));
     assert_eq!(o.status, OrderStatus::Completed);
     let codes: Vec<(&str, Option<&str>)> =
         o.interface_calls.iter().map(|c| (c.activity.as_str(), c.result_code.as_deref())).collect();
@@ -402,7 +403,7 @@ async fn an_interface_that_answers_wrong_is_retried_hourly_then_the_order_fails_
         let last = &calls[attempt - 1];
         assert_eq!((last.activity.as_str(), last.attempt as usize), ("newInstance", attempt));
         assert_eq!(last.result_code, None, "201 is no proper reply");
-        assert_eq!(last.detail.as_deref(), Some("HTTP 201 instead of 200"));
+        assert_eq!((last.failure, last.http_status), (Some(CallFailure::HttpStatus), Some(201)), "as codes");
         if attempt < 4 {
             advance(&http, &base, &token, 3600).await;
         }

@@ -6,6 +6,7 @@
 
 use crate::{Problem, Rule};
 use chrono::{Duration, NaiveDate, TimeZone, Utc};
+use koodesk_domain::call_failure::{CallFailure, LegacyDetail};
 use koodesk_domain::catalog::{AccessType, BillingMode, TaxProduct};
 use koodesk_domain::invoice::{InvoiceKind, Medium};
 use koodesk_domain::money::Cny;
@@ -330,13 +331,18 @@ pub enum TimelineEvent {
     /// An action of the seller's in the outbox: its kind, ID, state and the last error it met, if any.
     Outbox { action: String, action_id: String, status: String, error: Option<String> },
     /// A production-interface call KooGallery made for the order [KG §7]: the activity, which attempt, the
-    /// `resultCode` it got (if any) and how that reads, the recorded detail and how long it took.
+    /// `resultCode` it got (if any) and how that reads, the instance ID the reply named, the reply's own
+    /// `resultMsg` (the seller's server's words), what went wrong as a code when no proper reply came (with the
+    /// HTTP status when it was not 200), and how long it took.
     Interface {
         activity: String,
         attempt: u32,
         result_code: Option<String>,
         outcome: CallOutcome,
-        detail: Option<String>,
+        instance_id: Option<String>,
+        result_msg: Option<String>,
+        failure: Option<CallFailure>,
+        http_status: Option<u16>,
         elapsed_ms: i64,
     },
 }
@@ -786,19 +792,38 @@ impl Store {
             timeline.push(q?);
         }
         let mut stmt = self.conn.prepare_cached(
-            "SELECT at_ts, activity, attempt, result_code, detail, elapsed_ms FROM interface_calls
-              WHERE order_id = ?1 ORDER BY idx",
+            "SELECT at_ts, activity, attempt, result_code, detail, elapsed_ms,
+                    instance_id, result_msg, failure, http_status, failure IS NULL AND instance_id IS NULL
+                    AND result_msg IS NULL AND http_status IS NULL
+               FROM interface_calls WHERE order_id = ?1 ORDER BY idx",
         )?;
         let calls = stmt.query_map([order_id], |r| {
+            let activity: String = r.get(1)?;
             let code: Option<String> = r.get(3)?;
+            // A row written before schema 17 said it all in `detail`, read back as the codes [KG §7].
+            let (instance_id, result_msg, failure, http_status) = if r.get::<_, bool>(10)? {
+                let d = LegacyDetail::read(&activity, code.as_deref(), r.get::<_, Option<String>>(4)?.as_deref());
+                (d.instance_id, d.result_msg, d.failure, d.http_status)
+            } else {
+                let failure = match r.get::<_, Option<String>>(8)? {
+                    None => None,
+                    Some(_) => Some(read_coded(r, 8, "interface_calls.failure", |s| {
+                        CallFailure::parse(s).ok_or("not a call failure this build knows")
+                    })?),
+                };
+                (r.get(6)?, r.get(7)?, failure, r.get(9)?)
+            };
             Ok(TimelineEntry {
                 at: rfc(r.get(0)?),
                 event: TimelineEvent::Interface {
-                    activity: r.get(1)?,
+                    activity,
                     attempt: r.get(2)?,
                     outcome: CallOutcome::of(code.as_deref()),
                     result_code: code,
-                    detail: r.get(4)?,
+                    instance_id,
+                    result_msg,
+                    failure,
+                    http_status,
                     elapsed_ms: r.get(5)?,
                 },
             })

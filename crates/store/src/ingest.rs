@@ -5,6 +5,7 @@
 //! columns hold values (timestamps, fen, kebab-case codes), so every other module reads and writes rows only and a
 //! protocol change stops here (`tests/boundaries.rs` keeps it so).
 
+use koodesk_domain::call_failure::CallFailure;
 use koodesk_domain::time;
 use koodesk_protocol::feed::{
     FeedBill, FeedFlow, FeedInvoiceRequest, FeedOrder, FeedUnsubscription, Kind, OrderStatus, Page,
@@ -165,15 +166,21 @@ fn put_orders(w: &mut Writes, page: &[FeedOrder]) -> Result<(), StoreError> {
         ));
         lines.push((&o.order_line_id, &o.order_id, &p.product_id, amount));
         for (i, c) in o.interface_calls.iter().enumerate() {
+            // A feed written before the codes said it all in `detail`: read back as the codes [KG §7].
+            let legacy = if c.instance_id.is_none() && c.result_msg.is_none() && c.failure.is_none() {
+                c.legacy_detail()
+            } else {
+                Default::default()
+            };
             calls.push((
-                &o.order_id,
-                i as i64,
-                &c.activity,
-                c.attempt,
-                ts("interface call at", &c.at)?,
-                &c.result_code,
-                &c.detail,
-                c.elapsed_ms,
+                (&o.order_id, i as i64, &c.activity, c.attempt, ts("interface call at", &c.at)?, &c.result_code),
+                (
+                    c.instance_id.clone().or(legacy.instance_id),
+                    c.result_msg.clone().or(legacy.result_msg),
+                    c.failure.or(legacy.failure).map(CallFailure::as_str),
+                    c.http_status.or(legacy.http_status),
+                    c.elapsed_ms,
+                ),
             ));
         }
     }
@@ -221,7 +228,16 @@ fn put_orders(w: &mut Writes, page: &[FeedOrder]) -> Result<(), StoreError> {
     )?;
     w.bulk(upsert("order_lines", &["order_line_id", "order_id", "product_id", "amount_fen"], &[]), &lines)?;
     // Production-interface attempts only accumulate: those already stored are left as they are.
-    w.bulk(format!("INSERT OR IGNORE INTO interface_calls SELECT {} FROM jsonb_each(?1)", columns(8)), &calls)?;
+    w.bulk(
+        "INSERT OR IGNORE INTO interface_calls
+             (order_id, idx, activity, attempt, at_ts, result_code,
+              instance_id, result_msg, failure, http_status, elapsed_ms)
+         SELECT value->0->>0, value->0->>1, value->0->>2, value->0->>3, value->0->>4, value->0->>5,
+                value->1->>0, value->1->>1, value->1->>2, value->1->>3, value->1->>4
+           FROM jsonb_each(?1)"
+            .into(),
+        &calls,
+    )?;
     // Steps of refunded orders leave the inbox (schema 5 keeps the fact on the flow).
     let refunded: Vec<&str> =
         page.iter().filter(|o| o.status == OrderStatus::Refunded).map(|o| o.order_id.as_str()).collect();

@@ -579,6 +579,16 @@ pub const MIGRATIONS: &[&str] = &[
     r#"
     ALTER TABLE supervision_events ADD COLUMN recorded_by TEXT;
     "#,
+    // 17: a production-interface call as values (issue 18): the instance ID the reply named, the reply's own
+    // resultMsg, what went wrong as a code ([`koodesk_domain::call_failure::CallFailure`]) and the HTTP status
+    // when it was not 200, instead of one free-text `detail`. Rows written before keep their `detail` (a record of
+    // what happened is never rewritten); the reader takes it apart ([`crate::browse`]).
+    r#"
+    ALTER TABLE interface_calls ADD COLUMN instance_id TEXT;
+    ALTER TABLE interface_calls ADD COLUMN result_msg TEXT;
+    ALTER TABLE interface_calls ADD COLUMN failure TEXT;
+    ALTER TABLE interface_calls ADD COLUMN http_status INTEGER CHECK (http_status BETWEEN 100 AND 599);
+    "#,
 ];
 
 /// Sets an invoice request's order facts (schema 5) for the requests `scope` selects (a SQL condition on `id`);

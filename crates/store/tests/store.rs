@@ -639,35 +639,54 @@ fn migrating_to_v4_records_which_orders_earlier_invoices_cover() {
 }
 
 /// KooGallery's production-interface calls come with the order and join its timeline; attempts accumulate, and
-/// a page seen again adds nothing [KG §7].
+/// a page seen again adds nothing. Each call crosses as codes and values (the instance ID, the seller's own
+/// resultMsg, a failure code and the HTTP status); a feed written before those fields said it all in `detail`,
+/// and is read back as the same codes [KG §7].
 #[test]
 fn production_interface_calls_join_the_order_timeline() {
+    use koodesk_domain::call_failure::CallFailure;
     use koodesk_protocol::feed::FeedInterfaceCall;
-    let call = |attempt: u32, at: &str, code: Option<&str>, detail: &str| FeedInterfaceCall {
+    let call = |attempt: u32, at: &str, code: Option<&str>| FeedInterfaceCall {
         activity: "newInstance".into(),
         attempt,
         at: at.into(),
         result_code: code.map(str::to_string),
-        detail: Some(detail.into()),
+        instance_id: None,
+        result_msg: None,
+        failure: None,
+        http_status: None,
+        detail: None,
         elapsed_ms: 120,
     };
     let mut s = Store::open_in_memory().expect("store");
     let mut o = order("CS9", "2026-11-02T10:00:00+08:00", AccessType::Saas, BillingMode::Period, 19800);
     o.interface_calls = vec![
-        call(1, "2026-11-02T10:00:05+08:00", Some("000005"), "internal error"),
-        call(2, "2026-11-02T11:00:05+08:00", None, "no reply within 5 s"),
+        FeedInterfaceCall {
+            result_msg: Some("数据库连接失败".into()),
+            ..call(1, "2026-11-02T10:00:05+08:00", Some("000005"))
+        },
+        FeedInterfaceCall { failure: Some(CallFailure::Timeout), ..call(2, "2026-11-02T11:00:05+08:00", None) },
     ];
     s.apply_page(Kind::Orders, &page(vec![o.clone()], "orders.1"), 0).expect("applies");
-    // Each call crosses as its codes and parameters: the console words them [KG §7].
-    type Call = (u32, Option<String>, CallOutcome, Option<String>, i64);
+    type Call = (u32, Option<String>, CallOutcome, Option<String>, Option<String>, Option<CallFailure>, Option<u16>);
     let calls = |s: &Store| -> Vec<Call> {
         let d = s.order_detail("CS9", time::parse_datetime("2026-11-29T10:00:00").expect("t")).expect("detail");
         d.timeline
             .into_iter()
             .filter_map(|e| match e.event {
-                TimelineEvent::Interface { activity, attempt, result_code, outcome, detail, elapsed_ms } => {
-                    assert_eq!(activity, "newInstance");
-                    Some((attempt, result_code, outcome, detail, elapsed_ms))
+                TimelineEvent::Interface {
+                    activity,
+                    attempt,
+                    result_code,
+                    outcome,
+                    instance_id,
+                    result_msg,
+                    failure,
+                    http_status,
+                    elapsed_ms,
+                } => {
+                    assert_eq!((activity.as_str(), elapsed_ms), ("newInstance", 120));
+                    Some((attempt, result_code, outcome, instance_id, result_msg, failure, http_status))
                 }
                 _ => None,
             })
@@ -677,20 +696,67 @@ fn production_interface_calls_join_the_order_timeline() {
     assert_eq!(
         calls(&s),
         [
-            (1, some("000005"), CallOutcome::Documented, some("internal error"), 120),
-            (2, None, CallOutcome::NoReply, some("no reply within 5 s"), 120),
+            (1, some("000005"), CallOutcome::Documented, None, some("数据库连接失败"), None, None),
+            (2, None, CallOutcome::NoReply, None, None, Some(CallFailure::Timeout), None),
         ]
     );
-    o.interface_calls.push(call(3, "2026-11-02T12:00:05+08:00", Some("000000"), "ins-cs9"));
-    o.interface_calls.push(call(4, "2026-11-02T13:00:05+08:00", Some("999999"), "odd"));
+    o.interface_calls.push(FeedInterfaceCall {
+        instance_id: some("ins-cs9"),
+        ..call(3, "2026-11-02T12:00:05+08:00", Some("000000"))
+    });
+    o.interface_calls.push(call(4, "2026-11-02T13:00:05+08:00", Some("999999")));
+    o.interface_calls.push(call(5, "2026-11-02T14:00:05+08:00", None));
     o.seq = 2;
-    let again = page(vec![o], "orders.2");
+    // The fifth call as an older feed wrote it: one free-text detail (never written now, so put in by hand).
+    let mut json: serde_json::Value = serde_json::from_slice(&page(vec![o], "orders.2")).expect("json");
+    json["items"][0]["interface_calls"][4]["detail"] = "HTTP 502: the reply is not a production-interface reply".into();
+    let again = serde_json::to_vec(&json).expect("json");
     s.apply_page(Kind::Orders, &again, 0).expect("applies");
     s.apply_page(Kind::Orders, &again, 0).expect("applies again");
     let t = calls(&s);
-    assert_eq!(t.len(), 4, "{t:?}");
-    assert_eq!(t[2], (3, some("000000"), CallOutcome::Documented, some("ins-cs9"), 120));
-    assert_eq!(t[3], (4, some("999999"), CallOutcome::Undocumented, some("odd"), 120), "not in the documented table");
+    assert_eq!(t.len(), 5, "{t:?}");
+    assert_eq!(t[2], (3, some("000000"), CallOutcome::Documented, some("ins-cs9"), None, None, None));
+    assert_eq!(
+        t[3],
+        (4, some("999999"), CallOutcome::Undocumented, None, None, None, None),
+        "not in the documented table"
+    );
+    assert_eq!(t[4], (5, None, CallOutcome::NoReply, None, None, Some(CallFailure::HttpStatus), Some(502)));
+}
+
+/// Rows stored before schema 17 kept one free-text `detail`; they are read back as the codes, and a failure code
+/// this build does not know is reported as damage, never shown as something else.
+#[test]
+fn interface_calls_stored_before_schema_17_read_back_as_codes() {
+    use koodesk_domain::call_failure::CallFailure;
+    let mut s = Store::open_in_memory().expect("store");
+    let o = order("CS8", "2026-11-02T10:00:00+08:00", AccessType::Saas, BillingMode::Period, 19800);
+    s.apply_page(Kind::Orders, &page(vec![o], "orders.1"), 0).expect("applies");
+    let at = time::parse_datetime("2026-11-02T10:00:05").expect("t").timestamp();
+    for (idx, code, detail) in [(0, Some("000000"), "ins-cs8"), (1, None, "no reply within 5 s")] {
+        s.connection()
+            .execute(
+                "INSERT INTO interface_calls (order_id, idx, activity, attempt, at_ts, result_code, detail, elapsed_ms)
+                 VALUES ('CS8', ?1, 'newInstance', ?1 + 1, ?2, ?3, ?4, 90)",
+                rusqlite::params![idx, at + idx, code, detail],
+            )
+            .expect("an old row");
+    }
+    let now = time::parse_datetime("2026-11-29T10:00:00").expect("t");
+    let read: Vec<(Option<String>, Option<CallFailure>)> = s
+        .order_detail("CS8", now)
+        .expect("detail")
+        .timeline
+        .into_iter()
+        .filter_map(|e| match e.event {
+            TimelineEvent::Interface { instance_id, failure, .. } => Some((instance_id, failure)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(read, [(Some("ins-cs8".to_string()), None), (None, Some(CallFailure::Timeout))]);
+    s.connection().execute("UPDATE interface_calls SET failure = 'gremlins' WHERE idx = 1", []).expect("damage");
+    let err = s.order_detail("CS8", now).expect_err("damage is reported").to_string();
+    assert!(err.contains("interface_calls.failure") && err.contains("gremlins"), "{err}");
 }
 
 /// Schema 9 moves the invoice title out of its JSON object into columns; a title that was not JSON is left

@@ -229,13 +229,13 @@ export type TimelineEvent = { "kind": "order", order_type: OrderType, status: Or
 /**
  * Who recorded the step by hand from the Seller Console (action `recorded`); none for the feed's steps.
  */
-recorded_by: string | null, note: string | null, } | { "kind": "unsubscription", id: string, status: UnsubscriptionStatus, refund: string, paid: string, reason: string, } | { "kind": "invoice-request", id: string, status: InvoiceRequestStatus, invoice_kind: InvoiceKind, medium: Medium, amount: string, due_at: string, } | { "kind": "outbox", action: string, action_id: string, status: string, error: string | null, } | { "kind": "interface", activity: string, attempt: number, result_code: string | null, outcome: CallOutcome, detail: string | null, elapsed_ms: number, };
+recorded_by: string | null, note: string | null, } | { "kind": "unsubscription", id: string, status: UnsubscriptionStatus, refund: string, paid: string, reason: string, } | { "kind": "invoice-request", id: string, status: InvoiceRequestStatus, invoice_kind: InvoiceKind, medium: Medium, amount: string, due_at: string, } | { "kind": "outbox", action: string, action_id: string, status: string, error: string | null, } | { "kind": "interface", activity: string, attempt: number, result_code: string | null, outcome: CallOutcome, instance_id: string | null, result_msg: string | null, failure: CallFailure | null, http_status: number | null, elapsed_ms: number, };
 
 export type TimelineEntry = { at: string, } & ({ "kind": "order", order_type: OrderType, status: OrderState, amount: string, } | { "kind": "supervision", from_step: Step, to_step: Step, action: SupervisionAction, actor: Side, 
 /**
  * Who recorded the step by hand from the Seller Console (action `recorded`); none for the feed's steps.
  */
-recorded_by: string | null, note: string | null, } | { "kind": "unsubscription", id: string, status: UnsubscriptionStatus, refund: string, paid: string, reason: string, } | { "kind": "invoice-request", id: string, status: InvoiceRequestStatus, invoice_kind: InvoiceKind, medium: Medium, amount: string, due_at: string, } | { "kind": "outbox", action: string, action_id: string, status: string, error: string | null, } | { "kind": "interface", activity: string, attempt: number, result_code: string | null, outcome: CallOutcome, detail: string | null, elapsed_ms: number, });
+recorded_by: string | null, note: string | null, } | { "kind": "unsubscription", id: string, status: UnsubscriptionStatus, refund: string, paid: string, reason: string, } | { "kind": "invoice-request", id: string, status: InvoiceRequestStatus, invoice_kind: InvoiceKind, medium: Medium, amount: string, due_at: string, } | { "kind": "outbox", action: string, action_id: string, status: string, error: string | null, } | { "kind": "interface", activity: string, attempt: number, result_code: string | null, outcome: CallOutcome, instance_id: string | null, result_msg: string | null, failure: CallFailure | null, http_status: number | null, elapsed_ms: number, });
 
 export type OrderTax = { tax_product: TaxProduct, rate: string, gross: string, net: string, tax: string, };
 
@@ -590,6 +590,8 @@ export type NoticeShown = { key: string, route: string, };
 export type InvoiceKind = "ordinary" | "special";
 
 export type Medium = "fully-digital" | "electronic" | "paper";
+
+export type CallFailure = "timeout" | "unreachable" | "broken-reply" | "http-status" | "not-a-reply" | "body-sign" | "no-instance-id";
 
 export type CourierPayer = "customer" | "merchant" | "none";
 
@@ -1154,6 +1156,8 @@ export const RULES: readonly Rule[] = ["required", "too-long", "not-a-number", "
 export const PRODUCT_TYPES: readonly ProductType[] = ["manual-service", "hardware", "license2", "license1", "license-offline", "software-package", "app-orchestration", "data-file"];
 
 export const MEDIA: readonly Medium[] = ["fully-digital", "electronic", "paper"];
+
+export const CALL_FAILURES: readonly CallFailure[] = ["timeout", "unreachable", "broken-reply", "http-status", "not-a-reply", "body-sign", "no-instance-id"];
 
 export const INBOX_ACTIONS: readonly InboxAction[] = ["confirm-requirements", "activate-code", "upload-proof", "deliver", "appeal", "review-unsubscription", "issue-invoice", "await-review", "auto-accept", "expect-payment", "settlement"];
 

@@ -173,6 +173,8 @@ export default {
     outbox: '{action} {id} ({status})',
     interface: '{activity}: {outcome}', interfaceAttempt: '{activity}, attempt {attempt}: {outcome}', elapsed: '{ms} ms',
     noReply: 'no proper reply', undocumented: '{code} (not a documented result code)',
+    instance: 'instance {id}', resultMsg: 'the interface said: “{msg}”', httpStatus: 'HTTP status {status} (200 expected)',
+    callFailures: { timeout: 'no reply within 5 s', unreachable: 'the production interface could not be reached', 'broken-reply': 'the reply broke off', 'http-status': 'an HTTP status other than 200', 'not-a-reply': 'the reply is not a production-interface reply', 'body-sign': 'the reply\'s Body-Sign does not match its body', 'no-instance-id': 'accepted without an instanceId' },
     resultCodes: { '000000': 'success', '000001': 'authentication failed', '000002': 'invalid parameter', '000003': 'instance not found', '000004': 'processing', '000005': 'internal error', '000100': 'no resource available', '000101': 'mobile number missing or already taken', '000102': 'e-mail missing or already taken', '000103': 'already purchased', '000104': 'internal service error', '000105': 'benefit already subscribed', '000106': 'sold out', '000107': 'e-mail domain already taken' },
     actions: { submit: 'Submitted', confirm: 'Confirmed', reject: 'Rejected', deliver: 'Delivered', activate: 'Activated', accept: 'Accepted', 'auto-accept': 'Accepted automatically', 'parcel-signed': 'Parcel signed for', appeal: 'Appealed', 'resolve-appeal': 'Appeal decided', recorded: 'Recorded by hand' },
     actors: { merchant: 'the merchant', user: 'the user', platform: 'Huawei Cloud' },

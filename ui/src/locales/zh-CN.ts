@@ -173,6 +173,8 @@ export default {
     outbox: '{action} {id}（{status}）',
     interface: '{activity}：{outcome}', interfaceAttempt: '{activity}，第 {attempt} 次：{outcome}', elapsed: '{ms} 毫秒',
     noReply: '未收到有效响应', undocumented: '{code}（不是文档规定的结果码）',
+    instance: '实例 {id}', resultMsg: '接口返回：“{msg}”', httpStatus: 'HTTP 状态码 {status}（应为 200）',
+    callFailures: { timeout: '5 秒内未响应', unreachable: '无法连接生产接口', 'broken-reply': '响应中途断开', 'http-status': 'HTTP 状态码不是 200', 'not-a-reply': '响应不是生产接口的应答格式', 'body-sign': '响应的 Body-Sign 与响应体不符', 'no-instance-id': '受理成功但未返回 instanceId' },
     resultCodes: { '000000': '成功', '000001': '鉴权失败', '000002': '请求参数不合法', '000003': '实例ID不存在', '000004': '请求处理中', '000005': '其它服务内部错误', '000100': '无可用实例资源分配', '000101': '手机号缺失或已被占用', '000102': '邮箱缺失或已被占用', '000103': '已购买', '000104': '其它服务内部错误', '000105': '权益已订阅', '000106': '已售罄', '000107': '邮箱域名已被占用' },
     actions: { submit: '提交', confirm: '确认', reject: '驳回', deliver: '交付', activate: '激活', accept: '验收通过', 'auto-accept': '自动验收', 'parcel-signed': '包裹签收', appeal: '申诉', 'resolve-appeal': '处理申诉', recorded: '手工记录' },
     actors: { merchant: '商家', user: '用户', platform: '华为云' },

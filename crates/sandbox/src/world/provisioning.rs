@@ -18,6 +18,7 @@
 //! that never provisioned it answers `000003`, and that is what the feed shows.
 
 use chrono::Duration;
+use koodesk_domain::call_failure::CallFailure;
 use koodesk_domain::catalog::{AccessType, BillingMode};
 use koodesk_domain::time::{self, Instant};
 use koodesk_protocol::feed::{FeedInterfaceCall, Kind, OrderStatus};
@@ -39,11 +40,11 @@ const FIRST_PROCESSING: u32 = 30;
 const RETRY_FAILS: u32 = 450;
 
 /// Failures as KooGallery records them: a `resultCode` or, with none, what happened instead.
-const FAILURES: &[(Option<&str>, &str, u32)] = &[
-    (Some("000005"), "internal error", 800),
-    (None, "no reply within 5 s", 5000),
-    (Some("000100"), "no resource available", 300),
-    (None, "connection refused", 3),
+const FAILURES: &[(Option<&str>, Option<CallFailure>, u32)] = &[
+    (Some("000005"), None, 800),
+    (None, Some(CallFailure::Timeout), 5000),
+    (Some("000100"), None, 300),
+    (None, Some(CallFailure::Unreachable), 3),
 ];
 
 /// The activity that provisions an order of this type.
@@ -81,21 +82,25 @@ impl World {
             _ => RETRY_FAILS,
         };
         let processing = activity == "newInstance" && attempt == 1 && (fails..fails + FIRST_PROCESSING).contains(&roll);
-        let (result_code, detail, elapsed_ms) = if roll < fails {
-            let (code, what, ms) = FAILURES[roll as usize % FAILURES.len()];
-            (code.map(str::to_string), Some(what.to_string()), ms)
+        let (result_code, failure, instance_id, elapsed_ms) = if roll < fails {
+            let (code, failure, ms) = FAILURES[roll as usize % FAILURES.len()];
+            (code.map(str::to_string), failure, None, ms)
         } else if processing {
-            (Some("000004".to_string()), None, rng.gen_range(40..400))
+            (Some("000004".to_string()), None, None, rng.gen_range(40..400))
         } else {
             let instance = matches!(activity, "newInstance" | "queryInstance").then(|| self.instance_id(oi));
-            (Some("000000".to_string()), instance, rng.gen_range(40..400))
+            (Some("000000".to_string()), None, instance, rng.gen_range(40..400))
         };
         self.orders[oi].calls.push(FeedInterfaceCall {
             activity: activity.to_string(),
             attempt,
             at: time::format_rfc3339(&at),
             result_code,
-            detail,
+            instance_id,
+            result_msg: None,
+            failure,
+            http_status: None,
+            detail: None,
             elapsed_ms,
         });
         if roll < fails {
@@ -170,8 +175,12 @@ pub struct LiveOutcome {
     /// The reply's `resultCode`; `None` when no proper reply came (no answer in 5 s, refused connection, an HTTP
     /// status other than 200, a body that is not a reply, a Body-Sign that does not match).
     pub result_code: Option<String>,
-    /// The reply's `resultMsg`, or what went wrong when there was no proper reply.
+    /// The reply's `resultMsg` (the seller's server's words).
     pub message: Option<String>,
+    /// What went wrong when there was no proper reply [KG §7].
+    pub failure: Option<CallFailure>,
+    /// The reply's HTTP status when it was not 200.
+    pub http_status: Option<u16>,
     /// The `instanceId` the reply carried (newInstance), or the instance queryInstance answered for.
     pub instance_id: Option<String>,
     pub elapsed_ms: u32,
@@ -346,28 +355,34 @@ impl World {
         let code = outcome.result_code.as_deref();
         let success = code == Some(ResultCode::Success.code());
         let processing = code == Some(ResultCode::Processing.code());
-        let mut detail = if success || processing { None } else { outcome.message.clone() };
+        let mut failure = outcome.failure;
+        let mut instance_id = None;
         let mut accepted = success || processing;
         if activity == "newInstance" && accepted {
             match &outcome.instance_id {
                 Some(id) if !id.trim().is_empty() => {
                     self.orders[oi].instance_id = Some(id.clone());
-                    detail = Some(id.clone());
+                    instance_id = Some(id.clone());
                 }
                 _ => {
                     accepted = false;
-                    detail = Some(format!("resultCode {} without an instanceId", code.unwrap_or("")));
+                    failure = Some(CallFailure::NoInstanceId);
                 }
             }
         } else if activity == "queryInstance" && success {
-            detail = outcome.instance_id.clone().or_else(|| instance_of(&call.request).map(str::to_string));
+            instance_id = outcome.instance_id.clone().or_else(|| instance_of(&call.request).map(str::to_string));
         }
         self.orders[oi].calls.push(FeedInterfaceCall {
             activity: activity.to_string(),
             attempt: call.attempt,
             at: time::format_rfc3339(&at),
             result_code: outcome.result_code.clone(),
-            detail,
+            instance_id,
+            // The seller's words where the call did not plainly succeed (a success's "success" says nothing).
+            result_msg: if success && failure.is_none() { None } else { outcome.message.clone() },
+            failure,
+            http_status: outcome.http_status,
+            detail: None,
             elapsed_ms: outcome.elapsed_ms,
         });
         let refunded = self.orders[oi].status == OrderStatus::Refunded;

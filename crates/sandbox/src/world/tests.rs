@@ -1,4 +1,5 @@
 use super::*;
+use koodesk_domain::call_failure::CallFailure;
 use koodesk_domain::catalog::{AccessType, BillingMode};
 use koodesk_domain::supervision::Step;
 use koodesk_protocol::feed::{BillStatus, Page};
@@ -303,7 +304,9 @@ fn outcome(at: Instant, code: Option<&str>, instance: Option<&str>) -> LiveOutco
     LiveOutcome {
         at,
         result_code: code.map(str::to_string),
-        message: if code.is_none() { Some("no reply within 5 s".into()) } else { None },
+        message: None,
+        failure: code.is_none().then_some(CallFailure::Timeout),
+        http_status: None,
         instance_id: instance.map(str::to_string),
         elapsed_ms: 12,
     }
@@ -382,7 +385,7 @@ fn a_live_new_instance_polled_after_000004_completes_the_order_with_the_real_ins
     assert_eq!(o.settled_at, Some(t2), "in settlement once provisioned");
     assert_eq!(o.instance_id.as_deref(), Some("sample-1"));
     let calls: Vec<(&str, Option<&str>, Option<&str>)> =
-        o.calls.iter().map(|c| (c.activity.as_str(), c.result_code.as_deref(), c.detail.as_deref())).collect();
+        o.calls.iter().map(|c| (c.activity.as_str(), c.result_code.as_deref(), c.instance_id.as_deref())).collect();
     assert_eq!(
         calls,
         [
@@ -434,7 +437,7 @@ fn a_live_new_instance_that_keeps_failing_is_retried_hourly_then_the_order_fails
     }
     let o = w.order(&id).expect("order");
     assert_eq!(o.calls.len(), 4, "first try + 3 hourly retries");
-    assert_eq!(o.calls[0].detail.as_deref(), Some("no reply within 5 s"), "what went wrong is kept");
+    assert_eq!(o.calls[0].failure, Some(CallFailure::Timeout), "what went wrong is kept, as its code");
     assert_eq!(o.calls[1].result_code.as_deref(), Some("000005"));
     assert_eq!((o.status, o.settled_at), (OrderStatus::Refunded, None), "the order fails and is refunded");
     assert_eq!(w.live_calls_queued(), 0, "nothing is released: nothing was provisioned");
@@ -445,7 +448,7 @@ fn a_live_new_instance_that_keeps_failing_is_retried_hourly_then_the_order_fails
     w.record_live_call(call, outcome(w.now(), Some("000000"), None));
     let o = w.order(&id).expect("order");
     assert_eq!(o.status, OrderStatus::InProgress);
-    assert!(o.calls[0].detail.as_deref().is_some_and(|d| d.contains("without an instanceId")));
+    assert_eq!((o.calls[0].failure, o.calls[0].instance_id.as_deref()), (Some(CallFailure::NoInstanceId), None));
     assert_eq!(w.live_calls_queued(), 1, "retried");
 }
 
@@ -487,9 +490,12 @@ fn seen_from_start(w: &World) -> Vec<String> {
             .calls
             .iter()
             .map(|c| {
-                let detail = c.detail.as_deref().map(|d| d.replace(&own, "<own>"));
+                let instance = c.instance_id.as_deref().map(|d| d.replace(&own, "<own>"));
                 let at = rel_text(&c.at);
-                format!("{}#{} +{at}s {:?} {detail:?} {}ms", c.activity, c.attempt, c.result_code, c.elapsed_ms)
+                format!(
+                    "{}#{} +{at}s {:?} {instance:?} {:?} {}ms",
+                    c.activity, c.attempt, c.result_code, c.failure, c.elapsed_ms
+                )
             })
             .collect();
         out.push(format!(
