@@ -200,7 +200,11 @@ test('a dialog (License activation): axe-clean, focus inside and trapped, Escape
     }
     await page.keyboard.press('Escape')
     await page.waitForSelector(dialog, { state: 'detached' })
-    await page.waitForFunction((o) => document.activeElement === document.querySelector(o), opener)
+    await page.waitForFunction((o) => document.activeElement === document.querySelector(o), opener).catch(async (e) => {
+      // Say where the focus went instead, and whether the opener is still there.
+      const where = await page.evaluate((o) => ({ active: document.activeElement?.outerHTML.slice(0, 160), opener: document.querySelector(o)?.outerHTML.slice(0, 160) ?? null }), opener)
+      throw new Error(`${lang}: the focus did not go back to the dialog's button: ${JSON.stringify(where)}\n${e.message}`)
+    })
     assert.deepEqual(problems, [])
     await context.close()
   }
