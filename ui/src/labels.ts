@@ -1,5 +1,5 @@
 // Display names of the core's codes (the same names KooGallery's console uses in Chinese).
-import type { AccessType, BillingMode, OrderState, OrderType, TaxProduct } from './api/bindings'
+import type { AccessType, BillingMode, OrderState, OrderType, TaxProduct, Taxpayer } from './api/bindings'
 
 // The vocabularies generated from Rust's enums, one table per language: a `Record` over the union, so a code added
 // in Rust (and so in bindings.ts) fails the type check until both languages name it [KG §1].
@@ -21,6 +21,8 @@ const BILLING_MODES_EN: Record<BillingMode, string> = {
 }
 const TAX_PRODUCTS_ZH: Record<TaxProduct, string> = { software: '软件', hardware: '硬件', service: '服务' }
 const TAX_PRODUCTS_EN: Record<TaxProduct, string> = { software: 'Software', hardware: 'Hardware', service: 'Service' }
+const TAXPAYERS_ZH: Record<Taxpayer, string> = { general: '一般纳税人', 'small-scale': '小规模纳税人' }
+const TAXPAYERS_EN: Record<Taxpayer, string> = { general: 'general taxpayer', 'small-scale': 'small-scale taxpayer' }
 
 const ORDER_TYPES_ZH: Record<OrderType, string> = {
   new: '新购', renew: '续费', change: '变更', unsubscribe: '退订', trial: '试用', 'trial-to-formal': '试用转正',
@@ -44,6 +46,7 @@ export const ORDER_STATES = Object.keys(ORDER_STATES_ZH) as OrderState[]
 export const orderTypeLabel = (o: OrderType, lang: string): string => (zhLang(lang) ? ORDER_TYPES_ZH : ORDER_TYPES_EN)[o]
 export const orderStateLabel = (o: OrderState, lang: string): string => (zhLang(lang) ? ORDER_STATES_ZH : ORDER_STATES_EN)[o]
 export const taxProductLabel = (p: TaxProduct, lang: string): string => (zhLang(lang) ? TAX_PRODUCTS_ZH : TAX_PRODUCTS_EN)[p]
+export const taxpayerLabel = (p: Taxpayer, lang: string): string => (zhLang(lang) ? TAXPAYERS_ZH : TAXPAYERS_EN)[p]
 
 // Codes not yet typed end to end: a flat map, the code itself where it has no name.
 const zh: Record<string, string> = {

@@ -150,6 +150,29 @@ pub struct CredentialName {
     pub name: String,
 }
 
+/// Why a sync did not finish, by code: the console and the tray word it in the seller's language.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(tag = "code", rename_all = "kebab-case")]
+pub enum SyncFailure {
+    /// The marketplace (or the gateway) could not be reached: working offline.
+    Offline,
+    /// Some feeds did not finish; `detail` names each and why, in English (shown as a detail).
+    Incomplete { detail: String },
+    /// The sync failed as a whole: the core's error, its code and English sentence.
+    Failed { error: ApiError },
+}
+
+impl SyncFailure {
+    /// The English sentence, for the CLI and the logs.
+    pub fn english(&self) -> String {
+        match self {
+            SyncFailure::Offline => "the marketplace cannot be reached: working offline".into(),
+            SyncFailure::Incomplete { detail } => detail.clone(),
+            SyncFailure::Failed { error } => error.message.clone(),
+        }
+    }
+}
+
 /// Sync and connectivity, for the status bar and the tray.
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct Status {
@@ -159,7 +182,8 @@ pub struct Status {
     pub offline: bool,
     pub syncing: bool,
     pub last_sync_at: Option<String>,
-    pub last_error: Option<String>,
+    /// Why the last sync did not finish, by code (none after a good one).
+    pub last_error: Option<SyncFailure>,
     /// Sync failures in a row.
     pub failures_in_a_row: u32,
     /// Targets with an action waiting in the outbox.
@@ -266,16 +290,17 @@ pub struct SupervisionAct {
     pub seq: Option<i64>,
 }
 
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
 pub struct Queued {
     pub action_id: String,
     /// Whether the action reached the marketplace already (an immediate push when online).
     pub sent: bool,
     /// Where it stands now: queued, sent and awaiting the feed's echo, or (none) done — echoed or refused.
     pub pending_sync: Option<koodesk_store::outbox::PendingSync>,
-    /// Why KooGallery refused it, when it did.
+    /// Why KooGallery refused it, when it did (the marketplace's own words, quoted).
     pub refused: Option<String>,
-    pub message: String,
+    /// Files only: the decision was made on the Seller Console and is recorded here; nothing is sent.
+    pub recorded: bool,
 }
 
 /// A refused action the seller has read.
@@ -385,7 +410,7 @@ pub struct Notice {
 #[serde(tag = "code", rename_all = "kebab-case")]
 pub enum NoticeAbout {
     /// Sync failed this many times in a row; the last error as the core reported it.
-    SyncFailing { failures_in_a_row: u32, last_error: Option<String> },
+    SyncFailing { failures_in_a_row: u32, last_error: Option<SyncFailure> },
     /// This month's failed orders near, on or past KooGallery's delisting line [KG §7].
     DelistingLine {
         standing: koodesk_domain::delisting::LineStanding,
@@ -455,7 +480,9 @@ pub struct InvoiceIssued {
     pub invoice: InvoiceRecord,
     /// Whether KooGallery has heard of it yet (or it waits in the outbox).
     pub sent: bool,
-    pub message: String,
+    /// What became of telling KooGallery's request it is issued; none when there is nothing to tell (drafted from
+    /// chosen orders, or already told).
+    pub push: Option<Queued>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]

@@ -86,13 +86,7 @@ pub(crate) async fn unsubscription_decide(ws: &Workspace, a: UnsubscriptionDecid
         if let Some(q) = trackers::to_gateway(ws, &a.id).await? {
             return Ok(q);
         }
-        return Ok(Queued {
-            action_id: String::new(),
-            sent: true,
-            pending_sync: None,
-            refused: None,
-            message: "recorded as decided on the Seller Console".into(),
-        });
+        return Ok(Queued { action_id: String::new(), sent: true, pending_sync: None, refused: None, recorded: true });
     }
     let payload = json!({"approve": a.approve, "reason": a.reason.trim()});
     queue(ws, ActionKind::UnsubscriptionDecision, &a.id, payload, a.seq).await

@@ -39,15 +39,16 @@ pub async fn issue(ws: &Workspace, a: InvoiceIssue) -> Result<InvoiceIssued, Api
     ws.log.info(&format!("invoice {} issued as {}", invoice.id, invoice.number.as_deref().unwrap_or("")));
     let Some(target) = invoice.request_id.clone() else {
         // Drafted from chosen orders: KooGallery has no request to close.
-        return Ok(InvoiceIssued { message: "issued (no KooGallery request to tell)".into(), invoice, sent: true });
+        return Ok(InvoiceIssued { invoice, sent: true, push: None });
     };
     let t = target.clone();
     let action = ws.read(move |s| Ok(s.in_flight_for(&t)?)).await?;
     let Some((action_id, _)) = action else {
-        return Ok(InvoiceIssued { message: "issued".into(), invoice, sent: true });
+        return Ok(InvoiceIssued { invoice, sent: true, push: None });
     };
     let q = ws.push_action(&action_id).await;
-    Ok(InvoiceIssued { message: q.message, invoice, sent: q.sent && q.refused.is_none() })
+    let sent = q.sent && q.refused.is_none();
+    Ok(InvoiceIssued { invoice, sent, push: Some(q) })
 }
 
 pub async fn red_letter(ws: &Workspace, a: InvoiceRedLetter) -> Result<InvoiceList, ApiError> {

@@ -9,7 +9,7 @@ use koodesk_domain::merchant_info::ReviewSubject;
 use koodesk_domain::supervision::ProductType;
 use koodesk_store::inbox::{ConsolePath, InboxAction, InboxFacts, InboxItem, InvoiceBlock};
 
-use crate::api::{Language, Notice, NoticeAbout};
+use crate::api::{Language, Notice, NoticeAbout, SyncFailure};
 
 /// The two languages of the console.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -63,8 +63,8 @@ pub fn notice(n: &Notice, lang: Lang) -> (String, String) {
                 Lang::EnUs => format!("{failures_in_a_row} failures in a row"),
             };
             match last_error {
-                Some(e) if !e.is_empty() => format!("{head}: {e}"),
-                _ => head,
+                Some(e) => format!("{head}: {}", sync_failure(e, lang)),
+                None => head,
             }
         }
         NoticeAbout::DelistingLine { period, failed_orders, delisting_line, .. } => match lang {
@@ -210,6 +210,18 @@ fn task(action: InboxAction, product_type: ProductType, lang: Lang) -> &'static 
     }
 }
 
+/// Why the last sync did not finish, in the user's language; the core's English sentence stays a detail.
+fn sync_failure(f: &SyncFailure, lang: Lang) -> String {
+    match (f, lang) {
+        (SyncFailure::Offline, Lang::ZhCn) => "无法连接云商店，正在离线工作".into(),
+        (SyncFailure::Offline, Lang::EnUs) => "the marketplace cannot be reached: working offline".into(),
+        (SyncFailure::Incomplete { detail }, Lang::ZhCn) => format!("部分数据未同步（{detail}）"),
+        (SyncFailure::Incomplete { detail }, Lang::EnUs) => format!("some feeds did not finish ({detail})"),
+        (SyncFailure::Failed { error }, Lang::ZhCn) => format!("同步失败（{}）", error.message),
+        (SyncFailure::Failed { error }, Lang::EnUs) => format!("sync failed ({})", error.message),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -320,7 +332,17 @@ mod tests {
     fn notices() -> Vec<Notice> {
         let about = |about| Notice { key: "k".into(), about, route: "/".into() };
         let mut out = vec![
-            about(NoticeAbout::SyncFailing { failures_in_a_row: 3, last_error: Some("sync: refused".into()) }),
+            about(NoticeAbout::SyncFailing { failures_in_a_row: 3, last_error: Some(SyncFailure::Offline) }),
+            about(NoticeAbout::SyncFailing {
+                failures_in_a_row: 4,
+                last_error: Some(SyncFailure::Incomplete { detail: "orders: 503".into() }),
+            }),
+            about(NoticeAbout::SyncFailing {
+                failures_in_a_row: 5,
+                last_error: Some(SyncFailure::Failed {
+                    error: crate::api::ApiError::new(crate::api::ErrorCode::Unauthorized, "the feed token was refused"),
+                }),
+            }),
             about(NoticeAbout::DialTestFailed {
                 at: "2026-11-01T10:00:00+08:00".into(),
                 activity: "newInstance".into(),
@@ -372,6 +394,22 @@ mod tests {
         for lang in Lang::ALL {
             assert!(!open(lang).is_empty());
         }
+    }
+
+    #[test]
+    fn a_sync_failure_is_worded_from_its_code_and_keeps_the_english_detail() {
+        let failing = |f: SyncFailure| Notice {
+            key: "k".into(),
+            about: NoticeAbout::SyncFailing { failures_in_a_row: 3, last_error: Some(f) },
+            route: "/".into(),
+        };
+        let offline = failing(SyncFailure::Offline);
+        assert_eq!(notice(&offline, Lang::ZhCn).1, "连续 3 次失败: 无法连接云商店，正在离线工作");
+        let refused = failing(SyncFailure::Failed {
+            error: crate::api::ApiError::new(crate::api::ErrorCode::Unauthorized, "the feed token was refused"),
+        });
+        assert_eq!(notice(&refused, Lang::ZhCn).1, "连续 3 次失败: 同步失败（the feed token was refused）");
+        assert_eq!(notice(&refused, Lang::EnUs).1, "3 failures in a row: sync failed (the feed token was refused)");
     }
 
     #[test]

@@ -20,7 +20,7 @@ use koodesk_sandbox::{RunningSandbox, SandboxConfig};
 use koodesk_store::{Readers, Store, StoreError, Writer};
 use tokio::sync::Mutex as AsyncMutex;
 
-use crate::api::{ApiError, EndpointMode, Queued, Settings, SyncResult};
+use crate::api::{ApiError, EndpointMode, Queued, Settings, SyncFailure, SyncResult};
 use crate::log::Log;
 use koodesk_store::outbox::{ActionStatus, PendingSync};
 
@@ -58,7 +58,7 @@ pub struct SyncState {
     pub syncing: bool,
     pub offline: bool,
     pub last_sync_at: Option<Instant>,
-    pub last_error: Option<String>,
+    pub last_error: Option<SyncFailure>,
     pub failures_in_a_row: u32,
     /// When the current streak of failed syncs began (none after a good one).
     pub failing_since: Option<Instant>,
@@ -343,7 +343,7 @@ impl Workspace {
             }
             .await
         };
-        let result = self.record_sync(outcome, false);
+        self.record_sync(outcome, false);
         let id = action_id.to_string();
         let state = self.read(move |s| Ok((s.action(&id)?, s.in_flight_for_action(&id)?))).await;
         let (sent, refused, pending_sync) = match state {
@@ -354,20 +354,8 @@ impl Workspace {
             ),
             _ => (false, None, Some(PendingSync::Queued)),
         };
-        Queued {
-            message: match (&refused, pending_sync) {
-                (Some(why), _) => format!("refused by KooGallery: {why}"),
-                (None, Some(PendingSync::AwaitingEcho)) => "sent; waiting for KooGallery to show it".into(),
-                (None, Some(PendingSync::Queued)) => {
-                    format!("queued: it will be sent at the next sync ({})", result.message)
-                }
-                (None, None) => "sent to the marketplace".into(),
-            },
-            action_id: action_id.to_string(),
-            sent,
-            pending_sync,
-            refused,
-        }
+        // The console words the outcome from these fields (sent, awaiting the echo, queued, refused).
+        Queued { action_id: action_id.to_string(), sent, pending_sync, refused, recorded: false }
     }
 
     /// Records what a sync or a push did in the status bar's state. `full`: a whole sync (only a good one counts
@@ -392,9 +380,9 @@ impl Workspace {
                     st.failures_in_a_row += 1;
                     st.failing_since.get_or_insert(now);
                     st.last_error = Some(if report.offline {
-                        "the marketplace cannot be reached: working offline".to_string()
+                        SyncFailure::Offline
                     } else {
-                        report.incomplete.join("; ")
+                        SyncFailure::Incomplete { detail: report.incomplete.join("; ") }
                     });
                 }
                 for d in &report.actions_damaged {
@@ -411,14 +399,14 @@ impl Workspace {
                     message: if ok {
                         format!("synced {} pages, {items} changes, {} actions sent", report.pages, report.actions_sent)
                     } else {
-                        st.last_error.clone().unwrap_or_default()
+                        st.last_error.as_ref().map(SyncFailure::english).unwrap_or_default()
                     },
                 }
             }
             Err(e) => {
                 st.failures_in_a_row += 1;
                 st.failing_since.get_or_insert(now);
-                st.last_error = Some(e.message.clone());
+                st.last_error = Some(SyncFailure::Failed { error: e.clone() });
                 SyncResult {
                     ok: false,
                     pages: 0,

@@ -18,6 +18,7 @@ use crate::money::Cny;
 /// Whether the seller is a general taxpayer (一般纳税人) or a small-scale one (小规模纳税人) [KG §1].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
 #[serde(rename_all = "kebab-case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum Taxpayer {
     #[default]
     General,

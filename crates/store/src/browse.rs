@@ -419,6 +419,34 @@ pub struct OrderLineRow {
     pub amount: Cny,
 }
 
+/// Why an order has no tax split, by code with the values its words name: the console says it in the seller's
+/// language [KG §1].
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(tag = "code", rename_all = "kebab-case")]
+pub enum TaxNote {
+    /// KooGallery does not bill this access type in this mode; `allowed` are the modes it is billed in.
+    NoMapping { access_type: AccessType, billing_mode: BillingMode, allowed: Vec<BillingMode> },
+    /// The rate table starts after the order's business date (`YYYY-MM-DD`, Beijing).
+    NoRate { taxpayer: Taxpayer, product: TaxProduct, date: String },
+}
+
+impl TaxNote {
+    fn of(e: &tax::TaxError) -> TaxNote {
+        match e {
+            tax::TaxError::NoMapping(m) => TaxNote::NoMapping {
+                access_type: m.access_type,
+                billing_mode: m.billing_mode,
+                allowed: koodesk_domain::catalog::allowed_modes(m.access_type).to_vec(),
+            },
+            tax::TaxError::NoRate(r) => TaxNote::NoRate {
+                taxpayer: r.taxpayer,
+                product: r.product,
+                date: r.date.format("%Y-%m-%d").to_string(),
+            },
+        }
+    }
+}
+
 /// Tax on an order at the rate for its product on its date [KG §1–2].
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct OrderTax {
@@ -441,7 +469,7 @@ pub struct OrderDetail {
     pub timeline: Vec<TimelineEntry>,
     /// `None` when the product's access type and billing mode have no tax mapping (the reason is in `tax_note`).
     pub tax: Option<OrderTax>,
-    pub tax_note: Option<String>,
+    pub tax_note: Option<TaxNote>,
     /// An image product's order: its two charges and its cloud server [KG §9]; `None` for other access types.
     pub image: Option<ImageCharges>,
 }
@@ -852,7 +880,7 @@ impl Store {
                     None,
                 )
             }
-            Err(e) => (None, Some(e.to_string())),
+            Err(e) => (None, Some(TaxNote::of(&e))),
         };
         let image = match order.access_type {
             AccessType::Image => {

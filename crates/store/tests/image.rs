@@ -80,3 +80,20 @@ fn a_negative_server_fee_is_refused_by_name_and_nothing_changes() {
     let i = s.order_detail("CS-IMG", now()).expect("detail").image.expect("charges");
     assert_eq!(i.cloud_server_fee, Some(Cny::from_fen(30_000)), "what was stored is kept");
 }
+
+/// An order whose access type KooGallery does not bill in its mode has no tax split, and says why by code — the
+/// console words it — with the modes the access type is billed in [KG §1].
+#[test]
+fn an_order_without_a_tax_mapping_says_why_by_code() {
+    let mut s = store();
+    let odd = order("CS-HW", "2026-11-04T09:00:00+08:00", AccessType::Hardware, BillingMode::Period, 5_000);
+    s.apply_page(Kind::Orders, &page(vec![odd], "orders.3"), 0).expect("orders");
+    let d = s.order_detail("CS-HW", now()).expect("detail");
+    assert!(d.tax.is_none());
+    let note = serde_json::to_value(d.tax_note.expect("a reason")).expect("json");
+    assert_eq!(
+        note,
+        serde_json::json!({ "code": "no-mapping", "access_type": "hardware", "billing_mode": "period", "allowed": ["one-time", "per-quantity"] })
+    );
+    assert!(s.order_detail("CS-IMG", now()).expect("detail").tax_note.is_none(), "a mapped order has no note");
+}

@@ -86,11 +86,17 @@ value: string, };
 
 export type CredentialName = { name: string, };
 
+export type SyncFailure = { "code": "offline" } | { "code": "incomplete", detail: string, } | { "code": "failed", error: ApiError, };
+
 export type Status = { mode: EndpointMode, endpoint: string, 
 /**
  * The last sync could not reach the marketplace: working offline.
  */
-offline: boolean, syncing: boolean, last_sync_at: string | null, last_error: string | null, 
+offline: boolean, syncing: boolean, last_sync_at: string | null, 
+/**
+ * Why the last sync did not finish, by code (none after a good one).
+ */
+last_error: SyncFailure | null, 
 /**
  * Sync failures in a row.
  */
@@ -205,6 +211,8 @@ export type BillingMode = "period" | "one-time" | "on-demand" | "on-demand-packa
 
 export type TaxProduct = "software" | "hardware" | "service";
 
+export type Taxpayer = "general" | "small-scale";
+
 export type OrderType = "new" | "renew" | "change" | "unsubscribe" | "trial" | "trial-to-formal";
 
 export type OrderState = "in-progress" | "completed" | "refunded";
@@ -238,6 +246,8 @@ export type TimelineEntry = { at: string, } & ({ "kind": "order", order_type: Or
 recorded_by: string | null, note: string | null, } | { "kind": "unsubscription", id: string, status: UnsubscriptionStatus, refund: string, paid: string, reason: string, } | { "kind": "invoice-request", id: string, status: InvoiceRequestStatus, invoice_kind: InvoiceKind, medium: Medium, amount: string, due_at: string, } | { "kind": "outbox", action: string, action_id: string, status: string, error: string | null, } | { "kind": "interface", activity: string, attempt: number, result_code: string | null, outcome: CallOutcome, instance_id: string | null, result_msg: string | null, failure: CallFailure | null, http_status: number | null, elapsed_ms: number, });
 
 export type OrderTax = { tax_product: TaxProduct, rate: string, gross: string, net: string, tax: string, };
+
+export type TaxNote = { "code": "no-mapping", access_type: AccessType, billing_mode: BillingMode, allowed: Array<BillingMode>, } | { "code": "no-rate", taxpayer: Taxpayer, product: TaxProduct, date: string, };
 
 export type ImportedBill = { 
 /**
@@ -420,7 +430,7 @@ export type OrderDetail = { order: OrderRow, buyer_kind: string, lines: Array<Or
 /**
  * `None` when the product's access type and billing mode have no tax mapping (the reason is in `tax_note`).
  */
-tax: OrderTax | null, tax_note: string | null, 
+tax: OrderTax | null, tax_note: TaxNote | null, 
 /**
  * An image product's order: its two charges and its cloud server [KG §9]; `None` for other access types.
  */
@@ -473,9 +483,13 @@ sent: boolean,
  */
 pending_sync: PendingSync | null, 
 /**
- * Why KooGallery refused it, when it did.
+ * Why KooGallery refused it, when it did (the marketplace's own words, quoted).
  */
-refused: string | null, message: string, };
+refused: string | null, 
+/**
+ * Files only: the decision was made on the Seller Console and is recorded here; nothing is sent.
+ */
+recorded: boolean, };
 
 export type StatusFilter = { status: string | null, };
 
@@ -579,7 +593,7 @@ export type Notice = { key: string, about: NoticeAbout,
  */
 route: string, };
 
-export type NoticeAbout = { "code": "sync-failing", failures_in_a_row: number, last_error: string | null, } | { "code": "delisting-line", standing: LineStanding, period: string, failed_orders: number, delisting_line: number, } | { "code": "dial-test-failed", at: string, activity: string, result_code: string, } | { "code": "invoice-due", item: InboxItem, } | { "code": "appeal-window", item: InboxItem, } | { "code": "unsubscription-to-review", item: InboxItem, } | { "code": "review-overdue", item: InboxItem, };
+export type NoticeAbout = { "code": "sync-failing", failures_in_a_row: number, last_error: SyncFailure | null, } | { "code": "delisting-line", standing: LineStanding, period: string, failed_orders: number, delisting_line: number, } | { "code": "dial-test-failed", at: string, activity: string, result_code: string, } | { "code": "invoice-due", item: InboxItem, } | { "code": "appeal-window", item: InboxItem, } | { "code": "unsubscription-to-review", item: InboxItem, } | { "code": "review-overdue", item: InboxItem, };
 
 export type LanguageChoice = { language: Language, };
 
@@ -662,7 +676,12 @@ export type InvoiceIssued = { invoice: InvoiceRecord,
 /**
  * Whether KooGallery has heard of it yet (or it waits in the outbox).
  */
-sent: boolean, message: string, };
+sent: boolean, 
+/**
+ * What became of telling KooGallery's request it is issued; none when there is nothing to tell (drafted from
+ * chosen orders, or already told).
+ */
+push: Queued | null, };
 
 export type InvoiceRedLetter = { id: string, 
 /**
