@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { createI18n } from 'vue-i18n'
 import zhCN from './locales/zh-CN'
 import enUS from './locales/en-US'
-import { BUILT_IN_SUITES, CALL_FAILURES, CREDENTIALS, ERROR_CODES, INBOX_ACTIONS, MEDIA, PRODUCT_TYPES, RULES, type ApiError } from './api/bindings'
+import { BUILT_IN_SUITES, CALL_FAILURES, CHECK_WARNINGS, CHECKS, CREDENTIALS, STEP_KINDS, ERROR_CODES, INBOX_ACTIONS, MEDIA, PRODUCT_TYPES, RULES, type ApiError } from './api/bindings'
 import { describeError } from './errors'
 
 // The value lists come from Rust (crates/app/src/bindings.rs): a code added there fails here until both languages
@@ -23,6 +23,10 @@ describe('every code from the core has its words in both languages', () => {
     ['settings.credentialNames', CREDENTIALS],
     ['interface.suites', BUILT_IN_SUITES],
     ['timeline.callFailures', CALL_FAILURES],
+    ['interface.checkNames', CHECKS],
+    ['interface.checkRules', CHECKS],
+    ['interface.stepNames', STEP_KINDS],
+    ['interface.warnings', CHECK_WARNINGS],
   ]
   for (const [lang, messages] of Object.entries(LOCALES)) {
     for (const [table, values] of tables) {

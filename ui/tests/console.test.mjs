@@ -348,6 +348,10 @@ test('the interface check runs against the sample interface, shows each step, an
   await page.click('[data-step="1"]')
   await page.waitForSelector('[data-test="step-detail"] [data-check="reply.body-sign-valid"]')
   assert.match(await page.textContent('[data-test="step-detail"]'), /newInstance/)
+  // What each check saw and the run's warning, in the seller's language (the core sends codes).
+  assert.match(await page.textContent('[data-test="step-detail"] [data-check="transport.reachable"]'), /可连接.*已连接/s)
+  assert.match(await page.textContent('[data-test="step-detail"] [data-check="reply.result-code"]'), /结果码 00000[04] (成功|请求处理中)/)
+  assert.match(await page.textContent('[data-test="run-warning"]'), /本机的明文 HTTP/)
   // The run is in the history, and the core agrees.
   const after = await core.api('interface_overview')
   assert.equal(after.runs[0].failed, 0)
@@ -360,7 +364,9 @@ test('the interface check runs against the sample interface, shows each step, an
   await page.click('[data-test="interface-run"]')
   assert.equal((await failedRun).status(), 200)
   await page.waitForSelector('[data-test="interface-verdict"]')
-  assert.match(await page.textContent('[data-step="1"]'), /transport\.reachable/)
+  // The failed check by its name in the seller's language, its code beside it in the step's detail.
+  assert.match(await page.textContent('[data-step="1"]'), /可连接/)
+  assert.ok(await page.$('[data-step="1"] [data-failed="transport.reachable"]'), 'the step names the check it failed')
 
   // Saved cases as JSON (the advanced editor): a bad edit is refused with the field named, a good one is kept.
   await page.fill('[data-test="cases-name"]', 'mine')

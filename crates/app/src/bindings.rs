@@ -3,7 +3,7 @@
 
 use koodesk_checker::case_form::{CaseActivity, CaseField, CaseFieldKind, CaseForm};
 use koodesk_checker::cases::{Expectation, SavedCase, SavedSuite};
-use koodesk_checker::{Check, Exchange, Outcome, Report, StepReport, Verdict};
+use koodesk_checker::{Check, Exchange, Note, Outcome, Report, StepKind, StepReport, Verdict, Warning};
 use koodesk_store::browse::{
     BillRow, FlowRow, InvoiceRequestRow, MonthAmount, OrderDetail, OrderFilter, OrderPage, UnsubscriptionRow,
 };
@@ -167,7 +167,10 @@ pub fn typescript() -> String {
         Check,
         Verdict,
         Exchange,
+        Note,
         Outcome,
+        StepKind,
+        Warning,
         StepReport,
         Report,
         Expectation,
@@ -250,6 +253,9 @@ pub fn typescript() -> String {
         "PRODUCT_TYPES": koodesk_domain::supervision::ProductType => koodesk_domain::supervision::ProductType::ALL,
         "MEDIA": koodesk_domain::invoice::Medium => koodesk_domain::invoice::Medium::ALL,
         "CALL_FAILURES": koodesk_domain::call_failure::CallFailure => koodesk_domain::call_failure::CallFailure::ALL,
+        "CHECKS": koodesk_checker::Check => koodesk_checker::Check::ALL,
+        "STEP_KINDS": StepKind => StepKind::ALL,
+        "CHECK_WARNINGS": Warning => Warning::ALL,
         "INBOX_ACTIONS": koodesk_store::inbox::InboxAction => koodesk_store::inbox::InboxAction::ALL,
     );
     // Names that cross as plain strings (a credential's name, a built-in suite's), listed the same way.
@@ -258,6 +264,9 @@ pub fn typescript() -> String {
     out.push_str(&format!("export const CREDENTIALS: readonly string[] = [{credentials}];\n\n"));
     let suites = names(interface::BUILT_IN_SUITES.iter().map(|s| s.name()).collect());
     out.push_str(&format!("export const BUILT_IN_SUITES: readonly string[] = [{suites}];\n\n"));
+    // What a check saw: one value of each code, for the test that the console words every one.
+    let notes: Vec<String> = Note::samples().iter().map(|n| format!("{:?}", n.code())).collect();
+    out.push_str(&format!("export const CHECK_NOTES: readonly Note['code'][] = [{}];\n\n", notes.join(", ")));
     out.push_str(&command_interface(&cfg));
     out
 }

@@ -14,6 +14,7 @@
 pub mod case_form;
 pub mod cases;
 pub mod catalogue;
+pub mod note;
 pub mod oauth;
 pub mod report;
 pub mod run;
@@ -21,6 +22,7 @@ pub mod tally;
 pub mod target;
 
 pub use catalogue::Check;
+pub use note::{Note, StepKind, Warning};
 pub use report::{Exchange, Outcome, Report, StepReport, Verdict};
 pub use run::{Checker, CheckerError, Options, Suite};
 pub use target::Target;

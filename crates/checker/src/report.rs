@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::catalogue::Check;
+use crate::note::{Note, StepKind, Warning};
 use crate::tally::{self, verdict_word, Counts, Judged};
 
 /// One request sent and what came back.
@@ -44,7 +45,11 @@ pub struct Outcome {
     /// [`Check::id`], for readers of the JSON.
     pub id: String,
     pub verdict: Verdict,
-    /// What was seen; for a failure, what was wrong.
+    /// What was seen, by code with its values: the console words it in the seller's language. `None` only in a
+    /// report saved before outcomes carried it (its `detail` is then all there is).
+    #[serde(default)]
+    pub note: Option<Note>,
+    /// What was seen; for a failure, what was wrong: [`Note::english`], for the CLI, JUnit and readers of the JSON.
     pub detail: String,
     /// The rule from the documentation.
     pub rule: String,
@@ -53,12 +58,13 @@ pub struct Outcome {
 }
 
 impl Outcome {
-    pub fn new(check: Check, verdict: Verdict, detail: impl Into<String>, exchange: Option<usize>) -> Outcome {
+    pub fn new(check: Check, verdict: Verdict, note: Note, exchange: Option<usize>) -> Outcome {
         Outcome {
             check,
             id: check.id().to_string(),
             verdict,
-            detail: detail.into(),
+            detail: note.english(),
+            note: Some(note),
             rule: check.rule().to_string(),
             exchange,
         }
@@ -80,6 +86,10 @@ impl Judged for Outcome {
 pub struct StepReport {
     pub index: usize,
     pub name: String,
+    /// A built-in suite's step, by code (the console names it); none for a saved case's step, named by the seller,
+    /// and in a report saved before steps carried it.
+    #[serde(default)]
+    pub kind: Option<StepKind>,
     pub exchanges: Vec<Exchange>,
     pub outcomes: Vec<Outcome>,
     pub elapsed_ms: u64,
@@ -99,7 +109,11 @@ pub struct Report {
     /// RFC 3339, UTC.
     pub started_at: String,
     pub elapsed_ms: u64,
+    /// In English ([`Warning::english`]), for the CLI, JUnit and readers of the JSON.
     pub warnings: Vec<String>,
+    /// The same warnings by code, for the console to word; empty in a report saved before they were kept.
+    #[serde(default)]
+    pub warning_codes: Vec<Warning>,
     pub steps: Vec<StepReport>,
     pub passed: usize,
     pub failed: usize,

@@ -10,6 +10,7 @@ use ts_rs::TS;
 
 use crate::cases::{Expectation, SavedSuite, Vars};
 use crate::catalogue::Check;
+use crate::note::{Note, StepKind, Warning};
 use crate::report::{Exchange, Outcome, Report, StepReport, Verdict};
 use crate::target::{self, random_token, reply_checks, Prepared, Sender, Signing, Target, Transport};
 
@@ -60,6 +61,7 @@ impl Default for Options {
 /// A step being run.
 struct Step {
     name: String,
+    kind: Option<StepKind>,
     started: Instant,
     exchanges: Vec<Exchange>,
     reply: Vec<Outcome>,
@@ -67,17 +69,30 @@ struct Step {
 }
 
 impl Step {
+    /// A saved case's step, named by the seller.
     fn new(name: impl Into<String>) -> Step {
-        Step { name: name.into(), started: Instant::now(), exchanges: Vec::new(), reply: Vec::new(), own: Vec::new() }
+        Step {
+            name: name.into(),
+            kind: None,
+            started: Instant::now(),
+            exchanges: Vec::new(),
+            reply: Vec::new(),
+            own: Vec::new(),
+        }
     }
 
-    fn judge(&mut self, check: Check, ok: bool, detail: impl Into<String>) {
+    /// A built-in suite's step.
+    fn builtin(kind: StepKind) -> Step {
+        Step { kind: Some(kind), ..Step::new(kind.english()) }
+    }
+
+    fn judge(&mut self, check: Check, ok: bool, note: Note) {
         let at = self.exchanges.len().checked_sub(1);
         let verdict = if ok { Verdict::Passed } else { Verdict::Failed };
-        self.own.push(Outcome::new(check, verdict, detail, at));
+        self.own.push(Outcome::new(check, verdict, note, at));
     }
 
-    fn skip(&mut self, check: Check, why: impl Into<String>) {
+    fn skip(&mut self, check: Check, why: Note) {
         self.own.push(Outcome::new(check, Verdict::Skipped, why, None));
     }
 
@@ -103,6 +118,7 @@ impl Step {
         StepReport {
             index,
             name: self.name,
+            kind: self.kind,
             exchanges: self.exchanges,
             outcomes: merged,
             elapsed_ms: self.started.elapsed().as_millis() as u64,
@@ -114,11 +130,9 @@ fn code(v: &Option<Value>) -> Option<&str> {
     v.as_ref().and_then(|v| v.get("resultCode")).and_then(Value::as_str)
 }
 
-fn code_text(v: &Option<Value>) -> String {
-    match code(v) {
-        Some(c) => format!("resultCode {c}"),
-        None => "no resultCode".into(),
-    }
+/// The reply's resultCode, for a note.
+fn got(v: &Option<Value>) -> Option<String> {
+    code(v).map(str::to_string)
 }
 
 /// Runs checks against one target.
@@ -181,8 +195,8 @@ impl Run<'_> {
 /// Whether a queryInstance reply describes `id` with a frontEndUrl; and its encrypted fields decrypt.
 fn judge_app_info(step: &mut Step, reply: &Option<Value>, id: &str, key: &str) {
     if reply.is_none() {
-        step.skip(Check::AppInfo, "no JSON reply");
-        step.skip(Check::EncryptedFields, "no JSON reply");
+        step.skip(Check::AppInfo, Note::NoJsonReply);
+        step.skip(Check::EncryptedFields, Note::NoJsonReply);
         return;
     }
     let info = reply
@@ -193,17 +207,15 @@ fn judge_app_info(step: &mut Step, reply: &Option<Value>, id: &str, key: &str) {
     let app = info.and_then(|i| i.get("appInfo"));
     let url = app.and_then(|a| a.get("frontEndUrl")).and_then(Value::as_str).unwrap_or("");
     match (code(reply), app) {
-        (Some("000000"), Some(_)) if !url.is_empty() => step.judge(Check::AppInfo, true, format!("frontEndUrl {url}")),
-        (Some("000000"), _) => {
-            step.judge(Check::AppInfo, false, format!("info[] has no appInfo.frontEndUrl for instance {id}"))
+        (Some("000000"), Some(_)) if !url.is_empty() => {
+            step.judge(Check::AppInfo, true, Note::FrontEndUrl { url: url.to_string() })
         }
-        (Some("000004"), _) => {
-            step.judge(Check::AppInfo, false, "still 000004 (processing) when the checker stopped polling")
-        }
-        _ => step.judge(Check::AppInfo, false, format!("{}, expected 000000 with info[] for {id}", code_text(reply))),
+        (Some("000000"), _) => step.judge(Check::AppInfo, false, Note::NoFrontEndUrl { instance_id: id.to_string() }),
+        (Some("000004"), _) => step.judge(Check::AppInfo, false, Note::StillProcessing),
+        _ => step.judge(Check::AppInfo, false, Note::NoInfo { got: got(reply), instance_id: id.to_string() }),
     }
     let Some(app) = app else {
-        step.skip(Check::EncryptedFields, "no appInfo");
+        step.skip(Check::EncryptedFields, Note::NoAppInfo);
         return;
     };
     let kind = match reply.as_ref().and_then(|v| v.get("encryptType")).and_then(Value::as_str).unwrap_or("1") {
@@ -214,32 +226,26 @@ fn judge_app_info(step: &mut Step, reply: &Option<Value>, id: &str, key: &str) {
     for field in ["userName", "password"] {
         if let Some(value) = app.get(field).and_then(Value::as_str) {
             if let Err(e) = field_crypto::decrypt(key, kind, value) {
-                step.judge(
-                    Check::EncryptedFields,
-                    false,
-                    format!(
-                        "appInfo.{field} does not decrypt with the interface key (encryptType {}): {e}",
-                        kind.code()
-                    ),
-                );
+                let (field, encrypt_type, error) = (field.to_string(), kind.code().to_string(), e.to_string());
+                step.judge(Check::EncryptedFields, false, Note::NotDecrypted { field, encrypt_type, error });
                 return;
             }
             seen.push(field);
         }
     }
-    let detail = if seen.is_empty() {
-        "no userName or password returned: nothing to decrypt".to_string()
-    } else {
-        format!("{} decrypt with the interface key (encryptType {})", seen.join(" and "), kind.code())
-    };
-    step.judge(Check::EncryptedFields, true, detail);
+    let fields = seen.into_iter().map(str::to_string).collect();
+    step.judge(Check::EncryptedFields, true, Note::Decrypted { fields, encrypt_type: kind.code().to_string() });
 }
 
-fn expect_code(step: &mut Step, check: Check, reply: &Option<Value>, expected: &[&str], why: &str) {
+/// `served`: the expected code is a refusal, so another answer means the request was served.
+fn expect_code(step: &mut Step, check: Check, reply: &Option<Value>, expected: &[&str], served: bool) {
     match code(reply) {
-        _ if reply.is_none() => step.skip(check, "no JSON reply to judge"),
-        Some(c) if expected.contains(&c) => step.judge(check, true, format!("resultCode {c}")),
-        _ => step.judge(check, false, format!("{}, expected {}{why}", code_text(reply), expected.join(" or "))),
+        _ if reply.is_none() => step.skip(check, Note::NoJsonReply),
+        Some(c) if expected.contains(&c) => step.judge(check, true, Note::ResultCode { result_code: c.to_string() }),
+        _ => {
+            let expected = expected.iter().map(|c| c.to_string()).collect();
+            step.judge(check, false, Note::Unexpected { got: got(reply), expected, served })
+        }
     }
 }
 
@@ -250,21 +256,20 @@ impl Checker {
     }
 
     /// The endpoint step: whether the URL may be called at all.
-    fn endpoint(&self, warnings: &mut Vec<String>) -> (StepReport, bool) {
-        let mut step = Step::new("endpoint");
+    fn endpoint(&self, warnings: &mut Vec<Warning>) -> (StepReport, bool) {
+        let mut step = Step::builtin(StepKind::Endpoint);
         let callable = match target::transport(&self.target.url) {
             Transport::Https => {
-                step.judge(Check::Https, true, "HTTPS");
+                step.judge(Check::Https, true, Note::Https);
                 true
             }
             Transport::LoopbackHttp => {
-                warnings
-                    .push("plain HTTP on loopback: fine for a local test; KooGallery itself calls only HTTPS".into());
-                step.judge(Check::Https, true, "plain HTTP to this machine (local testing only)");
+                warnings.push(Warning::LoopbackHttp);
+                step.judge(Check::Https, true, Note::LoopbackHttp);
                 true
             }
             Transport::Refused(why) => {
-                step.judge(Check::Https, false, why);
+                step.judge(Check::Https, false, Note::NotCallable { reason: why });
                 false
             }
         };
@@ -276,7 +281,7 @@ impl Checker {
         suite: &str,
         started: Instant,
         started_at: String,
-        warnings: Vec<String>,
+        warnings: Vec<Warning>,
         steps: Vec<StepReport>,
     ) -> Report {
         let mut r = Report {
@@ -284,7 +289,8 @@ impl Checker {
             suite: suite.to_string(),
             started_at,
             elapsed_ms: started.elapsed().as_millis() as u64,
-            warnings,
+            warnings: warnings.iter().map(|w| w.english().to_string()).collect(),
+            warning_codes: warnings,
             steps,
             passed: 0,
             failed: 0,
@@ -338,7 +344,7 @@ async fn run_saved(run: &mut Run<'_>, suite: &SavedSuite) {
     for case in &suite.cases {
         let mut step = Step::new(case.name.clone());
         match vars.render(&case.request) {
-            Err(e) => step.judge(Check::CaseExpectation, false, e),
+            Err(e) => step.judge(Check::CaseExpectation, false, Note::CaseNotMade { error: e.to_string() }),
             Ok(body) => {
                 let is_query = body.get("activity").and_then(Value::as_str) == Some("queryInstance");
                 let instance = body.get("instanceId").and_then(Value::as_str).unwrap_or("").to_string();
@@ -359,7 +365,7 @@ async fn run_saved(run: &mut Run<'_>, suite: &SavedSuite) {
 
 fn judge_case(step: &mut Step, expect: &Expectation, reply: &Option<Value>) {
     let Some(v) = reply else {
-        step.skip(Check::CaseExpectation, "no JSON reply to judge");
+        step.skip(Check::CaseExpectation, Note::NoJsonReply);
         return;
     };
     let codes: Vec<&str> = if expect.result_codes.is_empty() {
@@ -367,16 +373,18 @@ fn judge_case(step: &mut Step, expect: &Expectation, reply: &Option<Value>) {
     } else {
         expect.result_codes.iter().map(String::as_str).collect()
     };
-    let got = code(reply).unwrap_or("");
-    if !codes.contains(&got) {
-        step.judge(Check::CaseExpectation, false, format!("{}, expected {}", code_text(reply), codes.join(" or ")));
+    let result_code = code(reply).unwrap_or("");
+    if !codes.contains(&result_code) {
+        let expected = codes.iter().map(|c| c.to_string()).collect();
+        step.judge(Check::CaseExpectation, false, Note::Unexpected { got: got(reply), expected, served: false });
         return;
     }
     if let Some(missing) = expect.present.iter().find(|p| v.pointer(p).is_none_or(Value::is_null)) {
-        step.judge(Check::CaseExpectation, false, format!("resultCode {got}, but the reply has no `{missing}`"));
+        let (got, pointer) = (result_code.to_string(), missing.to_string());
+        step.judge(Check::CaseExpectation, false, Note::MissingField { got, pointer });
         return;
     }
-    step.judge(Check::CaseExpectation, true, format!("resultCode {got}"));
+    step.judge(Check::CaseExpectation, true, Note::ResultCode { result_code: result_code.to_string() });
 }
 
 async fn run_builtin(run: &mut Run<'_>, suite: Suite) {
@@ -386,48 +394,43 @@ async fn run_builtin(run: &mut Run<'_>, suite: Suite) {
     let new_instance = |order: &str, line: &str| json!({"activity": "newInstance", "orderId": order, "orderLineId": line, "businessId": random_token(32).to_lowercase(), "testFlag": "1"});
 
     // 新购: newInstance.
-    let mut step = Step::new("newInstance (新购)");
+    let mut step = Step::builtin(StepKind::NewInstance);
     let reply = run.send(&mut step, new_instance(&order, &line), Signing::Correct).await;
     let instance = reply.as_ref().and_then(|v| v.get("instanceId")).and_then(Value::as_str).map(str::to_string);
     match (code(&reply), &instance) {
-        _ if reply.is_none() => step.skip(Check::StepResult, "no JSON reply to judge"),
-        (Some("000000" | "000004"), Some(id)) if !id.is_empty() => {
-            step.judge(Check::StepResult, true, format!("{}, instanceId {id}", code_text(&reply)))
+        _ if reply.is_none() => step.skip(Check::StepResult, Note::NoJsonReply),
+        (Some(c @ ("000000" | "000004")), Some(id)) if !id.is_empty() => {
+            step.judge(Check::StepResult, true, Note::NewInstance { got: c.to_string(), instance_id: id.clone() })
         }
-        (Some("000000" | "000004"), _) => {
-            step.judge(Check::StepResult, false, format!("{} without an instanceId", code_text(&reply)))
+        (Some(c @ ("000000" | "000004")), _) => {
+            step.judge(Check::StepResult, false, Note::NoInstanceId { got: c.to_string() })
         }
-        _ => step.judge(
-            Check::StepResult,
-            false,
-            format!("{}, expected 000000 or 000004 with an instanceId", code_text(&reply)),
-        ),
+        _ => step.judge(Check::StepResult, false, Note::NoInstanceExpected { got: got(&reply) }),
     }
     let instance = instance.filter(|id| !id.is_empty() && matches!(code(&reply), Some("000000" | "000004")));
     run.done(step);
-    let needs = "newInstance returned no instanceId";
+    let needs = || Note::NeedsInstance;
 
     // Idempotency: the same order line again with a new businessId.
-    let mut step = Step::new("newInstance again: same order line, new businessId");
+    let mut step = Step::builtin(StepKind::NewInstanceAgain);
     match &instance {
-        None => step.skip(Check::Idempotent, needs),
+        None => step.skip(Check::Idempotent, needs()),
         Some(first) => {
             let reply = run.send(&mut step, new_instance(&order, &line), Signing::Correct).await;
             let again = reply.as_ref().and_then(|v| v.get("instanceId")).and_then(Value::as_str);
             match again {
-                _ if reply.is_none() => step.skip(Check::Idempotent, "no JSON reply to judge"),
+                _ if reply.is_none() => step.skip(Check::Idempotent, Note::NoJsonReply),
                 Some(id) if id == first && matches!(code(&reply), Some("000000" | "000004")) => {
-                    step.judge(Check::Idempotent, true, format!("the same instanceId {id}"))
+                    step.judge(Check::Idempotent, true, Note::SameInstance { instance_id: id.to_string() })
                 }
-                Some(id) => step.judge(
-                    Check::Idempotent,
-                    false,
-                    format!("{}, instanceId {id}; the first call returned {first}", code_text(&reply)),
-                ),
+                Some(id) => {
+                    let (instance_id, first) = (id.to_string(), first.clone());
+                    step.judge(Check::Idempotent, false, Note::OtherInstance { got: got(&reply), instance_id, first })
+                }
                 None => step.judge(
                     Check::Idempotent,
                     false,
-                    format!("{} without an instanceId; the first call returned {first}", code_text(&reply)),
+                    Note::NoInstanceAgain { got: got(&reply), first: first.clone() },
                 ),
             }
         }
@@ -435,11 +438,11 @@ async fn run_builtin(run: &mut Run<'_>, suite: Suite) {
     run.done(step);
 
     // queryInstance, polling while provisioning.
-    let mut step = Step::new("queryInstance (poll while 000004)");
+    let mut step = Step::builtin(StepKind::QueryInstance);
     match &instance {
         None => {
-            step.skip(Check::AppInfo, needs);
-            step.skip(Check::EncryptedFields, needs);
+            step.skip(Check::AppInfo, needs());
+            step.skip(Check::EncryptedFields, needs());
         }
         Some(id) => {
             let reply = run.poll_query(&mut step, id).await;
@@ -452,30 +455,24 @@ async fn run_builtin(run: &mut Run<'_>, suite: Suite) {
         let expire = (chrono::Utc::now() + chrono::Duration::days(365)).format("%Y%m%d%H%M%S").to_string();
         let lifecycle = [
             (
-                "refreshInstance RENEWAL (续费)",
+                StepKind::Renewal,
                 json!({"activity": "refreshInstance", "scene": "RENEWAL", "orderId": order, "orderLineId": line, "expireTime": expire, "testFlag": "1"}),
             ),
+            (StepKind::Freeze, json!({"activity": "updateInstanceStatus", "status": "FREEZE", "testFlag": "1"})),
+            (StepKind::Unfreeze, json!({"activity": "updateInstanceStatus", "status": "UNFREEZE", "testFlag": "1"})),
             (
-                "updateInstanceStatus FREEZE (过期)",
-                json!({"activity": "updateInstanceStatus", "status": "FREEZE", "testFlag": "1"}),
-            ),
-            (
-                "updateInstanceStatus UNFREEZE",
-                json!({"activity": "updateInstanceStatus", "status": "UNFREEZE", "testFlag": "1"}),
-            ),
-            (
-                "upgradeInstance",
+                StepKind::Upgrade,
                 json!({"activity": "upgradeInstance", "orderId": format!("{order}U"), "orderLineId": format!("{order}U-000001"), "testFlag": "1"}),
             ),
         ];
-        for (name, mut body) in lifecycle {
-            let mut step = Step::new(name);
+        for (kind, mut body) in lifecycle {
+            let mut step = Step::builtin(kind);
             match &instance {
-                None => step.skip(Check::StepResult, needs),
+                None => step.skip(Check::StepResult, needs()),
                 Some(id) => {
                     body["instanceId"] = json!(id);
                     let reply = run.send(&mut step, body, Signing::Correct).await;
-                    expect_code(&mut step, Check::StepResult, &reply, &["000000"], "");
+                    expect_code(&mut step, Check::StepResult, &reply, &["000000"], false);
                 }
             }
             run.done(step);
@@ -483,63 +480,57 @@ async fn run_builtin(run: &mut Run<'_>, suite: Suite) {
     }
 
     // 释放, twice.
-    for (name, check) in [("releaseInstance (释放)", Check::StepResult), ("releaseInstance again", Check::ReleaseTwice)]
-    {
-        let mut step = Step::new(name);
+    for (kind, check) in [(StepKind::Release, Check::StepResult), (StepKind::ReleaseAgain, Check::ReleaseTwice)] {
+        let mut step = Step::builtin(kind);
         match &instance {
-            None => step.skip(check, needs),
+            None => step.skip(check, needs()),
             Some(id) => {
                 let body = json!({"activity": "releaseInstance", "instanceId": id, "orderId": order, "orderLineId": line, "testFlag": "1"});
                 let reply = run.send(&mut step, body, Signing::Correct).await;
-                expect_code(&mut step, check, &reply, &["000000"], "");
+                expect_code(&mut step, check, &reply, &["000000"], false);
             }
         }
         run.done(step);
     }
 
-    let mut step = Step::new("queryInstance of an unknown instance");
+    let mut step = Step::builtin(StepKind::UnknownInstance);
     let unknown = format!("koodesk-check-unknown-{}", random_token(12).to_lowercase());
     let reply = run
         .send(&mut step, json!({"activity": "queryInstance", "instanceId": unknown, "testFlag": "1"}), Signing::Correct)
         .await;
-    expect_code(&mut step, Check::UnknownInstance, &reply, &["000003"], "");
+    expect_code(&mut step, Check::UnknownInstance, &reply, &["000003"], false);
     run.done(step);
 
-    let refused = ": the request was served instead of refused";
     let probe = |n: u32| {
         let o = format!("{order}P{n}");
         new_instance(&o, &format!("{o}-000001"))
     };
-    let mut step = Step::new("newInstance signed with another key");
+    let mut step = Step::builtin(StepKind::WrongKey);
     let reply = run.send(&mut step, probe(1), Signing::WrongKey).await;
-    expect_code(&mut step, Check::BadSignature, &reply, &["000001"], refused);
+    expect_code(&mut step, Check::BadSignature, &reply, &["000001"], true);
     run.done(step);
 
-    let mut step = Step::new("newInstance with a timestamp 5 minutes old");
+    let mut step = Step::builtin(StepKind::StaleTimestamp);
     let reply = run.send(&mut step, probe(2), Signing::Stale).await;
-    expect_code(&mut step, Check::StaleTimestamp, &reply, &["000001"], refused);
+    expect_code(&mut step, Check::StaleTimestamp, &reply, &["000001"], true);
     run.done(step);
 
-    let mut step = Step::new("newInstance, then the same request replayed");
+    let mut step = Step::builtin(StepKind::Replayed);
     let p = run.checker.sender.prepare(&probe(3), Signing::Correct);
     let first = run.call(&mut step, &p).await;
     let again = run.call(&mut step, &p).await;
     if code(&first) == Some("000001") && first.is_some() {
-        step.judge(
-            Check::ReplayedNonce,
-            false,
-            "the first, fresh request was refused (000001) too: check the key; replay protection cannot be told apart",
-        );
+        step.judge(Check::ReplayedNonce, false, Note::FreshRefused);
     } else {
-        expect_code(&mut step, Check::ReplayedNonce, &again, &["000001"], refused);
+        expect_code(&mut step, Check::ReplayedNonce, &again, &["000001"], true);
     }
     run.done(step);
 
     if suite == Suite::All {
-        let mut step = Step::new("newInstance without orderLineId");
+        let mut step = Step::builtin(StepKind::NoOrderLineId);
         let body = json!({"activity": "newInstance", "orderId": format!("{order}P4"), "businessId": random_token(32).to_lowercase(), "testFlag": "1"});
         let reply = run.send(&mut step, body, Signing::Correct).await;
-        expect_code(&mut step, Check::InvalidParameter, &reply, &["000002"], "");
+        expect_code(&mut step, Check::InvalidParameter, &reply, &["000002"], false);
         run.done(step);
     }
 }

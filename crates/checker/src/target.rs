@@ -12,6 +12,7 @@ use rand::Rng;
 use serde_json::Value;
 
 use crate::catalogue::Check;
+use crate::note::Note;
 use crate::report::{Exchange, Outcome, Verdict};
 
 /// KooGallery's production-interface timeout.
@@ -173,9 +174,9 @@ impl Sender {
 /// The checks every reply gets, and the reply's JSON when it parsed.
 pub fn reply_checks(x: &Exchange, key: &Secret, index: usize) -> (Vec<Outcome>, Option<Value>) {
     let at = Some(index);
-    let pass = |c: Check, d: String| Outcome::new(c, Verdict::Passed, d, at);
-    let fail = |c: Check, d: String| Outcome::new(c, Verdict::Failed, d, at);
-    let skip = |c: Check, d: &str| Outcome::new(c, Verdict::Skipped, d, at);
+    let pass = |c: Check, n: Note| Outcome::new(c, Verdict::Passed, n, at);
+    let fail = |c: Check, n: Note| Outcome::new(c, Verdict::Failed, n, at);
+    let skip = |c: Check, n: Note| Outcome::new(c, Verdict::Skipped, n, at);
     let mut out = Vec::new();
     let later = [
         Check::StatusLine,
@@ -187,48 +188,49 @@ pub fn reply_checks(x: &Exchange, key: &Secret, index: usize) -> (Vec<Outcome>, 
         Check::BodySignValid,
     ];
     if x.status.is_none() || x.reply_body.is_none() {
-        let err = x.error.clone().unwrap_or_else(|| "no reply".into());
-        let timed_out = err.starts_with("no reply within") || err.starts_with("the reply did not finish");
+        let error = x.error.clone().unwrap_or_else(|| "no reply".into());
+        let timed_out = error.starts_with("no reply within") || error.starts_with("the reply did not finish");
         if timed_out {
-            out.push(pass(Check::Reachable, "connected".into()));
-            out.push(fail(Check::Timely, err));
+            out.push(pass(Check::Reachable, Note::Connected));
+            out.push(fail(Check::Timely, Note::NoReply { error }));
         } else if x.status.is_some() {
-            out.push(pass(Check::Reachable, "connected".into()));
-            out.push(pass(Check::Timely, format!("answered in {} ms", x.elapsed_ms)));
+            out.push(pass(Check::Reachable, Note::Connected));
+            out.push(pass(Check::Timely, Note::AnsweredIn { ms: x.elapsed_ms }));
         } else {
-            out.push(fail(Check::Reachable, err));
-            out.push(skip(Check::Timely, "no connection"));
+            out.push(fail(Check::Reachable, Note::NoReply { error }));
+            out.push(skip(Check::Timely, Note::NoConnection));
         }
         for c in later {
             if x.status.is_some() && c == Check::StatusLine {
                 out.push(status_line(x, at));
             } else {
-                out.push(skip(c, "no whole reply to check"));
+                out.push(skip(c, Note::NoWholeReply));
             }
         }
         return (out, None);
     }
-    out.push(pass(Check::Reachable, "connected".into()));
-    out.push(pass(Check::Timely, format!("answered in {} ms", x.elapsed_ms)));
+    out.push(pass(Check::Reachable, Note::Connected));
+    out.push(pass(Check::Timely, Note::AnsweredIn { ms: x.elapsed_ms }));
     out.push(status_line(x, at));
     let ct = x.content_type.as_deref().unwrap_or("");
+    let value = ct.to_string();
     out.push(if ct.to_ascii_lowercase().starts_with("application/json") {
-        pass(Check::ContentType, ct.to_string())
+        pass(Check::ContentType, Note::ContentType { value })
     } else {
-        fail(Check::ContentType, format!("Content-Type is `{ct}`, not application/json"))
+        fail(Check::ContentType, Note::ContentType { value })
     });
     let body = x.reply_body.as_deref().unwrap_or("");
     let json = match serde_json::from_str::<Value>(body) {
         Ok(v) if v.is_object() => {
-            out.push(pass(Check::Json, "a JSON object".into()));
+            out.push(pass(Check::Json, Note::JsonObject));
             Some(v)
         }
         Ok(_) => {
-            out.push(fail(Check::Json, "the body is JSON but not an object".into()));
+            out.push(fail(Check::Json, Note::JsonNotObject));
             None
         }
         Err(e) => {
-            out.push(fail(Check::Json, format!("the body is not JSON: {e}")));
+            out.push(fail(Check::Json, Note::NotJson { error: e.to_string() }));
             None
         }
     };
@@ -236,36 +238,40 @@ pub fn reply_checks(x: &Exchange, key: &Secret, index: usize) -> (Vec<Outcome>, 
         Some(v) => {
             let code = v.get("resultCode").and_then(Value::as_str);
             out.push(match code {
-                Some(c) if ResultCode::parse(c).is_some() => pass(Check::ResultCodeKnown, c.to_string()),
-                Some(c) => fail(Check::ResultCodeKnown, format!("resultCode `{c}` is not a documented code")),
-                None => fail(Check::ResultCodeKnown, "there is no resultCode string".into()),
+                Some(c) if ResultCode::parse(c).is_some() => {
+                    pass(Check::ResultCodeKnown, Note::ResultCode { result_code: c.to_string() })
+                }
+                Some(c) => fail(Check::ResultCodeKnown, Note::UndocumentedResultCode { result_code: c.to_string() }),
+                None => fail(Check::ResultCodeKnown, Note::NoResultCode),
             });
             out.push(match serde_json::from_value::<Reply>(v.clone()) {
                 Ok(reply) => match reply.validate() {
-                    Ok(()) => pass(Check::ReplyFields, "within limits".into()),
-                    Err(e) => fail(Check::ReplyFields, e.to_string()),
+                    Ok(()) => pass(Check::ReplyFields, Note::WithinLimits),
+                    Err(e) => fail(Check::ReplyFields, Note::OverLimit { error: e.to_string() }),
                 },
                 Err(_) if code.is_none_or(|c| ResultCode::parse(c).is_none()) => {
-                    skip(Check::ReplyFields, "no documented resultCode")
+                    skip(Check::ReplyFields, Note::NoDocumentedCode)
                 }
-                Err(e) => fail(Check::ReplyFields, format!("the reply's fields have the wrong types: {e}")),
+                Err(e) => fail(Check::ReplyFields, Note::WrongTypes { error: e.to_string() }),
             });
         }
         None => {
-            out.push(skip(Check::ResultCodeKnown, "the body is not a JSON object"));
-            out.push(skip(Check::ReplyFields, "the body is not a JSON object"));
+            out.push(skip(Check::ResultCodeKnown, Note::NotAnObject));
+            out.push(skip(Check::ReplyFields, Note::NotAnObject));
         }
     }
     match &x.body_sign {
         None => {
-            out.push(fail(Check::BodySignPresent, "the reply has no Body-Sign header".into()));
-            out.push(skip(Check::BodySignValid, "no Body-Sign to check"));
+            out.push(fail(Check::BodySignPresent, Note::NoBodySign));
+            out.push(skip(Check::BodySignValid, Note::NoBodySignToCheck));
         }
         Some(h) => {
-            out.push(pass(Check::BodySignPresent, "present".into()));
+            out.push(pass(Check::BodySignPresent, Note::BodySignPresent));
             out.push(match signature::body_sign_verify(key.expose(), body.as_bytes(), h) {
-                Ok(()) => pass(Check::BodySignValid, "matches the body".into()),
-                Err(e) => fail(Check::BodySignValid, format!("Body-Sign `{h}`: {e} (keyed with the interface key)")),
+                Ok(()) => pass(Check::BodySignValid, Note::BodySignMatches),
+                Err(e) => {
+                    fail(Check::BodySignValid, Note::BodySignMismatch { header: h.clone(), error: e.to_string() })
+                }
             });
         }
     }
@@ -273,18 +279,10 @@ pub fn reply_checks(x: &Exchange, key: &Secret, index: usize) -> (Vec<Outcome>, 
 }
 
 fn status_line(x: &Exchange, at: Option<usize>) -> Outcome {
-    let version = x.http_version.as_deref().unwrap_or("HTTP/?");
+    let version = x.http_version.clone().unwrap_or_else(|| "HTTP/?".into());
     let status = x.status.unwrap_or(0);
-    if version == "HTTP/1.1" && status == 200 {
-        Outcome::new(Check::StatusLine, Verdict::Passed, "HTTP/1.1 200", at)
-    } else {
-        Outcome::new(
-            Check::StatusLine,
-            Verdict::Failed,
-            format!("the status line is {version} {status}, not HTTP/1.1 200"),
-            at,
-        )
-    }
+    let verdict = if version == "HTTP/1.1" && status == 200 { Verdict::Passed } else { Verdict::Failed };
+    Outcome::new(Check::StatusLine, verdict, Note::StatusLine { version, status }, at)
 }
 
 #[cfg(test)]

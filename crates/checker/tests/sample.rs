@@ -65,6 +65,16 @@ async fn the_correct_sample_passes_every_suite() {
             assert!(ids.contains(&must), "{must} ran");
         }
         assert!(report.warnings.iter().any(|w| w.contains("plain HTTP")), "loopback HTTP is warned about");
+        assert_eq!(report.warning_codes, vec![koodesk_checker::Warning::LoopbackHttp], "and by code");
+        // Every outcome says what it saw by code, and its English detail is that code's sentence; every step of a
+        // built-in suite is named by its kind.
+        for s in &report.steps {
+            assert!(s.kind.is_some_and(|k| k.english() == s.name), "{}", s.name);
+            for o in &s.outcomes {
+                let note = o.note.as_ref().expect("a note");
+                assert_eq!(note.english(), o.detail, "{}", o.id);
+            }
+        }
         let text = serde_json::to_string(&report).expect("json");
         assert!(!text.contains(KEY), "the key never appears in a report");
     }
@@ -211,4 +221,20 @@ async fn junit_is_well_formed_and_counts_what_the_report_counts() {
     assert!(failures > 0 && failure_types.iter().all(|t| t == "transport.status-line"), "{failure_types:?}");
     assert!(xml.contains("HTTP/1.1 201"), "the failure shows the reply");
     server.stop().await;
+}
+
+/// A report saved before outcomes carried notes, steps their kinds and warnings their codes still reads: its English
+/// lines are all it has, and the console shows them.
+#[test]
+fn a_report_saved_before_codes_still_reads() {
+    let old = r#"{"url":"http://127.0.0.1:9/x","suite":"period","started_at":"2026-11-01T00:00:00Z","elapsed_ms":5,
+        "warnings":["plain HTTP on loopback: fine for a local test; KooGallery itself calls only HTTPS"],
+        "steps":[{"index":0,"name":"endpoint","exchanges":[],"elapsed_ms":0,"outcomes":[{"check":"https",
+        "id":"transport.https","verdict":"passed","detail":"plain HTTP to this machine (local testing only)",
+        "rule":"r","exchange":null}]}],"passed":1,"failed":0,"skipped":0}"#;
+    let report: Report = serde_json::from_str(old).expect("an old report reads");
+    assert!(report.warning_codes.is_empty());
+    assert_eq!(report.steps[0].kind, None);
+    assert_eq!(report.steps[0].outcomes[0].note, None);
+    assert_eq!(report.steps[0].outcomes[0].detail, "plain HTTP to this machine (local testing only)");
 }

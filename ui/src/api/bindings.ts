@@ -773,13 +773,20 @@ reply_body: string | null, elapsed_ms: number,
  */
 error: string | null, };
 
+export type Note = { "code": "https" } | { "code": "loopback-http" } | { "code": "not-callable", reason: string, } | { "code": "connected" } | { "code": "answered-in", ms: number, } | { "code": "no-reply", error: string, } | { "code": "no-connection" } | { "code": "no-whole-reply" } | { "code": "status-line", version: string, status: number, } | { "code": "content-type", value: string, } | { "code": "json-object" } | { "code": "json-not-object" } | { "code": "not-json", error: string, } | { "code": "not-an-object" } | { "code": "result-code", result_code: string, } | { "code": "undocumented-result-code", result_code: string, } | { "code": "no-result-code" } | { "code": "within-limits" } | { "code": "over-limit", error: string, } | { "code": "wrong-types", error: string, } | { "code": "no-documented-code" } | { "code": "no-body-sign" } | { "code": "no-body-sign-to-check" } | { "code": "body-sign-present" } | { "code": "body-sign-matches" } | { "code": "body-sign-mismatch", header: string, error: string, } | { "code": "no-json-reply" } | { "code": "unexpected", got: string | null, expected: Array<string>, served: boolean, } | { "code": "new-instance", got: string, instance_id: string, } | { "code": "no-instance-id", got: string, } | { "code": "no-instance-expected", got: string | null, } | { "code": "needs-instance" } | { "code": "same-instance", instance_id: string, } | { "code": "other-instance", got: string | null, instance_id: string, first: string, } | { "code": "no-instance-again", got: string | null, first: string, } | { "code": "front-end-url", url: string, } | { "code": "no-front-end-url", instance_id: string, } | { "code": "still-processing" } | { "code": "no-info", got: string | null, instance_id: string, } | { "code": "no-app-info" } | { "code": "not-decrypted", field: string, encrypt_type: string, error: string, } | { "code": "decrypted", fields: Array<string>, encrypt_type: string, } | { "code": "fresh-refused" } | { "code": "case-not-made", error: string, } | { "code": "missing-field", got: string, pointer: string, };
+
 export type Outcome = { check: Check, 
 /**
  * [`Check::id`], for readers of the JSON.
  */
 id: string, verdict: Verdict, 
 /**
- * What was seen; for a failure, what was wrong.
+ * What was seen, by code with its values: the console words it in the seller's language. `None` only in a
+ * report saved before outcomes carried it (its `detail` is then all there is).
+ */
+note: Note | null, 
+/**
+ * What was seen; for a failure, what was wrong: [`Note::english`], for the CLI, JUnit and readers of the JSON.
  */
 detail: string, 
 /**
@@ -791,13 +798,30 @@ rule: string,
  */
 exchange: number | null, };
 
-export type StepReport = { index: number, name: string, exchanges: Array<Exchange>, outcomes: Array<Outcome>, elapsed_ms: number, };
+export type StepKind = "endpoint" | "new-instance" | "new-instance-again" | "query-instance" | "renewal" | "freeze" | "unfreeze" | "upgrade" | "release" | "release-again" | "unknown-instance" | "wrong-key" | "stale-timestamp" | "replayed" | "no-order-line-id";
+
+export type Warning = "loopback-http";
+
+export type StepReport = { index: number, name: string, 
+/**
+ * A built-in suite's step, by code (the console names it); none for a saved case's step, named by the seller,
+ * and in a report saved before steps carried it.
+ */
+kind: StepKind | null, exchanges: Array<Exchange>, outcomes: Array<Outcome>, elapsed_ms: number, };
 
 export type Report = { url: string, suite: string, 
 /**
  * RFC 3339, UTC.
  */
-started_at: string, elapsed_ms: number, warnings: Array<string>, steps: Array<StepReport>, passed: number, failed: number, skipped: number, };
+started_at: string, elapsed_ms: number, 
+/**
+ * In English ([`Warning::english`]), for the CLI, JUnit and readers of the JSON.
+ */
+warnings: Array<string>, 
+/**
+ * The same warnings by code, for the console to word; empty in a report saved before they were kept.
+ */
+warning_codes: Array<Warning>, steps: Array<StepReport>, passed: number, failed: number, skipped: number, };
 
 export type Expectation = { 
 /**
@@ -1178,11 +1202,19 @@ export const MEDIA: readonly Medium[] = ["fully-digital", "electronic", "paper"]
 
 export const CALL_FAILURES: readonly CallFailure[] = ["timeout", "unreachable", "broken-reply", "http-status", "not-a-reply", "body-sign", "no-instance-id"];
 
+export const CHECKS: readonly Check[] = ["https", "reachable", "timely", "status-line", "content-type", "json", "reply-fields", "result-code-known", "body-sign-present", "body-sign-valid", "step-result", "idempotent", "app-info", "encrypted-fields", "release-twice", "unknown-instance", "bad-signature", "stale-timestamp", "replayed-nonce", "invalid-parameter", "case-expectation"];
+
+export const STEP_KINDS: readonly StepKind[] = ["endpoint", "new-instance", "new-instance-again", "query-instance", "renewal", "freeze", "unfreeze", "upgrade", "release", "release-again", "unknown-instance", "wrong-key", "stale-timestamp", "replayed", "no-order-line-id"];
+
+export const CHECK_WARNINGS: readonly Warning[] = ["loopback-http"];
+
 export const INBOX_ACTIONS: readonly InboxAction[] = ["confirm-requirements", "activate-code", "upload-proof", "deliver", "appeal", "review-unsubscription", "issue-invoice", "await-review", "auto-accept", "expect-payment", "settlement"];
 
 export const CREDENTIALS: readonly string[] = ["feed-token", "access-key", "secret-key", "interface-key", "oauth-client-secret"];
 
 export const BUILT_IN_SUITES: readonly string[] = ["all", "period", "per-call"];
+
+export const CHECK_NOTES: readonly Note['code'][] = ["https", "loopback-http", "not-callable", "connected", "answered-in", "no-reply", "no-connection", "no-whole-reply", "status-line", "content-type", "json-object", "json-not-object", "not-json", "not-an-object", "result-code", "undocumented-result-code", "no-result-code", "within-limits", "over-limit", "wrong-types", "no-documented-code", "no-body-sign", "no-body-sign-to-check", "body-sign-present", "body-sign-matches", "body-sign-mismatch", "no-json-reply", "unexpected", "new-instance", "no-instance-id", "no-instance-expected", "needs-instance", "same-instance", "other-instance", "no-instance-again", "front-end-url", "no-front-end-url", "still-processing", "no-info", "no-app-info", "not-decrypted", "decrypted", "fresh-refused", "case-not-made", "missing-field"];
 
 export interface Commands {
   overview: { args: NoArgs; result: Overview };
