@@ -17,7 +17,8 @@ const CODE = /(?<![\w./:-])[a-z]+(?:-[a-z]+)+(?![\w./-])/g
 const LATIN_OK = new Set(`KooDesk KooGallery Huawei Cloud SaaS API AK SK APIG License JSON CSV XLSX PDF URL HTTPS HTTP TLS ID OS UTC
   Excel ECharts V2.0 testFlag activity instanceId orderId Body-Sign newInstance queryInstance refreshInstance updateInstanceStatus
   releaseInstance upgradeInstance changeInstanceCheck orderNotify AI PASS FAIL Gateway Sandbox koodesk LIC Tab Esc Enter Ctrl Shift
-  nonce OAuth RENEWAL FREEZE Language English ms kB MB GB pdf xlsx csv json https http localhost`.split(/\s+/))
+  nonce OAuth RENEWAL FREEZE Language English ms kB MB GB pdf xlsx csv json https http localhost
+  UNFREEZE resultCode frontEndUrl appInfo userName password businessId orderLineId encryptType info Content-Type timestamp`.split(/\s+/))
 
 /** The visible text of the screen's main region, and of every table cell and option the seller reads. */
 function visibleText(page) {
@@ -37,7 +38,8 @@ for (const lang of ['zh-CN', 'en-US']) {
     const found = []
     const scan = (where, raw) => {
       let text = raw
-      for (const v of ids) if (v && v.length > 2) text = text.split(v).join(' ')
+      // Longest first: a URL goes whole before an ID inside it splits it.
+      for (const v of [...ids].sort((a, b) => b.length - a.length)) if (v && v.length > 2) text = text.split(v).join(' ')
       // URLs, host names, API paths (order/query) and upper-case IDs are names, not words.
       text = text
         .replace(/https?:\/\/\S+/g, ' ')
@@ -77,6 +79,31 @@ for (const lang of ['zh-CN', 'en-US']) {
     await page.click(`[data-test="flow"][data-order="${waiting.order_id}"] [data-test="activate-license"]`)
     await page.waitForSelector('[data-test="dialog"] [data-test="license-form"]')
     scan('license dialog', await page.innerText('[data-test="dialog"]'))
+    await page.keyboard.press('Escape')
+    // An interface check run against the demo's sample interface: each step, and what each check saw, by name.
+    await visit(page, '/interface')
+    await page.selectOption('[data-test="interface-suite"]', 'builtin:period')
+    const ran = page.waitForResponse((r) => r.url().endsWith('/api/interface_run'), { timeout: 30000 })
+    await page.click('[data-test="interface-run"]')
+    const report = (await (await ran).json()).report
+    await page.waitForSelector('[data-test="interface-verdict"]')
+    // The run's own values (the instance and the URL the sample made, its Content-Type, the order IDs the checker
+    // made up) are data.
+    for (const step of report.steps) {
+      for (const x of step.exchanges) {
+        for (const m of x.request_body.matchAll(/"(?:orderId|orderLineId|instanceId|businessId)":"([^"]+)"/g)) ids.add(m[1])
+        for (const m of (x.reply_body ?? '').matchAll(/"(?:instanceId|frontEndUrl)":"([^"]+)"/g)) ids.add(m[1])
+        if (x.content_type) ids.add(x.content_type)
+      }
+    }
+    scan('interface run', await page.innerText('[data-test="interface-result"] > table > tbody'))
+    for (const step of report.steps) {
+      await page.click(`[data-step="${step.index}"]`)
+      await page.waitForSelector(`[data-test="step-detail"] [data-check]`)
+      scan(`interface step ${step.index}`, await page.innerText('[data-test="step-detail"] td.detail > table'))
+      await page.click(`[data-step="${step.index}"]`)
+      await page.waitForSelector('[data-test="step-detail"]', { state: 'detached' })
+    }
     assert.deepEqual([...new Set(found)], [])
     assert.deepEqual(problems, [])
     await context.close()
