@@ -24,7 +24,7 @@ describe('what a check of the production interface saw [KG §7]', () => {
   })
   it('words a note from its code and values, naming result codes by their meaning', () => {
     const zh = words('zh-CN')
-    expect(noteText(zh, passed({ code: 'answered-in', ms: 120 }))).toBe('120 毫秒 内响应')
+    expect(noteText(zh, passed({ code: 'answered-in', ms: 120 }))).toBe('120 毫秒内响应')
     expect(noteText(zh, failed({ code: 'status-line', version: 'HTTP/1.0', status: 500 }))).toBe('状态行为 HTTP/1.0 500，应为 HTTP/1.1 200')
     expect(noteText(zh, passed({ code: 'status-line', version: 'HTTP/1.1', status: 200 }))).toBe('状态行 HTTP/1.1 200')
     expect(noteText(zh, failed({ code: 'unexpected', got: '000000', expected: ['000001'], served: true }))).toBe(
