@@ -32,6 +32,8 @@ describe('what a check of the production interface saw [KG §7]', () => {
     )
     expect(noteText(zh, failed({ code: 'unexpected', got: null, expected: ['000000', '000004'], served: false }))).toBe('没有结果码，应为 000000 成功或000004 请求处理中')
     expect(noteText(zh, passed({ code: 'decrypted', fields: [], encrypt_type: '1' }))).toBe('没有返回 userName 或 password：无需解密')
+    expect(noteText(zh, failed({ code: 'timed-out', ms: 5003, partial: false, error: 'no reply within 5003 ms' }))).toBe('5003 毫秒内没有响应')
+    expect(noteText(zh, failed({ code: 'plain-http-remote', url: 'http://saas.example.com/p' }))).toBe('“http://saas.example.com/p”是发往其他机器的明文 HTTP；云商店只通过 HTTPS 调用生产接口')
     const en = words('en-US')
     expect(noteText(en, passed({ code: 'decrypted', fields: ['userName', 'password'], encrypt_type: '1' }))).toBe('userName and password decrypt with the interface key (encryptType 1)')
     // The server's own words are quoted as they are.

@@ -1,6 +1,6 @@
 // What a check of the interface check saw, in the seller's language: the core sends each outcome's note as a code
-// and its values (crates/checker's `Note`), the words are `interface.notes.*`. The server's own texts and the
-// parsers' errors (`error`, `reason`) are quoted as they are. A report saved before outcomes carried notes shows
+// and its values (crates/checker's `Note`), the words are `interface.notes.*`. The transport's and the parsers'
+// own errors (`error`) are quoted as they are. A report saved before outcomes carried notes shows
 // its English detail.
 import type { Outcome } from './api/bindings'
 import type { Words } from './timeline'
@@ -21,8 +21,16 @@ export function noteText(w: Words, o: Pick<Outcome, 'note' | 'detail' | 'verdict
   if (!n) return o.detail
   const t = (code: string, named?: Record<string, unknown>) => w.t(`interface.notes.${code}`, named ?? {})
   switch (n.code) {
-    case 'not-callable':
-      return t(n.code, { reason: n.reason })
+    case 'not-a-url':
+      return t(n.code, { url: n.url, error: n.error })
+    case 'plain-http-remote':
+      return t(n.code, { url: n.url })
+    case 'wrong-scheme':
+      return t(n.code, { url: n.url, scheme: n.scheme })
+    case 'timed-out': {
+      const ms = w.t('timeline.elapsed', { ms: n.ms })
+      return n.partial ? t('timedOutPartial', { ms }) : t(n.code, { ms })
+    }
     case 'answered-in':
       return t(n.code, { ms: w.t('timeline.elapsed', { ms: n.ms }) })
     case 'no-reply':

@@ -29,6 +29,8 @@ describe('an action the seller took', () => {
     expect(queuedText(q({}), t)).toBe('已发送至云商店')
     expect(queuedText(q({ pending_sync: 'awaiting-echo' }), t)).toBe('已发送，等待云商店确认')
     expect(queuedText(q({ sent: false, pending_sync: 'queued' }), t)).toBe('已加入发送队列，下次同步时发送')
+    // Not sent and not in flight (the push found it still waiting): queued, never "sent".
+    expect(queuedText(q({ sent: false }), t)).toBe('已加入发送队列，下次同步时发送')
     expect(queuedText(q({ refused: '环节已变化' }), t)).toBe('云商店拒绝了此操作：环节已变化')
     expect(queuedText(q({ action_id: '', recorded: true }), t)).toBe('已记为在卖家中心处理，无需发送')
     expect(queuedText(q({ pending_sync: 'awaiting-echo' }), words('en-US').t)).toBe('Sent; waiting for KooGallery to show it')

@@ -24,6 +24,6 @@ export function queuedText(q: Queued, t: Translate): string {
   if (q.refused !== null) return t('outcome.refused', { why: q.refused })
   if (q.recorded) return t('outcome.recorded')
   if (q.pending_sync === 'awaiting-echo') return t('outcome.awaitingEcho')
-  if (q.pending_sync === 'queued') return t('outcome.queued')
+  if (q.pending_sync === 'queued' || !q.sent) return t('outcome.queued')
   return t('outcome.sent')
 }

@@ -13,16 +13,32 @@ pub enum Note {
     // The endpoint [KG §7].
     Https,
     LoopbackHttp,
-    /// The URL may not be called: `reason` says why (not HTTPS, not a URL).
-    NotCallable {
-        reason: String,
+    /// The URL does not parse: the parser's words.
+    NotAUrl {
+        url: String,
+        error: String,
+    },
+    /// Plain HTTP to another machine: KooGallery calls production URLs over HTTPS only.
+    PlainHttpRemote {
+        url: String,
+    },
+    /// Neither https:// nor (for this machine) http://.
+    WrongScheme {
+        url: String,
+        scheme: String,
     },
     // The transport.
     Connected,
     AnsweredIn {
         ms: u64,
     },
-    /// No reply, or no whole reply, within the timeout, or no connection: the transport's words.
+    /// No reply (`partial`: no whole reply) within `ms`, the checker's timeout [KG §7]; `error` is the English.
+    TimedOut {
+        ms: u64,
+        partial: bool,
+        error: String,
+    },
+    /// No reply: the connection failed or broke off, in the transport's words.
     NoReply {
         error: String,
     },
@@ -234,7 +250,12 @@ impl Note {
         match self {
             Note::Https => "HTTPS".into(),
             Note::LoopbackHttp => "plain HTTP to this machine (local testing only)".into(),
-            Note::NotCallable { reason } => reason.clone(),
+            Note::NotAUrl { url, error } => format!("`{url}` is not a URL: {error}"),
+            Note::PlainHttpRemote { url } => {
+                format!("`{url}` is plain HTTP to another machine; KooGallery calls production URLs over HTTPS only")
+            }
+            Note::WrongScheme { url, scheme } => format!("`{url}` uses `{scheme}`; a production URL is https://"),
+            Note::TimedOut { error, .. } => error.clone(),
             Note::Connected => "connected".into(),
             Note::AnsweredIn { ms } => format!("answered in {ms} ms"),
             Note::NoReply { error } => error.clone(),
@@ -294,8 +315,7 @@ impl Note {
             Note::NotDecrypted { field, encrypt_type, error } => {
                 format!("appInfo.{field} does not decrypt with the interface key (encryptType {encrypt_type}): {error}")
             }
-            Note::Decrypted { fields, encrypt_type } if fields.is_empty() => {
-                let _ = encrypt_type;
+            Note::Decrypted { fields, .. } if fields.is_empty() => {
                 "no userName or password returned: nothing to decrypt".into()
             }
             Note::Decrypted { fields, encrypt_type } => {
@@ -310,13 +330,17 @@ impl Note {
         }
     }
 
-    /// Every code, one value each, for the check that the console words them all.
+    /// Every code, one value each, for the check that the console words them all (`CHECK_NOTES` in the bindings):
+    /// a code added above goes here too, and the console's test then fails until both languages word it.
     pub fn samples() -> Vec<Note> {
         let s = || String::from("x");
         vec![
             Note::Https,
             Note::LoopbackHttp,
-            Note::NotCallable { reason: s() },
+            Note::NotAUrl { url: s(), error: s() },
+            Note::PlainHttpRemote { url: s() },
+            Note::WrongScheme { url: s(), scheme: s() },
+            Note::TimedOut { ms: 5000, partial: false, error: s() },
             Note::Connected,
             Note::AnsweredIn { ms: 1 },
             Note::NoReply { error: s() },

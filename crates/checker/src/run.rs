@@ -269,7 +269,7 @@ impl Checker {
                 true
             }
             Transport::Refused(why) => {
-                step.judge(Check::Https, false, Note::NotCallable { reason: why });
+                step.judge(Check::Https, false, why);
                 false
             }
         };

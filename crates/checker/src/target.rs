@@ -34,24 +34,22 @@ pub enum Transport {
     /// Plain HTTP to this machine: allowed for local testing, with a warning.
     LoopbackHttp,
     /// Not called at all, and why.
-    Refused(String),
+    Refused(Note),
 }
 
 /// Judges the URL before anything is sent. No name is resolved: `localhost` and loopback IPs only.
 pub fn transport(url: &str) -> Transport {
     let parsed = match reqwest::Url::parse(url) {
         Ok(u) => u,
-        Err(e) => return Transport::Refused(format!("`{url}` is not a URL: {e}")),
+        Err(e) => return Transport::Refused(Note::NotAUrl { url: url.to_string(), error: e.to_string() }),
     };
     let host = parsed.host_str().unwrap_or("").trim_start_matches('[').trim_end_matches(']').to_string();
     let loopback = host.eq_ignore_ascii_case("localhost") || host.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback());
     match parsed.scheme() {
         "https" => Transport::Https,
         "http" if loopback => Transport::LoopbackHttp,
-        "http" => Transport::Refused(format!(
-            "`{url}` is plain HTTP to another machine; KooGallery calls production URLs over HTTPS only"
-        )),
-        other => Transport::Refused(format!("`{url}` uses `{other}`; a production URL is https://")),
+        "http" => Transport::Refused(Note::PlainHttpRemote { url: url.to_string() }),
+        other => Transport::Refused(Note::WrongScheme { url: url.to_string(), scheme: other.to_string() }),
     }
 }
 
@@ -191,8 +189,9 @@ pub fn reply_checks(x: &Exchange, key: &Secret, index: usize) -> (Vec<Outcome>, 
         let error = x.error.clone().unwrap_or_else(|| "no reply".into());
         let timed_out = error.starts_with("no reply within") || error.starts_with("the reply did not finish");
         if timed_out {
+            let partial = error.starts_with("the reply did not finish");
             out.push(pass(Check::Reachable, Note::Connected));
-            out.push(fail(Check::Timely, Note::NoReply { error }));
+            out.push(fail(Check::Timely, Note::TimedOut { ms: x.elapsed_ms, partial, error }));
         } else if x.status.is_some() {
             out.push(pass(Check::Reachable, Note::Connected));
             out.push(pass(Check::Timely, Note::AnsweredIn { ms: x.elapsed_ms }));
@@ -295,9 +294,11 @@ mod tests {
         assert_eq!(transport("http://127.0.0.1:9/x"), Transport::LoopbackHttp);
         assert_eq!(transport("http://localhost:9/x"), Transport::LoopbackHttp);
         assert_eq!(transport("http://[::1]:9/x"), Transport::LoopbackHttp);
-        assert!(matches!(transport("http://saas.example.com/x"), Transport::Refused(m) if m.contains("HTTPS")));
+        assert!(
+            matches!(transport("http://saas.example.com/x"), Transport::Refused(m) if m.english().contains("HTTPS"))
+        );
         assert!(matches!(transport("ftp://saas.example.com/x"), Transport::Refused(_)));
-        assert!(matches!(transport("not a url"), Transport::Refused(m) if m.contains("not a URL")));
+        assert!(matches!(transport("not a url"), Transport::Refused(m) if m.english().contains("not a URL")));
     }
 
     #[test]

@@ -417,13 +417,13 @@ pub async fn check_oauth(
             true
         }
         Transport::Refused(why) => {
-            step.judge(OAuthCheck::Https, false, why);
+            step.judge(OAuthCheck::Https, false, why.english());
             false
         }
     };
     // The client secret goes to the IdP: never in clear to another machine.
     if let Transport::Refused(why) = target::transport(&target.idp) {
-        step.judge(OAuthCheck::Https, false, format!("the IdP: {why}"));
+        step.judge(OAuthCheck::Https, false, format!("the IdP: {}", why.english()));
     }
     let callable = callable && !step.outcomes.iter().any(|o| o.verdict == Verdict::Failed);
     run.done(step);
