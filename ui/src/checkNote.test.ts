@@ -1,15 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { createI18n } from 'vue-i18n'
-import zhCN from './locales/zh-CN'
-import enUS from './locales/en-US'
 import { CHECK_NOTES, type Note } from './api/bindings'
 import { noteText } from './checkNote'
-import type { Words } from './timeline'
-
-function words(locale: 'zh-CN' | 'en-US'): Words {
-  const g = createI18n({ legacy: false, locale, messages: { 'zh-CN': zhCN, 'en-US': enUS } }).global
-  return { t: (k, n) => (n ? g.t(k, n) : g.t(k)), te: (k) => g.te(k), locale }
-}
+import { words } from './testWords'
 
 const passed = (note: Note) => ({ note, detail: 'English', verdict: 'passed' as const })
 const failed = (note: Note) => ({ note, detail: 'English', verdict: 'failed' as const })

@@ -1,14 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { createI18n } from 'vue-i18n'
-import zhCN from './locales/zh-CN'
-import enUS from './locales/en-US'
 import type { Queued } from './api/bindings'
 import { queuedText, syncFailureText } from './outcome'
-
-function words(locale: 'zh-CN' | 'en-US') {
-  const g = createI18n({ legacy: false, locale, messages: { 'zh-CN': zhCN, 'en-US': enUS } }).global
-  return { t: (k: string, n?: Record<string, unknown>) => (n ? g.t(k, n) : g.t(k)), te: (k: string) => g.te(k) }
-}
+import { words } from './testWords'
 
 describe('a sync that did not finish', () => {
   it('is worded from its code, the core’s English kept only as the detail', () => {

@@ -1,14 +1,9 @@
 import { describe, expect, it } from 'vitest'
-import { createI18n } from 'vue-i18n'
-import zhCN from './locales/zh-CN'
-import enUS from './locales/en-US'
 import type { TaxNote } from './api/bindings'
 import { taxNoteText } from './taxNote'
+import { words } from './testWords'
 
-function t(locale: 'zh-CN' | 'en-US') {
-  const g = createI18n({ legacy: false, locale, messages: { 'zh-CN': zhCN, 'en-US': enUS } }).global
-  return (k: string, n?: Record<string, unknown>) => (n ? g.t(k, n) : g.t(k))
-}
+const t = (locale: 'zh-CN' | 'en-US') => words(locale).t
 
 describe('an order without a tax split', () => {
   const noMapping: TaxNote = { code: 'no-mapping', access_type: 'hardware', billing_mode: 'period', allowed: ['one-time', 'per-quantity'] }

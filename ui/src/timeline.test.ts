@@ -1,15 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { createI18n } from 'vue-i18n'
-import zhCN from './locales/zh-CN'
-import enUS from './locales/en-US'
 import type { TimelineEntry } from './api/bindings'
-import { timelineKind, timelineLine, type TimelineKind, type Words } from './timeline'
-
-function words(locale: 'zh-CN' | 'en-US'): Words {
-  const i18n = createI18n({ legacy: false, locale, messages: { 'zh-CN': zhCN, 'en-US': enUS } })
-  const g = i18n.global
-  return { t: (k, n) => (n ? g.t(k, n) : g.t(k)), te: (k) => g.te(k), locale }
-}
+import { timelineKind, timelineLine, type TimelineKind } from './timeline'
+import { words } from './testWords'
 
 const at = '2026-11-02T10:00:05+08:00'
 type Call = Extract<TimelineEntry, { kind: 'interface' }>
